@@ -1,0 +1,69 @@
+#include "proto/term_key.h"
+
+#include <utf8proc.h>
+
+#include <cstdlib>
+
+namespace kg {
+namespace {
+
+// ASCII stand-ins for typographic punctuation common in news text.
+utf8proc_int32_t FoldPunctuation(utf8proc_int32_t c) {
+  switch (c) {
+    case 0x2018: case 0x2019: case 0x201A: case 0x2032: return '\'';
+    case 0x201C: case 0x201D: case 0x201E: case 0x2033: return '"';
+    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2212: return '-';
+    default: return c;
+  }
+}
+
+}  // namespace
+
+std::string TermKey(std::string_view name) {
+  std::string out;
+  out.reserve(name.size());
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(name.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(name.size());
+  bool pending_space = false;
+  while (left > 0) {
+    utf8proc_int32_t c;
+    utf8proc_ssize_t n = utf8proc_iterate(p, left, &c);
+    if (n <= 0) {  // invalid byte: skip it
+      ++p;
+      --left;
+      continue;
+    }
+    p += n;
+    left -= n;
+    c = FoldPunctuation(c);
+    // Decompose, strip marks and case-fold this one code point.
+    utf8proc_int32_t buf[8];
+    utf8proc_ssize_t m = utf8proc_decompose_char(
+        c, buf, 8,
+        static_cast<utf8proc_option_t>(UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK),
+        nullptr);
+    if (m < 0 || m > 8) continue;
+    for (utf8proc_ssize_t i = 0; i < m; ++i) {
+      utf8proc_int32_t d = FoldPunctuation(buf[i]);
+      const utf8proc_property_t* prop = utf8proc_get_property(d);
+      if (prop->category == UTF8PROC_CATEGORY_ZS || d == '\t' || d == '\n' || d == '\r' ||
+          d == '\f' || d == '\v') {
+        pending_space = !out.empty();
+        continue;
+      }
+      if (prop->category == UTF8PROC_CATEGORY_CC || prop->category == UTF8PROC_CATEGORY_CF) {
+        continue;
+      }
+      if (pending_space) {
+        out.push_back(' ');
+        pending_space = false;
+      }
+      utf8proc_uint8_t enc[4];
+      utf8proc_ssize_t k = utf8proc_encode_char(d, enc);
+      out.append(reinterpret_cast<const char*>(enc), static_cast<size_t>(k));
+    }
+  }
+  return out;
+}
+
+}  // namespace kg

@@ -1,0 +1,94 @@
+#ifndef KG_STORAGE_STORE_H_
+#define KG_STORAGE_STORE_H_
+
+// kg::storage::Store: the embedded triple store on RocksDB.
+//
+// Contract (see storage/README.md for the key layout):
+//  - One process may open a store for writing; a second writer gets
+//    absl::FailedPreconditionError("store is in use by another process: ...").
+//    Readers (read_only = true) may open it while a writer is active.
+//  - PutDocument writes one document's entities, facts, evidence and merges in
+//    one atomic batch: after a crash either all of it is there or none is.
+//    Re-putting identical content (same Document.id and content_hash) is a
+//    no-op; a new content_hash under the same id replaces the old version.
+//  - ForgetDocument removes a document's evidence; facts left without
+//    evidence disappear, others keep a lowered support count.
+//  - Reads see a consistent snapshot taken when the read call starts.
+//  - A store written by a newer schema version is refused with a clear error.
+// Every method returns a Status; none throws.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "proto/kg.pb.h"
+
+namespace kg::storage {
+
+inline constexpr uint32_t kSchemaVersion = 1;
+
+struct StoreOptions {
+  bool read_only = false;         // open as a reader; never blocks a writer
+  bool create_if_missing = true;  // ignored when read_only
+};
+
+struct PutResult {
+  bool changed = false;    // false when identical content was already stored
+  bool replaced = false;   // an older version of the document was replaced
+  uint64_t facts = 0;      // facts (distinct triples) written for the document
+  uint64_t evidence = 0;
+  uint64_t entities = 0;
+};
+
+struct StoreStats {
+  uint64_t documents = 0;
+  uint64_t entities = 0;
+  uint64_t facts = 0;
+  uint64_t evidence = 0;
+  uint64_t disk_bytes = 0;
+};
+
+class Store {
+ public:
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& path,
+                                                     const StoreOptions& options = {});
+  virtual ~Store() = default;
+
+  // --- writes -------------------------------------------------------------
+  virtual absl::StatusOr<PutResult> PutDocument(const DocumentFacts& doc) = 0;
+  // NotFoundError when the document is unknown.
+  virtual absl::Status ForgetDocument(std::string_view doc_id) = 0;
+
+  // --- reads --------------------------------------------------------------
+  virtual absl::StatusOr<std::optional<Document>> GetDocument(std::string_view doc_id) = 0;
+  virtual absl::StatusOr<std::optional<Entity>> GetEntity(uint64_t id) = 0;
+  // Resolves a TermKey (of a canonical name or of any alias) to an entity id.
+  virtual absl::StatusOr<std::optional<uint64_t>> LookupTerm(std::string_view key) = 0;
+
+  // Scans stop early when the callback returns false.
+  virtual absl::Status ForEachEntity(const std::function<bool(const Entity&)>& fn) = 0;
+  virtual absl::Status ForEachDocument(const std::function<bool(const Document&)>& fn) = 0;
+  // All facts in subject order (the SPO permutation).
+  virtual absl::Status ForEachFact(const std::function<bool(const Fact&)>& fn) = 0;
+  // Facts with the given subject (SPO) / object (OSP).
+  virtual absl::Status FactsFrom(uint64_t subject, const std::function<bool(const Fact&)>& fn) = 0;
+  virtual absl::Status FactsTo(uint64_t object, const std::function<bool(const Fact&)>& fn) = 0;
+  virtual absl::Status ForEachEvidence(const Fact& fact,
+                                       const std::function<bool(const Evidence&)>& fn) = 0;
+  // Merge-ledger entries recorded for an entity (by its key).
+  virtual absl::Status ForEachMerge(std::string_view entity_key,
+                                    const std::function<bool(const Merge&)>& fn) = 0;
+
+  virtual absl::StatusOr<StoreStats> Stats() = 0;
+  // Increases whenever the store's content changes; caches compare it.
+  virtual uint64_t Version() = 0;
+};
+
+}  // namespace kg::storage
+
+#endif  // KG_STORAGE_STORE_H_
