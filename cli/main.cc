@@ -1,2 +1,5 @@
-#include <cstdio>
-int main() { std::fprintf(stderr, "kg: not built yet\n"); return 1; }
+#include <iostream>
+
+#include "cli/app.h"
+
+int main(int argc, char** argv) { return kg::cli::RunKg(argc, argv, std::cout, std::cerr); }
