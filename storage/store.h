@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -35,6 +36,7 @@ inline constexpr uint32_t kSchemaVersion = 1;
 struct StoreOptions {
   bool read_only = false;         // open as a reader; never blocks a writer
   bool create_if_missing = true;  // ignored when read_only
+  bool sync = false;              // fsync the WAL on every document write
 };
 
 struct PutResult {
@@ -51,6 +53,17 @@ struct StoreStats {
   uint64_t facts = 0;
   uint64_t evidence = 0;
   uint64_t disk_bytes = 0;
+};
+
+// What Store::Check() found. `ok()` when no invariant is violated.
+struct CheckReport {
+  uint64_t documents = 0;  // counted by the check, not read from meta
+  uint64_t entities = 0;
+  uint64_t facts = 0;
+  uint64_t evidence = 0;
+  std::vector<std::string> problems;  // one line per violation, capped
+  uint64_t problem_count = 0;         // all violations, even past the cap
+  bool ok() const { return problem_count == 0; }
 };
 
 class Store {
@@ -86,7 +99,25 @@ class Store {
 
   virtual absl::StatusOr<StoreStats> Stats() = 0;
   // Increases whenever the store's content changes; caches compare it.
+  // A reader (read_only) catches up with the writer's committed writes here.
   virtual uint64_t Version() = 0;
+
+  // --- additions (storage/README.md); defaults keep test doubles compiling --
+  // What one document contributed, rebuilt from the store: its Document, its
+  // entity contributions (per-document mentions, aliases), one ExtractedFact
+  // per evidence (with that document's confidence and flags) and its merges.
+  // Putting the result into an empty store reproduces the same content.
+  virtual absl::StatusOr<std::optional<DocumentFacts>> GetDocumentFacts(
+      std::string_view /*doc_id*/) {
+    return absl::UnimplementedError("GetDocumentFacts");
+  }
+  // Verifies the store's invariants (see CheckReport). Corruption (for example
+  // a damaged SST file) is reported as a problem naming the file, not a crash;
+  // a non-OK status only when the check itself cannot run.
+  virtual absl::StatusOr<CheckReport> Check() { return absl::UnimplementedError("Check"); }
+  // Compacts every column family to the bottommost level (benchmarks, after
+  // bulk loads).
+  virtual absl::Status Compact() { return absl::OkStatus(); }
 };
 
 }  // namespace kg::storage
