@@ -16,6 +16,7 @@ packages=(
   librocksdb-dev libboost-graph-dev libprotobuf-dev protobuf-compiler libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libutf8proc-dev libedit-dev libssl-dev nlohmann-json3-dev
+  libxxhash-dev            # stable 64-bit term ids (storage/keys.cc)
   iso-codes wordnet-base   # country names and demonyms for the recogniser
   graphviz                 # renders kg's DOT output
   tmux                     # drives the REPL through a terminal in tests
