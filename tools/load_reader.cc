@@ -1,0 +1,559 @@
+#include "tools/load_reader.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "cli/ingest.h"
+#include "nlohmann/json.hpp"
+#include "tools/load_ntriples.h"
+#include "tools/load_text.h"
+
+namespace kg::tools {
+
+std::string LoadIssue::ToString() const {
+  if (line > 0) return absl::StrCat(file, ":", line, ": ", message);
+  if (offset >= 0) return absl::StrCat(file, ": byte ", offset, ": ", message);
+  return absl::StrCat(file, ": ", message);
+}
+
+namespace {
+
+constexpr size_t kSniffBytes = 8192;
+
+// Debian's abseil has its own string_view type; this bridges std's.
+absl::string_view Av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+bool IsBlank(std::string_view s) {
+  return s.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos;
+}
+constexpr size_t kBlockBytes = 1 << 20;
+
+// Owns a file descriptor.
+class File {
+ public:
+  explicit File(const std::string& path) : fd_(open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
+    if (fd_ < 0) error_ = errno;
+  }
+  ~File() {
+    if (fd_ >= 0) close(fd_);
+  }
+  File(const File&) = delete;
+  File& operator=(const File&) = delete;
+  bool ok() const { return fd_ >= 0; }
+  int error() const { return error_; }
+  // Reads up to n bytes; returns bytes read, 0 at end, -1 on error (errno).
+  ssize_t Read(char* buf, size_t n) {
+    while (true) {
+      ssize_t r = read(fd_, buf, n);
+      if (r < 0 && errno == EINTR) continue;
+      if (r < 0) error_ = errno;
+      return r;
+    }
+  }
+
+ private:
+  int fd_;
+  int error_ = 0;
+};
+
+// Splits a file into lines read in blocks. A line's view stays valid until
+// the next call to Next().
+class LineReader {
+ public:
+  explicit LineReader(File* file, std::string prefix) : file_(file), buf_(std::move(prefix)) {}
+
+  // Returns false at the end of the file or on a read error (see error()).
+  bool Next(std::string_view* line, uint64_t* offset) {
+    while (true) {
+      size_t nl = buf_.find('\n', pos_);
+      if (nl != std::string::npos) {
+        *line = std::string_view(buf_).substr(pos_, nl - pos_);
+        *offset = base_ + pos_;
+        pos_ = nl + 1;
+        return true;
+      }
+      if (eof_) {
+        if (pos_ >= buf_.size()) return false;
+        *line = std::string_view(buf_).substr(pos_);
+        *offset = base_ + pos_;
+        pos_ = buf_.size();
+        return true;
+      }
+      // Keep the partial line, read the next block after it.
+      buf_.erase(0, pos_);
+      base_ += pos_;
+      pos_ = 0;
+      size_t old = buf_.size();
+      buf_.resize(old + kBlockBytes);
+      ssize_t r = file_->Read(buf_.data() + old, kBlockBytes);
+      buf_.resize(old + (r > 0 ? static_cast<size_t>(r) : 0));
+      if (r < 0) {
+        failed_ = true;
+        eof_ = true;
+      } else if (r == 0) {
+        eof_ = true;
+      }
+    }
+  }
+  bool failed() const { return failed_; }
+  uint64_t consumed() const { return base_ + pos_; }
+
+ private:
+  File* file_;
+  std::string buf_;
+  size_t pos_ = 0;
+  uint64_t base_ = 0;
+  bool eof_ = false;
+  bool failed_ = false;
+};
+
+class Reader {
+ public:
+  Reader(const InputFile& file, const ReadOptions& options, ReadSink* sink)
+      : file_(file), options_(options), sink_(sink) {}
+
+  InputFormat Run() {
+    File f(file_.path);
+    if (!f.ok()) {
+      Issue(LoadIssue::Severity::kError, 0, -1,
+            absl::StrCat("cannot open: ", std::strerror(f.error())));
+      return options_.format;
+    }
+    // The first block decides the format and whether the file is binary.
+    std::string head(kSniffBytes, '\0');
+    ssize_t n = f.Read(head.data(), head.size());
+    if (n < 0) {
+      Issue(LoadIssue::Severity::kError, 0, -1,
+            absl::StrCat("cannot read: ", std::strerror(f.error())));
+      return options_.format;
+    }
+    head.resize(static_cast<size_t>(n));
+    InputFormat format =
+        options_.format == InputFormat::kAuto ? DetectFormat(file_.path, head) : options_.format;
+    if (std::optional<std::string> reason = BinaryReason(head)) {
+      Issue(LoadIssue::Severity::kError, 0, -1, absl::StrCat(*reason, ": skipped"));
+      sink_->OnBytesRead(file_.size);
+      return format;
+    }
+    switch (format) {
+      case InputFormat::kText:
+      case InputFormat::kHtml:
+      case InputFormat::kWiki: {
+        std::optional<std::string> all = ReadRest(&f, std::move(head));
+        if (!all) return format;
+        if (format == InputFormat::kWiki) {
+          ReadWiki(std::move(*all));
+        } else {
+          ReadWholeDocument(std::move(*all));
+        }
+        break;
+      }
+      default: {
+        LineReader lines(&f, std::move(head));
+        ReadLines(format, &lines);
+        if (lines.failed()) {
+          Issue(LoadIssue::Severity::kError, 0, static_cast<int64_t>(lines.consumed()),
+                absl::StrCat("read error: ", std::strerror(f.error())));
+        }
+        break;
+      }
+    }
+    return format;
+  }
+
+ private:
+  bool Issue(LoadIssue::Severity severity, uint64_t line, int64_t offset, std::string message) {
+    LoadIssue issue;
+    issue.severity = severity;
+    issue.file = file_.path;
+    issue.line = line;
+    issue.offset = offset;
+    issue.message = std::move(message);
+    if (!sink_->OnIssue(std::move(issue))) stopped_ = true;
+    return !stopped_;
+  }
+
+  std::optional<std::string> ReadRest(File* f, std::string data) {
+    std::vector<char> block(kBlockBytes);
+    while (true) {
+      ssize_t r = f->Read(block.data(), block.size());
+      if (r < 0) {
+        Issue(LoadIssue::Severity::kError, 0, static_cast<int64_t>(data.size()),
+              absl::StrCat("read error: ", std::strerror(f->error())));
+        return std::nullopt;
+      }
+      if (r == 0) break;
+      data.append(block.data(), static_cast<size_t>(r));
+    }
+    return data;
+  }
+
+  // Repairs invalid UTF-8 in `text`, which starts at `file_offset` in the file.
+  bool Repair(std::string* text, uint64_t file_offset, uint64_t line) {
+    Utf8Repair r = RepairUtf8(text);
+    if (r.bytes == 0) return true;
+    return Issue(
+        LoadIssue::Severity::kError, line,
+        line > 0 ? -1 : static_cast<int64_t>(file_offset + r.first_offset),
+        absl::StrCat("invalid UTF-8",
+                     line > 0 ? absl::StrCat(" at byte ", file_offset + r.first_offset) : "", " (",
+                     r.bytes, r.bytes == 1 ? " byte" : " bytes",
+                     " replaced by U+001A; the rest of the document is loaded)"));
+  }
+
+  // Hands one logical document to the sink, split when oversize.
+  bool EmitDocument(SourceDocument doc, uint64_t line) {
+    if (IsBlank(doc.text)) {
+      return Issue(LoadIssue::Severity::kWarning, line, -1,
+                   absl::StrCat("empty document", doc.title.empty() ? "" : " '" + doc.title + "'",
+                                ": skipped"));
+    }
+    if (doc.text.size() <= options_.max_doc_bytes) return Emit(std::move(doc));
+    auto spans = SplitSpans(doc.text, options_.max_doc_bytes);
+    if (!Issue(LoadIssue::Severity::kWarning, line, -1,
+               absl::StrCat("document '", doc.id, "' of ", doc.text.size(),
+                            " bytes is over --max-doc-bytes ", options_.max_doc_bytes,
+                            ": split into ", spans.size(), " parts"))) {
+      return false;
+    }
+    for (size_t i = 0; i < spans.size(); ++i) {
+      SourceDocument part;
+      part.id = absl::StrCat(doc.id, "#part-", i + 1);
+      part.source = doc.source;
+      part.title = doc.title;
+      part.date = doc.date;
+      part.text = doc.text.substr(spans[i].first, spans[i].second - spans[i].first);
+      part.base_offset = spans[i].first;
+      part.part = static_cast<int>(i);
+      part.parts = static_cast<int>(spans.size());
+      if (!Emit(std::move(part))) return false;
+    }
+    return true;
+  }
+
+  bool Emit(SourceDocument doc) {
+    if (!sink_->OnDocument(std::move(doc))) stopped_ = true;
+    return !stopped_;
+  }
+
+  void ReadWholeDocument(std::string text) {
+    uint64_t size = text.size();
+    if (std::optional<std::string> reason = BinaryReason(text)) {
+      Issue(LoadIssue::Severity::kError, 0, -1, absl::StrCat(*reason, ": skipped"));
+      sink_->OnBytesRead(size);
+      return;
+    }
+    if (!Repair(&text, 0, 0)) return;
+    SourceDocument doc;
+    doc.id = cli::DocumentIdForPath(file_.path);
+    doc.source = file_.path;
+    doc.text = std::move(text);
+    EmitDocument(std::move(doc), 0);
+    sink_->OnBytesRead(size);
+  }
+
+  static std::string UnescapeXml(std::string_view s) {
+    if (s.find('&') == std::string_view::npos) return std::string(s);
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (s[i] == '&') {
+        static constexpr std::pair<std::string_view, char> kEntities[] = {
+            {"&amp;", '&'}, {"&quot;", '"'},  {"&lt;", '<'},
+            {"&gt;", '>'},  {"&apos;", '\''}, {"&#39;", '\''}};
+        bool done = false;
+        for (const auto& [name, c] : kEntities) {
+          if (s.substr(i, name.size()) == name) {
+            out.push_back(c);
+            i += name.size() - 1;
+            done = true;
+            break;
+          }
+        }
+        if (done) continue;
+      }
+      out.push_back(s[i]);
+    }
+    return out;
+  }
+
+  // The value of attribute `name` in a <doc ...> tag.
+  static std::string Attribute(std::string_view tag, std::string_view name) {
+    std::string needle = absl::StrCat(" ", Av(name), "=\"");
+    size_t at = tag.find(needle);
+    if (at == std::string_view::npos) return "";
+    at += needle.size();
+    size_t end = tag.find('"', at);
+    if (end == std::string_view::npos) return "";
+    return UnescapeXml(tag.substr(at, end - at));
+  }
+
+  // WikiExtractor: <doc id="" url="" title="">\n ... \n</doc> repeated.
+  // Each document's text is what lies between the opening tag's line and the
+  // closing tag; offsets are relative to that text.
+  void ReadWiki(std::string data) {
+    const uint64_t size = data.size();
+    if (!Repair(&data, 0, 0)) return;
+    std::string_view all(data);
+    size_t pos = 0;
+    uint64_t line_no = 1;
+    uint64_t reported = 0;
+    auto count_lines = [&](size_t from, size_t to) {
+      for (size_t i = from; i < to; ++i) line_no += all[i] == '\n';
+    };
+    while (pos < all.size() && !stopped_) {
+      size_t open = all.find("<doc", pos);
+      std::string_view between =
+          all.substr(pos, (open == std::string_view::npos ? all.size() : open) - pos);
+      if (!IsBlank(between)) {
+        size_t first = between.find_first_not_of(" \t\r\n");
+        uint64_t at_line = line_no;
+        for (size_t i = 0; i < first; ++i) at_line += between[i] == '\n';
+        if (!Issue(LoadIssue::Severity::kError, at_line, -1,
+                   "text outside any <doc>...</doc> element: skipped")) {
+          return;
+        }
+      }
+      if (open == std::string_view::npos) break;
+      count_lines(pos, open);
+      const uint64_t open_line = line_no;
+      size_t tag_end = all.find('>', open);
+      size_t eol = all.find('\n', open);
+      if (tag_end == std::string_view::npos || (eol != std::string_view::npos && tag_end > eol)) {
+        Issue(LoadIssue::Severity::kError, open_line, -1, "malformed <doc> tag: missing '>'");
+        if (eol == std::string_view::npos) break;
+        count_lines(open, eol + 1);
+        pos = eol + 1;
+        continue;
+      }
+      std::string_view tag = all.substr(open, tag_end + 1 - open);
+      size_t text_begin = tag_end + 1;
+      if (text_begin < all.size() && all[text_begin] == '\n') ++text_begin;
+      size_t close = all.find("</doc>", text_begin);
+      size_t next_open = all.find("<doc ", text_begin);
+      bool unterminated = close == std::string_view::npos ||
+                          (next_open != std::string_view::npos && next_open < close);
+      size_t text_end =
+          unterminated ? (next_open == std::string_view::npos ? all.size() : next_open) : close;
+      SourceDocument doc;
+      std::string id = Attribute(tag, "id");
+      std::string url = Attribute(tag, "url");
+      doc.title = Attribute(tag, "title");
+      doc.id = !url.empty() ? url
+               : !id.empty()
+                   ? absl::StrCat(cli::DocumentIdForPath(file_.path), "#doc-", id)
+                   : absl::StrCat(cli::DocumentIdForPath(file_.path), "#line-", open_line);
+      doc.source = absl::StrCat(file_.path, ":", open_line);
+      doc.text = std::string(all.substr(text_begin, text_end - text_begin));
+      if (unterminated &&
+          !Issue(LoadIssue::Severity::kError, open_line, -1,
+                 absl::StrCat("<doc> element '", doc.title,
+                              "' has no closing </doc>: loaded up to the next <doc> or the end"))) {
+        return;
+      }
+      if (!EmitDocument(std::move(doc), open_line)) return;
+      size_t next = unterminated ? text_end : close + 6;
+      count_lines(open, next);
+      pos = next;
+      if (pos - reported > kBlockBytes) {
+        sink_->OnBytesRead(pos - reported);
+        reported = pos;
+      }
+    }
+    sink_->OnBytesRead(size - reported);
+  }
+
+  void ReadLines(InputFormat format, LineReader* lines) {
+    std::string_view view;
+    uint64_t offset = 0;
+    uint64_t line_no = 0;
+    uint64_t reported = 0;
+    std::string line;
+    while (!stopped_ && lines->Next(&view, &offset)) {
+      ++line_no;
+      line.assign(view);
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (lines->consumed() - reported >= kBlockBytes) {
+        sink_->OnBytesRead(lines->consumed() - reported);
+        reported = lines->consumed();
+      }
+      if (IsBlank(line)) continue;
+      if (const void* nul = std::memchr(line.data(), 0, line.size())) {
+        Issue(
+            LoadIssue::Severity::kError, line_no, -1,
+            absl::StrCat("NUL byte at byte ",
+                         offset + (static_cast<const char*>(nul) - line.data()), ": line skipped"));
+        continue;
+      }
+      if (!Repair(&line, offset, line_no)) break;
+      switch (format) {
+        case InputFormat::kJsonl:
+          JsonDocument(line, line_no);
+          break;
+        case InputFormat::kTsv:
+          TsvTriple(line, line_no);
+          break;
+        case InputFormat::kNTriples:
+          NTriple(line, line_no);
+          break;
+        case InputFormat::kTriplesJsonl:
+          JsonTriple(line, line_no);
+          break;
+        default:
+          break;
+      }
+    }
+    sink_->OnBytesRead(lines->consumed() - reported);
+  }
+
+  bool LineError(uint64_t line_no, std::string message) {
+    return Issue(LoadIssue::Severity::kError, line_no, -1, absl::StrCat(message, ": line skipped"));
+  }
+
+  bool TripleOut(SourceTriple t, uint64_t line_no) {
+    t.line = line_no;
+    if (!sink_->OnTriple(std::move(t))) stopped_ = true;
+    return !stopped_;
+  }
+
+  void TsvTriple(std::string_view line, uint64_t line_no) {
+    std::vector<absl::string_view> fields = absl::StrSplit(Av(line), '\t');
+    if (fields.size() != 3) {
+      LineError(line_no,
+                absl::StrCat("expected 3 tab-separated fields (head, relation, tail), found ",
+                             fields.size()));
+      return;
+    }
+    for (size_t i = 0; i < 3; ++i) {
+      fields[i] = absl::StripAsciiWhitespace(fields[i]);
+      if (fields[i].empty()) {
+        static constexpr const char* kNames[] = {"head", "relation", "tail"};
+        LineError(line_no, absl::StrCat("empty ", kNames[i], " field"));
+        return;
+      }
+    }
+    SourceTriple t;
+    t.subject = std::string(fields[0]);
+    t.predicate = std::string(fields[1]);
+    t.object = std::string(fields[2]);
+    TripleOut(std::move(t), line_no);
+  }
+
+  void NTriple(std::string_view line, uint64_t line_no) {
+    SourceTriple t;
+    absl::StatusOr<bool> got = ParseNTriplesLine(line, &t);
+    if (!got.ok()) {
+      LineError(line_no, absl::StrCat("malformed N-Triples: ", got.status().message()));
+      return;
+    }
+    if (*got) TripleOut(std::move(t), line_no);
+  }
+
+  // A JSON value as a string: strings as they are, numbers and booleans as
+  // written; nullopt for null, objects and arrays.
+  static std::optional<std::string> Scalar(const nlohmann::json& v) {
+    if (v.is_string()) return v.get_ref<const std::string&>();
+    if (v.is_number() || v.is_boolean()) return v.dump();
+    return std::nullopt;
+  }
+
+  // Parses one JSON line; on failure returns the parser's message (which
+  // names the column). The exception stays inside this function.
+  static std::optional<std::string> ParseJson(std::string_view line, nlohmann::json* out) {
+    try {
+      *out = nlohmann::json::parse(line);
+    } catch (const nlohmann::json::exception& e) {
+      std::string what = e.what();
+      // "[json.exception.parse_error.101] parse error at line 1, column 7: ..."
+      size_t at = what.find("column ");
+      return absl::StrCat("malformed JSON", at == std::string::npos ? "" : " at ",
+                          at == std::string::npos ? "" : what.substr(at));
+    }
+    return std::nullopt;
+  }
+
+  void JsonDocument(std::string_view line, uint64_t line_no) {
+    nlohmann::json j;
+    if (std::optional<std::string> error = ParseJson(line, &j)) {
+      LineError(line_no, *error);
+      return;
+    }
+    if (!j.is_object()) {
+      LineError(line_no, "expected a JSON object with a \"text\" field");
+      return;
+    }
+    auto text = j.find("text");
+    if (text == j.end() || !text->is_string()) {
+      LineError(line_no, "missing string field \"text\"");
+      return;
+    }
+    SourceDocument doc;
+    auto field = [&](const char* name) -> std::string {
+      auto it = j.find(name);
+      if (it == j.end()) return "";
+      return Scalar(*it).value_or("");
+    };
+    doc.id = field("id");
+    if (doc.id.empty()) doc.id = field("url");
+    if (doc.id.empty()) {
+      doc.id = absl::StrCat(cli::DocumentIdForPath(file_.path), "#line-", line_no);
+    }
+    doc.title = field("title");
+    doc.date = field("date");
+    doc.source = field("url");
+    if (doc.source.empty()) doc.source = absl::StrCat(file_.path, ":", line_no);
+    doc.text = text->get_ref<const std::string&>();
+    EmitDocument(std::move(doc), line_no);
+  }
+
+  void JsonTriple(std::string_view line, uint64_t line_no) {
+    nlohmann::json j;
+    if (std::optional<std::string> error = ParseJson(line, &j)) {
+      LineError(line_no, *error);
+      return;
+    }
+    if (!j.is_object()) {
+      LineError(line_no, "expected a JSON object {\"subject\",\"predicate\",\"object\"}");
+      return;
+    }
+    SourceTriple t;
+    const char* names[] = {"subject", "predicate", "object"};
+    std::string* slots[] = {&t.subject, &t.predicate, &t.object};
+    for (int i = 0; i < 3; ++i) {
+      auto it = j.find(names[i]);
+      std::optional<std::string> v;
+      if (it != j.end()) v = Scalar(*it);
+      if (!v || v->empty()) {
+        LineError(line_no, absl::StrCat("missing or empty field \"", names[i], "\""));
+        return;
+      }
+      *slots[i] = std::move(*v);
+    }
+    TripleOut(std::move(t), line_no);
+  }
+
+  const InputFile& file_;
+  const ReadOptions& options_;
+  ReadSink* sink_;
+  bool stopped_ = false;
+};
+
+}  // namespace
+
+InputFormat ReadInputFile(const InputFile& file, const ReadOptions& options, ReadSink* sink) {
+  return Reader(file, options, sink).Run();
+}
+
+}  // namespace kg::tools
