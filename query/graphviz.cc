@@ -5,11 +5,13 @@
 #include <map>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "query/result.h"
 #include "utf8proc.h"
 
 namespace kg::query {
@@ -255,6 +257,123 @@ std::string ToGraphviz(const DrawGraph& graph, const GraphvizOptions& options) {
   }
   out += "}\n";
   return out;
+}
+
+}  // namespace kg::query
+
+// ---------------------------------------------------------------------------
+// QueryResult -> DrawGraph
+
+namespace kg::query {
+namespace {
+
+class DrawBuilder {
+ public:
+  int Node(const ResultNode& n) {
+    auto [it, added] = index_.try_emplace(n.id, static_cast<int>(graph_.nodes.size()));
+    if (added) {
+      DrawNode d;
+      d.name = n.name;
+      d.type = n.type;
+      graph_.nodes.push_back(std::move(d));
+    }
+    return it->second;
+  }
+  void Endpoint(const ResultNode& n) { graph_.nodes[Node(n)].endpoint = true; }
+  void Note(const ResultNode& n, const std::string& note) {
+    std::string& s = graph_.nodes[Node(n)].note;
+    if (!s.empty()) s += "\n";
+    s += note;
+  }
+  void Edge(const Hop& hop) {
+    int from = Node(hop.from);
+    int to = Node(hop.to);
+    auto key = std::make_tuple(from, hop.predicate, to);
+    if (!edges_.insert(key).second) return;
+    DrawEdge e;
+    e.from = from;
+    e.to = to;
+    e.predicate = hop.predicate;
+    e.support = std::max<uint32_t>(hop.support, 1);
+    e.flags = hop.flags;
+    e.confidence = hop.confidence;
+    for (const Evidence& ev : hop.evidence) {
+      std::string doc = ev.doc_id();
+      size_t slash = doc.find_last_of('/');
+      if (slash != std::string::npos) doc = doc.substr(slash + 1);
+      e.evidence.push_back(absl::StrCat(doc, " #", ev.sentence(),
+                                        ev.date().empty() ? "" : absl::StrCat(" (", ev.date(), ")"),
+                                        ": ", ev.text()));
+    }
+    if (hop.evidence_total > hop.evidence.size()) {
+      e.evidence.push_back(absl::StrCat("(", hop.evidence_total - hop.evidence.size(),
+                                        " more sentences in the store)"));
+    }
+    graph_.edges.push_back(std::move(e));
+  }
+  DrawGraph Take() { return std::move(graph_); }
+  DrawGraph& graph() { return graph_; }
+
+ private:
+  DrawGraph graph_;
+  std::map<uint64_t, int> index_;
+  std::set<std::tuple<int, std::string, int>> edges_;
+};
+
+}  // namespace
+
+DrawGraph ToDrawGraph(const QueryResult& r) {
+  DrawBuilder b;
+  // Endpoints first, so trimming never drops them.
+  for (const ResultPath& p : r.paths) {
+    if (p.nodes.empty()) continue;
+    b.Endpoint(p.nodes.front());
+    b.Endpoint(p.nodes.back());
+  }
+  for (const NeighbourNode& n : r.nodes) {
+    if (n.distance == 0) b.Endpoint(n.node);
+  }
+  if (r.query.kind == QueryKind::kEntity && !r.entity.node.name.empty()) {
+    b.Endpoint(r.entity.node);
+    std::string note = absl::StrCat(r.entity.mentions, " mentions in ", r.entity.documents,
+                                    " documents");
+    if (!r.entity.aliases.empty()) {
+      absl::StrAppend(&note, "\naliases: ");
+      for (size_t i = 0; i < r.entity.aliases.size(); ++i) {
+        absl::StrAppend(&note, i ? ", " : "", r.entity.aliases[i]);
+      }
+    }
+    b.Note(r.entity.node, note);
+  }
+  for (const Connector& c : r.connectors) {
+    b.Note(c.node, absl::StrFormat("connector: score %.3g, on %d paths", c.score, c.paths));
+  }
+  for (const ResultPath& p : r.paths) {
+    for (const ResultNode& n : p.nodes) b.Node(n);
+  }
+  for (const ResultPath& p : r.paths) {
+    for (const Hop& h : p.hops) b.Edge(h);
+  }
+  for (const NeighbourNode& n : r.nodes) {
+    b.Node(n.node);
+    if (n.distance > 0) b.Note(n.node, absl::StrCat("distance ", n.distance));
+  }
+  for (const Hop& h : r.edges) b.Edge(h);
+  for (const std::vector<Hop>& row : r.match.facts) {
+    for (const Hop& h : row) b.Edge(h);
+  }
+  for (const RankedEntity& e : r.ranking) {
+    b.Node(e.node);
+    b.Note(e.node, absl::StrFormat("score %.4g, degree %u", e.score, e.degree));
+  }
+  DrawGraph g = b.Take();
+  g.caption = ToString(r.query);
+  if (r.truncated) g.caption += "  (answer truncated by a limit)";
+  return g;
+}
+
+std::string ToGraphviz(const QueryResult& result, const GraphvizOptions& options) {
+  return ToGraphviz(ToDrawGraph(result), options);
 }
 
 }  // namespace kg::query
