@@ -1,0 +1,139 @@
+#include "storage/keys.h"
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include "absl/strings/str_format.h"
+
+namespace kg::storage {
+
+void AppendId(std::string* out, uint64_t id) {
+  char buf[8];
+  for (int i = 7; i >= 0; --i) {
+    buf[i] = static_cast<char>(id & 0xff);
+    id >>= 8;
+  }
+  out->append(buf, 8);
+}
+
+void AppendU32(std::string* out, uint32_t v) {
+  char buf[4];
+  for (int i = 3; i >= 0; --i) {
+    buf[i] = static_cast<char>(v & 0xff);
+    v >>= 8;
+  }
+  out->append(buf, 4);
+}
+
+uint64_t ReadId(const char* p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);
+  return v;
+}
+
+uint32_t ReadU32(const char* p) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);
+  return v;
+}
+
+std::string IdKey(uint64_t id) {
+  std::string k;
+  AppendId(&k, id);
+  return k;
+}
+
+namespace {
+std::string Three(uint64_t a, uint64_t b, uint64_t c) {
+  std::string k;
+  k.reserve(kTripleBytes);
+  AppendId(&k, a);
+  AppendId(&k, b);
+  AppendId(&k, c);
+  return k;
+}
+}  // namespace
+
+std::string SpoKey(const Triple& t) { return Three(t.s, t.p, t.o); }
+std::string PosKey(const Triple& t) { return Three(t.p, t.o, t.s); }
+std::string OspKey(const Triple& t) { return Three(t.o, t.s, t.p); }
+Triple FromSpo(std::string_view k) {
+  return {ReadId(k.data()), ReadId(k.data() + 8), ReadId(k.data() + 16)};
+}
+Triple FromPos(std::string_view k) {
+  return {ReadId(k.data() + 16), ReadId(k.data()), ReadId(k.data() + 8)};
+}
+Triple FromOsp(std::string_view k) {
+  return {ReadId(k.data() + 8), ReadId(k.data() + 16), ReadId(k.data())};
+}
+
+std::string EvidenceDocPrefix(const Triple& t, std::string_view doc) {
+  std::string k = SpoKey(t);
+  k.append(doc);
+  k.push_back('\0');
+  return k;
+}
+
+std::string EvidenceKey(const Triple& t, std::string_view doc, uint32_t sentence) {
+  std::string k = EvidenceDocPrefix(t, doc);
+  AppendU32(&k, sentence);
+  return k;
+}
+
+std::string DocPrefix(std::string_view doc) {
+  std::string k(doc);
+  k.push_back('\0');
+  return k;
+}
+
+std::string ContribKey(uint64_t id, std::string_view doc) {
+  std::string k = IdKey(id);
+  k.append(doc);
+  return k;
+}
+
+std::string AliasPrefix(std::string_view alias_key) {
+  std::string k(alias_key);
+  k.push_back('\0');
+  return k;
+}
+
+std::string AliasKey(std::string_view alias_key, uint64_t id) {
+  std::string k = AliasPrefix(alias_key);
+  AppendId(&k, id);
+  return k;
+}
+
+std::string MergePrefix(std::string_view canonical) {
+  std::string k(canonical);
+  k.push_back('\0');
+  return k;
+}
+
+std::string MergeKey(std::string_view canonical, std::string_view doc, uint32_t seq) {
+  std::string k = MergePrefix(canonical);
+  k.append(doc);
+  k.push_back('\0');
+  AppendU32(&k, seq);
+  return k;
+}
+
+uint64_t TermId(std::string_view key, uint32_t attempt) {
+  // XXH3 is specified bit-for-bit across platforms and versions, so separate
+  // loaders derive the same ids without talking to each other.
+  for (uint64_t seed = attempt;; seed += 0x100000000ULL) {
+    uint64_t h = XXH3_64bits_withSeed(key.data(), key.size(), seed);
+    if (h != 0) return h;
+  }
+}
+
+uint64_t PredicateId(std::string_view predicate) {
+  uint64_t h = XXH3_64bits_withSeed(predicate.data(), predicate.size(), 0x5052454449434154ULL);
+  return h == 0 ? 1 : h;
+}
+
+std::string Fingerprint(std::string_view bytes) {
+  return absl::StrFormat("%016x", XXH3_64bits(bytes.data(), bytes.size()));
+}
+
+}  // namespace kg::storage

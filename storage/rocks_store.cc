@@ -1,0 +1,888 @@
+#include "storage/rocks_store.h"
+
+#include <stdlib.h>
+
+#include <filesystem>
+#include <map>
+#include <set>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "proto/status_macros.h"
+#include "proto/term_key.h"
+#include "rocksdb/utilities/write_batch_with_index.h"
+#include "storage/merge_rules.h"
+#include "storage/rocks_options.h"
+
+namespace kg::storage {
+
+absl::Status FromRocks(const rocksdb::Status& s, std::string_view context) {
+  if (s.ok()) return absl::OkStatus();
+  std::string msg = absl::StrCat(std::string(context), ": ", s.ToString());
+  if (s.IsCorruption()) return absl::DataLossError(msg);
+  if (s.IsNotFound()) return absl::NotFoundError(msg);
+  if (s.IsInvalidArgument()) return absl::InvalidArgumentError(msg);
+  if (s.IsNotSupported()) return absl::UnimplementedError(msg);
+  return absl::InternalError(msg);
+}
+
+namespace {
+
+// Length of each column family's fixed prefix extractor (0 = none).
+size_t ExtractorLength(Cf c) {
+  switch (c) {
+    case kSpo:
+    case kPos:
+    case kOsp:
+    case kContrib:
+      return kIdBytes;
+    case kEvidence:
+      return kTripleBytes;
+    default:
+      return 0;
+  }
+}
+
+void SetScanOptions(Cf c, std::string_view prefix, rocksdb::ReadOptions* ro) {
+  size_t n = ExtractorLength(c);
+  if (n > 0 && prefix.size() >= n) {
+    ro->prefix_same_as_start = true;
+  } else {
+    ro->total_order_seek = true;
+  }
+}
+
+std::string FactPayload(const Fact& f) {
+  Fact p;
+  p.set_confidence(f.confidence());
+  p.set_flags(f.flags());
+  p.set_support(f.support());
+  p.set_first_seen(f.first_seen());
+  p.set_last_seen(f.last_seen());
+  return p.SerializeAsString();
+}
+
+template <typename Msg>
+absl::Status ParseInto(std::string_view bytes, Msg* m, std::string_view what) {
+  if (!m->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError(absl::StrCat("unreadable ", std::string(what), " record in the store"));
+  }
+  return absl::OkStatus();
+}
+
+int64_t NowSeconds() { return absl::ToUnixSeconds(absl::Now()); }
+
+bool IsLockError(const rocksdb::Status& s) {
+  std::string m = s.ToString();
+  return s.IsIOError() && (absl::StrContains(m, "LOCK") || absl::StrContains(m, "lock"));
+}
+
+}  // namespace
+
+// A consistent view for one read call: a snapshot for the writer process; a
+// shared lock against catch-up for a secondary (which has no snapshots).
+struct RocksStore::ReadView {
+  explicit ReadView(RocksStore* s) : store(s), lock(s->view_mu_) {
+    if (!s->read_only_) {
+      snapshot = s->db_->GetSnapshot();
+      ro.snapshot = snapshot;
+    }
+  }
+  ~ReadView() {
+    if (snapshot != nullptr) store->db_->ReleaseSnapshot(snapshot);
+  }
+  RocksStore* store;
+  std::shared_lock<std::shared_mutex> lock;
+  const rocksdb::Snapshot* snapshot = nullptr;
+  rocksdb::ReadOptions ro;
+};
+
+// One document's write: reads see the batch's own writes on top of the DB
+// (WriteBatchWithIndex), and Commit() applies everything atomically.
+class RocksStore::Txn {
+ public:
+  explicit Txn(RocksStore* s) : s_(s), batch_(rocksdb::BytewiseComparator(), 0, true) {}
+
+  absl::StatusOr<bool> Get(Cf c, std::string_view key, std::string* value) {
+    rocksdb::Status st = batch_.GetFromBatchAndDB(s_->db_, rocksdb::ReadOptions(), s_->cf(c),
+                                                  rocksdb::Slice(key.data(), key.size()), value);
+    if (st.IsNotFound()) return false;
+    RETURN_IF_ERROR(FromRocks(st, s_->path_));
+    return true;
+  }
+  void Put(Cf c, std::string_view key, std::string_view value) {
+    batch_.Put(s_->cf(c), rocksdb::Slice(key.data(), key.size()),
+               rocksdb::Slice(value.data(), value.size()));
+  }
+  void Delete(Cf c, std::string_view key) {
+    batch_.Delete(s_->cf(c), rocksdb::Slice(key.data(), key.size()));
+  }
+  // Collects (key, value) under `prefix` (the batch must not change while an
+  // iterator is open, hence collect first).
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Collect(
+      Cf c, std::string_view prefix) {
+    rocksdb::ReadOptions ro;
+    ro.total_order_seek = true;
+    std::unique_ptr<rocksdb::Iterator> it(
+        batch_.NewIteratorWithBase(s_->cf(c), s_->db_->NewIterator(ro, s_->cf(c))));
+    std::vector<std::pair<std::string, std::string>> out;
+    for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid(); it->Next()) {
+      if (!it->key().starts_with(rocksdb::Slice(prefix.data(), prefix.size()))) break;
+      out.emplace_back(it->key().ToString(), it->value().ToString());
+    }
+    RETURN_IF_ERROR(FromRocks(it->status(), s_->path_));
+    return out;
+  }
+  absl::StatusOr<Meta> ReadMeta() {
+    std::string v;
+    Meta meta;
+    ASSIGN_OR_RETURN(bool found, Get(kDefault, kMetaKey, &v));
+    if (found) RETURN_IF_ERROR(ParseInto(v, &meta, "meta"));
+    return meta;
+  }
+  absl::Status Commit(const Meta& meta) {
+    Put(kDefault, kMetaKey, meta.SerializeAsString());
+    rocksdb::WriteOptions wo;
+    wo.sync = s_->sync_;
+    return FromRocks(s_->db_->Write(wo, batch_.GetWriteBatch()), s_->path_);
+  }
+
+ private:
+  RocksStore* s_;
+  rocksdb::WriteBatchWithIndex batch_;
+};
+
+// ---------------------------------------------------------------------------
+// Open / close
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path,
+                                                   const StoreOptions& options) {
+  ASSIGN_OR_RETURN(auto store, RocksStore::OpenRocks(path, options));
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+absl::StatusOr<std::unique_ptr<RocksStore>> RocksStore::OpenRocks(const std::string& path,
+                                                                  const StoreOptions& options) {
+  std::unique_ptr<RocksStore> store(new RocksStore());
+  store->path_ = path;
+  store->read_only_ = options.read_only;
+  store->sync_ = options.sync;
+
+  std::error_code ec;
+  bool exists = std::filesystem::exists(std::filesystem::path(path) / "CURRENT", ec);
+  if (!exists && (options.read_only || !options.create_if_missing)) {
+    return absl::NotFoundError(absl::StrCat("no kg store at ", path));
+  }
+  if (!exists && std::filesystem::exists(path, ec) && !std::filesystem::is_directory(path, ec)) {
+    return absl::InvalidArgumentError(absl::StrCat("not a directory: ", path));
+  }
+
+  rocksdb::DBOptions db_options = StoreDbOptions();
+  db_options.create_if_missing = !options.read_only && options.create_if_missing;
+
+  // Open every column family on disk (a newer kg may have added some) plus
+  // ours (created when missing).
+  std::vector<std::string> names = ColumnFamilyNames();
+  if (exists) {
+    std::vector<std::string> on_disk;
+    rocksdb::Status ls = rocksdb::DB::ListColumnFamilies(db_options, path, &on_disk);
+    if (!ls.ok()) return FromRocks(ls, absl::StrCat("cannot read the store at ", path));
+    for (const auto& n : on_disk) {
+      if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+    }
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const auto& n : names) descriptors.emplace_back(n, ColumnFamilyOptionsFor(n));
+
+  rocksdb::Status s;
+  if (options.read_only) {
+    // A secondary instance reads while the writer holds LOCK, and can catch
+    // up with its later writes (Version()).
+    char tmpl[] = "/tmp/kg-reader-XXXXXX";
+    if (mkdtemp(tmpl) == nullptr) return absl::InternalError("cannot create a temporary directory");
+    store->secondary_path_ = tmpl;
+    db_options.max_open_files = -1;
+    std::vector<std::string> on_disk;
+    rocksdb::DB::ListColumnFamilies(db_options, path, &on_disk);
+    std::vector<rocksdb::ColumnFamilyDescriptor> present;
+    for (auto& d : descriptors) {
+      if (std::find(on_disk.begin(), on_disk.end(), d.name) != on_disk.end()) present.push_back(d);
+    }
+    if (present.size() < ColumnFamilyNames().size()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("the store at ", path, " is incomplete (missing column families)"));
+    }
+    s = rocksdb::DB::OpenAsSecondary(db_options, path, store->secondary_path_, present,
+                                     &store->handles_, &store->db_);
+  } else {
+    s = rocksdb::DB::Open(db_options, path, descriptors, &store->handles_, &store->db_);
+  }
+  if (!s.ok()) {
+    if (IsLockError(s)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("store is in use by another process: ", path));
+    }
+    return FromRocks(s, absl::StrCat("cannot open the store at ", path));
+  }
+
+  ASSIGN_OR_RETURN(Meta meta, store->ReadMeta());
+  if (meta.schema_version() > kSchemaVersion) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "the store at %s was written by a newer kg (schema version %d; this kg reads up to %d): "
+        "upgrade kg",
+        path, meta.schema_version(), kSchemaVersion));
+  }
+  if (meta.schema_version() == 0 && !options.read_only) {
+    meta.set_schema_version(kSchemaVersion);
+    meta.set_writer("kg storage");
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    RETURN_IF_ERROR(FromRocks(
+        store->db_->Put(wo, store->cf(kDefault), kMetaKey, meta.SerializeAsString()), path));
+  }
+  return store;
+}
+
+RocksStore::~RocksStore() {
+  if (db_ != nullptr) {
+    for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
+    db_->Close();
+    delete db_;
+  }
+  if (!secondary_path_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(secondary_path_, ec);
+  }
+}
+
+absl::StatusOr<Meta> RocksStore::ReadMeta() {
+  std::string v;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(kDefault), kMetaKey, &v);
+  Meta meta;
+  if (s.IsNotFound()) return meta;
+  RETURN_IF_ERROR(FromRocks(s, path_));
+  RETURN_IF_ERROR(ParseInto(v, &meta, "meta"));
+  return meta;
+}
+
+// ---------------------------------------------------------------------------
+// Writes
+
+absl::StatusOr<uint64_t> RocksStore::ResolveId(Txn& txn, const std::string& key) {
+  std::string v;
+  ASSIGN_OR_RETURN(bool found, txn.Get(kTerms, key, &v));
+  if (found && v.size() == kIdBytes) return ReadId(v.data());
+  // A new term: its hash, unless another key already owns that id (a
+  // collision), in which case the next attempt's hash. The terms column
+  // family records which id the key got, so lookups never rehash.
+  for (uint32_t attempt = 0; attempt < 64; ++attempt) {
+    uint64_t id = TermId(key, attempt);
+    ASSIGN_OR_RETURN(bool taken, txn.Get(kEntities, IdKey(id), &v));
+    if (!taken) {
+      txn.Put(kTerms, key, IdKey(id));
+      return id;
+    }
+    Entity other;
+    RETURN_IF_ERROR(ParseInto(v, &other, "entity"));
+    if (other.key() == key) {
+      txn.Put(kTerms, key, IdKey(id));
+      return id;
+    }
+  }
+  return absl::InternalError(absl::StrCat("no free id for term '", key, "'"));
+}
+
+absl::StatusOr<PutResult> RocksStore::PutDocument(const DocumentFacts& in) {
+  if (read_only_) return absl::FailedPreconditionError(absl::StrCat("store opened read-only: ", path_));
+  const std::string& doc_id = in.document().id();
+  if (doc_id.empty()) return absl::InvalidArgumentError("document without an id");
+  if (doc_id.find('\0') != std::string::npos) {
+    return absl::InvalidArgumentError(absl::StrCat("document id contains a NUL byte: ", doc_id));
+  }
+  Document doc = in.document();
+  if (doc.content_hash().empty()) {
+    // No hash from the caller: fingerprint what was extracted, so that an
+    // identical re-put is still a no-op.
+    DocumentFacts copy = in;
+    copy.mutable_document()->clear_ingest_time();
+    std::string bytes;
+    copy.SerializeToString(&bytes);
+    doc.set_content_hash(absl::StrCat("facts:", Fingerprint(bytes)));
+  }
+  const int64_t now = doc.ingest_time() != 0 ? doc.ingest_time() : NowSeconds();
+  doc.set_ingest_time(now);
+
+  // Validate and gather everything before touching the store.
+  std::map<std::string, Entity> contrib;  // key -> this document's contribution
+  auto ensure = [&](const std::string& key, const std::string& name) -> Entity& {
+    Entity& c = contrib[key];
+    if (c.key().empty()) {
+      c.set_key(key);
+      c.set_name(name.empty() ? key : name);
+    }
+    return c;
+  };
+  std::map<std::string, std::set<std::string>> aliases;
+  for (int i = 0; i < in.entities_size(); ++i) {
+    const Entity& e = in.entities(i);
+    std::string key = e.key().empty() ? TermKey(e.name()) : e.key();
+    if (key.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("document %s: entity #%d has an empty name and key", doc_id, i));
+    }
+    Entity& c = ensure(key, e.name());
+    if (PreferredName(e.name(), c.name()) && !e.name().empty()) c.set_name(e.name());
+    if (c.type() == ENTITY_TYPE_UNSPECIFIED) c.set_type(e.type());
+    c.set_mentions(c.mentions() + e.mentions());
+    for (const auto& a : e.aliases()) aliases[key].insert(a);
+  }
+  for (int i = 0; i < in.merges_size(); ++i) {
+    const Merge& m = in.merges(i);
+    if (m.canonical().empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("document %s: merge #%d has no canonical key", doc_id, i));
+    }
+    ensure(m.canonical(), "");
+    aliases[m.canonical()].insert(m.alias());
+  }
+  for (int i = 0; i < in.facts_size(); ++i) {
+    const ExtractedFact& f = in.facts(i);
+    if (f.subject().empty() || f.object().empty() || f.predicate().empty()) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "document %s: fact #%d lacks a subject, predicate or object", doc_id, i));
+    }
+    ensure(f.subject(), "");
+    ensure(f.object(), "");
+  }
+  for (auto& [key, set] : aliases) {
+    Entity& c = contrib[key];
+    for (const auto& a : set) {
+      if (!a.empty() && TermKey(a) != key) c.add_aliases(a);
+    }
+  }
+
+  std::lock_guard<std::mutex> lock(write_mu_);
+  Txn txn(this);
+  ASSIGN_OR_RETURN(Meta meta, txn.ReadMeta());
+  PutResult result;
+  std::string v;
+  ASSIGN_OR_RETURN(bool exists, txn.Get(kDocs, doc_id, &v));
+  if (exists) {
+    Document prev;
+    RETURN_IF_ERROR(ParseInto(v, &prev, "document"));
+    if (prev.content_hash() == doc.content_hash()) return result;
+    RETURN_IF_ERROR(ForgetInTxn(txn, doc_id, meta));
+    result.replaced = true;
+  }
+  result.changed = true;
+  const std::string doc_prefix = DocPrefix(doc_id);
+
+  // Entities: dictionary, this document's contribution, the merged entity.
+  std::map<std::string, uint64_t> ids;
+  for (auto& [key, c] : contrib) {
+    ASSIGN_OR_RETURN(uint64_t id, ResolveId(txn, key));
+    ids[key] = id;
+    c.set_id(id);
+    txn.Put(kContrib, ContribKey(id, doc_id), c.SerializeAsString());
+    txn.Put(kDocIndex, absl::StrCat(doc_prefix, std::string(1, kTagEntity), IdKey(id)), "");
+    Entity merged;
+    ASSIGN_OR_RETURN(bool known, txn.Get(kEntities, IdKey(id), &v));
+    if (!known) {
+      merged = FoldEntity({c}, {true});
+      meta.set_entities(meta.entities() + 1);
+    } else {
+      RETURN_IF_ERROR(ParseInto(v, &merged, "entity"));
+      if (!AddToEntity(&merged, c, true)) {
+        ASSIGN_OR_RETURN(auto all, txn.Collect(kContrib, IdKey(id)));
+        std::vector<Entity> parts(all.size());
+        std::vector<bool> from_doc(all.size());
+        for (size_t i = 0; i < all.size(); ++i) {
+          RETURN_IF_ERROR(ParseInto(all[i].second, &parts[i], "entity contribution"));
+          from_doc[i] = all[i].first.size() > kIdBytes;
+        }
+        merged = FoldEntity(parts, from_doc);
+      }
+    }
+    txn.Put(kEntities, IdKey(id), merged.SerializeAsString());
+    for (const auto& a : c.aliases()) txn.Put(kAliases, AliasKey(TermKey(a), id), "");
+    ++result.entities;
+  }
+
+  // Facts: one contribution per distinct triple, one evidence per sentence.
+  struct Acc {
+    Fact contrib;
+    std::map<uint32_t, Evidence> evidence;
+  };
+  std::map<std::string, Acc> facts;  // spo key -> accumulated
+  std::map<uint64_t, std::string> predicates;
+  for (const ExtractedFact& f : in.facts()) {
+    uint64_t pid = PredicateId(f.predicate());
+    predicates.emplace(pid, f.predicate());
+    Triple t{ids[f.subject()], pid, ids[f.object()]};
+    Acc& acc = facts[SpoKey(t)];
+    acc.contrib.set_confidence(std::max(acc.contrib.confidence(), f.confidence()));
+    acc.contrib.set_flags(acc.contrib.flags() | (f.flags() & ~static_cast<uint32_t>(IMPORTED)));
+    Evidence ev = f.evidence();
+    ev.set_doc_id(doc_id);
+    if (ev.date().empty()) ev.set_date(doc.date());
+    acc.evidence.emplace(ev.sentence(), std::move(ev));
+  }
+  for (const auto& [pid, text] : predicates) {
+    ASSIGN_OR_RETURN(bool known, txn.Get(kPredicates, IdKey(pid), &v));
+    if (known && v != text) {
+      return absl::InternalError(absl::StrCat("predicate id collision between '", v, "' and '",
+                                              text, "'"));
+    }
+    if (!known) txn.Put(kPredicates, IdKey(pid), text);
+  }
+  for (auto& [spo, acc] : facts) {
+    Triple t = FromSpo(spo);
+    acc.contrib.set_support(static_cast<uint32_t>(acc.evidence.size()));
+    acc.contrib.set_first_seen(now);
+    acc.contrib.set_last_seen(now);
+    Fact payload;
+    ASSIGN_OR_RETURN(bool known, txn.Get(kSpo, spo, &v));
+    if (known) {
+      RETURN_IF_ERROR(ParseInto(v, &payload, "fact"));
+    } else {
+      txn.Put(kPos, PosKey(t), "");
+      txn.Put(kOsp, OspKey(t), "");
+      meta.set_facts(meta.facts() + 1);
+    }
+    AddToFact(&payload, acc.contrib);
+    txn.Put(kSpo, spo, FactPayload(payload));
+    txn.Put(kDocIndex, absl::StrCat(doc_prefix, std::string(1, kTagFact), spo),
+            FactPayload(acc.contrib));
+    for (const auto& [sentence, ev] : acc.evidence) {
+      txn.Put(kEvidence, EvidenceKey(t, doc_id, sentence), ev.SerializeAsString());
+    }
+    meta.set_evidence(meta.evidence() + acc.evidence.size());
+    result.evidence += acc.evidence.size();
+    ++result.facts;
+  }
+
+  for (int i = 0; i < in.merges_size(); ++i) {
+    Merge m = in.merges(i);
+    m.mutable_evidence()->set_doc_id(doc_id);
+    txn.Put(kMerges, MergeKey(m.canonical(), doc_id, i), m.SerializeAsString());
+    std::string idx = absl::StrCat(doc_prefix, std::string(1, kTagMerge));
+    AppendU32(&idx, i);
+    txn.Put(kDocIndex, idx, m.canonical());
+  }
+
+  txn.Put(kDocs, doc_id, doc.SerializeAsString());
+  meta.set_documents(meta.documents() + 1);  // a replace forgot the old one
+  RETURN_IF_ERROR(txn.Commit(meta));
+  return result;
+}
+
+absl::Status RocksStore::ForgetInTxn(Txn& txn, std::string_view doc_id, Meta& meta) {
+  const std::string doc_prefix = DocPrefix(doc_id);
+  ASSIGN_OR_RETURN(auto index, txn.Collect(kDocIndex, doc_prefix));
+  std::string v;
+  for (const auto& [key, value] : index) {
+    std::string_view rest = std::string_view(key).substr(doc_prefix.size());
+    if (rest.empty()) continue;
+    char tag = rest[0];
+    rest.remove_prefix(1);
+    if (tag == kTagEntity && rest.size() == kIdBytes) {
+      uint64_t id = ReadId(rest.data());
+      txn.Delete(kContrib, ContribKey(id, doc_id));
+      ASSIGN_OR_RETURN(auto remaining, txn.Collect(kContrib, IdKey(id)));
+      Entity old;
+      ASSIGN_OR_RETURN(bool known, txn.Get(kEntities, IdKey(id), &v));
+      if (known) RETURN_IF_ERROR(ParseInto(v, &old, "entity"));
+      std::set<std::string> old_keys, new_keys;
+      for (const auto& a : old.aliases()) old_keys.insert(TermKey(a));
+      if (remaining.empty()) {
+        txn.Delete(kEntities, IdKey(id));
+        if (known) txn.Delete(kTerms, old.key());
+        if (known && meta.entities() > 0) meta.set_entities(meta.entities() - 1);
+      } else {
+        std::vector<Entity> parts(remaining.size());
+        std::vector<bool> from_doc(remaining.size());
+        for (size_t i = 0; i < remaining.size(); ++i) {
+          RETURN_IF_ERROR(ParseInto(remaining[i].second, &parts[i], "entity contribution"));
+          from_doc[i] = remaining[i].first.size() > kIdBytes;
+        }
+        Entity merged = FoldEntity(parts, from_doc);
+        for (const auto& a : merged.aliases()) new_keys.insert(TermKey(a));
+        txn.Put(kEntities, IdKey(id), merged.SerializeAsString());
+      }
+      for (const auto& k : old_keys) {
+        if (!new_keys.count(k)) txn.Delete(kAliases, AliasKey(k, id));
+      }
+    } else if (tag == kTagFact && rest.size() == kTripleBytes) {
+      Triple t = FromSpo(rest);
+      ASSIGN_OR_RETURN(auto mine, txn.Collect(kEvidence, EvidenceDocPrefix(t, doc_id)));
+      for (const auto& e : mine) txn.Delete(kEvidence, e.first);
+      meta.set_evidence(meta.evidence() >= mine.size() ? meta.evidence() - mine.size() : 0);
+      // Fold the contributions of the documents that still support it.
+      std::string spo(rest);
+      ASSIGN_OR_RETURN(auto others, txn.Collect(kEvidence, spo));
+      std::set<std::string> docs;
+      for (const auto& e : others) {
+        if (e.first.size() < kTripleBytes + 5) continue;
+        docs.insert(e.first.substr(kTripleBytes, e.first.size() - kTripleBytes - 5));
+      }
+      Fact payload;
+      for (const auto& d : docs) {
+        ASSIGN_OR_RETURN(bool found,
+                         txn.Get(kDocIndex, absl::StrCat(DocPrefix(d), std::string(1, kTagFact), spo), &v));
+        if (!found) continue;
+        Fact c;
+        RETURN_IF_ERROR(ParseInto(v, &c, "fact contribution"));
+        AddToFact(&payload, c);
+      }
+      Fact old;
+      ASSIGN_OR_RETURN(bool known, txn.Get(kSpo, spo, &v));
+      if (known) RETURN_IF_ERROR(ParseInto(v, &old, "fact"));
+      bool imported = (old.flags() & IMPORTED) != 0;
+      if (imported) {
+        Fact imp;
+        imp.set_confidence(1.0f);
+        imp.set_flags(IMPORTED);
+        AddToFact(&payload, imp);
+      }
+      if (docs.empty() && !imported) {
+        txn.Delete(kSpo, spo);
+        txn.Delete(kPos, PosKey(t));
+        txn.Delete(kOsp, OspKey(t));
+        if (known && meta.facts() > 0) meta.set_facts(meta.facts() - 1);
+      } else {
+        txn.Put(kSpo, spo, FactPayload(payload));
+      }
+    } else if (tag == kTagMerge && rest.size() == 4) {
+      txn.Delete(kMerges, MergeKey(value, doc_id, ReadU32(rest.data())));
+    }
+    txn.Delete(kDocIndex, key);
+  }
+  txn.Delete(kDocs, doc_id);
+  if (meta.documents() > 0) meta.set_documents(meta.documents() - 1);
+  return absl::OkStatus();
+}
+
+absl::Status RocksStore::ForgetDocument(std::string_view doc_id) {
+  if (read_only_) return absl::FailedPreconditionError(absl::StrCat("store opened read-only: ", path_));
+  std::lock_guard<std::mutex> lock(write_mu_);
+  Txn txn(this);
+  std::string v;
+  ASSIGN_OR_RETURN(bool exists, txn.Get(kDocs, doc_id, &v));
+  if (!exists) return absl::NotFoundError(absl::StrCat("no document '", std::string(doc_id), "' in ", path_));
+  ASSIGN_OR_RETURN(Meta meta, txn.ReadMeta());
+  RETURN_IF_ERROR(ForgetInTxn(txn, doc_id, meta));
+  return txn.Commit(meta);
+}
+
+// ---------------------------------------------------------------------------
+// Reads
+
+absl::StatusOr<bool> RocksStore::GetIn(const ReadView& view, Cf c, std::string_view key,
+                                       std::string* value) {
+  rocksdb::Status s = db_->Get(view.ro, cf(c), rocksdb::Slice(key.data(), key.size()), value);
+  if (s.IsNotFound()) return false;
+  RETURN_IF_ERROR(FromRocks(s, path_));
+  return true;
+}
+
+absl::Status RocksStore::ScanIn(const ReadView& view, Cf c, std::string_view prefix,
+                                const std::function<bool(std::string_view, std::string_view)>& fn) {
+  rocksdb::ReadOptions ro = view.ro;
+  SetScanOptions(c, prefix, &ro);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(c)));
+  rocksdb::Slice p(prefix.data(), prefix.size());
+  for (it->Seek(p); it->Valid() && it->key().starts_with(p); it->Next()) {
+    if (!fn(std::string_view(it->key().data(), it->key().size()),
+            std::string_view(it->value().data(), it->value().size()))) {
+      break;
+    }
+  }
+  return FromRocks(it->status(), path_);
+}
+
+absl::Status RocksStore::Scan(Cf c, std::string_view prefix,
+                              const std::function<bool(std::string_view, std::string_view)>& fn) {
+  ReadView view(this);
+  return ScanIn(view, c, prefix, fn);
+}
+
+absl::StatusOr<std::string> RocksStore::PredicateText(uint64_t pid) {
+  {
+    std::lock_guard<std::mutex> lock(predicate_mu_);
+    auto it = predicates_.find(pid);
+    if (it != predicates_.end()) return it->second;
+  }
+  std::string v;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(kPredicates), IdKey(pid), &v);
+  if (s.IsNotFound()) {
+    return absl::DataLossError(absl::StrFormat("predicate %016x missing from %s", pid, path_));
+  }
+  RETURN_IF_ERROR(FromRocks(s, path_));
+  std::lock_guard<std::mutex> lock(predicate_mu_);
+  predicates_[pid] = v;
+  return v;
+}
+
+absl::StatusOr<Fact> RocksStore::DecodeFact(std::string_view spo_key, std::string_view payload) {
+  Fact f;
+  RETURN_IF_ERROR(ParseInto(payload, &f, "fact"));
+  Triple t = FromSpo(spo_key);
+  f.set_subject(t.s);
+  f.set_object(t.o);
+  f.set_predicate_id(t.p);
+  ASSIGN_OR_RETURN(*f.mutable_predicate(), PredicateText(t.p));
+  return f;
+}
+
+absl::StatusOr<std::optional<Document>> RocksStore::GetDocument(std::string_view doc_id) {
+  ReadView view(this);
+  std::string v;
+  ASSIGN_OR_RETURN(bool found, GetIn(view, kDocs, doc_id, &v));
+  if (!found) return std::optional<Document>();
+  Document d;
+  RETURN_IF_ERROR(ParseInto(v, &d, "document"));
+  return d;
+}
+
+absl::StatusOr<std::optional<Entity>> RocksStore::GetEntity(uint64_t id) {
+  ReadView view(this);
+  std::string v;
+  ASSIGN_OR_RETURN(bool found, GetIn(view, kEntities, IdKey(id), &v));
+  if (!found) return std::optional<Entity>();
+  Entity e;
+  RETURN_IF_ERROR(ParseInto(v, &e, "entity"));
+  return e;
+}
+
+absl::StatusOr<std::optional<uint64_t>> RocksStore::LookupTerm(std::string_view key) {
+  ReadView view(this);
+  std::string v;
+  ASSIGN_OR_RETURN(bool found, GetIn(view, kTerms, key, &v));
+  if (found && v.size() == kIdBytes) return std::optional<uint64_t>(ReadId(v.data()));
+  // An alias: when several entities share it, the most mentioned wins.
+  std::vector<uint64_t> candidates;
+  std::string prefix = AliasPrefix(key);
+  RETURN_IF_ERROR(ScanIn(view, kAliases, prefix, [&](std::string_view k, std::string_view) {
+    if (k.size() == prefix.size() + kIdBytes) candidates.push_back(ReadId(k.data() + prefix.size()));
+    return true;
+  }));
+  std::optional<uint64_t> best;
+  uint64_t best_mentions = 0;
+  for (uint64_t id : candidates) {
+    ASSIGN_OR_RETURN(bool live, GetIn(view, kEntities, IdKey(id), &v));
+    if (!live) continue;
+    Entity e;
+    RETURN_IF_ERROR(ParseInto(v, &e, "entity"));
+    if (!best || e.mentions() > best_mentions) {
+      best = id;
+      best_mentions = e.mentions();
+    }
+  }
+  return best;
+}
+
+absl::Status RocksStore::ForEachEntity(const std::function<bool(const Entity&)>& fn) {
+  ReadView view(this);
+  absl::Status inner;
+  RETURN_IF_ERROR(ScanIn(view, kEntities, "", [&](std::string_view, std::string_view v) {
+    Entity e;
+    inner = ParseInto(v, &e, "entity");
+    return inner.ok() && fn(e);
+  }));
+  return inner;
+}
+
+absl::Status RocksStore::ForEachDocument(const std::function<bool(const Document&)>& fn) {
+  ReadView view(this);
+  absl::Status inner;
+  RETURN_IF_ERROR(ScanIn(view, kDocs, "", [&](std::string_view, std::string_view v) {
+    Document d;
+    inner = ParseInto(v, &d, "document");
+    return inner.ok() && fn(d);
+  }));
+  return inner;
+}
+
+absl::Status RocksStore::ForEachFact(const std::function<bool(const Fact&)>& fn) {
+  ReadView view(this);
+  absl::Status inner;
+  RETURN_IF_ERROR(ScanIn(view, kSpo, "", [&](std::string_view k, std::string_view v) {
+    auto f = DecodeFact(k, v);
+    if (!f.ok()) {
+      inner = f.status();
+      return false;
+    }
+    return fn(*f);
+  }));
+  return inner;
+}
+
+absl::Status RocksStore::FactsFrom(uint64_t subject, const std::function<bool(const Fact&)>& fn) {
+  ReadView view(this);
+  absl::Status inner;
+  RETURN_IF_ERROR(ScanIn(view, kSpo, IdKey(subject), [&](std::string_view k, std::string_view v) {
+    auto f = DecodeFact(k, v);
+    if (!f.ok()) {
+      inner = f.status();
+      return false;
+    }
+    return fn(*f);
+  }));
+  return inner;
+}
+
+absl::Status RocksStore::FactsTo(uint64_t object, const std::function<bool(const Fact&)>& fn) {
+  ReadView view(this);
+  std::vector<std::string> keys;
+  RETURN_IF_ERROR(ScanIn(view, kOsp, IdKey(object), [&](std::string_view k, std::string_view) {
+    if (k.size() == kTripleBytes) keys.push_back(SpoKey(FromOsp(k)));
+    return true;
+  }));
+  std::string v;
+  for (const auto& spo : keys) {
+    ASSIGN_OR_RETURN(bool found, GetIn(view, kSpo, spo, &v));
+    if (!found) {
+      return absl::DataLossError(absl::StrCat("osp entry without spo fact in ", path_));
+    }
+    ASSIGN_OR_RETURN(Fact f, DecodeFact(spo, v));
+    if (!fn(f)) break;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RocksStore::ForEachEvidence(const Fact& fact,
+                                         const std::function<bool(const Evidence&)>& fn) {
+  uint64_t pid = fact.predicate_id() != 0 ? fact.predicate_id() : PredicateId(fact.predicate());
+  ReadView view(this);
+  absl::Status inner;
+  RETURN_IF_ERROR(ScanIn(view, kEvidence, SpoKey({fact.subject(), pid, fact.object()}),
+                         [&](std::string_view, std::string_view v) {
+                           Evidence e;
+                           inner = ParseInto(v, &e, "evidence");
+                           return inner.ok() && fn(e);
+                         }));
+  return inner;
+}
+
+absl::Status RocksStore::ForEachMerge(std::string_view entity_key,
+                                      const std::function<bool(const Merge&)>& fn) {
+  ReadView view(this);
+  absl::Status inner;
+  RETURN_IF_ERROR(ScanIn(view, kMerges, MergePrefix(entity_key),
+                         [&](std::string_view, std::string_view v) {
+                           Merge m;
+                           inner = ParseInto(v, &m, "merge");
+                           return inner.ok() && fn(m);
+                         }));
+  return inner;
+}
+
+absl::StatusOr<StoreStats> RocksStore::Stats() {
+  StoreStats stats;
+  {
+    std::shared_lock<std::shared_mutex> lock(view_mu_);
+    ASSIGN_OR_RETURN(Meta meta, ReadMeta());
+    stats.documents = meta.documents();
+    stats.entities = meta.entities();
+    stats.facts = meta.facts();
+    stats.evidence = meta.evidence();
+  }
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(path_, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file(ec)) stats.disk_bytes += it->file_size(ec);
+  }
+  return stats;
+}
+
+uint64_t RocksStore::Version() {
+  if (read_only_) {
+    std::unique_lock<std::shared_mutex> lock(view_mu_);
+    db_->TryCatchUpWithPrimary();  // best effort: the old view stays valid
+    return db_->GetLatestSequenceNumber();
+  }
+  return db_->GetLatestSequenceNumber();
+}
+
+absl::StatusOr<std::optional<DocumentFacts>> RocksStore::GetDocumentFacts(std::string_view doc_id) {
+  ReadView view(this);
+  std::string v;
+  ASSIGN_OR_RETURN(bool found, GetIn(view, kDocs, doc_id, &v));
+  if (!found) return std::optional<DocumentFacts>();
+  DocumentFacts out;
+  RETURN_IF_ERROR(ParseInto(v, out.mutable_document(), "document"));
+  std::vector<std::pair<std::string, std::string>> index;
+  const std::string prefix = DocPrefix(doc_id);
+  RETURN_IF_ERROR(ScanIn(view, kDocIndex, prefix, [&](std::string_view k, std::string_view val) {
+    index.emplace_back(std::string(k.substr(prefix.size())), std::string(val));
+    return true;
+  }));
+  std::map<uint64_t, std::string> keys;
+  auto key_of = [&](uint64_t id) -> absl::StatusOr<std::string> {
+    auto it = keys.find(id);
+    if (it != keys.end()) return it->second;
+    std::string ev;
+    ASSIGN_OR_RETURN(bool live, GetIn(view, kEntities, IdKey(id), &ev));
+    if (!live) return absl::DataLossError(absl::StrFormat("fact names a missing entity %016x", id));
+    Entity e;
+    RETURN_IF_ERROR(ParseInto(ev, &e, "entity"));
+    keys[id] = e.key();
+    return e.key();
+  };
+  for (const auto& [rest, val] : index) {
+    if (rest.empty()) continue;
+    char tag = rest[0];
+    std::string_view body = std::string_view(rest).substr(1);
+    if (tag == kTagEntity && body.size() == kIdBytes) {
+      ASSIGN_OR_RETURN(bool has, GetIn(view, kContrib, ContribKey(ReadId(body.data()), doc_id), &v));
+      if (!has) continue;
+      RETURN_IF_ERROR(ParseInto(v, out.add_entities(), "entity contribution"));
+    } else if (tag == kTagFact && body.size() == kTripleBytes) {
+      Triple t = FromSpo(body);
+      Fact c;
+      RETURN_IF_ERROR(ParseInto(val, &c, "fact contribution"));
+      ASSIGN_OR_RETURN(std::string s, key_of(t.s));
+      ASSIGN_OR_RETURN(std::string o, key_of(t.o));
+      ASSIGN_OR_RETURN(std::string p, PredicateText(t.p));
+      absl::Status inner;
+      RETURN_IF_ERROR(ScanIn(view, kEvidence, EvidenceDocPrefix(t, doc_id),
+                             [&](std::string_view, std::string_view ev) {
+                               ExtractedFact* f = out.add_facts();
+                               f->set_subject(s);
+                               f->set_predicate(p);
+                               f->set_object(o);
+                               f->set_confidence(c.confidence());
+                               f->set_flags(c.flags());
+                               inner = ParseInto(ev, f->mutable_evidence(), "evidence");
+                               return inner.ok();
+                             }));
+      RETURN_IF_ERROR(inner);
+    } else if (tag == kTagMerge && body.size() == 4) {
+      ASSIGN_OR_RETURN(bool has,
+                       GetIn(view, kMerges, MergeKey(val, doc_id, ReadU32(body.data())), &v));
+      if (!has) continue;
+      RETURN_IF_ERROR(ParseInto(v, out.add_merges(), "merge"));
+    }
+  }
+  return out;
+}
+
+absl::Status RocksStore::Compact() {
+  if (read_only_) return absl::FailedPreconditionError("store opened read-only");
+  rocksdb::CompactRangeOptions co;
+  co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  for (auto* h : handles_) {
+    RETURN_IF_ERROR(FromRocks(db_->CompactRange(co, h, nullptr, nullptr), path_));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<CheckReport> RocksStore::Check() {
+  return absl::UnimplementedError("Check: not yet");
+}
+
+}  // namespace kg::storage
