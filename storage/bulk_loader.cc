@@ -1,0 +1,389 @@
+#include "storage/bulk_loader.h"
+
+#include <filesystem>
+#include <map>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "proto/status_macros.h"
+#include "proto/term_key.h"
+#include "rocksdb/sst_file_writer.h"
+#include "storage/keys.h"
+#include "storage/merge_rules.h"
+#include "storage/rocks_options.h"
+#include "storage/rocks_store.h"
+
+namespace kg::storage {
+namespace {
+
+std::string_view Sv(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
+
+// One SST file for one column family, opened on the first Put.
+class SstOut {
+ public:
+  SstOut(RocksStore* store, Cf cf, std::string path)
+      : store_(store), cf_(cf), path_(std::move(path)) {}
+
+  absl::Status Put(std::string_view key, std::string_view value) {
+    if (!writer_) {
+      rocksdb::Options options(StoreDbOptions(), ColumnFamilyOptionsFor(ColumnFamilyNames()[cf_]));
+      writer_ = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), options,
+                                                         store_->cf(cf_));
+      RETURN_IF_ERROR(FromRocks(writer_->Open(path_), path_));
+    }
+    ++entries_;
+    return FromRocks(writer_->Put(rocksdb::Slice(key.data(), key.size()),
+                                  rocksdb::Slice(value.data(), value.size())),
+                     path_);
+  }
+
+  // Closes the file and adds it to `args` (nothing when empty).
+  absl::Status Finish(std::vector<rocksdb::IngestExternalFileArg>* args, uint64_t* bytes) {
+    if (!writer_) return absl::OkStatus();
+    rocksdb::ExternalSstFileInfo info;
+    RETURN_IF_ERROR(FromRocks(writer_->Finish(&info), path_));
+    *bytes += info.file_size;
+    rocksdb::IngestExternalFileArg arg;
+    arg.column_family = store_->cf(cf_);
+    arg.external_files = {path_};
+    arg.options.move_files = true;
+    arg.options.allow_blocking_flush = true;
+    args->push_back(std::move(arg));
+    return absl::OkStatus();
+  }
+  uint64_t entries() const { return entries_; }
+
+ private:
+  RocksStore* store_;
+  Cf cf_;
+  std::string path_;
+  std::unique_ptr<rocksdb::SstFileWriter> writer_;
+  uint64_t entries_ = 0;
+};
+
+std::string ImportedPayload() {
+  Fact f;
+  f.set_confidence(1.0f);
+  f.set_flags(IMPORTED);
+  return f.SerializeAsString();
+}
+
+// Writes a permutation from its sorter (records are already permuted).
+absl::Status WritePermutation(ExternalSorter<Key24>& sorter, SstOut& out) {
+  RETURN_IF_ERROR(sorter.Finish());
+  Key24 k;
+  std::string key;
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, sorter.Next(&k));
+    if (!more) break;
+    key.clear();
+    AppendId(&key, k.a);
+    AppendId(&key, k.b);
+    AppendId(&key, k.c);
+    RETURN_IF_ERROR(out.Put(key, ""));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+BulkLoader::BulkLoader(Store* store, BulkLoaderOptions options)
+    : store_(dynamic_cast<RocksStore*>(store)), options_(options) {}
+
+BulkLoader::~BulkLoader() {
+  spo_.reset();
+  terms_.reset();
+  if (!dir_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+}
+
+absl::Status BulkLoader::Init() {
+  if (initialised_) return init_;
+  initialised_ = true;
+  if (store_ == nullptr) {
+    return init_ = absl::InvalidArgumentError("BulkLoader needs a store from Store::Open");
+  }
+  if (store_->read_only()) {
+    return init_ = absl::FailedPreconditionError(
+               absl::StrCat("store opened read-only: ", store_->path()));
+  }
+  dir_ = store_->path() + "/bulk.tmp";
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);  // leftovers of a crashed load
+  std::filesystem::create_directories(dir_, ec);
+  if (ec) return init_ = absl::InternalError(absl::StrCat("cannot create ", dir_, ": ", ec.message()));
+  size_t m = options_.memory_bytes;
+  spo_ = std::make_unique<ExternalSorter<Key24>>(dir_, "spo", m / 2);
+  terms_ = std::make_unique<ExternalSorter<std::string>>(dir_, "terms", m / 8);
+  return init_ = absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> BulkLoader::TermIdOf(std::string_view name) {
+  std::string raw(name);
+  auto it = name_ids_.find(raw);
+  if (it != name_ids_.end()) return it->second;
+  std::string key = TermKey(name);
+  if (key.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("term '", raw, "' has an empty key"));
+  }
+  if (key.find('\0') != std::string::npos) {
+    return absl::InvalidArgumentError(absl::StrCat("term '", raw, "' contains a NUL byte"));
+  }
+  uint64_t id;
+  std::string v;
+  rocksdb::Status s = store_->db()->Get(rocksdb::ReadOptions(), store_->cf(kTerms), key, &v);
+  if (s.ok() && v.size() == kIdBytes) {
+    id = ReadId(v.data());
+  } else {
+    if (!s.ok() && !s.IsNotFound()) return FromRocks(s, store_->path());
+    id = TermId(key);
+  }
+  std::string rec = IdKey(id);
+  rec.append(key);
+  rec.push_back('\0');
+  rec.append(raw);
+  RETURN_IF_ERROR(terms_->Add(std::move(rec)));
+  // The cache only saves TermKey and store probes; when full it starts over.
+  cache_bytes_ += raw.size() + 48;
+  if (cache_bytes_ > options_.memory_bytes / 8) {
+    name_ids_.clear();
+    cache_bytes_ = 0;
+  }
+  name_ids_.emplace(std::move(raw), id);
+  return id;
+}
+
+absl::Status BulkLoader::Add(std::string_view subject, std::string_view predicate,
+                             std::string_view object) {
+  if (finished_) return absl::FailedPreconditionError("BulkLoader::Add after Finish");
+  RETURN_IF_ERROR(Init());
+  if (predicate.empty()) return absl::InvalidArgumentError("triple with an empty predicate");
+  ASSIGN_OR_RETURN(uint64_t s, TermIdOf(subject));
+  ASSIGN_OR_RETURN(uint64_t o, TermIdOf(object));
+  uint64_t p;
+  auto it = predicate_ids_.find(std::string(predicate));
+  if (it != predicate_ids_.end()) {
+    p = it->second;
+  } else {
+    p = PredicateId(predicate);
+    predicate_ids_.emplace(std::string(predicate), p);
+  }
+  ++added_;
+  return spo_->Add(Key24{s, p, o});
+}
+
+absl::StatusOr<BulkResult> BulkLoader::Finish() {
+  if (finished_) return absl::FailedPreconditionError("BulkLoader::Finish called twice");
+  RETURN_IF_ERROR(Init());
+  finished_ = true;
+  BulkResult result;
+  result.triples_added = added_;
+  std::lock_guard<std::mutex> lock(store_->write_mutex());
+  rocksdb::DB* db = store_->db();
+  const rocksdb::Snapshot* snap = db->GetSnapshot();
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snap;
+  ro.total_order_seek = true;
+  struct Release {
+    rocksdb::DB* db;
+    const rocksdb::Snapshot* s;
+    ~Release() { db->ReleaseSnapshot(s); }
+  } release{db, snap};
+
+  ASSIGN_OR_RETURN(Meta meta, store_->ReadMeta());
+  std::vector<rocksdb::IngestExternalFileArg> args;
+  size_t m = options_.memory_bytes;
+  // The name cache is no longer needed: give its memory to the sorters.
+  name_ids_.clear();
+  name_ids_.rehash(0);
+
+  // Predicates (few): new ones only; a different text under an id collides.
+  {
+    std::map<uint64_t, std::string> by_id;
+    for (const auto& [text, pid] : predicate_ids_) {
+      auto [it, inserted] = by_id.emplace(pid, text);
+      if (!inserted && it->second != text) {
+        return absl::InternalError(absl::StrCat("predicate id collision between '", it->second,
+                                                "' and '", text, "'"));
+      }
+    }
+    SstOut out(store_, kPredicates, dir_ + "/predicates.sst");
+    std::string v;
+    for (const auto& [pid, text] : by_id) {
+      rocksdb::Status s = db->Get(ro, store_->cf(kPredicates), IdKey(pid), &v);
+      if (s.ok()) {
+        if (v != text) {
+          return absl::InternalError(
+              absl::StrCat("predicate id collision between '", v, "' and '", text, "'"));
+        }
+        continue;
+      }
+      if (!s.IsNotFound()) return FromRocks(s, store_->path());
+      RETURN_IF_ERROR(out.Put(IdKey(pid), text));
+    }
+    RETURN_IF_ERROR(out.Finish(&args, &result.sst_bytes));
+  }
+
+  // Terms: sorted by id, so entities and contributions stream out in order;
+  // the key -> id dictionary needs key order, hence one more sorter.
+  {
+    RETURN_IF_ERROR(terms_->Finish());
+    ExternalSorter<std::string> by_key(dir_, "keys", m / 8);
+    SstOut entities(store_, kEntities, dir_ + "/entities.sst");
+    SstOut contrib(store_, kContrib, dir_ + "/contrib.sst");
+    std::unique_ptr<rocksdb::Iterator> existing(db->NewIterator(ro, store_->cf(kEntities)));
+    existing->SeekToFirst();
+    std::string rec, v;
+    bool have = false;
+    uint64_t cur_id = 0;
+    std::string cur_key, cur_name;
+    auto flush = [&]() -> absl::Status {
+      if (!have) return absl::OkStatus();
+      std::string idk = IdKey(cur_id);
+      if (existing->Valid() && existing->key().compare(idk) < 0) existing->Seek(idk);
+      RETURN_IF_ERROR(FromRocks(existing->status(), store_->path()));
+      Entity imported;
+      imported.set_id(cur_id);
+      imported.set_key(cur_key);
+      imported.set_name(cur_name);
+      imported.set_type(RESOURCE);
+      if (existing->Valid() && Sv(existing->key()) == idk) {
+        Entity old;
+        if (!old.ParseFromArray(existing->value().data(), existing->value().size())) {
+          return absl::DataLossError("unreadable entity record in the store");
+        }
+        if (old.key() != cur_key) {
+          return absl::InternalError(absl::StrCat("term id collision between '", old.key(),
+                                                  "' (stored) and '", cur_key, "'"));
+        }
+        rocksdb::Status s = db->Get(ro, store_->cf(kContrib), idk, &v);
+        if (s.ok()) return absl::OkStatus();  // imported before
+        if (!s.IsNotFound()) return FromRocks(s, store_->path());
+        RETURN_IF_ERROR(contrib.Put(idk, imported.SerializeAsString()));
+        if (!AddToEntity(&old, imported, false)) {
+          std::vector<Entity> parts{imported};
+          std::vector<bool> from_doc{false};
+          std::unique_ptr<rocksdb::Iterator> c(db->NewIterator(ro, store_->cf(kContrib)));
+          for (c->Seek(idk); c->Valid() && c->key().starts_with(idk); c->Next()) {
+            parts.emplace_back();
+            parts.back().ParseFromArray(c->value().data(), c->value().size());
+            from_doc.push_back(c->key().size() > kIdBytes);
+          }
+          old = FoldEntity(parts, from_doc);
+        }
+        return entities.Put(idk, old.SerializeAsString());
+      }
+      RETURN_IF_ERROR(entities.Put(idk, FoldEntity({imported}, {false}).SerializeAsString()));
+      RETURN_IF_ERROR(contrib.Put(idk, imported.SerializeAsString()));
+      ++result.new_entities;
+      return by_key.Add(absl::StrCat(cur_key, std::string(1, '\0'), idk));
+    };
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, terms_->Next(&rec));
+      if (!more) break;
+      uint64_t id = ReadId(rec.data());
+      size_t nul = rec.find('\0', kIdBytes);
+      std::string key = rec.substr(kIdBytes, nul - kIdBytes);
+      std::string name = rec.substr(nul + 1);
+      if (have && id == cur_id) {
+        if (key != cur_key) {
+          return absl::InternalError(absl::StrCat("term id collision between '", cur_key,
+                                                  "' and '", key,
+                                                  "': load one of them through documents"));
+        }
+        if (PreferredName(name, cur_name)) cur_name = name;
+        continue;
+      }
+      RETURN_IF_ERROR(flush());
+      have = true;
+      cur_id = id;
+      cur_key = std::move(key);
+      cur_name = std::move(name);
+    }
+    RETURN_IF_ERROR(flush());
+    terms_.reset();
+    RETURN_IF_ERROR(entities.Finish(&args, &result.sst_bytes));
+    RETURN_IF_ERROR(contrib.Finish(&args, &result.sst_bytes));
+    RETURN_IF_ERROR(by_key.Finish());
+    SstOut terms(store_, kTerms, dir_ + "/terms.sst");
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, by_key.Next(&rec));
+      if (!more) break;
+      size_t cut = rec.size() - kIdBytes - 1;
+      RETURN_IF_ERROR(terms.Put(std::string_view(rec).substr(0, cut),
+                                std::string_view(rec).substr(cut + 1)));
+    }
+    RETURN_IF_ERROR(terms.Finish(&args, &result.sst_bytes));
+  }
+
+  // Facts: spo merged with what is stored; new triples feed pos and osp.
+  {
+    RETURN_IF_ERROR(spo_->Finish());
+    result.runs_spilled = spo_->runs();
+    ExternalSorter<Key24> pos(dir_, "pos", m / 4), osp(dir_, "osp", m / 4);
+    SstOut spo_out(store_, kSpo, dir_ + "/spo.sst");
+    std::unique_ptr<rocksdb::Iterator> existing(db->NewIterator(ro, store_->cf(kSpo)));
+    existing->SeekToFirst();
+    const std::string imported = ImportedPayload();
+    Key24 k;
+    std::string key;
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, spo_->Next(&k));
+      if (!more) break;
+      key.clear();
+      AppendId(&key, k.a);
+      AppendId(&key, k.b);
+      AppendId(&key, k.c);
+      if (existing->Valid() && existing->key().compare(key) < 0) existing->Seek(key);
+      if (existing->Valid() && Sv(existing->key()) == key) {
+        Fact f;
+        if (!f.ParseFromArray(existing->value().data(), existing->value().size())) {
+          return absl::DataLossError("unreadable fact record in the store");
+        }
+        if (f.flags() & IMPORTED) continue;
+        f.set_flags(f.flags() | IMPORTED);
+        f.set_confidence(std::max(f.confidence(), 1.0f));
+        RETURN_IF_ERROR(spo_out.Put(key, f.SerializeAsString()));
+        continue;
+      }
+      RETURN_IF_ERROR(spo_out.Put(key, imported));
+      RETURN_IF_ERROR(pos.Add(Key24{k.b, k.c, k.a}));
+      RETURN_IF_ERROR(osp.Add(Key24{k.c, k.a, k.b}));
+      ++result.new_facts;
+    }
+    RETURN_IF_ERROR(FromRocks(existing->status(), store_->path()));
+    existing.reset();
+    spo_.reset();
+    RETURN_IF_ERROR(spo_out.Finish(&args, &result.sst_bytes));
+    SstOut pos_out(store_, kPos, dir_ + "/pos.sst"), osp_out(store_, kOsp, dir_ + "/osp.sst");
+    absl::Status pos_status;
+    std::thread t([&] { pos_status = WritePermutation(pos, pos_out); });
+    absl::Status osp_status = WritePermutation(osp, osp_out);
+    t.join();
+    RETURN_IF_ERROR(pos_status);
+    RETURN_IF_ERROR(osp_status);
+    RETURN_IF_ERROR(pos_out.Finish(&args, &result.sst_bytes));
+    RETURN_IF_ERROR(osp_out.Finish(&args, &result.sst_bytes));
+  }
+
+  // The counters travel in the same ingestion, so they stay exact.
+  meta.set_facts(meta.facts() + result.new_facts);
+  meta.set_entities(meta.entities() + result.new_entities);
+  if (result.new_facts > 0 || result.new_entities > 0) {
+    SstOut meta_out(store_, kDefault, dir_ + "/meta.sst");
+    RETURN_IF_ERROR(meta_out.Put(kMetaKey, meta.SerializeAsString()));
+    RETURN_IF_ERROR(meta_out.Finish(&args, &result.sst_bytes));
+  }
+  if (!args.empty()) {
+    RETURN_IF_ERROR(FromRocks(db->IngestExternalFiles(args), store_->path()));
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+  dir_.clear();
+  return result;
+}
+
+}  // namespace kg::storage

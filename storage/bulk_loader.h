@@ -1,0 +1,83 @@
+#ifndef KG_STORAGE_BULK_LOADER_H_
+#define KG_STORAGE_BULK_LOADER_H_
+
+// BulkLoader: loads structured triples (TSV, N-Triples: parsed by the
+// caller) into a Store through SST files instead of write batches.
+//
+//   BulkLoader loader(store);             // store opened for writing
+//   loader.Add("/m/027rn", "/location/...", "/m/06cx9");  // many times
+//   auto result = loader.Finish();        // one atomic ingestion
+//
+// Contract:
+//  - Terms are keyed by kg::TermKey(name) like every other entity; a new term
+//    becomes an entity of type RESOURCE named by its first-sorting spelling.
+//  - Triples are sorted and de-duplicated in chunks bounded by
+//    `memory_bytes` (spilled to run files under the store directory), then
+//    written as one SST file per column family and ingested with a single
+//    IngestExternalFiles call: atomic across column families. Until Finish()
+//    succeeds the store is unchanged; a crash before then leaves it as it was
+//    (stale run files are removed by the next loader).
+//  - Loaded facts carry the IMPORTED flag (no evidence). A triple already in
+//    the store (from documents) keeps its evidence and gains the flag.
+//  - Document writes are blocked while Finish() runs (it merges with the
+//    store's current content).
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "storage/external_sort.h"
+#include "storage/store.h"
+
+namespace kg::storage {
+
+class RocksStore;
+
+struct BulkLoaderOptions {
+  size_t memory_bytes = size_t{1} << 30;  // sort buffers + caches, not RocksDB's own
+};
+
+struct BulkResult {
+  uint64_t triples_added = 0;   // Add() calls
+  uint64_t new_facts = 0;       // distinct triples not in the store before
+  uint64_t new_entities = 0;
+  uint64_t runs_spilled = 0;    // > 0 when the input did not fit in memory
+  uint64_t sst_bytes = 0;       // size of the ingested files
+};
+
+class BulkLoader {
+ public:
+  explicit BulkLoader(Store* store, BulkLoaderOptions options = {});
+  ~BulkLoader();
+  BulkLoader(const BulkLoader&) = delete;
+  BulkLoader& operator=(const BulkLoader&) = delete;
+
+  // Empty names or predicates are InvalidArgument.
+  absl::Status Add(std::string_view subject, std::string_view predicate, std::string_view object);
+  absl::StatusOr<BulkResult> Finish();
+
+ private:
+  absl::StatusOr<uint64_t> TermIdOf(std::string_view name);
+  absl::Status Init();
+
+  RocksStore* store_;
+  BulkLoaderOptions options_;
+  absl::Status init_;
+  bool initialised_ = false;
+  bool finished_ = false;
+  std::string dir_;
+  uint64_t added_ = 0;
+  size_t cache_bytes_ = 0;
+  absl::flat_hash_map<std::string, uint64_t> name_ids_;     // raw name -> id
+  absl::flat_hash_map<std::string, uint64_t> predicate_ids_;  // raw -> id
+  std::unique_ptr<ExternalSorter<Key24>> spo_;
+  std::unique_ptr<ExternalSorter<std::string>> terms_;  // id, key \0 name
+};
+
+}  // namespace kg::storage
+
+#endif  // KG_STORAGE_BULK_LOADER_H_

@@ -1,0 +1,162 @@
+#include "storage/external_sort.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "proto/status_macros.h"
+
+namespace kg::storage {
+namespace {
+
+constexpr size_t kIoBuffer = 1 << 20;
+
+bool WriteRecord(FILE* f, const Key24& k) { return fwrite(&k, sizeof k, 1, f) == 1; }
+bool ReadRecord(FILE* f, Key24* k) { return fread(k, sizeof *k, 1, f) == 1; }
+
+bool WriteRecord(FILE* f, const std::string& s) {
+  uint32_t n = static_cast<uint32_t>(s.size());
+  return fwrite(&n, sizeof n, 1, f) == 1 && (n == 0 || fwrite(s.data(), n, 1, f) == 1);
+}
+bool ReadRecord(FILE* f, std::string* s) {
+  uint32_t n;
+  if (fread(&n, sizeof n, 1, f) != 1) return false;
+  s->resize(n);
+  return n == 0 || fread(s->data(), n, 1, f) == 1;
+}
+
+// Sorts with both cores when the buffer is large (the machine has two).
+template <typename T>
+void ParallelSort(std::vector<T>& v) {
+  if (v.size() < (1u << 16)) {
+    std::sort(v.begin(), v.end());
+    return;
+  }
+  auto mid = v.begin() + v.size() / 2;
+  std::thread t([&] { std::sort(v.begin(), mid); });
+  std::sort(mid, v.end());
+  t.join();
+  std::inplace_merge(v.begin(), mid, v.end());
+}
+
+size_t Footprint(const Key24&) { return sizeof(Key24); }
+size_t Footprint(const std::string& s) {
+  return sizeof(std::string) + (s.size() > 15 ? s.size() + 1 : 0);
+}
+
+}  // namespace
+
+template <typename T>
+struct ExternalSorter<T>::Run {
+  std::string path;
+  FILE* file = nullptr;
+  std::unique_ptr<char[]> buf;
+  ~Run() {
+    if (file != nullptr) fclose(file);
+    if (!path.empty()) std::remove(path.c_str());
+  }
+};
+
+
+template <typename T>
+ExternalSorter<T>::ExternalSorter(std::string dir, std::string name, size_t memory_bytes)
+    : dir_(std::move(dir)), name_(std::move(name)), budget_(std::max<size_t>(memory_bytes, 4096)) {}
+
+template <typename T>
+ExternalSorter<T>::~ExternalSorter() = default;
+
+template <typename T>
+absl::Status ExternalSorter<T>::Add(T record) {
+  // The buffer is reserved once (pages are only touched as it fills), so it
+  // never reallocates: the budget holds without a transient copy.
+  if (buffer_.capacity() == 0) buffer_.reserve(std::max<size_t>(budget_ / sizeof(T) / 2, 64));
+  used_ += Footprint(record) - sizeof(T);
+  ++added_;
+  buffer_.push_back(std::move(record));
+  if (buffer_.size() == buffer_.capacity() || buffer_.size() * sizeof(T) + used_ >= budget_) {
+    return Spill();
+  }
+  return absl::OkStatus();
+}
+
+template <typename T>
+absl::Status ExternalSorter<T>::Spill() {
+  if (buffer_.empty()) return absl::OkStatus();
+  ParallelSort(buffer_);
+  auto run = std::make_unique<Run>();
+  run->path = absl::StrCat(dir_, "/", name_, ".", runs_.size(), ".run");
+  FILE* f = fopen(run->path.c_str(), "wb");
+  if (f == nullptr) {
+    return absl::InternalError(absl::StrCat("cannot write ", run->path, ": ", std::strerror(errno)));
+  }
+  std::unique_ptr<char[]> buf(new char[kIoBuffer]);
+  setvbuf(f, buf.get(), _IOFBF, kIoBuffer);
+  bool ok = true;
+  for (size_t i = 0; i < buffer_.size() && ok; ++i) {
+    if (i > 0 && buffer_[i] == buffer_[i - 1]) continue;
+    ok = WriteRecord(f, buffer_[i]);
+  }
+  ok = (fclose(f) == 0) && ok;
+  if (!ok) return absl::InternalError(absl::StrCat("cannot write ", run->path, " (disk full?)"));
+  runs_.push_back(std::move(run));
+  buffer_.clear();  // keeps the reservation for the next run
+  used_ = 0;
+  return absl::OkStatus();
+}
+
+template <typename T>
+absl::Status ExternalSorter<T>::Finish() {
+  finished_ = true;
+  if (runs_.empty()) {
+    ParallelSort(buffer_);
+    cursor_ = 0;
+    return absl::OkStatus();
+  }
+  RETURN_IF_ERROR(Spill());
+  std::vector<T>().swap(buffer_);
+  for (size_t i = 0; i < runs_.size(); ++i) {
+    Run& r = *runs_[i];
+    r.file = fopen(r.path.c_str(), "rb");
+    if (r.file == nullptr) return absl::InternalError(absl::StrCat("cannot read ", r.path));
+    r.buf.reset(new char[kIoBuffer]);
+    setvbuf(r.file, r.buf.get(), _IOFBF, kIoBuffer);
+    T rec;
+    if (ReadRecord(r.file, &rec)) heap_.emplace(std::move(rec), i);
+  }
+  return absl::OkStatus();
+}
+
+template <typename T>
+absl::StatusOr<bool> ExternalSorter<T>::Next(T* out) {
+  if (!finished_) return absl::FailedPreconditionError("ExternalSorter::Next before Finish");
+  if (runs_.empty()) {
+    while (cursor_ < buffer_.size()) {
+      T& r = buffer_[cursor_++];
+      if (have_last_ && r == last_) continue;
+      last_ = r;
+      have_last_ = true;
+      *out = std::move(r);
+      return true;
+    }
+    return false;
+  }
+  while (!heap_.empty()) {
+    HeapItem top = heap_.top();
+    heap_.pop();
+    T rec;
+    if (ReadRecord(runs_[top.second]->file, &rec)) heap_.emplace(std::move(rec), top.second);
+    if (have_last_ && top.first == last_) continue;
+    last_ = top.first;
+    have_last_ = true;
+    *out = std::move(top.first);
+    return true;
+  }
+  return false;
+}
+
+template class ExternalSorter<Key24>;
+template class ExternalSorter<std::string>;
+
+}  // namespace kg::storage

@@ -1,0 +1,155 @@
+#include "storage/bulk_loader.h"
+
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "proto/term_key.h"
+#include "tests/storage/store_testutil.h"
+
+namespace kg::storage {
+namespace {
+
+using testing::Dump;
+using testing::MakeDoc;
+using testing::TempStorePath;
+
+std::unique_ptr<Store> OpenOrDie(const std::string& path) {
+  auto s = Store::Open(path);
+  EXPECT_TRUE(s.ok()) << s.status();
+  return std::move(*s);
+}
+
+TEST(BulkLoaderTest, LoadsDeduplicatesAndFlagsImported) {
+  std::string path = TempStorePath("db");
+  auto store = OpenOrDie(path);
+  BulkLoader loader(store.get());
+  ASSERT_TRUE(loader.Add("/m/a", "/rel/x", "/m/b").ok());
+  ASSERT_TRUE(loader.Add("/m/a", "/rel/x", "/m/b").ok());  // duplicate
+  ASSERT_TRUE(loader.Add("/m/b", "/rel/y", "/m/c").ok());
+  ASSERT_TRUE(loader.Add("/M/A", "/rel/y", "/m/c").ok());  // same term as /m/a
+  auto r = loader.Finish();
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->triples_added, 4u);
+  EXPECT_EQ(r->new_facts, 3u);
+  EXPECT_EQ(r->new_entities, 3u);
+  EXPECT_EQ(r->runs_spilled, 0u);
+
+  auto stats = store->Stats().value();
+  EXPECT_EQ(stats.facts, 3u);
+  EXPECT_EQ(stats.entities, 3u);
+  EXPECT_EQ(stats.evidence, 0u);
+  auto a = store->LookupTerm(TermKey("/m/a")).value();
+  ASSERT_TRUE(a.has_value());
+  auto e = store->GetEntity(*a).value();
+  EXPECT_EQ(e->type(), RESOURCE);
+  EXPECT_EQ(e->name(), "/m/a");  // mixed case preferred over all capitals
+  int n = 0;
+  ASSERT_TRUE(store->FactsFrom(*a, [&](const Fact& f) {
+    EXPECT_EQ(f.flags() & IMPORTED, static_cast<uint32_t>(IMPORTED));
+    EXPECT_EQ(f.support(), 0u);
+    ++n;
+    return true;
+  }).ok());
+  EXPECT_EQ(n, 2);
+  int to_c = 0;
+  ASSERT_TRUE(store->FactsTo(*store->LookupTerm("/m/c").value(), [&](const Fact&) {
+    ++to_c;
+    return true;
+  }).ok());
+  EXPECT_EQ(to_c, 2);
+  EXPECT_FALSE(std::filesystem::exists(path + "/bulk.tmp"));
+}
+
+TEST(BulkLoaderTest, SpillsToRunsWithSmallMemoryAndGivesTheSameContent) {
+  auto big = OpenOrDie(TempStorePath("big"));
+  auto small = OpenOrDie(TempStorePath("small"));
+  BulkLoader a(big.get());
+  BulkLoader b(small.get(), {.memory_bytes = 64 << 10});
+  for (int i = 0; i < 20000; ++i) {
+    std::string s = absl::StrCat("e", (i * 7919) % 3001), o = absl::StrCat("e", (i * 104729) % 2999);
+    std::string p = absl::StrCat("p", i % 13);
+    ASSERT_TRUE(a.Add(s, p, o).ok());
+    ASSERT_TRUE(b.Add(s, p, o).ok());
+  }
+  auto ra = a.Finish();
+  auto rb = b.Finish();
+  ASSERT_TRUE(ra.ok() && rb.ok()) << ra.status() << rb.status();
+  EXPECT_EQ(ra->runs_spilled, 0u);
+  EXPECT_GT(rb->runs_spilled, 1u);
+  EXPECT_EQ(ra->new_facts, rb->new_facts);
+  EXPECT_EQ(ra->new_entities, rb->new_entities);
+  EXPECT_EQ(Dump(*big), Dump(*small));
+  EXPECT_EQ(big->Stats().value().facts, ra->new_facts);
+}
+
+TEST(BulkLoaderTest, MergesWithDocumentFacts) {
+  auto store = OpenOrDie(TempStorePath("db"));
+  ASSERT_TRUE(store->PutDocument(MakeDoc("d1", "h", {{"Alpha", "r", "Beta", 2}})).ok());
+  BulkLoader loader(store.get());
+  ASSERT_TRUE(loader.Add("Alpha", "r", "Beta").ok());
+  ASSERT_TRUE(loader.Add("alpha", "r", "Gamma").ok());
+  auto r = loader.Finish();
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->new_facts, 1u);
+  EXPECT_EQ(r->new_entities, 1u);
+  auto stats = store->Stats().value();
+  EXPECT_EQ(stats.facts, 2u);
+  EXPECT_EQ(stats.entities, 3u);
+
+  uint64_t alpha = store->LookupTerm("alpha").value().value();
+  auto e = store->GetEntity(alpha).value();
+  EXPECT_EQ(e->type(), ORG);  // the document's type beats RESOURCE on a tie
+  EXPECT_EQ(e->documents(), 1u);
+  std::vector<Fact> facts;
+  ASSERT_TRUE(store->FactsFrom(alpha, [&](const Fact& f) {
+    facts.push_back(f);
+    return true;
+  }).ok());
+  ASSERT_EQ(facts.size(), 2u);
+  for (const auto& f : facts) {
+    EXPECT_TRUE(f.flags() & IMPORTED);
+    if (f.object() == store->LookupTerm("beta").value().value()) EXPECT_EQ(f.support(), 1u);
+  }
+
+  // Forgetting the document keeps the imported facts and entities.
+  ASSERT_TRUE(store->ForgetDocument("d1").ok());
+  stats = store->Stats().value();
+  EXPECT_EQ(stats.facts, 2u);
+  EXPECT_EQ(stats.entities, 3u);
+  EXPECT_EQ(stats.evidence, 0u);
+  EXPECT_EQ(store->GetEntity(alpha).value()->type(), RESOURCE);
+
+  // Loading the same triples again changes nothing.
+  std::string before = Dump(*store);
+  BulkLoader again(store.get());
+  ASSERT_TRUE(again.Add("Alpha", "r", "Beta").ok());
+  auto r2 = again.Finish();
+  ASSERT_TRUE(r2.ok());
+  EXPECT_EQ(r2->new_facts, 0u);
+  EXPECT_EQ(Dump(*store), before);
+}
+
+TEST(BulkLoaderTest, AbandonedLoadLeavesTheStoreUnchanged) {
+  std::string path = TempStorePath("db");
+  auto store = OpenOrDie(path);
+  ASSERT_TRUE(store->PutDocument(MakeDoc("d1", "h", {{"Alpha", "r", "Beta"}})).ok());
+  std::string before = Dump(*store);
+  {
+    BulkLoader loader(store.get(), {.memory_bytes = 4096});
+    for (int i = 0; i < 1000; ++i) ASSERT_TRUE(loader.Add(absl::StrCat("x", i), "p", "y").ok());
+  }
+  EXPECT_EQ(Dump(*store), before);
+  EXPECT_FALSE(std::filesystem::exists(path + "/bulk.tmp"));
+}
+
+TEST(BulkLoaderTest, RejectsBadInput) {
+  auto store = OpenOrDie(TempStorePath("db"));
+  BulkLoader loader(store.get());
+  EXPECT_TRUE(absl::IsInvalidArgument(loader.Add("", "p", "o")));
+  EXPECT_TRUE(absl::IsInvalidArgument(loader.Add("s", "", "o")));
+  EXPECT_TRUE(absl::IsInvalidArgument(loader.Add("s", "p", "   ")));
+}
+
+}  // namespace
+}  // namespace kg::storage
