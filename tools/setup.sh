@@ -20,6 +20,7 @@ packages=(
   iso-codes wordnet-base   # country names and demonyms for the recogniser
   graphviz                 # renders kg's DOT output
   tmux                     # drives the REPL through a terminal in tests
+  clang-14 libclang-rt-14-dev  # libFuzzer targets (tests/fuzz/, `test` runs them)
 )
 
 missing=()
@@ -35,8 +36,35 @@ if ((${#missing[@]})); then
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
 fi
 
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" -j "$jobs"
+# CI stages: each prints its wall time at the end (also when one fails);
+# with `set -e` any failing stage fails the script.
+stage_times=()
+stage() {
+  local name=$1 start=$SECONDS
+  shift
+  echo "== $name"
+  stage_current=$name
+  "$@"
+  stage_times+=("$(printf '%-44s %5ds' "$name" $((SECONDS - start)))")
+  stage_current=""
+}
+report_stages() {
+  local rc=$?
+  if ((${#stage_times[@]} > 1)) || [ -n "${stage_current:-}" ]; then
+    echo "== stage times (wall)"
+    printf '  %s\n' "${stage_times[@]}"
+    [ -z "${stage_current:-}" ] || echo "  FAILED: $stage_current"
+    echo "  total $SECONDS s"
+  fi
+  return $rc
+}
+trap report_stages EXIT
+
+configure_build() {
+  cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$build" -j "$jobs"
+}
+stage "build ($build, Release)" configure_build
 
 case "${1:-build}" in
   build) ;;
@@ -58,8 +86,34 @@ case "${1:-build}" in
     fi
     ;;
   test)
-    cd "$build"
-    ctest --output-on-failure -j "$jobs" --timeout 900 </dev/null
+    # 1. every test in the normal build; 2. the core, storage and query tests
+    # and the fuzz-corpus replays again under ASan+UBSan (tests labelled
+    # `heavy` run only in step 1); 3. every libFuzzer target for a bounded
+    # time (KG_FUZZ_SECONDS each, default 20).
+    stage "tests ($build)" ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 900 </dev/null
+
+    asan=${KG_ASAN_BUILD_DIR:-build-asan}
+    build_asan() {
+      cmake -S . -B "$asan" -DKG_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+      local targets
+      targets=$(cmake --build "$asan" --target help | grep -oE 'kg_(core|storage|query)_tests|fuzz-[a-z_]+' | sort -u)
+      # shellcheck disable=SC2086
+      cmake --build "$asan" -j "$jobs" --target $targets
+    }
+    stage "build ($asan, ASan+UBSan)" build_asan
+    export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+    export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+    stage "tests ($asan: core storage query fuzz)" ctest --test-dir "$asan" --output-on-failure -j "$jobs" \
+      --timeout 900 -L '^(core|storage|query|fuzz)$' -LE '^heavy$' </dev/null
+
+    fuzz=${KG_FUZZ_BUILD_DIR:-build-fuzz}
+    build_fuzz() {
+      cmake -S . -B "$fuzz" -DKG_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++-14 \
+        -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+      cmake --build "$fuzz" -j "$jobs" --target kg_fuzz
+    }
+    stage "build ($fuzz, clang libFuzzer)" build_fuzz
+    stage "fuzz (${KG_FUZZ_SECONDS:-20} s per target)" tests/fuzz/run.sh "$fuzz" "${KG_FUZZ_SECONDS:-20}" "$jobs"
     ;;
   *)
     echo "usage: tools/setup.sh [build|demo|test]" >&2
