@@ -227,7 +227,10 @@ std::optional<SearchPath> Searcher::LightestPath(Vertex s, Vertex t, const EdgeA
   dist_s_[s] = 0;
   heap.emplace(0.0, s);
   while (!heap.empty()) {
-    auto [w, u] = heap.top();
+    // Not a structured binding: clang 14 (the fuzz build) cannot capture
+    // one in the lambda below.
+    const double w = heap.top().first;
+    const Vertex u = heap.top().second;
     heap.pop();
     if (seen_t_[u] == stamp_ || w > weight_s_[u]) continue;
     seen_t_[u] = stamp_;
