@@ -110,6 +110,7 @@ absl::Status BulkLoader::Init() {
     return init_ = absl::FailedPreconditionError(
                absl::StrCat("store opened read-only: ", store_->path()));
   }
+  if (!options_.use_sst) return init_ = absl::OkStatus();
   dir_ = store_->path() + "/bulk.tmp";
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);  // leftovers of a crashed load
@@ -161,6 +162,14 @@ absl::Status BulkLoader::Add(std::string_view subject, std::string_view predicat
   if (finished_) return absl::FailedPreconditionError("BulkLoader::Add after Finish");
   RETURN_IF_ERROR(Init());
   if (predicate.empty()) return absl::InvalidArgumentError("triple with an empty predicate");
+  if (!options_.use_sst) {
+    ++added_;
+    batch_.push_back({std::string(subject), std::string(predicate), std::string(object)});
+    if (batch_.size() < options_.batch_triples) return absl::OkStatus();
+    absl::Status s = store_->ImportTriples(batch_, &batch_result_);
+    batch_.clear();
+    return s;
+  }
   ASSIGN_OR_RETURN(uint64_t s, TermIdOf(subject));
   ASSIGN_OR_RETURN(uint64_t o, TermIdOf(object));
   uint64_t p;
@@ -179,6 +188,12 @@ absl::StatusOr<BulkResult> BulkLoader::Finish() {
   if (finished_) return absl::FailedPreconditionError("BulkLoader::Finish called twice");
   RETURN_IF_ERROR(Init());
   finished_ = true;
+  if (!options_.use_sst) {
+    if (!batch_.empty()) RETURN_IF_ERROR(store_->ImportTriples(batch_, &batch_result_));
+    batch_.clear();
+    batch_result_.triples_added = added_;
+    return batch_result_;
+  }
   BulkResult result;
   result.triples_added = added_;
   std::lock_guard<std::mutex> lock(store_->write_mutex());
@@ -260,7 +275,16 @@ absl::StatusOr<BulkResult> BulkLoader::Finish() {
                                                   "' (stored) and '", cur_key, "'"));
         }
         rocksdb::Status s = db->Get(ro, store_->cf(kContrib), idk, &v);
-        if (s.ok()) return absl::OkStatus();  // imported before
+        if (s.ok()) {  // imported before: only a preferred spelling changes it
+          Entity prev;
+          if (!prev.ParseFromArray(v.data(), v.size())) {
+            return absl::DataLossError("unreadable entity contribution in the store");
+          }
+          if (!PreferredName(cur_name, prev.name())) return absl::OkStatus();
+          RETURN_IF_ERROR(contrib.Put(idk, imported.SerializeAsString()));
+          if (PreferredName(cur_name, old.name())) old.set_name(cur_name);
+          return entities.Put(idk, old.SerializeAsString());
+        }
         if (!s.IsNotFound()) return FromRocks(s, store_->path());
         RETURN_IF_ERROR(contrib.Put(idk, imported.SerializeAsString()));
         if (!AddToEntity(&old, imported, false)) {

@@ -26,6 +26,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
@@ -39,6 +40,14 @@ class RocksStore;
 
 struct BulkLoaderOptions {
   size_t memory_bytes = size_t{1} << 30;  // sort buffers + caches, not RocksDB's own
+  // false: write batches of `batch_triples` through the WAL instead of SST
+  // files (each batch atomic on its own; for small or incremental loads).
+  bool use_sst = true;
+  size_t batch_triples = 20000;
+};
+
+struct TripleText {
+  std::string subject, predicate, object;
 };
 
 struct BulkResult {
@@ -66,6 +75,8 @@ class BulkLoader {
 
   RocksStore* store_;
   BulkLoaderOptions options_;
+  std::vector<TripleText> batch_;  // use_sst = false
+  BulkResult batch_result_;
   absl::Status init_;
   bool initialised_ = false;
   bool finished_ = false;

@@ -15,6 +15,7 @@
 #include "proto/status_macros.h"
 #include "proto/term_key.h"
 #include "rocksdb/utilities/write_batch_with_index.h"
+#include "storage/bulk_loader.h"
 #include "storage/merge_rules.h"
 #include "storage/rocks_options.h"
 
@@ -564,6 +565,108 @@ absl::Status RocksStore::ForgetInTxn(Txn& txn, std::string_view doc_id, Meta& me
   txn.Delete(kDocs, doc_id);
   if (meta.documents() > 0) meta.set_documents(meta.documents() - 1);
   return absl::OkStatus();
+}
+
+absl::Status RocksStore::ImportTriples(const std::vector<TripleText>& triples,
+                                       BulkResult* result) {
+  if (read_only_) return absl::FailedPreconditionError(absl::StrCat("store opened read-only: ", path_));
+  std::lock_guard<std::mutex> lock(write_mu_);
+  Txn txn(this);
+  ASSIGN_OR_RETURN(Meta meta, txn.ReadMeta());
+  absl::flat_hash_map<std::string, uint64_t> ids, pids;
+  std::string v;
+  auto term = [&](const std::string& name) -> absl::StatusOr<uint64_t> {
+    auto it = ids.find(name);
+    if (it != ids.end()) return it->second;
+    std::string key = TermKey(name);
+    if (key.empty() || key.find('\0') != std::string::npos) {
+      return absl::InvalidArgumentError(absl::StrCat("term '", name, "' has no usable key"));
+    }
+    ASSIGN_OR_RETURN(uint64_t id, ResolveId(txn, key));
+    Entity imported;
+    imported.set_id(id);
+    imported.set_key(key);
+    imported.set_name(name);
+    imported.set_type(RESOURCE);
+    std::string idk = IdKey(id);
+    ASSIGN_OR_RETURN(bool known, txn.Get(kEntities, idk, &v));
+    if (!known) {
+      txn.Put(kEntities, idk, FoldEntity({imported}, {false}).SerializeAsString());
+      txn.Put(kContrib, idk, imported.SerializeAsString());
+      meta.set_entities(meta.entities() + 1);
+      ++result->new_entities;
+    } else {
+      Entity merged;
+      RETURN_IF_ERROR(ParseInto(v, &merged, "entity"));
+      std::string c;
+      ASSIGN_OR_RETURN(bool had, txn.Get(kContrib, idk, &c));
+      if (had) {
+        Entity prev;
+        RETURN_IF_ERROR(ParseInto(c, &prev, "entity contribution"));
+        if (PreferredName(name, prev.name())) {  // same rule as the SST path
+          txn.Put(kContrib, idk, imported.SerializeAsString());
+          if (PreferredName(name, merged.name())) merged.set_name(name);
+          txn.Put(kEntities, idk, merged.SerializeAsString());
+        }
+      } else {
+        txn.Put(kContrib, idk, imported.SerializeAsString());
+        if (!AddToEntity(&merged, imported, false)) {
+          ASSIGN_OR_RETURN(auto all, txn.Collect(kContrib, idk));
+          std::vector<Entity> parts(all.size());
+          std::vector<bool> from_doc(all.size());
+          for (size_t i = 0; i < all.size(); ++i) {
+            RETURN_IF_ERROR(ParseInto(all[i].second, &parts[i], "entity contribution"));
+            from_doc[i] = all[i].first.size() > kIdBytes;
+          }
+          merged = FoldEntity(parts, from_doc);
+        }
+        txn.Put(kEntities, idk, merged.SerializeAsString());
+      }
+    }
+    ids.emplace(name, id);
+    return id;
+  };
+  Fact imported_fact;
+  imported_fact.set_confidence(1.0f);
+  imported_fact.set_flags(IMPORTED);
+  const std::string imported_payload = imported_fact.SerializeAsString();
+  for (const TripleText& t : triples) {
+    if (t.predicate.empty()) return absl::InvalidArgumentError("triple with an empty predicate");
+    ASSIGN_OR_RETURN(uint64_t s, term(t.subject));
+    ASSIGN_OR_RETURN(uint64_t o, term(t.object));
+    uint64_t p;
+    auto pit = pids.find(t.predicate);
+    if (pit != pids.end()) {
+      p = pit->second;
+    } else {
+      p = PredicateId(t.predicate);
+      ASSIGN_OR_RETURN(bool known, txn.Get(kPredicates, IdKey(p), &v));
+      if (known && v != t.predicate) {
+        return absl::InternalError(absl::StrCat("predicate id collision between '", v, "' and '",
+                                                t.predicate, "'"));
+      }
+      if (!known) txn.Put(kPredicates, IdKey(p), t.predicate);
+      pids.emplace(t.predicate, p);
+    }
+    Triple tr{s, p, o};
+    std::string spo = SpoKey(tr);
+    ASSIGN_OR_RETURN(bool known, txn.Get(kSpo, spo, &v));
+    if (known) {
+      Fact f;
+      RETURN_IF_ERROR(ParseInto(v, &f, "fact"));
+      if (f.flags() & IMPORTED) continue;
+      f.set_flags(f.flags() | IMPORTED);
+      f.set_confidence(std::max(f.confidence(), 1.0f));
+      txn.Put(kSpo, spo, f.SerializeAsString());
+      continue;
+    }
+    txn.Put(kSpo, spo, imported_payload);
+    txn.Put(kPos, PosKey(tr), "");
+    txn.Put(kOsp, OspKey(tr), "");
+    meta.set_facts(meta.facts() + 1);
+    ++result->new_facts;
+  }
+  return txn.Commit(meta);
 }
 
 absl::Status RocksStore::ForgetDocument(std::string_view doc_id) {

@@ -28,6 +28,9 @@ enum Cf : int {
   kSpo, kPos, kOsp, kEvidence, kDocs, kDocIndex, kMerges, kCfCount
 };
 
+struct BulkResult;  // storage/bulk_loader.h
+struct TripleText;
+
 // rocksdb::Status -> absl::Status; corruption becomes DataLoss.
 absl::Status FromRocks(const rocksdb::Status& s, std::string_view context);
 
@@ -56,6 +59,10 @@ class RocksStore : public Store {
   absl::StatusOr<std::optional<DocumentFacts>> GetDocumentFacts(std::string_view doc_id) override;
   absl::StatusOr<CheckReport> Check() override;
   absl::Status Compact() override;
+
+  // Structured triples through one atomic WriteBatch, with the BulkLoader's
+  // semantics (IMPORTED facts, RESOURCE entities); adds to `result`.
+  absl::Status ImportTriples(const std::vector<TripleText>& triples, BulkResult* result);
 
   // --- for storage/ internals ----------------------------------------------
   rocksdb::DB* db() { return db_; }

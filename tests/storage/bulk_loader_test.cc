@@ -83,6 +83,31 @@ TEST(BulkLoaderTest, SpillsToRunsWithSmallMemoryAndGivesTheSameContent) {
   EXPECT_EQ(big->Stats().value().facts, ra->new_facts);
 }
 
+TEST(BulkLoaderTest, WriteBatchPathGivesTheSameContentAsSstPath) {
+  auto sst = OpenOrDie(TempStorePath("sst"));
+  auto wb = OpenOrDie(TempStorePath("wb"));
+  for (auto* s : {sst.get(), wb.get()}) {
+    ASSERT_TRUE(s->PutDocument(MakeDoc("d1", "h", {{"e1", "p1", "e2", 2}, {"e9", "p0", "E3"}})).ok());
+  }
+  BulkLoader a(sst.get());
+  BulkLoader b(wb.get(), {.use_sst = false, .batch_triples = 333});
+  for (int i = 0; i < 3000; ++i) {
+    std::string s = absl::StrCat(i % 2 ? "e" : "E", (i * 7919) % 101);
+    std::string o = absl::StrCat("e", (i * 104729) % 97);
+    std::string p = absl::StrCat("p", i % 3);
+    ASSERT_TRUE(a.Add(s, p, o).ok());
+    ASSERT_TRUE(b.Add(s, p, o).ok());
+  }
+  auto ra = a.Finish();
+  auto rb = b.Finish();
+  ASSERT_TRUE(ra.ok() && rb.ok()) << ra.status() << rb.status();
+  EXPECT_EQ(ra->new_facts, rb->new_facts);
+  EXPECT_EQ(ra->new_entities, rb->new_entities);
+  EXPECT_EQ(Dump(*sst), Dump(*wb));
+  EXPECT_EQ(sst->Stats().value().facts, wb->Stats().value().facts);
+  EXPECT_EQ(sst->Stats().value().entities, wb->Stats().value().entities);
+}
+
 TEST(BulkLoaderTest, MergesWithDocumentFacts) {
   auto store = OpenOrDie(TempStorePath("db"));
   ASSERT_TRUE(store->PutDocument(MakeDoc("d1", "h", {{"Alpha", "r", "Beta", 2}})).ok());
