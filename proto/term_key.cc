@@ -40,7 +40,7 @@ std::string TermKey(std::string_view name) {
     utf8proc_int32_t buf[8];
     utf8proc_ssize_t m = utf8proc_decompose_char(
         c, buf, 8,
-        static_cast<utf8proc_option_t>(UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK),
+        static_cast<utf8proc_option_t>(UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK),
         nullptr);
     if (m < 0 || m > 8) continue;
     for (utf8proc_ssize_t i = 0; i < m; ++i) {
