@@ -181,6 +181,25 @@ bool IsHeadingLine(std::string_view line) {
   return capitalised * 4 >= content * 3;
 }
 
+// An unpunctuated short line: a headline at the top of a document.
+bool IsTopLine(std::string_view line) {
+  line = Trim(line);
+  if (line.empty() || WordCount(line) > 25) return false;
+  char last = line.back();
+  if (last == '.' || last == '!' || last == '?' || last == ',' || last == ';' || last == ':' ||
+      last == '"' || static_cast<unsigned char>(last) == 0x9D) {
+    return false;
+  }
+  // Two sentences on the line ("... Tuesday. For ...") make it body text.
+  for (size_t i = 0; i + 2 < line.size(); ++i) {
+    if ((line[i] == '.' || line[i] == '!' || line[i] == '?') && line[i + 1] == ' ' &&
+        std::isupper(static_cast<unsigned char>(line[i + 2]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
 // Whole lines that are page furniture.
 bool IsFurnitureLine(std::string_view line) {
   line = Trim(line);
@@ -385,9 +404,29 @@ absl::StatusOr<DocumentText> DocumentText::Parse(std::string_view text) {
       in_sources = true;
       continue;
     }
-    // A heading stands alone: a single-line paragraph.
+    // Before the body, a line that is only a date is the dateline.
+    if (!seen_body) {
+      std::string_view trimmed = Trim(line);
+      size_t len = 0;
+      std::string date = ParseDateAt(trimmed, &len);
+      if (!date.empty() && len == trimmed.size()) {
+        if (doc.date_.empty()) doc.date_ = date;
+        skip_line(lines[li], RegionKind::kDateline);
+        continue;
+      }
+    }
+    // A heading stands alone: a single-line paragraph; at the top of the
+    // document any unpunctuated short line is one (a headline in sentence
+    // case, directly followed by its dateline).
     bool alone = (li == 0 || blank_line(li - 1)) && blank_line(li + 1);
-    if (alone && IsHeadingLine(line)) {
+    bool before_dateline = false;
+    if (!seen_body && li + 1 < lines.size()) {
+      std::string_view next = Trim(line_text(li + 1));
+      size_t len = 0;
+      before_dateline = !ParseDateAt(next, &len).empty() && len == next.size() &&
+                        WordCount(line) <= 25;
+    }
+    if ((alone && IsHeadingLine(line)) || (!seen_body && (IsTopLine(line) || before_dateline))) {
       if (!seen_body) {
         std::string h(Trim(line));
         if (WordCount(h) > WordCount(best_heading)) best_heading = h;
@@ -399,8 +438,16 @@ absl::StatusOr<DocumentText> DocumentText::Parse(std::string_view text) {
     std::string lower = Lower(line);
     size_t click = lower.find("click here");
     if (click != std::string::npos) {
-      size_t b = lower.find_last_of(".!?", click);
-      b = b == std::string::npos ? 0 : b + 1;
+      // Back to the previous sentence end: a terminator followed by a space
+      // (so the periods inside "U.N.'s" do not count).
+      size_t b = 0;
+      for (size_t k = click; k-- > 1;) {
+        if ((lower[k - 1] == '.' || lower[k - 1] == '!' || lower[k - 1] == '?') &&
+            IsSpace(lower[k])) {
+          b = k;
+          break;
+        }
+      }
       while (b < click && IsSpace(line[b])) ++b;
       skip_line({lines[li].begin + b, lines[li].end}, RegionKind::kFurniture);
     }

@@ -1,0 +1,113 @@
+#include "core/extractor.h"
+
+#include <utility>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "core/analysis.h"
+#include "core/document_text.h"
+#include "core/lexicon.h"
+#include "core/mention_finder.h"
+#include "core/relations.h"
+#include "core/resolver.h"
+#include "core/sentence_splitter.h"
+#include "core/tokenizer.h"
+#include "proto/status_macros.h"
+
+namespace kg::core {
+namespace {
+
+bool IsValueType(EntityType t) {
+  return t == DATE || t == MONEY || t == QUANTITY || t == PERCENT;
+}
+
+class RuleExtractor : public Extractor {
+ public:
+  explicit RuleExtractor(const Lexicon& lexicon) : lexicon_(lexicon) {}
+
+  absl::StatusOr<DocumentFacts> Extract(const Document& doc,
+                                        std::string_view text) const override {
+    ASSIGN_OR_RETURN(DocumentText dt, DocumentText::Parse(text));
+    Analysis analysis;
+    analysis.sentences = SplitSentences(dt.masked(), Tokenize(dt.masked()));
+    return Build(doc, text, dt, analysis);
+  }
+
+  // Shared by every mode: mentions, resolution, relations, the proto.
+  absl::StatusOr<DocumentFacts> Build(const Document& doc, std::string_view text,
+                                      const DocumentText& dt, const Analysis& analysis) const {
+    std::vector<Mention> mentions = FindMentions(analysis, text, lexicon_);
+    Resolution res = ResolveEntities(mentions, analysis, lexicon_);
+    std::vector<RawFact> raw = ExtractRelations(analysis, mentions, res.entities, lexicon_);
+
+    DocumentFacts out;
+    Document* d = out.mutable_document();
+    *d = doc;
+    if (d->title().empty()) d->set_title(dt.title());
+    if (d->date().empty()) d->set_date(dt.date());
+    if (d->size() == 0) d->set_size(text.size());
+    d->set_sentences(static_cast<uint32_t>(analysis.sentences.size()));
+
+    auto evidence = [&](int sentence, Evidence* ev) {
+      const Sentence& s = analysis.sentences[sentence];
+      ev->set_doc_id(d->id());
+      ev->set_sentence(static_cast<uint32_t>(sentence));
+      ev->set_start(s.begin);
+      ev->set_end(s.end);
+      ev->set_text(std::string(text.substr(s.begin, s.end - s.begin)));
+      ev->set_date(d->date());
+    };
+
+    for (const DocEntity& e : res.entities) {
+      if (IsValueType(e.type) && !e.used) continue;
+      if (e.key.empty()) continue;
+      Entity* pe = out.add_entities();
+      pe->set_name(e.name);
+      pe->set_key(e.key);
+      pe->set_type(e.type == ENTITY_TYPE_UNSPECIFIED ? MISC : e.type);
+      for (const std::string& a : e.aliases) pe->add_aliases(a);
+      pe->set_mentions(static_cast<uint64_t>(std::max(e.mentions, 1)));
+      pe->set_documents(1);
+    }
+    absl::flat_hash_set<std::string> seen;
+    for (const RawFact& f : raw) {
+      const DocEntity& s = res.entities[f.subject];
+      const DocEntity& o = res.entities[f.object];
+      if (s.key.empty() || o.key.empty() || s.key == o.key) continue;
+      std::string id = s.key + "\x1f" + f.predicate + "\x1f" + o.key + "\x1f" +
+                       std::to_string(f.sentence);
+      if (!seen.insert(id).second) continue;
+      ExtractedFact* ef = out.add_facts();
+      ef->set_subject(s.key);
+      ef->set_predicate(f.predicate);
+      ef->set_object(o.key);
+      ef->set_confidence(f.confidence);
+      ef->set_flags(f.flags);
+      evidence(f.sentence, ef->mutable_evidence());
+      if (f.span_end > f.span_begin) {
+        ef->mutable_evidence()->set_mention_start(f.span_begin);
+        ef->mutable_evidence()->set_mention_end(f.span_end);
+      }
+    }
+    for (const MergeRecord& m : res.merges) {
+      Merge* pm = out.add_merges();
+      pm->set_alias(m.alias);
+      pm->set_canonical(res.entities[m.entity].key);
+      pm->set_rule(m.rule);
+      evidence(m.sentence, pm->mutable_evidence());
+    }
+    return out;
+  }
+
+ private:
+  const Lexicon& lexicon_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Extractor>> Extractor::Create(const ExtractorOptions& options) {
+  (void)options;
+  return std::unique_ptr<Extractor>(new RuleExtractor(DefaultLexicon()));
+}
+
+}  // namespace kg::core

@@ -1,0 +1,707 @@
+#include "core/mention_finder.h"
+
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "proto/term_key.h"
+
+namespace kg::core {
+namespace {
+
+bool IsMonthName(std::string_view lower) {
+  static const absl::flat_hash_set<std::string_view> kMonths = {
+      "january", "february", "march",     "april",   "may",      "june", "july",
+      "august",  "september", "october", "november", "december", "jan.", "feb.",
+      "mar.",    "apr.",      "jun.",    "jul.",     "aug.",     "sep.", "sept.",
+      "oct.",    "nov.",      "dec."};
+  return kMonths.contains(lower);
+}
+
+bool IsWeekday(std::string_view lower) {
+  static const absl::flat_hash_set<std::string_view> kDays = {
+      "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
+  return kDays.contains(lower);
+}
+
+bool IsNumber(std::string_view w) {
+  if (w.empty() || !std::isdigit(static_cast<unsigned char>(w[0]))) return false;
+  for (char c : w) {
+    if (!std::isdigit(static_cast<unsigned char>(c)) && c != ',' && c != '.') return false;
+  }
+  return true;
+}
+
+bool IsYear(std::string_view w) {
+  return w.size() == 4 && IsNumber(w) && (w[0] == '1' || w[0] == '2');
+}
+
+bool IsMagnitude(std::string_view lower) {
+  return lower == "million" || lower == "billion" || lower == "trillion" ||
+         lower == "thousand" || lower == "hundred";
+}
+
+bool IsOpenQuote(std::string_view w) { return w == "\"" || w == "\xE2\x80\x9C" || w == "``"; }
+bool IsCloseQuote(std::string_view w) { return w == "\"" || w == "\xE2\x80\x9D" || w == "''"; }
+bool IsPossessive(std::string_view w) { return w == "'s" || w == "\xE2\x80\x99s" || w == "'" || w == "\xE2\x80\x99"; }
+
+bool IsAlphaWord(std::string_view w) {
+  if (w.empty()) return false;
+  for (char c : w) {
+    if (!std::isalpha(static_cast<unsigned char>(c)) && c != '-' &&
+        static_cast<unsigned char>(c) < 0x80) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Words that join parts of one capitalised name.
+bool IsNameConnector(std::string_view lower) {
+  return lower == "of" || lower == "for" || lower == "de" || lower == "del" || lower == "la" ||
+         lower == "los" || lower == "las" || lower == "da" || lower == "do" || lower == "dos" ||
+         lower == "van" || lower == "von" || lower == "der" || lower == "du" || lower == "le" ||
+         lower == "&" || lower == "y" || lower == "bin" || lower == "al";
+}
+
+struct Chunk {
+  int sentence, begin, end;  // tokens [begin, end)
+  std::string key;           // lemma form
+  std::string name;
+  bool frame = false;
+  bool group = false;
+  bool topic = false;
+};
+
+class Finder {
+ public:
+  Finder(const Analysis& a, std::string_view text, const Lexicon& lex)
+      : a_(a), text_(text), lex_(lex) {}
+
+  std::vector<Mention> Run() {
+    CollectMidSentenceCapitals();
+    has_ner_ = HasNer();
+    for (int s = 0; s < static_cast<int>(a_.sentences.size()); ++s) SentenceMentions(s);
+    AddChunks();
+    std::sort(out_.begin(), out_.end(), [](const Mention& x, const Mention& y) {
+      return x.sentence != y.sentence ? x.sentence < y.sentence : x.begin < y.begin;
+    });
+    return std::move(out_);
+  }
+
+ private:
+  const std::vector<Token>& Tok(int s) const { return a_.sentences[s].tokens; }
+
+  bool HasNer() const {
+    for (const Sentence& s : a_.sentences) {
+      for (const Token& t : s.tokens) {
+        if (!t.ner.empty()) return true;
+      }
+    }
+    return false;
+  }
+
+  int FirstWord(int s) const {
+    const auto& t = Tok(s);
+    for (int i = 0; i < static_cast<int>(t.size()); ++i) {
+      unsigned char c = static_cast<unsigned char>(t[i].text[0]);
+      if (std::isalnum(c) || c >= 0x80) {
+        if (t[i].text.rfind("\xE2\x80", 0) == 0) continue;  // curly quotes, dashes
+        return i;
+      }
+    }
+    return 0;
+  }
+
+  // Capitalised words seen after the first word of a sentence (and not
+  // right after an opening quote or a colon, which also start clauses).
+  void CollectMidSentenceCapitals() {
+    for (int s = 0; s < static_cast<int>(a_.sentences.size()); ++s) {
+      const auto& t = Tok(s);
+      int first = FirstWord(s);
+      for (int i = first + 1; i < static_cast<int>(t.size()); ++i) {
+        if (!IsCapitalized(t[i].text)) continue;
+        const std::string& prev = t[i - 1].text;
+        if (IsOpenQuote(prev) || prev == ":" || prev == "(") continue;
+        mid_caps_.insert(t[i].text);
+      }
+    }
+  }
+
+  bool Used(int s, int i) const { return used_.contains({s, i}); }
+  void MarkUsed(int s, int b, int e) {
+    for (int i = b; i < e; ++i) used_.insert({s, i});
+  }
+
+  Mention Make(int s, int b, int e, EntityType type) const {
+    const auto& t = Tok(s);
+    Mention m;
+    m.sentence = s;
+    m.begin = b;
+    m.end = e;
+    m.byte_begin = t[b].begin;
+    m.byte_end = t[e - 1].end;
+    m.text = std::string(text_.substr(m.byte_begin, m.byte_end - m.byte_begin));
+    m.type = type;
+    return m;
+  }
+
+  void SentenceMentions(int s) {
+    const auto& t = Tok(s);
+    const int n = static_cast<int>(t.size());
+    Values(s);
+    if (has_ner_) NerSpans(s);
+    Quoted(s);
+    const int first = FirstWord(s);
+    int i = 0;
+    while (i < n) {
+      if (Used(s, i) || !IsCapitalized(t[i].text)) {
+        ++i;
+        continue;
+      }
+      // Known multi-word names (seen quoted) match unquoted too.
+      if (int k = MatchKnownPhrase(s, i); k > 0) {
+        Mention m = Make(s, i, i + k, known_types_[PhraseKey(s, i, i + k)]);
+        MarkUsed(s, i, i + k);
+        out_.push_back(std::move(m));
+        i += k;
+        continue;
+      }
+      int j = i + 1;
+      int last_ok = i + 1;  // end of the span accepted so far
+      while (j < n && !Used(s, j)) {
+        const std::string& w = t[j].text;
+        if (IsCapitalized(w) && !IsPossessive(w)) {
+          ++j;
+          last_ok = j;
+          continue;
+        }
+        std::string lw = LowerAscii(w);
+        bool next_cap = j + 1 < n && IsCapitalized(t[j + 1].text) && !Used(s, j + 1);
+        if (next_cap && IsNameConnector(lw)) {
+          ++j;
+          continue;
+        }
+        if (next_cap && lw == "on" && lex_.HeadType(t[j - 1].text) == ORG) {
+          ++j;
+          continue;
+        }
+        if (next_cap && lw == "and" && !lex_.IsTitleWord(t[j + 1].text)) {
+          // Keep "Customs and Border Patrol" whole: only organisations.
+          int k = j + 1;
+          while (k < n && IsCapitalized(t[k].text) && !Used(s, k)) ++k;
+          EntityType head = lex_.HeadType(t[k - 1].text);
+          if (head == ORG || head == PROGRAM) {
+            j = k;
+            last_ok = k;
+            continue;
+          }
+        }
+        break;
+      }
+      int b = i, e = last_ok;
+      i = std::max(e, i + 1);
+      AddNameSpan(s, b, e, first);
+    }
+    DemonymGroups(s);
+  }
+
+  std::string PhraseKey(int s, int b, int e) const {
+    const auto& t = Tok(s);
+    return TermKey(text_.substr(t[b].begin, t[e - 1].end - t[b].begin));
+  }
+
+  int MatchKnownPhrase(int s, int i) const {
+    const auto& t = Tok(s);
+    for (int len = 6; len >= 2; --len) {
+      if (i + len > static_cast<int>(t.size())) continue;
+      if (known_phrases_.contains(PhraseKey(s, i, i + len))) return len;
+    }
+    return 0;
+  }
+
+  // Title-case phrases in quotes: "Remain in Mexico".
+  void Quoted(int s) {
+    const auto& t = Tok(s);
+    const int n = static_cast<int>(t.size());
+    for (int i = 0; i + 2 < n; ++i) {
+      if (!IsOpenQuote(t[i].text)) continue;
+      int close = -1;
+      for (int k = i + 1; k < n && k <= i + 10; ++k) {
+        if (IsCloseQuote(t[k].text)) {
+          close = k;
+          break;
+        }
+      }
+      if (close < i + 2) continue;
+      bool ok = IsCapitalized(t[i + 1].text);
+      int words = 0;
+      for (int k = i + 1; k < close && ok; ++k) {
+        std::string lw = LowerAscii(t[k].text);
+        if (Used(s, k)) ok = false;
+        if (!IsCapitalized(t[k].text) && !lex_.IsFunctionWord(lw)) ok = false;
+        if (IsAlphaWord(t[k].text)) ++words;
+      }
+      if (!ok || words < 2) continue;
+      EntityType type = WORK;
+      for (int k = std::max(0, i - 3); k <= std::min(n - 1, close + 1); ++k) {
+        if (k > i && k < close) continue;
+        if (lex_.HeadType(t[k].text) == PROGRAM) type = PROGRAM;
+      }
+      Mention m = Make(s, i + 1, close, type);
+      std::string key = PhraseKey(s, i + 1, close);
+      known_phrases_.insert(key);
+      EntityType& known = known_types_[key];
+      if (known != PROGRAM) known = type;
+      MarkUsed(s, i + 1, close);
+      out_.push_back(std::move(m));
+      i = close;
+    }
+  }
+
+  void Values(int s) {
+    const auto& t = Tok(s);
+    const int n = static_cast<int>(t.size());
+    for (int i = 0; i < n; ++i) {
+      if (Used(s, i)) continue;
+      std::string lw = LowerAscii(t[i].text);
+      if (t[i].text == "$" && i + 1 < n && IsNumber(t[i + 1].text)) {
+        int e = i + 2;
+        if (e < n && IsMagnitude(LowerAscii(t[e].text))) ++e;
+        Add(s, i, e, MONEY);
+        i = e - 1;
+        continue;
+      }
+      if (IsMonthName(lw) && IsCapitalized(t[i].text)) {
+        int e = i + 1;
+        if (e < n && IsNumber(t[e].text) && t[e].text.size() <= 2) ++e;
+        if (e < n && t[e].text == "," && e + 1 < n && IsYear(t[e + 1].text)) e += 2;
+        else if (e < n && IsYear(t[e].text)) ++e;
+        // "May" alone is too often the modal.
+        if (e > i + 1 || lw != "may") Add(s, i, e, DATE);
+        i = e - 1;
+        continue;
+      }
+      if (IsNumber(t[i].text)) {
+        if (i + 1 < n && (t[i + 1].text == "%" || LowerAscii(t[i + 1].text) == "percent")) {
+          Add(s, i, i + 2, PERCENT);
+          ++i;
+        } else if (IsYear(t[i].text) && (i + 1 >= n || !IsMagnitude(LowerAscii(t[i + 1].text)))) {
+          Add(s, i, i + 1, DATE);
+        } else {
+          int e = i + 1;
+          if (e < n && IsMagnitude(LowerAscii(t[e].text))) ++e;
+          Add(s, i, e, QUANTITY);
+          i = e - 1;
+        }
+      }
+    }
+  }
+
+  void Add(int s, int b, int e, EntityType type) {
+    MarkUsed(s, b, e);
+    out_.push_back(Make(s, b, e, type));
+  }
+
+  static EntityType NerType(std::string_view label) {
+    if (label == "PERSON" || label == "PER") return PERSON;
+    if (label == "ORG" || label == "ORGANIZATION") return ORG;
+    if (label == "GPE") return GPE;
+    if (label == "LOC" || label == "LOCATION") return LOC;
+    if (label == "EVENT") return EVENT;
+    if (label == "NORP" || label == "GROUP") return GROUP;
+    if (label == "WORK" || label == "WORK_OF_ART") return WORK;
+    if (label == "LAW" || label == "PROGRAM") return PROGRAM;
+    return MISC;
+  }
+
+  void NerSpans(int s) {
+    const auto& t = Tok(s);
+    const int n = static_cast<int>(t.size());
+    const int first = FirstWord(s);
+    for (int i = 0; i < n; ++i) {
+      const std::string& tag = t[i].ner;
+      if (tag.size() < 3 || tag[0] != 'B' || Used(s, i)) continue;
+      std::string label = tag.substr(2);
+      int e = i + 1;
+      while (e < n && t[e].ner == "I-" + label && !Used(s, e)) ++e;
+      // A tagged span of function words only is noise.
+      bool content = false;
+      for (int k = i; k < e; ++k) content |= IsCapitalized(t[k].text);
+      if (!content) continue;
+      ner_type_ = NerType(label);
+      AddNameSpan(s, i, e, first);
+      ner_type_ = ENTITY_TYPE_UNSPECIFIED;
+      i = e - 1;
+    }
+  }
+
+  // A capitalised span [b, e): sentence-initial filtering, title stripping,
+  // typing.
+  void AddNameSpan(int s, int b, int e, int first) {
+    const auto& t = Tok(s);
+    // Trailing connectors never end a name.
+    while (e > b && IsNameConnector(LowerAscii(t[e - 1].text))) --e;
+    if (b == first && b < e) {
+      const std::string& w = t[b].text;
+      std::string lw = LowerAscii(w);
+      bool keep = IsAcronym(w) || mid_caps_.contains(w) || lex_.CountryByKey(TermKey(w)) ||
+                  (e - b >= 2 && !lex_.IsFunctionWord(lw) && !CommonWord(lw));
+      if (lex_.IsFunctionWord(lw)) keep = false;
+      if (!keep) ++b;
+      while (b < e && IsNameConnector(LowerAscii(t[b].text))) ++b;
+    }
+    if (b >= e) return;
+    // Lone function words, weekdays and months are no names.
+    if (e - b == 1) {
+      std::string lw = LowerAscii(t[b].text);
+      if (lex_.IsFunctionWord(lw) || IsWeekday(lw) || IsMonthName(lw) || lw == "i") return;
+      if (!IsAcronym(t[b].text) && t[b].text.size() < 2) return;
+    }
+    // Title stripping: [country] title-words [of X] NAME.
+    int k = b;
+    std::string role_country;
+    if (e - b >= 3) {
+      const std::string* c = CountryOf(t[k].text);
+      if (c != nullptr && lex_.IsTitleWord(StripFormer(t[k + 1].text))) {
+        role_country = *c;
+        ++k;
+      }
+    }
+    int title_begin = k;
+    bool former = false;
+    while (k < e - 1) {
+      std::string w = t[k].text;
+      std::string stripped = StripFormer(w);
+      if (stripped.size() != w.size()) former = true;
+      if (lex_.IsTitleWord(stripped) && !(stripped == "state" && k == title_begin)) {
+        ++k;
+        continue;
+      }
+      if (k > title_begin && LowerAscii(w) == "of" && k + 2 < e && lex_.IsTitleWord(t[k + 1].text)) {
+        k += 2;
+        continue;
+      }
+      break;
+    }
+    Mention m;
+    if (k > title_begin && k < e && !IsNameConnector(LowerAscii(t[k].text)) &&
+        lex_.HeadType(t[e - 1].text) == ENTITY_TYPE_UNSPECIFIED) {
+      // Titles own a whole token range; the name is what follows.
+      m = Make(s, k, e, PERSON);
+      m.begin = b;  // the title belongs to the mention for relation purposes
+      std::string role(text_.substr(t[title_begin].begin, t[k - 1].end - t[title_begin].begin));
+      // "Ex-Defense Minister" -> "Defense Minister".
+      if (former) role = StripFormerPrefix(role);
+      m.role = role;
+      m.role_country = role_country;
+      m.former_role = former;
+    } else {
+      if (k == e && k > b) return;  // a bare title ("Secretary of State")
+      m = Make(s, b, e, ENTITY_TYPE_UNSPECIFIED);
+      m.type = TypeOfName(s, b, e);
+    }
+    // Modifier use: "Trump-era", "Trump policies".
+    int n = static_cast<int>(t.size());
+    if (e < n) {
+      const std::string& next = t[e].text;
+      if ((next == "-" && e + 1 < n && !IsCapitalized(t[e + 1].text)) ||
+          (e - b == 1 && !IsAcronym(t[b].text) && IsAlphaWord(next) && !IsCapitalized(next) &&
+           lex_.IsNoun(LowerAscii(next)) && !lex_.IsVerbForm(LowerAscii(next)) &&
+           !lex_.IsFunctionWord(LowerAscii(next)))) {
+        m.modifier = m.type != GPE;
+      }
+    }
+    MarkUsed(s, b, e);
+    out_.push_back(std::move(m));
+  }
+
+  // A lower-case form that is an ordinary English word (so a capitalised
+  // sentence-initial occurrence is no evidence of a name).
+  bool CommonWord(const std::string& lw) const {
+    if (lw.size() > 2 && lw.ends_with("ly")) return true;
+    return lex_.IsNoun(lw) || lex_.IsAdjective(lw) || lex_.IsAdverb(lw) || lex_.IsVerbForm(lw);
+  }
+
+  static std::string StripFormer(const std::string& w) {
+    std::string l = LowerAscii(w);
+    for (std::string_view p : {"ex-", "former-"}) {
+      if (l.starts_with(p) && l.size() > p.size()) return l.substr(p.size());
+    }
+    return l;
+  }
+  static std::string StripFormerPrefix(const std::string& role) {
+    std::string l = LowerAscii(role);
+    for (std::string_view p : {"ex-", "former "}) {
+      if (l.starts_with(p)) {
+        std::string r = role.substr(p.size());
+        if (!r.empty()) r[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(r[0])));
+        return r;
+      }
+    }
+    return role;
+  }
+
+  const std::string* CountryOf(const std::string& w) const {
+    if (const std::string* c = lex_.CountryByKey(TermKey(w))) return c;
+    if (IsAcronym(w)) {
+      std::string letters;
+      for (char c : w) {
+        if (std::isalpha(static_cast<unsigned char>(c))) letters.push_back(c);
+      }
+      if (const std::string* c = lex_.CountryByInitials(letters)) return c;
+    }
+    return lex_.CountryOfDemonym(w);
+  }
+
+  EntityType TypeOfName(int s, int b, int e) const {
+    const auto& t = Tok(s);
+    std::string name(text_.substr(t[b].begin, t[e - 1].end - t[b].begin));
+    if (ner_type_ != ENTITY_TYPE_UNSPECIFIED && ner_type_ != LOC && ner_type_ != MISC) {
+      return ner_type_;
+    }
+    if (lex_.CountryByKey(TermKey(name))) return GPE;
+    if (e - b == 1 && IsAcronym(t[b].text) && CountryOf(t[b].text) != nullptr &&
+        lex_.CountryOfDemonym(t[b].text) == nullptr) {
+      return GPE;
+    }
+    EntityType head = lex_.HeadType(t[e - 1].text);
+    if (head != ENTITY_TYPE_UNSPECIFIED) {
+      // "Central America", "Western Hemisphere" vs "United States".
+      return head;
+    }
+    if (ner_type_ != ENTITY_TYPE_UNSPECIFIED) return ner_type_;
+    if (e - b == 1 && lex_.CountryOfDemonym(t[b].text) != nullptr) return GROUP;
+    bool connectors = false, acronym = false;
+    for (int k = b; k < e; ++k) {
+      std::string lw = LowerAscii(t[k].text);
+      if (IsNameConnector(lw) && lw != "de" && lw != "del" && lw != "la" && lw != "van" &&
+          lw != "von" && lw != "da" && lw != "y") {
+        connectors = true;
+      }
+      acronym |= IsAcronym(t[k].text);
+    }
+    if (e - b >= 2 && e - b <= 5 && !connectors && !acronym) return PERSON;
+    return MISC;
+  }
+
+  // "Mexican officials" -> GROUP linked to Mexico.
+  void DemonymGroups(int s) {
+    for (Mention& m : out_) {
+      if (m.sentence != s || m.end - m.begin != 1 || !m.role.empty()) continue;
+      const auto& t = Tok(s);
+      if (m.end >= static_cast<int>(t.size())) continue;
+      const std::string* c = lex_.CountryOfDemonym(t[m.begin].text);
+      if (c == nullptr) continue;
+      m.country = *c;
+      const std::string& next = t[m.end].text;
+      std::string ln = LowerAscii(next);
+      if (!IsAlphaWord(next) || IsCapitalized(next) || lex_.IsFunctionWord(ln) ||
+          !lex_.IsNoun(ln) || Used(s, m.end)) {
+        continue;
+      }
+      bool plural = PluralNoun(ln);
+      if (!plural && lex_.HeadType(ln) != ORG) continue;
+      used_.insert({s, m.end});
+      m.end += 1;
+      m.byte_end = t[m.end - 1].end;
+      m.text = std::string(text_.substr(m.byte_begin, m.byte_end - m.byte_begin));
+      m.type = plural ? GROUP : ORG;
+      m.modifier = false;
+    }
+  }
+
+  static std::string Singular(const std::string& w) {
+    if (w.ends_with("ies")) return w.substr(0, w.size() - 3) + "y";
+    if (w.ends_with("ses") || w.ends_with("xes") || w.ends_with("ches") || w.ends_with("shes")) {
+      return w.substr(0, w.size() - 2);
+    }
+    return w.substr(0, w.size() - 1);
+  }
+
+  // "authorities" is listed as a noun itself; its singular is too.
+  bool PluralNoun(const std::string& w) const {
+    if (w.size() <= 3 || w.back() != 's' || w.ends_with("ss") || w.ends_with("us")) return false;
+    return lex_.NounLemma(w) != w || lex_.IsNoun(Singular(w));
+  }
+
+  bool NounLike(const std::string& w) const {
+    if (!IsAlphaWord(w) || IsCapitalized(w) || w.find('-') != std::string::npos) return false;
+    if (!std::isalpha(static_cast<unsigned char>(w[0]))) return false;
+    if (lex_.IsFunctionWord(w) || (w.size() > 3 && w.ends_with("ly"))) return false;
+    if (lex_.IsNoun(w)) return true;
+    // Unknown words are most often nouns ("narcotrafficking").
+    return lex_.has_wordnet() && !lex_.IsAdjective(w) && !lex_.IsVerbForm(w) && !lex_.IsAdverb(w);
+  }
+
+  bool Nominal(const std::string& head) const {
+    if (lex_.IsNominalization(head)) return true;
+    return lex_.has_wordnet() && head.size() >= 8 && head.ends_with("ing") &&
+           !lex_.IsNoun(head) && !lex_.IsVerbForm(head) && !lex_.IsFrameNoun(head);
+  }
+
+  static bool IsFrameHead(std::string_view w) {
+    return w == "issue" || w == "issues" || w == "cooperation" || w == "role" ||
+           w == "fight" || w == "war" || w == "efforts" || w == "effort" || w == "crackdown" ||
+           w == "policy" || w == "policies";
+  }
+
+  // Bare noun chunks -> TOPIC / GROUP (two passes: counts first).
+  void AddChunks() {
+    std::vector<Chunk> chunks;
+    absl::flat_hash_map<std::string, int> counts;
+    for (int s = 0; s < static_cast<int>(a_.sentences.size()); ++s) {
+      const auto& t = Tok(s);
+      const int n = static_cast<int>(t.size());
+      int i = 0;
+      while (i < n) {
+        std::string lw = LowerAscii(t[i].text);
+        if (Used(s, i) || t[i].text != lw || !NounLike(lw)) {
+          ++i;
+          continue;
+        }
+        int b = i;
+        while (i < n && !Used(s, i) && t[i].text == LowerAscii(t[i].text) &&
+               NounLike(t[i].text)) {
+          ++i;
+        }
+        // "arms trafficking": a gerund after a noun heads a compound.
+        if (i < n && i > b && !Used(s, i) && t[i].text.ends_with("ing") &&
+            t[i].text == LowerAscii(t[i].text) && lex_.IsVerbForm(t[i].text)) {
+          ++i;
+        }
+        int e = i;
+        // An -ing head with a determiner after it is a verb with its object
+        // ("awaiting the status", "fueling the violence").
+        if (e < n && t[e - 1].text.ends_with("ing") && lex_.IsDeterminer(LowerAscii(t[e].text))) {
+          --e;
+          if (e == b) continue;
+        }
+        if (e - b > 3) b = e - 3;
+        std::string head = t[e - 1].text;
+        // Drop leading modifiers that are only adjectives.
+        while (b < e - 1 && lex_.IsAdjective(t[b].text) && !lex_.IsNoun(t[b].text)) ++b;
+        Chunk c{s, b, e, "", "", false, false, false};
+        std::string lemma = lex_.NounLemma(head);
+        for (int k = b; k < e - 1; ++k) c.key += t[k].text + " ";
+        c.name = c.key;
+        c.key += lemma;
+        if (e - b > 1) counts[c.key]++;
+        if (lemma != head) plural_.insert(lemma);
+        // Bare: no determiner or possessive before the chunk (adjectives may
+        // intervene).
+        int p = b - 1;
+        while (p >= 0 && lex_.IsAdjective(LowerAscii(t[p].text)) &&
+               !lex_.IsNoun(LowerAscii(t[p].text)) && !lex_.IsFunctionWord(LowerAscii(t[p].text))) {
+          --p;
+        }
+        // A name directly before ("the U.S. border asylum seekers") makes
+        // the chunk part of a larger phrase.
+        if (p >= 0 && ((Used(s, p) && t[p].text != LowerAscii(t[p].text)) || t[p].text == ")")) {
+          continue;
+        }
+        std::string before = p >= 0 ? LowerAscii(t[p].text) : "";
+        if (lex_.IsDeterminer(before) || IsPossessive(before) || IsNumber(before)) continue;
+        std::string before2 = b >= 2 ? LowerAscii(t[b - 2].text) : "";
+        std::string prev = b >= 1 ? LowerAscii(t[b - 1].text) : "";
+        c.frame = ((prev == "of" || prev == "on" || prev == "in" || prev == "against") &&
+                   IsFrameHead(before2)) ||
+                  prev == "like" || prev == "including" || (prev == "as" && before2 == "such");
+        bool plural = PluralNoun(head);
+        if (plural && lemma == head) lemma = Singular(head);
+        bool agent = false;
+        for (std::string_view suf : {"er", "or", "ant", "ent", "ist", "ee", "ian"}) {
+          agent |= lemma.ends_with(suf);
+        }
+        if (plural && agent && !lex_.IsRoleNoun(lemma)) {
+          c.group = true;
+          c.name += head;
+        } else if (Nominal(head) || c.frame) {
+          c.topic = true;
+          c.name += lemma;
+        } else {
+          continue;
+        }
+        chunks.push_back(std::move(c));
+      }
+    }
+    // Single words count wherever they occur as nouns.
+    absl::flat_hash_map<std::string, int> word_counts;
+    for (const Sentence& sent : a_.sentences) {
+      for (const Token& tok : sent.tokens) {
+        if (tok.text == LowerAscii(tok.text) && std::isalpha(static_cast<unsigned char>(tok.text[0]))) {
+          word_counts[lex_.NounLemma(tok.text)]++;
+        }
+      }
+    }
+    for (const Chunk& c : chunks) {
+      bool multi = c.end - c.begin >= 2;
+      int count = multi ? counts[c.key] : word_counts[c.key];
+      bool keep = c.group ? (multi || count >= 2) : (multi || count >= 2 || c.frame);
+      // A lone -ing word is a gerund (a verb) unless it fills an issue frame
+      // or is also used in the plural ("kidnappings").
+      if (!multi && c.topic && c.key.ends_with("ing") && !c.frame && !plural_.contains(c.key)) {
+        keep = false;
+      }
+      if (!keep) continue;
+      Mention m = Make(c.sentence, c.begin, c.end, c.group ? GROUP : TOPIC);
+      m.text = c.name;  // lemma form: "kidnapping" for "kidnappings"
+      m.common = true;
+      MarkUsed(c.sentence, c.begin, c.end);
+      out_.push_back(std::move(m));
+    }
+  }
+
+  const Analysis& a_;
+  std::string_view text_;
+  const Lexicon& lex_;
+  bool has_ner_ = false;
+  EntityType ner_type_ = ENTITY_TYPE_UNSPECIFIED;
+  absl::flat_hash_set<std::string> mid_caps_;
+  absl::flat_hash_set<std::pair<int, int>> used_;
+  absl::flat_hash_set<std::string> known_phrases_;
+  absl::flat_hash_set<std::string> plural_;
+  absl::flat_hash_map<std::string, EntityType> known_types_;
+  std::vector<Mention> out_;
+};
+
+}  // namespace
+
+std::string LowerAscii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool IsCapitalized(std::string_view word) {
+  if (word.empty()) return false;
+  unsigned char c = static_cast<unsigned char>(word[0]);
+  if (c < 0x80) return std::isupper(c);
+  utf8proc_int32_t cp;
+  utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(word.data()),
+                                        static_cast<utf8proc_ssize_t>(word.size()), &cp);
+  if (n <= 0) return false;
+  return utf8proc_category(cp) == UTF8PROC_CATEGORY_LU;
+}
+
+bool IsAcronym(std::string_view word) {
+  int letters = 0;
+  for (char c : word) {
+    if (std::isupper(static_cast<unsigned char>(c))) {
+      ++letters;
+    } else if (c != '.') {
+      return false;
+    }
+  }
+  return letters >= 2;
+}
+
+std::vector<Mention> FindMentions(const Analysis& analysis, std::string_view text,
+                                  const Lexicon& lexicon) {
+  return Finder(analysis, text, lexicon).Run();
+}
+
+}  // namespace kg::core

@@ -1,0 +1,584 @@
+#include "core/relations.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "core/mention_finder.h"
+#include "proto/term_key.h"
+
+namespace kg::core {
+namespace {
+
+bool IsValueType(EntityType t) {
+  return t == DATE || t == MONEY || t == QUANTITY || t == PERCENT;
+}
+
+bool IsPossessiveMark(std::string_view w) {
+  return w == "'s" || w == "\xE2\x80\x99s" || w == "'" || w == "\xE2\x80\x99";
+}
+
+bool IsBeForm(std::string_view w) {
+  return w == "is" || w == "was" || w == "were" || w == "are" || w == "be" || w == "been" ||
+         w == "being" || w == "am" || w == "'s" || w == "'re";
+}
+
+// Prepositions that name how an object attaches to a verb, in preference
+// order when several stand between the verb and the object.
+constexpr std::string_view kStrongPreps[] = {"to",   "with", "from",    "against", "into",
+                                             "for",  "on",   "at",      "by",      "through",
+                                             "about", "over", "between", "toward", "towards",
+                                             "across", "under", "within", "onto", "upon"};
+
+bool IsStrongPrep(std::string_view w) {
+  for (std::string_view p : kStrongPreps) {
+    if (w == p) return true;
+  }
+  return false;
+}
+
+class SentenceRelations {
+ public:
+  SentenceRelations(const Sentence& sentence, int index, const std::vector<Mention>& all,
+                    std::vector<const Mention*> mentions, std::vector<DocEntity>& entities,
+                    const Lexicon& lex, int* last_person)
+      : s_(sentence),
+        index_(index),
+        m_(std::move(mentions)),
+        entities_(entities),
+        lex_(lex),
+        last_person_(last_person) {
+    (void)all;
+    const int n = static_cast<int>(s_.tokens.size());
+    at_.assign(n, -1);
+    lower_.resize(n);
+    for (int i = 0; i < n; ++i) lower_[i] = LowerAscii(s_.tokens[i].text);
+    for (int k = 0; k < static_cast<int>(m_.size()); ++k) {
+      for (int i = m_[k]->begin; i < m_[k]->end && i < n; ++i) at_[i] = k;
+    }
+    attached_.assign(m_.size(), false);
+    verb_lemma_.assign(n, "");
+    for (int i = 0; i < n; ++i) verb_lemma_[i] = VerbAt(i);
+  }
+
+  std::vector<RawFact> Run() {
+    Attribution();
+    Titles();
+    Appositions();
+    NounPatterns();
+    Verbs();
+    CoMentions();
+    for (RawFact& f : facts_) {
+      if (reported_ && f.predicate != kCoMentioned) f.flags |= REPORTED;
+    }
+    // Track the last person for pronoun subjects in later sentences.
+    for (const Mention* m : m_) {
+      if (entities_[m->entity].type == PERSON) *last_person_ = m->entity;
+    }
+    return std::move(facts_);
+  }
+
+ private:
+  int N() const { return static_cast<int>(s_.tokens.size()); }
+  const std::string& W(int i) const { return lower_[i]; }
+
+  void Emit(int subj, int obj, std::string predicate, uint32_t flags, float conf,
+            const Mention* a = nullptr, const Mention* b = nullptr) {
+    if (subj < 0 || obj < 0 || subj == obj) return;
+    RawFact f;
+    f.subject = subj;
+    f.object = obj;
+    f.predicate = std::move(predicate);
+    f.flags = flags;
+    f.confidence = conf;
+    f.sentence = index_;
+    if (a != nullptr && b != nullptr) {
+      f.span_begin = std::min(a->byte_begin, b->byte_begin);
+      f.span_end = std::max(a->byte_end, b->byte_end);
+    }
+    if (f.predicate != kCoMentioned) {
+      typed_pairs_.insert({std::min(subj, obj), std::max(subj, obj)});
+    }
+    entities_[subj].used = entities_[obj].used = true;
+    facts_.push_back(std::move(f));
+  }
+
+  int EntityNamed(const std::string& name, EntityType type) {
+    std::string key = TermKey(name);
+    for (size_t i = 0; i < entities_.size(); ++i) {
+      if (entities_[i].key == key) return static_cast<int>(i);
+      for (const std::string& a : entities_[i].aliases) {
+        if (TermKey(a) == key) return static_cast<int>(i);
+      }
+    }
+    DocEntity e;
+    e.name = name;
+    e.key = key;
+    e.type = type;
+    entities_.push_back(e);
+    return static_cast<int>(entities_.size()) - 1;
+  }
+
+  // A verb at token i (not inside a mention): its lemma, else "".
+  std::string VerbAt(int i) const {
+    if (at_[i] >= 0) return "";
+    const std::string& w = s_.tokens[i].text;
+    if (!s_.tokens[i].upos.empty()) {
+      if (s_.tokens[i].upos != "VERB") return "";
+      std::string l = s_.tokens[i].lemma.empty() ? lex_.VerbLemma(W(i)) : LowerAscii(s_.tokens[i].lemma);
+      return l.empty() ? W(i) : l;
+    }
+    if (w.empty() || !std::isalpha(static_cast<unsigned char>(w[0])) || IsCapitalized(w)) return "";
+    const std::string& lw = W(i);
+    if (lex_.IsAuxiliary(lw) || lex_.IsModal(lw) || lex_.IsPreposition(lw) ||
+        lex_.IsDeterminer(lw) || lex_.IsPronoun(lw) || lex_.IsConjunction(lw) ||
+        lex_.IsNegation(lw)) {
+      return "";
+    }
+    std::string lemma = lex_.VerbLemma(lw);
+    if (lemma.empty()) return "";
+    std::string prev = i > 0 ? W(i - 1) : "";
+    if (lex_.IsDeterminer(prev) || IsPossessiveMark(prev)) return "";  // "the report"
+    bool inflected = lemma != lw;
+    bool after_aux = lex_.IsAuxiliary(prev) || lex_.IsModal(prev) || prev == "to" ||
+                     lex_.IsNegation(prev) || (prev.size() > 3 && prev.ends_with("ly")) ||
+                     prev == "also" || prev == "already" || prev == "both";
+    bool after_subject = i > 0 && at_[i - 1] >= 0;
+    if (lw.ends_with("ing")) {
+      // Gerunds after a preposition or a comma act as clauses ("by revoking");
+      // elsewhere an -ing word is usually a noun or adjective.
+      return (lex_.IsPreposition(prev) || prev == "," || lex_.IsAuxiliary(prev) ||
+              after_subject || prev == "been" || prev == "not")
+                 ? lemma
+                 : "";
+    }
+    if (inflected && (lw.ends_with("ed") || lw.ends_with("s") || lemma.size() + 1 != lw.size())) {
+      // A noun that is also a verb form ("changes", "issues") is a verb only
+      // right after a subject or an auxiliary.
+      if (lw.ends_with("s") && !lw.ends_with("ed") && !after_subject && !after_aux) return "";
+      if (lex_.IsNoun(lw) && !lw.ends_with("ed") && !after_subject && !after_aux) return "";
+      return lemma;
+    }
+    if (after_aux) return lemma;
+    // "The HRW report states": an uninflected noun after a name is a noun.
+    if (after_subject && !lex_.IsNoun(lw)) return lemma;
+    return "";
+  }
+
+  bool IsBoundary(int i) const {
+    const std::string& w = W(i);
+    if (w == ";" || w == ":" || w == "(" || w == ")") return true;
+    if (lex_.IsRelativizer(w) && i > 0 && (W(i - 1) == "," || at_[i - 1] >= 0 || w != "that")) {
+      return w != "that" || W(i - 1) == ",";
+    }
+    return w == "while" || w == "although" || w == "though" || w == "because" || w == "but" ||
+           w == "whereas" || w == "unless" || w == "if";
+  }
+
+  // Is the mention introduced by a preposition (other than "of")?
+  bool InPrepPhrase(const Mention& m) const {
+    int p = m.begin - 1;
+    while (p >= 0 && (lex_.IsDeterminer(W(p)) || lex_.IsAdjective(W(p)) ||
+                      IsPossessiveMark(W(p))) && !lex_.IsPreposition(W(p))) {
+      --p;
+    }
+    if (p < 0) return false;
+    return lex_.IsPreposition(W(p)) && W(p) != "of";
+  }
+
+  bool Subjectable(int k) const {
+    const Mention& m = *m_[k];
+    return !IsValueType(m.type) && !m.modifier && !attached_[k];
+  }
+
+  // --- attribution --------------------------------------------------------
+
+  void Attribution() {
+    const int n = N();
+    for (int i = 0; i + 1 < n; ++i) {
+      int src = -1, end = -1;
+      if ((W(i) == "reported" || W(i) == "quoted" || W(i) == "cited") && W(i + 1) == "by") {
+        src = NextMention(i + 2, 3);
+      } else if (W(i) == "according" && W(i + 1) == "to") {
+        src = NextMention(i + 2, 3);
+      } else if (W(i) == "as" && i + 1 < n && at_[i + 1] >= 0) {
+        int k = at_[i + 1];
+        int after = m_[k]->end;
+        if (after < n && lex_.IsReportingVerb(lex_.VerbLemma(W(after)))) {
+          src = k;
+          end = after + 1;
+        }
+      }
+      if (src < 0 || IsValueType(m_[src]->type)) continue;
+      reported_ = true;
+      // A source is a person or an organisation; a lone unknown name is
+      // most often a news outlet ("As Bloomberg reports").
+      DocEntity& se = entities_[m_[src]->entity];
+      if (se.type == MISC && m_[src]->end - m_[src]->begin == 1) se.type = ORG;
+      if (end < 0) end = m_[src]->end;
+      source_ = src;
+      source_end_ = end;
+      break;
+    }
+  }
+
+  int NextMention(int from, int max_gap) const {
+    for (int i = from; i < N() && i < from + max_gap + 1; ++i) {
+      if (at_[i] >= 0) return at_[i];
+    }
+    return -1;
+  }
+
+  // --- titles and appositions ----------------------------------------------
+
+  void Titles() {
+    for (const Mention* m : m_) {
+      int e = m->entity;
+      if (!m->role.empty()) {
+        int role = EntityNamed(m->role, ROLE);
+        Emit(e, role, m->former_role ? "held_role" : "holds_role", 0, 0.9f, m, m);
+        if (!m->role_country.empty()) {
+          int c = EntityNamed(m->role_country, GPE);
+          Emit(e, c, "affiliated_with", 0, 0.8f, m, m);
+        }
+      }
+      if (!m->country.empty() && (m->type == GROUP || m->type == ORG)) {
+        int c = EntityNamed(m->country, GPE);
+        Emit(e, c, "affiliated_with", 0, 0.8f, m, m);
+      }
+    }
+  }
+
+  // Lower-case role phrase starting at token i ("the senior director"):
+  // returns the role text and sets *head_end past its head, or "".
+  std::string RolePhrase(int i, int limit, int* head_end, std::string* head) const {
+    int k = i;
+    if (k < limit && lex_.IsDeterminer(W(k))) ++k;
+    int b = k;
+    while (k < limit && at_[k] < 0 && !lex_.IsFunctionWord(W(k)) && W(k) != "," &&
+           std::isalpha(static_cast<unsigned char>(W(k)[0]))) {
+      if (lex_.IsRoleNoun(W(k))) {
+        *head_end = k + 1;
+        *head = lex_.NounLemma(W(k));
+        std::string role;
+        for (int j = b; j <= k; ++j) role += (j > b ? " " : "") + s_.tokens[j].text;
+        return role;
+      }
+      ++k;
+    }
+    return "";
+  }
+
+  void RoleObjects(int person, int from, int to, const std::string& head, const Mention* pm) {
+    for (int i = from; i < to; ++i) {
+      int k = at_[i];
+      if (k < 0 || m_[k]->entity == person || IsValueType(m_[k]->type)) continue;
+      const Mention& o = *m_[k];
+      std::string prep = o.begin > 0 ? W(o.begin - 1) : "";
+      if (lex_.IsDeterminer(prep) && o.begin > 1) prep = W(o.begin - 2);
+      EntityType t = entities_[o.entity].type;
+      std::string pred = (t == ORG && (prep == "on" || prep == "at" || prep == "in" || prep == "with"))
+                             ? "member_of"
+                             : head + "_of";
+      Emit(person, o.entity, pred, 0, 0.75f, pm, &o);
+      attached_[k] = true;
+      i = o.end - 1;
+    }
+  }
+
+  void Appositions() {
+    const int n = N();
+    for (int k = 0; k < static_cast<int>(m_.size()); ++k) {
+      const Mention& p = *m_[k];
+      if (entities_[p.entity].type != PERSON || !p.role.empty()) continue;
+      // "<the role ... ORG>, PERSON,"
+      if (p.begin >= 2 && W(p.begin - 1) == ",") {
+        int start = p.begin - 2;
+        while (start > 0 && W(start - 1) != "," && !IsBoundary(start - 1)) --start;
+        // Skip a leading attribution ("As Bloomberg reports,").
+        if (source_ >= 0 && start < source_end_) start = source_end_;
+        while (start < p.begin && W(start) == ",") ++start;
+        int head_end = 0;
+        std::string head;
+        std::string role = RolePhrase(start, p.begin - 1, &head_end, &head);
+        if (!role.empty()) {
+          Emit(p.entity, EntityNamed(role, ROLE), "holds_role", 0, 0.8f, &p, &p);
+          RoleObjects(p.entity, head_end, p.begin - 1, head, &p);
+          continue;
+        }
+      }
+      // "PERSON, the role of ORG," and "PERSON is the role of ORG".
+      int after = p.end;
+      if (after < n && (W(after) == "," || IsBeForm(W(after)))) {
+        int head_end = 0;
+        std::string head;
+        int limit = after + 1;
+        while (limit < n && W(limit) != "," && !IsBoundary(limit) && limit < after + 14) ++limit;
+        std::string role = RolePhrase(after + 1, limit, &head_end, &head);
+        if (!role.empty()) {
+          Emit(p.entity, EntityNamed(role, ROLE), "holds_role", 0, 0.8f, &p, &p);
+          RoleObjects(p.entity, head_end, limit, head, &p);
+        }
+      }
+    }
+  }
+
+  // --- noun patterns -------------------------------------------------------
+
+  void NounPatterns() {
+    const int n = N();
+    for (int k = 0; k < static_cast<int>(m_.size()); ++k) {
+      const Mention& a = *m_[k];
+      if (IsValueType(a.type)) continue;
+      int i = a.end;
+      // Possessive: "China's role in fentanyl".
+      if (i + 2 < n && IsPossessiveMark(W(i))) {
+        int j = i + 1;
+        while (j < n && at_[j] < 0 && lex_.IsAdjective(W(j)) && !lex_.IsNoun(W(j))) ++j;
+        if (j + 1 < n && at_[j] < 0 && lex_.IsNoun(W(j)) && lex_.IsPreposition(W(j + 1))) {
+          int b = NextMention(j + 2, 2);
+          if (b >= 0 && !IsValueType(m_[b]->type)) {
+            Emit(a.entity, m_[b]->entity, lex_.NounLemma(W(j)) + "_" + W(j + 1), 0, 0.6f, &a,
+                 m_[b]);
+            attached_[b] = true;
+            possessor_.insert(k);
+          }
+        }
+        continue;
+      }
+      // Issue noun + preposition: "arms trafficking from the United States".
+      EntityType t = entities_[a.entity].type;
+      if ((t == TOPIC || t == GROUP || t == PROGRAM || t == EVENT || t == WORK) && i + 1 < n &&
+          IsStrongPrep(W(i)) && W(i) != "by") {
+        int b = NextMention(i + 1, 2);
+        if (b >= 0 && b != k && !IsValueType(m_[b]->type)) {
+          // Only determiners/adjectives may stand between.
+          bool clean = true;
+          for (int j = i + 1; j < m_[b]->begin; ++j) {
+            clean &= lex_.IsDeterminer(W(j)) || lex_.IsAdjective(W(j));
+          }
+          if (clean) {
+            Emit(a.entity, m_[b]->entity, W(i), 0, 0.65f, &a, m_[b]);
+            attached_[b] = true;
+          }
+        }
+      }
+    }
+    // "the meeting between A and B".
+    for (int i = 0; i + 3 < n; ++i) {
+      if (at_[i] >= 0 || W(i + 1) != "between") continue;
+      std::string lemma = lex_.VerbLemma(W(i));
+      if (lemma.empty() || !lex_.IsNoun(W(i))) continue;
+      int a = NextMention(i + 2, 3);
+      if (a < 0) continue;
+      int and_pos = m_[a]->end;
+      if (and_pos >= n || W(and_pos) != "and") continue;
+      int b = NextMention(and_pos + 1, 3);
+      if (b < 0) continue;
+      Emit(m_[a]->entity, m_[b]->entity, lemma + "_with", 0, 0.65f, m_[a], m_[b]);
+      attached_[a] = attached_[b] = true;
+    }
+  }
+
+  // --- verbs -----------------------------------------------------------------
+
+  struct VerbInfo {
+    int pos;
+    std::string lemma;
+    int subject = -1;   // mention index
+    int subject2 = -1;  // coordinated subject
+    bool hedged = false;
+    bool inherited = false;
+  };
+
+  void Verbs() {
+    const int n = N();
+    std::vector<VerbInfo> verbs;
+    for (int i = 0; i < n; ++i) {
+      if (verb_lemma_[i].empty()) continue;
+      if (source_ >= 0 && i < source_end_ && i >= m_[source_]->begin - 2) continue;
+      verbs.push_back({i, verb_lemma_[i]});
+    }
+    for (size_t v = 0; v < verbs.size(); ++v) {
+      VerbInfo& vi = verbs[v];
+      int pos = vi.pos;
+      // Subject: nearest suitable mention to the left within the clause.
+      int subj = -1;
+      bool pronoun = false;
+      int prev_verb = v > 0 ? verbs[v - 1].pos : -1;
+      for (int i = pos - 1; i >= 0; --i) {
+        if (IsBoundary(i)) break;
+        if (i == prev_verb) break;
+        if (at_[i] < 0 && (W(i) == "he" || W(i) == "she" || W(i) == "it" || W(i) == "they" ||
+                           W(i) == "we" || W(i) == "i" || W(i) == "there")) {
+          pronoun = true;
+          if ((W(i) == "he" || W(i) == "she") && *last_person_ >= 0) subj = -2;
+          break;
+        }
+        int k = at_[i];
+        if (k < 0) continue;
+        i = m_[k]->begin;
+        if (!Subjectable(k) || InPrepPhrase(*m_[k])) continue;
+        subj = k;
+        break;
+      }
+      std::string prev = pos > 0 ? W(pos - 1) : "";
+      bool chained = prev == "to" || prev == "and" || W(pos).ends_with("ing") ||
+                     lex_.IsPreposition(prev);
+      // "by revoking", "without alerting", "to quell": the clause's subject,
+      // not the previous verb's object.
+      bool nonfinite = (prev == "to" || lex_.IsPreposition(prev)) && v > 0;
+      if (nonfinite || (subj == -1 && !pronoun && v > 0 && chained)) {
+        vi.subject = verbs[v - 1].subject;
+        vi.subject2 = verbs[v - 1].subject2;
+        vi.hedged = verbs[v - 1].hedged || lex_.IsHedgingVerb(verbs[v - 1].lemma);
+        vi.inherited = true;
+      } else {
+        vi.subject = subj;
+        if (subj >= 0) {
+          // "AMLO and Biden have agreed": a coordinated subject.
+          int b = m_[subj]->begin;
+          if (b >= 2 && W(b - 1) == "and" && at_[b - 2] >= 0 && Subjectable(at_[b - 2])) {
+            vi.subject2 = at_[b - 2];
+          }
+        }
+      }
+      int subject_entity = vi.subject >= 0   ? m_[vi.subject]->entity
+                           : vi.subject == -2 ? *last_person_
+                                              : -1;
+      if (subject_entity < 0) continue;
+      const Mention* subject_mention = vi.subject >= 0 ? m_[vi.subject] : nullptr;
+      // Flags from the words between subject and verb.
+      uint32_t flags = 0;
+      int from = subject_mention != nullptr ? subject_mention->end : std::max(0, pos - 4);
+      for (int i = from; i < pos; ++i) {
+        if (lex_.IsNegation(W(i)) && W(i) != "no") flags |= NEGATED;
+        if (lex_.IsModal(W(i))) flags |= MODAL;
+        if (lex_.IsAllegationWord(W(i))) flags |= ALLEGED;
+      }
+      if (pos > 0 && W(pos - 1) == "without") flags |= NEGATED;
+      if (vi.hedged || lex_.IsHedgingVerb(vi.lemma)) flags |= HEDGED;
+      bool passive = false;
+      for (int i = std::max(from, pos - 3); i < pos; ++i) passive |= IsBeForm(W(i));
+      passive &= W(pos).ends_with("ed") || W(pos).ends_with("en") || W(pos) != vi.lemma;
+      // Objects: mentions up to the next verb or clause boundary.
+      int stop = v + 1 < verbs.size() ? verbs[v + 1].pos : n;
+      int found = 0;
+      bool reporting = lex_.IsReportingVerb(vi.lemma);
+      for (int i = pos + 1; i < stop; ++i) {
+        if (IsBoundary(i) && W(i) != "(") break;
+        if (reporting && (W(i) == "that" || W(i) == ",")) break;
+        int k = at_[i];
+        if (k < 0) continue;
+        const Mention& o = *m_[k];
+        i = o.end - 1;
+        if (attached_[k] || possessor_.contains(k) || o.modifier || k == vi.subject) continue;
+        if (o.type == DATE || o.type == PERCENT) continue;
+        if (IsValueType(o.type) && o.begin > pos + 3) continue;
+        // A mention right after another ("DEA agents ... (DEA)") is fine;
+        // the preposition that introduces the object names the relation.
+        std::string prep;
+        for (int j = pos + 1; j < o.begin; ++j) {
+          if (IsStrongPrep(W(j))) prep = W(j);
+        }
+        if (prep.empty()) {
+          for (int j = pos + 1; j < o.begin; ++j) {
+            if (W(j) == "in") prep = "in";
+          }
+        }
+        std::string pred = vi.lemma;
+        int subj_e = subject_entity;
+        int obj_e = o.entity;
+        const Mention* sm = subject_mention;
+        if (passive && prep == "by") {
+          std::swap(subj_e, obj_e);
+        } else if (!prep.empty()) {
+          pred += "_" + prep;
+        }
+        float conf = vi.inherited ? 0.55f : 0.7f;
+        if (o.begin - pos > 8) conf -= 0.1f;
+        Emit(subj_e, obj_e, pred, flags, conf, sm != nullptr ? sm : &o, &o);
+        if (vi.subject2 >= 0) {
+          Emit(m_[vi.subject2]->entity, o.entity, pred, flags, conf - 0.1f, m_[vi.subject2], &o);
+        }
+        ++found;
+      }
+      if (found == 0 && vi.subject2 >= 0 && !vi.inherited) {
+        Emit(m_[vi.subject2]->entity, subject_entity, vi.lemma + "_with", flags, 0.6f,
+             m_[vi.subject2], subject_mention);
+      }
+      if (source_ >= 0 && v == FirstVerbAfterSource(verbs)) {
+        Emit(m_[source_]->entity, subject_entity, "reports", REPORTED, 0.6f, m_[source_],
+             subject_mention != nullptr ? subject_mention : m_[source_]);
+      }
+    }
+  }
+
+  size_t FirstVerbAfterSource(const std::vector<VerbInfo>& verbs) const {
+    for (size_t v = 0; v < verbs.size(); ++v) {
+      if (verbs[v].pos >= source_end_) return v;
+    }
+    return verbs.size();
+  }
+
+  // --- co-mention ----------------------------------------------------------
+
+  void CoMentions() {
+    std::vector<const Mention*> names;
+    absl::flat_hash_set<int> seen;
+    for (const Mention* m : m_) {
+      if (IsValueType(m->type)) continue;
+      if (seen.insert(m->entity).second) names.push_back(m);
+    }
+    constexpr size_t kWindow = 6;
+    for (size_t a = 0; a < names.size(); ++a) {
+      for (size_t b = a + 1; b < names.size() && b <= a + kWindow; ++b) {
+        int x = names[a]->entity, y = names[b]->entity;
+        if (typed_pairs_.contains({std::min(x, y), std::max(x, y)})) continue;
+        Emit(x, y, kCoMentioned, CO_MENTION, 0.3f, names[a], names[b]);
+      }
+    }
+  }
+
+  const Sentence& s_;
+  int index_;
+  std::vector<const Mention*> m_;
+  std::vector<DocEntity>& entities_;
+  const Lexicon& lex_;
+  int* last_person_;
+  std::vector<int> at_;  // token -> index into m_, or -1
+  std::vector<std::string> lower_;
+  std::vector<bool> attached_;
+  absl::flat_hash_set<int> possessor_;
+  std::vector<std::string> verb_lemma_;
+  bool reported_ = false;
+  int source_ = -1;
+  int source_end_ = -1;
+  absl::flat_hash_set<std::pair<int, int>> typed_pairs_;
+  std::vector<RawFact> facts_;
+};
+
+}  // namespace
+
+std::vector<RawFact> ExtractRelations(const Analysis& analysis,
+                                      const std::vector<Mention>& mentions,
+                                      std::vector<DocEntity>& entities, const Lexicon& lexicon) {
+  std::vector<RawFact> out;
+  int last_person = -1;
+  size_t m = 0;
+  for (int s = 0; s < static_cast<int>(analysis.sentences.size()); ++s) {
+    std::vector<const Mention*> here;
+    while (m < mentions.size() && mentions[m].sentence < s) ++m;
+    while (m < mentions.size() && mentions[m].sentence == s) here.push_back(&mentions[m++]);
+    if (here.empty()) continue;
+    SentenceRelations rel(analysis.sentences[s], s, mentions, std::move(here), entities, lexicon,
+                          &last_person);
+    std::vector<RawFact> facts = rel.Run();
+    out.insert(out.end(), std::make_move_iterator(facts.begin()),
+               std::make_move_iterator(facts.end()));
+  }
+  return out;
+}
+
+}  // namespace kg::core

@@ -1,0 +1,59 @@
+#ifndef KG_CORE_RELATIONS_H_
+#define KG_CORE_RELATIONS_H_
+
+// kg::core::ExtractRelations: facts between the resolved entities of a
+// document, sentence by sentence. Patterns (each unit-tested in
+// tests/core/relations_test.cc):
+//  - subject-verb-object with the verb lemma plus the preposition that
+//    introduces the object ("met with X" -> meet_with, "committed $4 billion
+//    in aid to X" -> commit_to); passives with a "by" agent are turned
+//    around; infinitive and gerund chains inherit the subject ("pushing to
+//    include tactics to quell X"); coordinated subjects of an objectless verb
+//    are related to each other ("A and B agreed" -> agree_with);
+//  - titles and appositions: holds_role (held_role for "Ex-", "former"),
+//    affiliated_with the title's country, member_of the organisation of an
+//    appositive role ("the senior director ... on the National Security
+//    Council, Juan González") and <role>_of for its other objects;
+//  - nationality groups: "Mexican officials" affiliated_with Mexico;
+//  - prepositions on issue nouns ("arms trafficking from the United States"
+//    -> from) and possessives ("China's role in fentanyl" -> role_in);
+//    "the meeting between A and B" -> meet_with;
+//  - attribution ("as reported by X", "according to X", "As X reports") ->
+//    X reports the main clause's subject, and the REPORTED flag;
+//  - negation (NEGATED), modals (MODAL), verbs of intention (HEDGED),
+//    "alleged"/"suspected" (ALLEGED) as flags, never dropped;
+//  - co_mentioned (CO_MENTION, low confidence) for entities of one sentence
+//    with no typed relation between them.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/analysis.h"
+#include "core/lexicon.h"
+#include "core/mention.h"
+
+namespace kg::core {
+
+struct RawFact {
+  int subject = -1;  // entity indices
+  int object = -1;
+  std::string predicate;
+  uint32_t flags = 0;
+  float confidence = 0;
+  int sentence = 0;
+  uint32_t span_begin = 0;  // bytes covering both mentions
+  uint32_t span_end = 0;
+};
+
+inline constexpr char kCoMentioned[] = "co_mentioned";
+
+// May append entities (roles, countries named only by a title or a
+// nationality adjective) to `entities`.
+std::vector<RawFact> ExtractRelations(const Analysis& analysis,
+                                      const std::vector<Mention>& mentions,
+                                      std::vector<DocEntity>& entities, const Lexicon& lexicon);
+
+}  // namespace kg::core
+
+#endif  // KG_CORE_RELATIONS_H_
