@@ -23,6 +23,9 @@ namespace kg::core {
 struct ExtractorOptions {
   // Model file for the tagger/parser/recogniser; empty = models/ default.
   std::string model_path;
+  // false: rule-based extraction only, even when a model is available
+  // (tests, and comparisons between the two modes).
+  bool use_model = true;
 };
 
 class Extractor {
