@@ -1,0 +1,161 @@
+#include "query/parser.h"
+
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace kg::query {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(ParserTest, PathWithOptions) {
+  auto q = ParseQuery(R"(PATH "Merida Initiative" To "arms trafficking" max 3 k 2)");
+  ASSERT_TRUE(q.ok()) << q.status();
+  EXPECT_EQ(q->kind, QueryKind::kPath);
+  ASSERT_EQ(q->names.size(), 2u);
+  EXPECT_EQ(q->names[0].text, "Merida Initiative");
+  EXPECT_EQ(q->names[0].column, 6);
+  EXPECT_EQ(q->names[1].text, "arms trafficking");
+  EXPECT_EQ(q->max_hops, 3);
+  EXPECT_EQ(q->k, 2);
+  EXPECT_FALSE(q->explain);
+}
+
+TEST(ParserTest, ConnectWithTypesAndFilters) {
+  auto q = ParseQuery(
+      R"(connect "A" and "B" max 4 k 5 type person,ORG typed min_confidence 0.5 predicate meet_with, "holds role")");
+  ASSERT_TRUE(q.ok()) << q.status();
+  EXPECT_EQ(q->kind, QueryKind::kConnect);
+  EXPECT_EQ(q->types, (std::vector<EntityType>{PERSON, ORG}));
+  EXPECT_TRUE(q->filter.typed_only);
+  EXPECT_FLOAT_EQ(q->filter.min_confidence, 0.5f);
+  EXPECT_EQ(q->filter.predicates, (std::vector<std::string>{"meet_with", "holds role"}));
+}
+
+TEST(ParserTest, NeighborsWithEveryOption) {
+  auto q = ParseQuery(
+      R"(neighbors "Joe Biden" depth 2 type person predicate meet_with min_confidence 0.25 since 2021 until 2021-03 limit 7 document "seed.txt")");
+  ASSERT_TRUE(q.ok()) << q.status();
+  EXPECT_EQ(q->kind, QueryKind::kNeighbors);
+  EXPECT_EQ(q->depth, 2);
+  EXPECT_EQ(q->limit, 7);
+  EXPECT_EQ(q->filter.since, "2021-01-01");
+  EXPECT_EQ(q->filter.until, "2021-03-31");
+  EXPECT_EQ(q->filter.documents, (std::vector<std::string>{"seed.txt"}));
+}
+
+TEST(ParserTest, NeighboursSpellingAndExplain) {
+  auto q = ParseQuery(R"(Explain neighbours "X")");
+  ASSERT_TRUE(q.ok()) << q.status();
+  EXPECT_TRUE(q->explain);
+  EXPECT_EQ(q->kind, QueryKind::kNeighbors);
+}
+
+TEST(ParserTest, EntityAndEscapes) {
+  auto q = ParseQuery(R"(entity "Say \"hi\" \\ M\u00e9rida")");
+  ASSERT_TRUE(q.ok()) << q.status();
+  EXPECT_EQ(q->names[0].text, "Say \"hi\" \\ M\xC3\xA9rida");
+}
+
+TEST(ParserTest, MatchPatterns) {
+  auto q = ParseQuery(R"(match ?p holds_role ?r, ?p member_of "National Security Council" limit 5)");
+  ASSERT_TRUE(q.ok()) << q.status();
+  ASSERT_EQ(q->patterns.size(), 2u);
+  EXPECT_TRUE(q->patterns[0].subject.is_variable);
+  EXPECT_EQ(q->patterns[0].subject.text, "p");
+  EXPECT_EQ(q->patterns[0].predicate.text, "holds_role");
+  EXPECT_TRUE(q->patterns[0].object.is_variable);
+  EXPECT_FALSE(q->patterns[1].object.is_variable);
+  EXPECT_EQ(q->patterns[1].object.text, "National Security Council");
+  EXPECT_EQ(q->limit, 5);
+}
+
+TEST(ParserTest, MatchPredicateVariable) {
+  auto q = ParseQuery(R"(match "A" ?rel ?x)");
+  ASSERT_TRUE(q.ok()) << q.status();
+  EXPECT_TRUE(q->patterns[0].predicate.is_variable);
+}
+
+TEST(ParserTest, Top) {
+  auto q = ParseQuery("top type person by pagerank limit 3");
+  ASSERT_TRUE(q.ok()) << q.status();
+  EXPECT_EQ(q->kind, QueryKind::kTop);
+  EXPECT_EQ(q->by, Ranking::kPageRank);
+  EXPECT_EQ(q->limit, 3);
+  EXPECT_EQ(q->types, (std::vector<EntityType>{PERSON}));
+}
+
+TEST(ParserTest, ToStringRoundTrips) {
+  const char* queries[] = {
+      R"(explain connect "A \"x\"" and "B" max 3 k 4 type person typed min_confidence 0.5 since 2020-01-01)",
+      R"(match ?p meet_with "Joe Biden", ?p holds_role ?r limit 3)",
+      "top type org by degree limit 2",
+      R"(neighbors "X" depth 2 predicate a,b document "d.txt" until 2021-12-31)",
+  };
+  for (const char* text : queries) {
+    auto q = ParseQuery(text);
+    ASSERT_TRUE(q.ok()) << text << ": " << q.status();
+    std::string canonical = ToString(*q);
+    auto again = ParseQuery(canonical);
+    ASSERT_TRUE(again.ok()) << canonical << ": " << again.status();
+    EXPECT_EQ(ToString(*again), canonical);
+  }
+}
+
+// The error names the column, shows a caret under it and, for misspelt
+// words, the nearest keyword.
+struct ErrorCase {
+  const char* query;
+  int column;
+  const char* fragment;
+};
+
+class ParserErrorTest : public ::testing::TestWithParam<ErrorCase> {};
+
+TEST_P(ParserErrorTest, NamesColumnWithCaret) {
+  const ErrorCase& c = GetParam();
+  auto q = ParseQuery(c.query);
+  ASSERT_FALSE(q.ok()) << c.query;
+  EXPECT_EQ(q.status().code(), absl::StatusCode::kInvalidArgument);
+  std::string message(q.status().message());
+  EXPECT_THAT(message, HasSubstr("column " + std::to_string(c.column) + ":")) << message;
+  EXPECT_THAT(message, HasSubstr(c.fragment)) << message;
+  // Caret line: the query, then spaces up to the column, then '^'.
+  std::string caret = "\n  " + std::string(c.column - 1, ' ') + "^";
+  EXPECT_THAT(message, HasSubstr(caret)) << message;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, ParserErrorTest,
+    ::testing::Values(ErrorCase{R"(pth "A" to "B")", 1, "did you mean 'path'?"},
+                      ErrorCase{R"(neigbors "A")", 1, "did you mean 'neighbors'?"},
+                      ErrorCase{R"(path "A" too "B")", 10, "expected 'to'"},
+                      ErrorCase{R"(path A to "B")", 6, "put names in double quotes"},
+                      ErrorCase{R"(neighbors "A" dpth 2)", 15, "did you mean 'depth'?"},
+                      ErrorCase{R"(neighbors "A" depth x)", 21, "integer"},
+                      ErrorCase{R"(neighbors "A" depth 0)", 21, "integer >= 1"},
+                      ErrorCase{R"(path "A" to "B" depth 2)", 17, "does not apply to path"},
+                      ErrorCase{R"(connect "A" and "B" type persn)", 26, "did you mean 'person'?"},
+                      ErrorCase{R"(path "A to "B")", 14, "unterminated"},
+                      ErrorCase{R"(entity "A\qB")", 10, "unknown escape"},
+                      ErrorCase{R"(top by pagernk)", 8, "did you mean 'pagerank'?"},
+                      ErrorCase{R"(neighbors "A" since 03/18/21)", 21, "YYYY-MM-DD"},
+                      ErrorCase{R"(neighbors "A" min_confidence 1.5)", 30, "between 0 and 1"},
+                      ErrorCase{R"(neighbors "A" limit 2 limit 3)", 23, "given twice"},
+                      ErrorCase{R"(entity "A" max 2)", 12, "does not apply to entity"},
+                      ErrorCase{R"(match ?p , "B")", 10, "expected a predicate"},
+                      ErrorCase{R"(match ? x "B")", 7, "variable needs a name"},
+                      ErrorCase{"", 1, "expected a command"},
+                      // Columns count characters, not bytes: "Mérida" is 6 wide.
+                      ErrorCase{"path \"M\xC3\xA9rida\" x \"B\"", 15, "expected 'to'"}));
+
+TEST(ParserTest, EditDistance) {
+  EXPECT_EQ(EditDistance("kitten", "sitting"), 3);
+  EXPECT_EQ(EditDistance("", "abc"), 3);
+  EXPECT_EQ(EditDistance("same", "same"), 0);
+}
+
+}  // namespace
+}  // namespace kg::query
