@@ -1,0 +1,279 @@
+#include "core/parser.h"
+
+#include <algorithm>
+#include <chrono>
+#include <limits>
+#include <map>
+#include <random>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_format.h"
+#include "core/arc_hybrid.h"
+#include "core/parser_features.h"
+#include "proto/status_macros.h"
+
+namespace kg::core {
+namespace {
+
+constexpr float kNegInf = -std::numeric_limits<float>::infinity();
+
+// Legal classes of a state, with the root rule: only LEFT(root) attaches to
+// the root, and the root label is used nowhere else.
+bool Legal(const ArcHybridState& st, int cls, int root_label) {
+  const Move m = MoveOf(cls);
+  if (!st.Can(m)) return false;
+  if (m == Move::kShift || root_label < 0) return true;
+  const bool to_root = m == Move::kLeft && st.b0() == st.n();
+  return (LabelOf(cls) == root_label) == to_root;
+}
+
+// Best-scoring legal class (lowest index on ties); -1 if none is legal.
+int BestLegal(const ArcHybridState& st, const std::vector<int32_t>& scores, int root_label) {
+  int best = -1;
+  int32_t best_score = 0;
+  for (int c = 0; c < static_cast<int>(scores.size()); ++c) {
+    if (!Legal(st, c, root_label)) continue;
+    if (best < 0 || scores[c] > best_score) {
+      best = c;
+      best_score = scores[c];
+    }
+  }
+  return best;
+}
+
+struct TrainSentence {
+  std::vector<FeatureToken> words;  // n + 1, root last
+  std::vector<int> heads;           // n = root
+  std::vector<int> labels;
+};
+
+// Deterministic across standard libraries (std::shuffle is not).
+void Shuffle(std::vector<int>& v, std::mt19937_64& rng) {
+  for (size_t i = v.size(); i > 1; --i) {
+    const size_t j = rng() % i;
+    std::swap(v[i - 1], v[j]);
+  }
+}
+
+template <typename Tokens, typename Get>
+std::vector<FeatureToken> Featurize(const Tokens& tokens, Get get) {
+  std::vector<FeatureToken> words;
+  words.reserve(tokens.size() + 1);
+  for (const auto& t : tokens) {
+    auto [form, lemma, upos, xpos] = get(t);
+    words.push_back(MakeFeatureToken(form, lemma, upos, xpos));
+  }
+  words.push_back(RootFeatureToken());
+  return words;
+}
+
+std::vector<FeatureToken> FeaturizeConllu(const ConlluSentence& s) {
+  return Featurize(s.tokens, [](const ConlluToken& t) {
+    return std::make_tuple(std::string_view(t.form), std::string_view(t.lemma),
+                           std::string_view(t.upos), std::string_view(t.xpos));
+  });
+}
+
+ParserModel ToModel(const AveragedPerceptron& model, const std::vector<std::string>& labels,
+                    const ParserTrainOptions& options) {
+  ParserModel out;
+  out.set_feature_version(kParserFeatureVersion);
+  for (const std::string& l : labels) out.add_labels(l);
+  model.ToProto(out.mutable_weights(), options.prune);
+  out.set_provenance(options.provenance);
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<ParserModel> TrainParser(const std::vector<ConlluSentence>& train,
+                                        const ParserTrainOptions& options) {
+  // Label inventory, sorted for a deterministic class layout.
+  std::map<std::string, int> label_count;
+  for (const ConlluSentence& s : train) {
+    for (const ConlluToken& t : s.tokens) {
+      if (t.deprel != "_" && !t.deprel.empty()) ++label_count[t.deprel];
+    }
+  }
+  std::vector<std::string> labels;
+  absl::flat_hash_map<std::string, int> label_id;
+  for (const auto& [name, count] : label_count) {
+    label_id[name] = static_cast<int>(labels.size());
+    labels.push_back(name);
+  }
+  const int root_label = label_id.contains("root") ? label_id["root"] : -1;
+
+  std::vector<TrainSentence> data;
+  data.reserve(train.size());
+  for (const ConlluSentence& s : train) {
+    const int n = static_cast<int>(s.tokens.size());
+    TrainSentence ts;
+    bool ok = n > 0;
+    for (const ConlluToken& t : s.tokens) {
+      auto it = label_id.find(t.deprel);
+      if (t.head < 0 || t.head > n || it == label_id.end()) {
+        ok = false;
+        break;
+      }
+      ts.heads.push_back(t.head == 0 ? n : t.head - 1);
+      ts.labels.push_back(it->second);
+    }
+    if (!ok) continue;
+    ts.words = FeaturizeConllu(s);
+    data.push_back(std::move(ts));
+  }
+  if (data.empty() || labels.empty()) {
+    return absl::InvalidArgumentError("parser training: no sentence with a complete tree");
+  }
+
+  const int num_classes = NumClasses(static_cast<int>(labels.size()));
+  AveragedPerceptron model(num_classes);
+  std::mt19937_64 rng(options.seed);
+  std::uniform_real_distribution<double> coin(0.0, 1.0);
+  std::vector<int> order(data.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+  std::vector<uint64_t> features;
+  features.reserve(256);
+  std::vector<float> scores(num_classes);
+  std::vector<int> class_cost(num_classes);
+  ArcHybridState st;
+
+  for (int epoch = 0; epoch < options.epochs; ++epoch) {
+    const auto start = std::chrono::steady_clock::now();
+    Shuffle(order, rng);
+    const bool explore = epoch >= options.explore_from_epoch;
+    int64_t right = 0, total = 0;
+    for (int idx : order) {
+      const TrainSentence& ts = data[idx];
+      st.Reset(static_cast<int>(ts.heads.size()));
+      while (!st.Terminal()) {
+        features.clear();
+        ExtractParserFeatures(st, ts.words, features);
+        std::fill(scores.begin(), scores.end(), 0.0f);
+        model.Score(features, absl::MakeSpan(scores));
+        const MoveCosts costs = ComputeCosts(st, ts.heads);
+        int guess = -1, truth = -1, min_cost = kIllegalCost;
+        float guess_score = kNegInf, truth_score = kNegInf;
+        std::fill(class_cost.begin(), class_cost.end(), kIllegalCost);
+        for (int c = 0; c < num_classes; ++c) {
+          if (!Legal(st, c, root_label)) continue;
+          const int cost = ClassCost(st, costs, c, ts.heads, ts.labels);
+          class_cost[c] = cost;
+          if (guess < 0 || scores[c] > guess_score) guess = c, guess_score = scores[c];
+          if (cost < min_cost || (cost == min_cost && scores[c] > truth_score)) {
+            min_cost = cost, truth = c, truth_score = scores[c];
+          }
+        }
+        if (guess < 0) break;  // cannot happen: a non-final state has a move
+        const bool guess_ok = class_cost[guess] == min_cost;
+        model.Update(features, guess_ok ? guess : truth, guess);
+        ++total;
+        right += guess_ok;
+        int next = guess_ok ? guess : truth;
+        if (!guess_ok && explore && coin(rng) < options.explore_prob) next = guess;
+        st.Apply(MoveOf(next), LabelOf(next));
+      }
+    }
+    if (options.log) {
+      const double secs =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      options.log(absl::StrFormat(
+          "parser epoch %d/%d: %.2f%% of %d transitions optimal, %zu features, %.1f s", epoch + 1,
+          options.epochs, 100.0 * right / std::max<int64_t>(total, 1), total, model.num_features(),
+          secs));
+    }
+    if (options.on_epoch && epoch + 1 < options.epochs) {
+      AveragedPerceptron snapshot = model;
+      snapshot.Average();
+      options.on_epoch(epoch + 1, ToModel(snapshot, labels, options));
+    }
+  }
+  model.Average();
+  ParserModel out = ToModel(model, labels, options);
+  if (options.on_epoch) options.on_epoch(options.epochs, out);
+  return out;
+}
+
+absl::StatusOr<Parser> Parser::FromProto(const ParserModel& model) {
+  if (model.feature_version() != kParserFeatureVersion) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "parser model has feature version %u but this kg implements version %u; retrain the "
+        "model with this kg's kg-train",
+        model.feature_version(), kParserFeatureVersion));
+  }
+  if (model.labels_size() == 0) return absl::InvalidArgumentError("parser model has no labels");
+  const int num_classes = NumClasses(model.labels_size());
+  if (model.weights().num_classes() != static_cast<uint32_t>(num_classes)) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("parser model has %u classes for %d labels (expected %d)",
+                        model.weights().num_classes(), model.labels_size(), num_classes));
+  }
+  Parser p;
+  ASSIGN_OR_RETURN(p.model_, PerceptronScorer::FromProto(model.weights()));
+  p.labels_.assign(model.labels().begin(), model.labels().end());
+  for (size_t i = 0; i < p.labels_.size(); ++i) {
+    if (p.labels_[i] == "root") p.root_label_ = static_cast<int>(i);
+  }
+  return p;
+}
+
+void Parser::Run(const std::vector<FeatureToken>& words, ArcHybridState& st) const {
+  const int num_classes = model_.num_classes();
+  std::vector<uint64_t> features;
+  features.reserve(256);
+  std::vector<int32_t> scores(num_classes);
+  st.Reset(static_cast<int>(words.size()) - 1);
+  while (!st.Terminal()) {
+    features.clear();
+    ExtractParserFeatures(st, words, features);
+    std::fill(scores.begin(), scores.end(), 0);
+    model_.Score(features, absl::MakeSpan(scores));
+    int best = BestLegal(st, scores, root_label_);
+    if (best < 0) {
+      // No labelled move is legal (a model without the needed labels):
+      // fall back to the bare move so the tree is still complete.
+      const Move m = st.CanLeft() ? Move::kLeft : (st.CanRight() ? Move::kRight : Move::kShift);
+      st.Apply(m, 0);
+      continue;
+    }
+    st.Apply(MoveOf(best), LabelOf(best));
+  }
+}
+
+void Parser::Parse(std::vector<Token>& tokens) const {
+  if (tokens.empty()) return;
+  const std::vector<FeatureToken> words = Featurize(tokens, [](const Token& t) {
+    return std::make_tuple(std::string_view(t.text), std::string_view(t.lemma),
+                           std::string_view(t.upos), std::string_view(t.xpos));
+  });
+  ArcHybridState st;
+  Run(words, st);
+  const int n = static_cast<int>(tokens.size());
+  for (int i = 0; i < n; ++i) {
+    const int h = st.head(i);
+    tokens[i].head = (h < 0 || h >= n) ? -1 : h;
+    const int l = st.label(i);
+    tokens[i].deprel = (l >= 0 && l < static_cast<int>(labels_.size())) ? labels_[l] : "dep";
+    if (tokens[i].head < 0) tokens[i].deprel = "root";
+  }
+}
+
+void Parser::Parse(ConlluSentence& sentence) const {
+  if (sentence.tokens.empty()) return;
+  const std::vector<FeatureToken> words = FeaturizeConllu(sentence);
+  ArcHybridState st;
+  Run(words, st);
+  const int n = static_cast<int>(sentence.tokens.size());
+  for (int i = 0; i < n; ++i) {
+    const int h = st.head(i);
+    sentence.tokens[i].head = (h < 0 || h >= n) ? 0 : h + 1;
+    const int l = st.label(i);
+    sentence.tokens[i].deprel =
+        (l >= 0 && l < static_cast<int>(labels_.size())) ? labels_[l] : "dep";
+    if (sentence.tokens[i].head == 0) sentence.tokens[i].deprel = "root";
+  }
+}
+
+}  // namespace kg::core

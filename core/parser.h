@@ -1,0 +1,90 @@
+#ifndef KG_CORE_PARSER_H_
+#define KG_CORE_PARSER_H_
+
+// kg::core::Parser: a greedy transition-based dependency parser producing UD
+// trees. Arc-hybrid transitions (core/arc_hybrid.h), labelled (the UD
+// relation is part of the transition), scored by an averaged perceptron
+// (core/averaged_perceptron.h) over hashed features of the stack, the buffer
+// and the partial tree (words, tags, lemmas, suffixes, outermost children and
+// their labels, distances, valency, child label sets; core/parser_features.h).
+// Trained with the dynamic oracle of Goldberg & Nivre (2013) with
+// exploration, so non-projective training trees need no special handling.
+//
+// Contract:
+//  - Parse() never fails and never throws: every token gets a head (exactly
+//    one token per sentence gets the root, head -1, deprel "root"), whatever
+//    the tags (empty, unknown, garbage) and length (0 to any number).
+//  - Parse() is const and thread-safe.
+//  - TrainParser() is deterministic for a given seed and input.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/analysis.h"
+#include "core/averaged_perceptron.h"
+#include "core/conllu.h"
+#include "core/perceptron_scorer.h"
+#include "proto/parser_model.pb.h"
+
+namespace kg::core {
+
+class ArcHybridState;
+struct FeatureToken;
+
+struct ParserTrainOptions {
+  int epochs = 15;
+  uint64_t seed = 1;
+  // From this epoch (0-based) on, follow the model's own wrong transitions
+  // with probability explore_prob (training on the states it will meet).
+  int explore_from_epoch = 1;
+  double explore_prob = 0.9;
+  // Averaged weights with |w| below this are dropped from the saved model.
+  float prune = 0.0f;
+  // Free text stored in ParserModel.provenance.
+  std::string provenance;
+  // Progress lines (one per epoch); may be empty.
+  std::function<void(std::string_view)> log;
+  // If set, called after each epoch with the model averaged so far (costs a
+  // copy of the weights; for choosing the number of epochs on a dev set).
+  std::function<void(int epoch, const ParserModel&)> on_epoch;
+};
+
+// Trains on the sentences' FORM, LEMMA, UPOS, XPOS, HEAD and DEPREL (pass
+// predicted tags in UPOS/XPOS/LEMMA to train on predicted tags). Sentences
+// with a missing head or relation are skipped. Fails if nothing is left.
+absl::StatusOr<ParserModel> TrainParser(const std::vector<ConlluSentence>& train,
+                                        const ParserTrainOptions& options);
+
+class Parser {
+ public:
+  // Fails on a model from an incompatible feature version or a corrupt one.
+  static absl::StatusOr<Parser> FromProto(const ParserModel& model);
+
+  // Fills head (index in `tokens`, -1 for the root) and deprel of every
+  // token from text, upos, xpos and lemma.
+  void Parse(std::vector<Token>& tokens) const;
+
+  // Same on a CoNLL-U sentence, using its FORM/LEMMA/UPOS/XPOS columns;
+  // writes HEAD (0 = root, else 1-based) and DEPREL.
+  void Parse(ConlluSentence& sentence) const;
+
+  const std::vector<std::string>& labels() const { return labels_; }
+  size_t num_features() const { return model_.num_features(); }
+
+ private:
+  Parser() = default;
+  // Runs the parser to the final state on `words` (n words plus the root).
+  void Run(const std::vector<FeatureToken>& words, ArcHybridState& state) const;
+
+  PerceptronScorer model_;
+  std::vector<std::string> labels_;
+  int root_label_ = -1;
+};
+
+}  // namespace kg::core
+
+#endif  // KG_CORE_PARSER_H_

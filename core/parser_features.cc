@@ -1,0 +1,190 @@
+#include "core/parser_features.h"
+
+#include <string>
+
+#include "core/averaged_perceptron.h"
+
+namespace kg::core {
+namespace {
+
+constexpr uint64_t kGolden = 0x9e3779b97f4a7c15ULL;
+
+inline uint64_t Mix(uint64_t x) {  // splitmix64 finaliser
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return x;
+}
+inline uint64_t F(uint64_t t, uint64_t a) { return Mix(a ^ (t * kGolden)); }
+inline uint64_t F(uint64_t t, uint64_t a, uint64_t b) { return Mix(F(t, a) + b); }
+inline uint64_t F(uint64_t t, uint64_t a, uint64_t b, uint64_t c) { return Mix(F(t, a, b) + c); }
+
+FeatureToken Special(std::string_view tag) {
+  FeatureToken t;
+  t.word = FeatureHash(1, tag);
+  t.lemma = FeatureHash(2, tag);
+  t.upos = FeatureHash(3, tag);
+  t.xpos = FeatureHash(4, tag);
+  t.suffix = FeatureHash(5, tag);
+  t.shape = FeatureHash(6, tag);
+  return t;
+}
+
+const FeatureToken& NoneToken() {
+  static const FeatureToken* t = new FeatureToken(Special("<none>"));
+  return *t;
+}
+
+char ShapeClass(std::string_view form) {
+  bool upper = false, lower = false, digit = false, alpha = false, other = false;
+  for (unsigned char c : form) {
+    if (c >= 'A' && c <= 'Z') {
+      upper = alpha = true;
+    } else if (c >= 'a' && c <= 'z') {
+      lower = alpha = true;
+    } else if (c >= '0' && c <= '9') {
+      digit = true;
+    } else if (c >= 0x80) {
+      alpha = true;  // non-ASCII letters, mostly
+    } else {
+      other = true;
+    }
+  }
+  if (form.empty()) return 'e';
+  if (digit) return alpha ? 'm' : 'd';
+  if (!alpha) return 'p';
+  const unsigned char first = form[0];
+  if (first >= 'A' && first <= 'Z') return lower ? (other ? 'C' : 'X') : 'A';
+  if (upper) return 'i';  // "iPhone"
+  return other ? 'h' : 'x';
+}
+
+// Distance buckets: 1..5 exactly, then 6-10, then more.
+inline uint64_t Bucket(int d) { return d <= 5 ? d : (d <= 10 ? 6 : 7); }
+
+}  // namespace
+
+FeatureToken MakeFeatureToken(std::string_view form, std::string_view lemma, std::string_view upos,
+                              std::string_view xpos) {
+  std::string w(form);
+  for (char& c : w) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c >= '1' && c <= '9') c = '0';
+  }
+  FeatureToken t;
+  t.word = FeatureHash(1, w);
+  t.lemma = FeatureHash(2, lemma);
+  t.upos = FeatureHash(3, upos);
+  t.xpos = FeatureHash(4, xpos.empty() || xpos == "_" ? upos : xpos);
+  t.suffix = FeatureHash(5, w.size() > 3 ? std::string_view(w).substr(w.size() - 3) : w);
+  const char shape = ShapeClass(form);
+  t.shape = FeatureHash(6, std::string_view(&shape, 1));
+  return t;
+}
+
+const FeatureToken& RootFeatureToken() {
+  static const FeatureToken* t = new FeatureToken(Special("<root>"));
+  return *t;
+}
+
+void ExtractParserFeatures(const ArcHybridState& st, const std::vector<FeatureToken>& words,
+                           std::vector<uint64_t>& out) {
+  const FeatureToken& none = NoneToken();
+  auto tok = [&](int i) -> const FeatureToken& { return i < 0 ? none : words[i]; };
+  auto lab = [&](int i) -> uint64_t { return i < 0 ? 0 : static_cast<uint64_t>(st.label(i) + 1); };
+
+  const int s0 = st.Stack(0), s1 = st.Stack(1), s2 = st.Stack(2);
+  const int b0 = st.Buffer(0), b1 = st.Buffer(1), b2 = st.Buffer(2), b3 = st.Buffer(3);
+  const FeatureToken &S0 = tok(s0), &S1 = tok(s1), &S2 = tok(s2);
+  const FeatureToken &B0 = tok(b0), &B1 = tok(b1), &B2 = tok(b2), &B3 = tok(b3);
+
+  const int s0l = s0 >= 0 ? st.LeftChild(s0, 0) : -1;
+  const int s0l2 = s0 >= 0 ? st.LeftChild(s0, 1) : -1;
+  const int s0r = s0 >= 0 ? st.RightChild(s0, 0) : -1;
+  const int s0r2 = s0 >= 0 ? st.RightChild(s0, 1) : -1;
+  const int s1l = s1 >= 0 ? st.LeftChild(s1, 0) : -1;
+  const int s1r = s1 >= 0 ? st.RightChild(s1, 0) : -1;
+  const int s1r2 = s1 >= 0 ? st.RightChild(s1, 1) : -1;
+  const int b0l = b0 >= 0 ? st.LeftChild(b0, 0) : -1;
+  const int b0l2 = b0 >= 0 ? st.LeftChild(b0, 1) : -1;
+  const FeatureToken &S0L = tok(s0l), &S0L2 = tok(s0l2), &S0R = tok(s0r), &S0R2 = tok(s0r2);
+  const FeatureToken &S1L = tok(s1l), &S1R = tok(s1r), &S1R2 = tok(s1r2);
+  const FeatureToken &B0L = tok(b0l), &B0L2 = tok(b0l2);
+
+  // Distances: s0 to b0 (0 when b0 is the root or either is absent), s1 to s0.
+  const uint64_t d = (s0 >= 0 && b0 >= 0 && b0 < st.n()) ? Bucket(b0 - s0) : 0;
+  const uint64_t d10 = (s0 >= 0 && s1 >= 0) ? Bucket(s0 - s1) : 0;
+  const uint64_t s0vl = s0 >= 0 ? st.NumLeft(s0) : 9, s0vr = s0 >= 0 ? st.NumRight(s0) : 9;
+  const uint64_t s1vl = s1 >= 0 ? st.NumLeft(s1) : 9, s1vr = s1 >= 0 ? st.NumRight(s1) : 9;
+  const uint64_t b0vl = b0 >= 0 ? st.NumLeft(b0) : 9;
+  const uint64_t s0sl = s0 >= 0 ? st.LeftLabels(s0) : 1, s0sr = s0 >= 0 ? st.RightLabels(s0) : 1;
+  const uint64_t s1sl = s1 >= 0 ? st.LeftLabels(s1) : 1, s1sr = s1 >= 0 ? st.RightLabels(s1) : 1;
+  const uint64_t b0sl = b0 >= 0 ? st.LeftLabels(b0) : 1;
+
+  const uint64_t s0wp = F(0, S0.word, S0.xpos), s1wp = F(0, S1.word, S1.xpos);
+  const uint64_t b0wp = F(0, B0.word, B0.xpos), b1wp = F(0, B1.word, B1.xpos);
+
+  uint64_t t = 0;  // template id: stable as long as the order below is
+  auto add1 = [&](uint64_t a) { out.push_back(F(++t, a)); };
+  auto add2 = [&](uint64_t a, uint64_t b) { out.push_back(F(++t, a, b)); };
+  auto add3 = [&](uint64_t a, uint64_t b, uint64_t c) { out.push_back(F(++t, a, b, c)); };
+
+  add1(0);  // bias
+  // Single positions.
+  add1(S0.word), add1(S0.xpos), add1(s0wp), add1(S0.upos), add1(S0.lemma), add1(S0.suffix);
+  add1(S0.shape);
+  add1(S1.word), add1(S1.xpos), add1(s1wp), add1(S1.lemma);
+  add1(S2.word), add1(S2.xpos);
+  add1(B0.word), add1(B0.xpos), add1(b0wp), add1(B0.upos), add1(B0.lemma), add1(B0.suffix);
+  add1(B0.shape);
+  add1(B1.word), add1(B1.xpos), add1(b1wp);
+  add1(B2.word), add1(B2.xpos);
+  add1(B3.xpos);
+  // Pairs.
+  add2(s0wp, b0wp), add2(s0wp, B0.word), add2(S0.word, b0wp), add2(s0wp, B0.xpos);
+  add2(S0.xpos, b0wp), add2(S0.word, B0.word), add2(S0.xpos, B0.xpos), add2(B0.xpos, B1.xpos);
+  add2(s1wp, s0wp), add2(s1wp, S0.word), add2(S1.word, s0wp), add2(s1wp, S0.xpos);
+  add2(S1.xpos, s0wp), add2(S1.word, S0.word), add2(S1.xpos, S0.xpos);
+  add2(S1.xpos, B0.xpos), add2(S1.word, B0.word), add2(S0.lemma, B0.lemma);
+  add2(S1.lemma, S0.lemma), add2(S0.upos, B0.upos), add2(S1.upos, S0.upos);
+  add2(B0.word, B1.word), add2(S0.suffix, B0.xpos), add2(S1.xpos, S0.suffix);
+  // Triples.
+  add3(B0.xpos, B1.xpos, B2.xpos), add3(S0.xpos, B0.xpos, B1.xpos);
+  add3(S1.xpos, S0.xpos, B0.xpos), add3(S2.xpos, S1.xpos, S0.xpos);
+  add3(S1.xpos, S0.xpos, B1.xpos), add3(S0.word, B0.xpos, B1.xpos);
+  add3(S1.word, S0.xpos, B0.xpos), add3(S1.xpos, S0.word, B0.xpos);
+  add3(S0.xpos, S0L.xpos, B0.xpos), add3(S0.xpos, S0R.xpos, B0.xpos);
+  add3(S0.xpos, B0.xpos, B0L.xpos), add3(S1.xpos, S0.xpos, S0L.xpos);
+  add3(S1.xpos, S0.xpos, S0R.xpos), add3(S1.xpos, S1R.xpos, S0.xpos);
+  add3(S1.xpos, S1L.xpos, S0.xpos), add3(S1.xpos, S0.xpos, lab(s0l));
+  add3(S1.xpos, S0.xpos, lab(s0r)), add3(S0.xpos, B0.xpos, lab(b0l));
+  // Distances.
+  add2(S0.word, d), add2(S0.xpos, d), add2(B0.word, d), add2(B0.xpos, d);
+  add3(S0.word, B0.word, d), add3(S0.xpos, B0.xpos, d);
+  add2(S1.word, d10), add2(S1.xpos, d10), add2(S0.word, d10), add2(S0.xpos, d10);
+  add3(S1.xpos, S0.xpos, d10), add3(S1.word, S0.word, d10);
+  // Valency.
+  add2(S0.word, s0vr), add2(S0.xpos, s0vr), add2(S0.word, s0vl), add2(S0.xpos, s0vl);
+  add2(B0.word, b0vl), add2(B0.xpos, b0vl), add2(S1.word, s1vr), add2(S1.xpos, s1vr);
+  add2(S1.word, s1vl), add2(S1.xpos, s1vl);
+  // Outermost children.
+  add1(S0L.word), add1(S0L.xpos), add1(lab(s0l)), add1(S0R.word), add1(S0R.xpos), add1(lab(s0r));
+  add1(B0L.word), add1(B0L.xpos), add1(lab(b0l));
+  add1(S1L.word), add1(S1L.xpos), add1(lab(s1l)), add1(S1R.word), add1(S1R.xpos), add1(lab(s1r));
+  add1(S0L2.word), add1(S0L2.xpos), add1(lab(s0l2));
+  add1(S0R2.word), add1(S0R2.xpos), add1(lab(s0r2));
+  add1(B0L2.word), add1(B0L2.xpos), add1(lab(b0l2));
+  add1(S1R2.xpos), add1(lab(s1r2));
+  add3(S0.xpos, lab(s0l), lab(s0l2)), add3(S0.xpos, lab(s0r), lab(s0r2));
+  add3(B0.xpos, lab(b0l), lab(b0l2)), add3(S1.xpos, lab(s1r), lab(s1r2));
+  add3(S0.xpos, S0L.xpos, S0L2.xpos), add3(S0.xpos, S0R.xpos, S0R2.xpos);
+  add3(B0.xpos, B0L.xpos, B0L2.xpos), add3(S1.xpos, S1R.xpos, S1R2.xpos);
+  // Label sets.
+  add2(S0.word, s0sr), add2(S0.xpos, s0sr), add2(S0.word, s0sl), add2(S0.xpos, s0sl);
+  add2(B0.word, b0sl), add2(B0.xpos, b0sl), add2(S1.word, s1sr), add2(S1.xpos, s1sr);
+  add2(S1.xpos, s1sl);
+}
+
+}  // namespace kg::core
