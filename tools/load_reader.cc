@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,7 +17,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "cli/ingest.h"
 #include "nlohmann/json.hpp"
 #include "tools/load_ntriples.h"
 #include "tools/load_text.h"
@@ -32,6 +32,15 @@ std::string LoadIssue::ToString() const {
 namespace {
 
 constexpr size_t kSniffBytes = 8192;
+
+// The document id of a whole file: its absolute, lexically normal path, the
+// same rule as `kg ingest`, so both name a file's document alike.
+std::string DocumentIdForFile(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::path abs = std::filesystem::absolute(path, ec);
+  if (ec) return path;
+  return abs.lexically_normal().string();
+}
 
 // Debian's abseil has its own string_view type; this bridges std's.
 absl::string_view Av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
@@ -258,7 +267,7 @@ class Reader {
     }
     if (!Repair(&text, 0, 0)) return;
     SourceDocument doc;
-    doc.id = cli::DocumentIdForPath(file_.path);
+    doc.id = DocumentIdForFile(file_.path);
     doc.source = file_.path;
     doc.text = std::move(text);
     EmitDocument(std::move(doc), 0);
@@ -351,10 +360,9 @@ class Reader {
       std::string id = Attribute(tag, "id");
       std::string url = Attribute(tag, "url");
       doc.title = Attribute(tag, "title");
-      doc.id = !url.empty() ? url
-               : !id.empty()
-                   ? absl::StrCat(cli::DocumentIdForPath(file_.path), "#doc-", id)
-                   : absl::StrCat(cli::DocumentIdForPath(file_.path), "#line-", open_line);
+      doc.id = !url.empty()  ? url
+               : !id.empty() ? absl::StrCat(DocumentIdForFile(file_.path), "#doc-", id)
+                             : absl::StrCat(DocumentIdForFile(file_.path), "#line-", open_line);
       doc.source = absl::StrCat(file_.path, ":", open_line);
       doc.text = std::string(all.substr(text_begin, text_end - text_begin));
       if (unterminated &&
@@ -508,7 +516,7 @@ class Reader {
     doc.id = field("id");
     if (doc.id.empty()) doc.id = field("url");
     if (doc.id.empty()) {
-      doc.id = absl::StrCat(cli::DocumentIdForPath(file_.path), "#line-", line_no);
+      doc.id = absl::StrCat(DocumentIdForFile(file_.path), "#line-", line_no);
     }
     doc.title = field("title");
     doc.date = field("date");

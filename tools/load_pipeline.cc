@@ -1,0 +1,292 @@
+#include "tools/load_pipeline.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <ctime>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "core/content_hash.h"
+#include "tools/load_queue.h"
+
+namespace kg::tools {
+namespace {
+
+// A document on its way to an extraction worker.
+struct WorkItem {
+  Document document;
+  std::string text;
+  uint64_t base_offset = 0;
+};
+
+// What the writer receives: an extracted document or a chunk of triples.
+struct WriteItem {
+  std::optional<DocumentFacts> facts;
+  std::vector<SourceTriple> triples;
+  std::string file;  // of the triples
+};
+
+void ShiftEvidence(Evidence* e, uint64_t by) {
+  e->set_start(e->start() + by);
+  e->set_end(e->end() + by);
+  if (e->mention_end() > 0) {
+    e->set_mention_start(e->mention_start() + by);
+    e->set_mention_end(e->mention_end() + by);
+  }
+}
+
+}  // namespace
+
+class Loader::Impl : public ReadSink {
+ public:
+  Impl(Loader* loader)
+      : l_(*loader),
+        threads_(loader->options_.threads > 0
+                     ? loader->options_.threads
+                     : std::max(1, static_cast<int>(std::thread::hardware_concurrency()))),
+        capacity_(loader->options_.queue_capacity > 0 ? loader->options_.queue_capacity
+                                                      : 2 * static_cast<size_t>(threads_)),
+        work_(capacity_),
+        write_(capacity_ + 2) {}
+
+  absl::StatusOr<LoadSummary> Run(const std::vector<InputFile>& files,
+                                  const std::vector<PathError>& path_errors) {
+    const auto start = std::chrono::steady_clock::now();
+    for (const PathError& e : path_errors) {
+      LoadIssue issue;
+      issue.file = e.path;
+      issue.message = e.message;
+      if (!OnIssue(std::move(issue))) break;
+    }
+    std::thread writer([this] { WriterLoop(); });
+    for (const InputFile& f : files) {
+      if (stop_.load()) break;
+      current_file_ = f.path;
+      ReadInputFile(f, l_.options_.read, this);
+      l_.counters_.files_done.fetch_add(1);
+    }
+    if (!chunk_.empty()) FlushTriples();
+    work_.Close();
+    for (std::thread& t : workers_) t.join();
+    write_.Close();
+    writer.join();
+
+    absl::Status fatal = fatal_;
+    if (fatal.ok() && triples_added_ && l_.triples_ != nullptr) {
+      if (absl::Status s = l_.triples_->Finish(); !s.ok()) {
+        fatal =
+            absl::Status(s.code(), absl::StrCat("bulk load of structured triples: ", s.message()));
+      }
+    }
+    if (!fatal.ok()) return fatal;
+
+    LoadSummary summary;
+    const LoadCounters& c = l_.counters_;
+    summary.files = c.files_done.load();
+    summary.bytes = c.bytes_read.load();
+    summary.documents = c.documents.load();
+    summary.unchanged = c.unchanged.load();
+    summary.sentences = c.sentences.load();
+    summary.facts = c.facts.load();
+    summary.evidence = c.evidence.load();
+    summary.triples = c.triples.load();
+    summary.errors = c.errors.load();
+    summary.warnings = c.warnings.load();
+    summary.stopped = stop_.load();
+    if (absl::StatusOr<storage::StoreStats> stats = l_.store_->Stats(); stats.ok()) {
+      summary.entities = stats->entities;
+      summary.store_facts = stats->facts;
+    }
+    {
+      std::lock_guard<std::mutex> lock(issue_mu_);
+      summary.issues = kept_issues_;
+    }
+    summary.elapsed_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    summary.peak_rss_bytes = PeakRssBytes();
+    return summary;
+  }
+
+  // --- ReadSink (reader thread) ---------------------------------------------
+  bool OnDocument(SourceDocument src) override {
+    if (stop_.load()) return false;
+    Document doc;
+    doc.set_id(src.id);
+    doc.set_source(src.source);
+    doc.set_content_hash(core::ContentHash(src.text));
+    doc.set_title(src.parts > 1 ? absl::StrCat(src.title, src.title.empty() ? "" : " ", "(part ",
+                                               src.part + 1, "/", src.parts, ")")
+                                : src.title);
+    doc.set_date(src.date);
+    doc.set_ingest_time(static_cast<int64_t>(std::time(nullptr)));
+    doc.set_size(src.text.size());
+    // Resume: skip before extraction what the store already has.
+    absl::StatusOr<std::optional<Document>> stored = l_.store_->GetDocument(doc.id());
+    if (stored.ok() && stored->has_value() && (*stored)->content_hash() == doc.content_hash()) {
+      l_.counters_.unchanged.fetch_add(1);
+      return true;
+    }
+    if (workers_.empty()) {
+      absl::StatusOr<std::unique_ptr<core::Extractor>> e = l_.extractor_factory_();
+      if (!e.ok()) {
+        Fatal(absl::Status(e.status().code(),
+                           absl::StrCat("cannot create the extractor: ", e.status().message())));
+        return false;
+      }
+      extractor_ = std::move(*e);
+      for (int i = 0; i < threads_; ++i) workers_.emplace_back([this] { WorkerLoop(); });
+    }
+    WorkItem item;
+    item.document = std::move(doc);
+    item.text = std::move(src.text);
+    item.base_offset = src.base_offset;
+    return work_.Push(std::move(item)) && !stop_.load();
+  }
+
+  bool OnTriple(SourceTriple triple) override {
+    if (stop_.load()) return false;
+    l_.counters_.triples.fetch_add(1);
+    chunk_.push_back(std::move(triple));
+    if (chunk_.size() >= l_.options_.triple_chunk) FlushTriples();
+    return !stop_.load();
+  }
+
+  bool OnIssue(LoadIssue issue) override {
+    bool error = issue.severity == LoadIssue::Severity::kError;
+    (error ? l_.counters_.errors : l_.counters_.warnings).fetch_add(1);
+    {
+      std::lock_guard<std::mutex> lock(issue_mu_);
+      if (kept_issues_.size() < l_.options_.max_issues_kept) {
+        kept_issues_.push_back(issue.ToString());
+      }
+      if (l_.on_issue_) l_.on_issue_(issue);
+    }
+    if (error && l_.options_.strict) Stop();
+    return !stop_.load();
+  }
+
+  void OnBytesRead(uint64_t bytes) override { l_.counters_.bytes_read.fetch_add(bytes); }
+
+ private:
+  void Stop() { stop_.store(true); }
+
+  void Fatal(absl::Status status) {
+    {
+      std::lock_guard<std::mutex> lock(issue_mu_);
+      if (fatal_.ok()) fatal_ = std::move(status);
+    }
+    fatal_seen_.store(true);
+    Stop();
+  }
+
+  void FlushTriples() {
+    WriteItem item;
+    item.triples.swap(chunk_);
+    item.file = current_file_;
+    write_.Push(std::move(item));
+  }
+
+  void Error(const std::string& file, std::string message) {
+    LoadIssue issue;
+    issue.file = file;
+    issue.message = std::move(message);
+    OnIssue(std::move(issue));
+  }
+
+  void WorkerLoop() {
+    while (std::optional<WorkItem> item = work_.Pop()) {
+      if (stop_.load()) continue;  // drain
+      absl::StatusOr<DocumentFacts> facts = extractor_->Extract(item->document, item->text);
+      if (!facts.ok()) {
+        // The extractor names the byte offset; shift it for split parts by
+        // reporting the part's base.
+        Error(item->document.source(),
+              absl::StrCat(
+                  "extraction failed for document '", item->document.id(), "'",
+                  item->base_offset ? absl::StrCat(" (part at byte ", item->base_offset, ")") : "",
+                  ": ", facts.status().message()));
+        continue;
+      }
+      if (item->base_offset > 0) {
+        for (ExtractedFact& f : *facts->mutable_facts()) {
+          ShiftEvidence(f.mutable_evidence(), item->base_offset);
+        }
+        for (Merge& m : *facts->mutable_merges())
+          ShiftEvidence(m.mutable_evidence(), item->base_offset);
+      }
+      WriteItem out;
+      out.facts = std::move(*facts);
+      write_.Push(std::move(out));
+    }
+  }
+
+  void WriterLoop() {
+    while (std::optional<WriteItem> item = write_.Pop()) {
+      if (fatal_seen_.load()) continue;  // drain
+      if (item->facts) {
+        const Document& doc = item->facts->document();
+        absl::StatusOr<storage::PutResult> put = l_.store_->PutDocument(*item->facts);
+        if (!put.ok()) {
+          Error(doc.source(),
+                absl::StrCat("cannot store document '", doc.id(), "': ", put.status().message()));
+          continue;
+        }
+        if (put->changed) {
+          l_.counters_.documents.fetch_add(1);
+          l_.counters_.sentences.fetch_add(doc.sentences());
+          l_.counters_.facts.fetch_add(put->facts);
+          l_.counters_.evidence.fetch_add(put->evidence);
+        } else {
+          l_.counters_.unchanged.fetch_add(1);
+        }
+        continue;
+      }
+      if (l_.triples_ == nullptr) {
+        Error(item->file, "structured triples given but no bulk path is available: not loaded");
+        continue;
+      }
+      if (absl::Status s = l_.triples_->Add(item->triples); !s.ok()) {
+        Fatal(absl::Status(s.code(), absl::StrCat("bulk load of structured triples from ",
+                                                  item->file, ": ", s.message())));
+        continue;
+      }
+      triples_added_ = true;
+    }
+  }
+
+  Loader& l_;
+  const int threads_;
+  const size_t capacity_;
+  BoundedQueue<WorkItem> work_;
+  BoundedQueue<WriteItem> write_;
+  std::vector<std::thread> workers_;
+  std::unique_ptr<core::Extractor> extractor_;
+  std::vector<SourceTriple> chunk_;
+  std::string current_file_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> fatal_seen_{false};
+  bool triples_added_ = false;  // writer thread only; read after join
+  std::mutex issue_mu_;
+  std::vector<std::string> kept_issues_;
+  absl::Status fatal_;
+};
+
+Loader::Loader(storage::Store* store, ExtractorFactory extractor_factory, TripleSink* triples,
+               LoadOptions options, std::function<void(const LoadIssue&)> on_issue)
+    : store_(store),
+      extractor_factory_(std::move(extractor_factory)),
+      triples_(triples),
+      options_(std::move(options)),
+      on_issue_(std::move(on_issue)) {}
+
+absl::StatusOr<LoadSummary> Loader::Run(const std::vector<InputFile>& files,
+                                        const std::vector<PathError>& path_errors) {
+  Impl impl(this);
+  return impl.Run(files, path_errors);
+}
+
+}  // namespace kg::tools
