@@ -9,6 +9,11 @@
 namespace kg::tools {
 
 std::optional<std::string> BinaryReason(std::string_view bytes) {
+  // UTF-16 is text, but not text kg reads: say so rather than "binary".
+  if (bytes.size() >= 2 &&
+      ((bytes[0] == '\xFF' && bytes[1] == '\xFE') || (bytes[0] == '\xFE' && bytes[1] == '\xFF'))) {
+    return std::string("UTF-16 text (byte order mark at offset 0): convert it to UTF-8");
+  }
   if (const void* nul = std::memchr(bytes.data(), 0, bytes.size())) {
     return absl::StrCat("binary file (NUL byte at offset ",
                         static_cast<const char*>(nul) - bytes.data(), ")");

@@ -16,8 +16,8 @@
 namespace kg::tools {
 
 // Why `bytes` (the start of a file) is binary, or nullopt when it looks like
-// text: a NUL byte (named by offset), or more than 10% control bytes other
-// than tab, newline, carriage return and form feed.
+// text: a UTF-16 byte order mark, a NUL byte (named by offset), or more than
+// 10% control bytes other than tab, newline, carriage return and form feed.
 std::optional<std::string> BinaryReason(std::string_view bytes);
 
 struct Utf8Repair {

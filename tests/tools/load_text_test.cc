@@ -22,6 +22,13 @@ TEST(BinaryReasonTest, NamesTheFirstNulByte) {
   EXPECT_NE(reason->find("NUL byte at offset 3"), std::string::npos) << *reason;
 }
 
+TEST(BinaryReasonTest, Utf16IsNamed) {
+  std::string bytes("\xFF\xFEH\0i\0", 6);
+  std::optional<std::string> reason = BinaryReason(bytes);
+  ASSERT_TRUE(reason.has_value());
+  EXPECT_NE(reason->find("UTF-16"), std::string::npos) << *reason;
+}
+
 TEST(BinaryReasonTest, ManyControlBytesAreBinary) {
   std::string bytes = "text";
   for (int i = 0; i < 10; ++i) bytes.push_back('\x01');
