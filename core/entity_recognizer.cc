@@ -1,0 +1,256 @@
+#include "core/entity_recognizer.h"
+
+#include <algorithm>
+#include <limits>
+#include <random>
+#include <set>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "core/iob2.h"
+#include "core/word_features.h"
+
+namespace kg::core {
+namespace {
+
+// Padded per-word strings: two pads either side.
+struct Context {
+  std::vector<std::string> form, norm, shape, upos, xpos, gaz;
+
+  void Fill(const std::vector<std::string_view>& words, const std::vector<std::string_view>& up,
+            const std::vector<std::string_view>& xp, const GazetteerMatcher* gazetteers) {
+    const size_t n = words.size() + 4;
+    for (auto* v : {&form, &norm, &shape, &upos, &xpos, &gaz}) {
+      v->assign(n, "");
+      (*v)[0] = "-S2-";
+      (*v)[1] = "-S1-";
+      (*v)[n - 2] = "-E1-";
+      (*v)[n - 1] = "-E2-";
+    }
+    std::vector<GazetteerMatcher::Match> matches;
+    if (gazetteers != nullptr) matches = gazetteers->Find(words);
+    for (size_t i = 0; i < words.size(); ++i) {
+      form[i + 2] = std::string(words[i]);
+      norm[i + 2] = NormalizedWord(words[i]);
+      shape[i + 2] = WordShape(words[i]);
+      upos[i + 2] = i < up.size() ? std::string(up[i]) : "";
+      xpos[i + 2] = i < xp.size() ? std::string(xp[i]) : "";
+      if (!matches.empty() && matches[i].kind != GazetteerMatcher::kNone) {
+        gaz[i + 2] = absl::StrCat(static_cast<int>(matches[i].kind),
+                                  std::string(1, static_cast<char>(matches[i].position)));
+      } else {
+        gaz[i + 2] = "-";
+      }
+    }
+  }
+};
+
+void Features(const Context& c, size_t i, std::string_view p1, std::string_view p2,
+              std::vector<uint64_t>& out) {
+  out.clear();
+  const size_t k = i + 2;
+  const std::string& w = c.norm[k];
+  out.push_back(FeatureHash(100, ""));
+  out.push_back(FeatureHash(101, w));
+  out.push_back(FeatureHash(102, c.form[k]));
+  out.push_back(FeatureHash(103, c.shape[k]));
+  out.push_back(FeatureHash(104, Suffix(w, 3)));
+  out.push_back(FeatureHash(105, Prefix(w, 3)));
+  out.push_back(FeatureHash(106, c.upos[k]));
+  out.push_back(FeatureHash(107, c.xpos[k]));
+  out.push_back(FeatureHash(108, c.norm[k - 1]));
+  out.push_back(FeatureHash(109, c.norm[k + 1]));
+  out.push_back(FeatureHash(110, c.norm[k - 2]));
+  out.push_back(FeatureHash(111, c.norm[k + 2]));
+  out.push_back(FeatureHash(112, c.upos[k - 1]));
+  out.push_back(FeatureHash(113, c.upos[k + 1]));
+  out.push_back(FeatureHash(114, c.upos[k - 1], c.upos[k]));
+  out.push_back(FeatureHash(115, c.upos[k], c.upos[k + 1]));
+  out.push_back(FeatureHash(116, c.shape[k - 1]));
+  out.push_back(FeatureHash(117, c.shape[k + 1]));
+  out.push_back(FeatureHash(118, p1));
+  out.push_back(FeatureHash(119, p2, p1));
+  out.push_back(FeatureHash(120, p1, c.shape[k]));
+  out.push_back(FeatureHash(121, p1, c.upos[k]));
+  out.push_back(FeatureHash(122, c.gaz[k]));
+  out.push_back(FeatureHash(123, c.gaz[k - 1]));
+  out.push_back(FeatureHash(124, c.gaz[k + 1]));
+  out.push_back(FeatureHash(125, i == 0 ? "first" : "rest", c.shape[k]));
+  out.push_back(FeatureHash(126, w, c.norm[k + 1]));
+  out.push_back(FeatureHash(127, c.norm[k - 1], w));
+  out.push_back(FeatureHash(128, absl::StrCat(c.xpos[k - 1], " ", c.xpos[k]), c.xpos[k + 1]));
+  out.push_back(FeatureHash(129, p1, w));
+  out.push_back(FeatureHash(130, Suffix(w, 2)));
+  out.push_back(FeatureHash(131, c.gaz[k], c.upos[k]));
+  out.push_back(FeatureHash(132, c.form[k - 1]));
+  out.push_back(FeatureHash(133, c.form[k + 1]));
+  out.push_back(FeatureHash(134, c.shape[k - 1], c.shape[k]));
+  out.push_back(FeatureHash(135, c.shape[k], c.shape[k + 1]));
+}
+
+// Label structure: prefix 'O','B','I','L','U' and the type.
+struct LabelInfo {
+  char prefix;
+  std::string type;
+};
+
+LabelInfo Info(std::string_view label) {
+  if (label.size() < 3) return {'O', ""};
+  return {label[0], std::string(label.substr(2))};
+}
+
+// May `next` follow `prev` (-1: sentence start)? `last`: next ends the sentence.
+bool Allowed(const std::vector<LabelInfo>& info, int prev, int next, bool last) {
+  const LabelInfo& n = info[next];
+  if (last && (n.prefix == 'B' || n.prefix == 'I')) return false;
+  bool open = prev >= 0 && (info[prev].prefix == 'B' || info[prev].prefix == 'I');
+  if (open) return (n.prefix == 'I' || n.prefix == 'L') && n.type == info[prev].type;
+  return n.prefix == 'O' || n.prefix == 'B' || n.prefix == 'U';
+}
+
+std::vector<std::string> BioToBilou(const std::vector<std::string>& bio) {
+  std::vector<std::string> out(bio.size(), "O");
+  for (const NerSpan& s : BioToSpans(bio)) {
+    if (s.end - s.begin == 1) {
+      out[s.begin] = "U-" + s.type;
+      continue;
+    }
+    for (int i = s.begin; i < s.end; ++i) {
+      char p = i == s.begin ? 'B' : i + 1 == s.end ? 'L' : 'I';
+      out[i] = absl::StrCat(std::string(1, p), "-", s.type);
+    }
+  }
+  return out;
+}
+
+// Greedy decoding with the transition constraints; when training, `trainee`
+// (the same model) is updated toward `gold` on each word.
+std::vector<int> Decode(const Context& ctx, size_t n, const std::vector<std::string>& labels,
+                        const std::vector<LabelInfo>& info, const AveragedPerceptron& model,
+                        AveragedPerceptron* trainee, const std::vector<int>* gold, std::vector<uint64_t>& features,
+                        std::vector<float>& scores) {
+  std::vector<int> out(n, 0);
+  int prev = -1, prev2 = -1;
+  for (size_t i = 0; i < n; ++i) {
+    std::string_view p1 = prev >= 0 ? std::string_view(labels[prev]) : "-S-";
+    std::string_view p2 = prev2 >= 0 ? std::string_view(labels[prev2]) : "-S-";
+    Features(ctx, i, p1, p2, features);
+    std::fill(scores.begin(), scores.end(), 0.0f);
+    model.Score(features, absl::MakeSpan(scores));
+    int best = -1;
+    for (int c = 0; c < static_cast<int>(labels.size()); ++c) {
+      if (!Allowed(info, prev, c, i + 1 == n)) continue;
+      if (best < 0 || scores[c] > scores[best]) best = c;
+    }
+    if (best < 0) best = 0;
+    if (trainee != nullptr) trainee->Update(features, (*gold)[i], best);
+    out[i] = best;
+    prev2 = prev;
+    prev = best;
+  }
+  return out;
+}
+
+std::vector<std::string_view> Views(const std::vector<std::string>& v) {
+  return std::vector<std::string_view>(v.begin(), v.end());
+}
+
+}  // namespace
+
+absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& train,
+                                         const GazetteerMatcher& gazetteers,
+                                         const NerTrainOptions& options) {
+  std::set<std::string> types;
+  for (const NerExample& e : train) {
+    for (const NerSpan& s : BioToSpans(e.tags)) types.insert(s.type);
+  }
+  if (types.empty()) return absl::InvalidArgumentError("recogniser training data has no entities");
+  std::vector<std::string> labels = {"O"};
+  for (const std::string& t : types) {
+    for (const char* p : {"B-", "I-", "L-", "U-"}) labels.push_back(p + t);
+  }
+  absl::flat_hash_map<std::string, int> index;
+  std::vector<LabelInfo> info;
+  for (size_t i = 0; i < labels.size(); ++i) {
+    index[labels[i]] = static_cast<int>(i);
+    info.push_back(Info(labels[i]));
+  }
+  AveragedPerceptron model(static_cast<int>(labels.size()));
+  std::vector<std::vector<int>> gold(train.size());
+  for (size_t s = 0; s < train.size(); ++s) {
+    for (const std::string& l : BioToBilou(train[s].tags)) gold[s].push_back(index.at(l));
+  }
+  std::vector<size_t> order(train.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::mt19937_64 rng(options.seed);
+  std::vector<uint64_t> features;
+  std::vector<float> scores(labels.size());
+  Context ctx;
+  for (int epoch = 0; epoch < options.epochs; ++epoch) {
+    for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng() % i]);
+    size_t right = 0, seen = 0;
+    for (size_t s : order) {
+      const NerExample& e = train[s];
+      if (e.words.empty()) continue;
+      ctx.Fill(Views(e.words), Views(e.upos), Views(e.xpos), &gazetteers);
+      std::vector<int> out =
+          Decode(ctx, e.words.size(), labels, info, model, &model, &gold[s], features, scores);
+      for (size_t i = 0; i < out.size(); ++i) right += out[i] == gold[s][i];
+      seen += out.size();
+    }
+    if (options.log) {
+      options.log(absl::StrFormat("recogniser epoch %d: train label accuracy %.2f%%, %d features",
+                                  epoch + 1, 100.0 * right / std::max<size_t>(seen, 1),
+                                  model.num_features()));
+    }
+  }
+  model.Average();
+  NerModel out;
+  for (const std::string& l : labels) out.add_labels(l);
+  model.ToProto(out.mutable_weights(), options.prune);
+  return out;
+}
+
+absl::StatusOr<EntityRecognizer> EntityRecognizer::FromProto(const NerModel& model,
+                                                             const GazetteerMatcher* gazetteers) {
+  auto weights = AveragedPerceptron::FromProto(model.weights());
+  if (!weights.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("recogniser model: ", weights.status().message()));
+  }
+  EntityRecognizer r;
+  r.model_ = std::move(*weights);
+  r.labels_.assign(model.labels().begin(), model.labels().end());
+  if (static_cast<int>(r.labels_.size()) != r.model_.num_classes() || r.labels_.empty() ||
+      r.labels_[0] != "O") {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "recogniser model: %d labels for %d classes", r.labels_.size(), r.model_.num_classes()));
+  }
+  r.gazetteers_ = gazetteers;
+  return r;
+}
+
+std::vector<std::string> EntityRecognizer::Recognize(
+    const std::vector<std::string_view>& words, const std::vector<std::string_view>& upos,
+    const std::vector<std::string_view>& xpos) const {
+  std::vector<std::string> bio(words.size(), "O");
+  if (words.empty()) return bio;
+  std::vector<LabelInfo> info;
+  for (const std::string& l : labels_) info.push_back(Info(l));
+  Context ctx;
+  ctx.Fill(words, upos, xpos, gazetteers_);
+  std::vector<uint64_t> features;
+  std::vector<float> scores(labels_.size());
+  std::vector<int> out =
+      Decode(ctx, words.size(), labels_, info, model_, nullptr, nullptr, features, scores);
+  for (size_t i = 0; i < out.size(); ++i) {
+    const LabelInfo& li = info[out[i]];
+    if (li.prefix == 'O') continue;
+    bio[i] = absl::StrCat(li.prefix == 'B' || li.prefix == 'U' ? "B-" : "I-", li.type);
+  }
+  return bio;
+}
+
+}  // namespace kg::core

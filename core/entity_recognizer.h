@@ -1,0 +1,70 @@
+#ifndef KG_CORE_ENTITY_RECOGNIZER_H_
+#define KG_CORE_ENTITY_RECOGNIZER_H_
+
+// kg::core::EntityRecognizer: named entities (PERSON, ORG, LOC, EVENT, MISC)
+// by greedy left-to-right BILOU labelling with an averaged perceptron.
+// Features: the word and its neighbours (forms, lower-cased, shapes,
+// affixes), their UPOS/XPOS tags, the two labels already assigned, and
+// gazetteer matches (countries, subdivisions, demonyms; core/gazetteers.h).
+// Decoding only follows valid BILOU transitions, so every output is a clean
+// set of spans.
+//
+// Contract: Recognize() is const, thread-safe, never fails, returns one BIO
+// tag per word ("B-PERSON", "I-PERSON", "O"). TrainRecognizer() is
+// deterministic for a given input and seed.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/averaged_perceptron.h"
+#include "core/gazetteers.h"
+#include "proto/model.pb.h"
+
+namespace kg::core {
+
+// A training sentence: words, their (predicted) tags, gold BIO labels.
+struct NerExample {
+  std::vector<std::string> words;
+  std::vector<std::string> upos;
+  std::vector<std::string> xpos;
+  std::vector<std::string> tags;  // BIO with kg type names
+};
+
+struct NerTrainOptions {
+  int epochs = 10;
+  uint64_t seed = 1;
+  float prune = 0.0f;
+  std::function<void(std::string_view)> log;
+};
+
+absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& train,
+                                         const GazetteerMatcher& gazetteers,
+                                         const NerTrainOptions& options);
+
+class EntityRecognizer {
+ public:
+  // `gazetteers` must outlive the recogniser.
+  static absl::StatusOr<EntityRecognizer> FromProto(const NerModel& model,
+                                                    const GazetteerMatcher* gazetteers);
+
+  std::vector<std::string> Recognize(const std::vector<std::string_view>& words,
+                                     const std::vector<std::string_view>& upos,
+                                     const std::vector<std::string_view>& xpos) const;
+
+  size_t num_features() const { return model_.num_features(); }
+
+ private:
+  EntityRecognizer() = default;
+
+  AveragedPerceptron model_;
+  std::vector<std::string> labels_;  // BILOU
+  const GazetteerMatcher* gazetteers_ = nullptr;
+};
+
+}  // namespace kg::core
+
+#endif  // KG_CORE_ENTITY_RECOGNIZER_H_

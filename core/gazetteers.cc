@@ -1,0 +1,218 @@
+#include "core/gazetteers.h"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "core/tokenizer.h"
+#include "core/word_features.h"
+
+namespace kg::core {
+namespace {
+
+absl::StatusOr<std::string> ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return std::move(buf).str();
+}
+
+absl::StatusOr<nlohmann::json> ReadJson(const std::string& path) {
+  auto text = ReadAll(path);
+  if (!text.ok()) return text.status();
+  nlohmann::json j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return absl::InvalidArgumentError(absl::StrCat(path, ": invalid JSON"));
+  return j;
+}
+
+void AddName(std::set<std::string>& out, const nlohmann::json& entry, const char* key) {
+  auto it = entry.find(key);
+  if (it == entry.end() || !it->is_string()) return;
+  std::string name = it->get<std::string>();
+  out.insert(name);
+  size_t comma = name.find(", ");
+  if (comma != std::string::npos) out.insert(name.substr(0, comma));
+}
+
+// WordNet data file lines: offset lexfile pos w_cnt(hex) word lex_id ...
+// p_cnt ptr... | gloss.
+struct Synset {
+  std::vector<std::string> words;
+  std::vector<std::pair<uint64_t, int>> pertainyms;  // (noun offset, target word index)
+  std::vector<int> pertainym_sources;                // source word index (1-based)
+};
+
+bool ParseSynset(std::string_view line, Synset& s, uint64_t& offset, bool want_pertainyms) {
+  if (line.empty() || line[0] == ' ') return false;
+  std::string_view head = line.substr(0, line.find(" | "));
+  std::vector<absl::string_view> f =
+      absl::StrSplit(absl::string_view(head.data(), head.size()), ' ', absl::SkipEmpty());
+  if (f.size() < 4 || !absl::SimpleAtoi(f[0], &offset)) return false;
+  int w_cnt = 0;
+  if (!absl::SimpleHexAtoi(f[3], &w_cnt)) return false;
+  size_t k = 4;
+  for (int w = 0; w < w_cnt && k + 1 < f.size(); ++w, k += 2) {
+    std::string word(f[k]);
+    size_t paren = word.find('(');  // adjective markers: "(a)", "(p)"
+    if (paren != std::string::npos) word.resize(paren);
+    std::replace(word.begin(), word.end(), '_', ' ');
+    s.words.push_back(word);
+  }
+  if (!want_pertainyms || k >= f.size()) return true;
+  int p_cnt = 0;
+  if (!absl::SimpleAtoi(f[k], &p_cnt)) return true;
+  ++k;
+  for (int p = 0; p < p_cnt && k + 3 < f.size(); ++p, k += 4) {
+    if (f[k] != "\\" || f[k + 2] != "n") continue;
+    uint64_t target = 0;
+    int st = 0;
+    if (!absl::SimpleAtoi(f[k + 1], &target) || !absl::SimpleHexAtoi(f[k + 3], &st)) continue;
+    s.pertainyms.push_back({target, st & 0xff});
+    s.pertainym_sources.push_back(st >> 8);
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::StatusOr<Gazetteers> BuildGazetteers(const std::string& iso_dir,
+                                           const std::string& wordnet_dir) {
+  std::set<std::string> countries, subdivisions, demonyms;
+  {
+    std::string path = iso_dir + "/iso_3166-1.json";
+    auto j = ReadJson(path);
+    if (!j.ok()) return j.status();
+    if (!j->contains("3166-1")) return absl::InvalidArgumentError(path + ": no \"3166-1\" list");
+    for (const auto& e : (*j)["3166-1"]) {
+      AddName(countries, e, "name");
+      AddName(countries, e, "official_name");
+      AddName(countries, e, "common_name");
+    }
+  }
+  {
+    std::string path = iso_dir + "/iso_3166-2.json";
+    auto j = ReadJson(path);
+    if (!j.ok()) return j.status();
+    if (!j->contains("3166-2")) return absl::InvalidArgumentError(path + ": no \"3166-2\" list");
+    for (const auto& e : (*j)["3166-2"]) AddName(subdivisions, e, "name");
+  }
+  {
+    auto noun_text = ReadAll(wordnet_dir + "/data.noun");
+    if (!noun_text.ok()) return noun_text.status();
+    auto adj_text = ReadAll(wordnet_dir + "/data.adj");
+    if (!adj_text.ok()) return adj_text.status();
+    absl::flat_hash_map<uint64_t, std::vector<std::string>> nouns;
+    for (absl::string_view l : absl::StrSplit(*noun_text, '\n')) {
+      Synset s;
+      uint64_t off;
+      if (ParseSynset(std::string_view(l.data(), l.size()), s, off, false)) nouns[off] = std::move(s.words);
+    }
+    for (absl::string_view l : absl::StrSplit(*adj_text, '\n')) {
+      Synset s;
+      uint64_t off;
+      if (!ParseSynset(std::string_view(l.data(), l.size()), s, off, true)) continue;
+      for (size_t p = 0; p < s.pertainyms.size(); ++p) {
+        auto it = nouns.find(s.pertainyms[p].first);
+        if (it == nouns.end()) continue;
+        int tgt = s.pertainyms[p].second;
+        int src = s.pertainym_sources[p];
+        const std::string* noun = nullptr;
+        if (tgt >= 1 && tgt <= static_cast<int>(it->second.size())) noun = &it->second[tgt - 1];
+        if (noun == nullptr || !StartsUpper(*noun)) continue;
+        for (size_t w = 0; w < s.words.size(); ++w) {
+          if (src != 0 && static_cast<int>(w) + 1 != src) continue;
+          if (StartsUpper(s.words[w])) demonyms.insert(s.words[w]);
+        }
+      }
+    }
+  }
+  if (countries.empty() || demonyms.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "gazetteers: found ", countries.size(), " countries and ", demonyms.size(),
+        " demonyms in ", iso_dir, " and ", wordnet_dir, "; expected both"));
+  }
+  Gazetteers g;
+  for (const auto& c : countries) g.add_countries(c);
+  for (const auto& c : subdivisions) g.add_subdivisions(c);
+  for (const auto& c : demonyms) g.add_demonyms(c);
+  return g;
+}
+
+GazetteerMatcher::GazetteerMatcher(const Gazetteers& g) {
+  for (const auto& n : g.countries()) Add(n, kCountry);
+  for (const auto& n : g.subdivisions()) Add(n, kSubdivision);
+  for (const auto& n : g.demonyms()) Add(n, kDemonym);
+  for (auto& [first, entries] : by_first_) {
+    std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+      return a.words.size() > b.words.size();
+    });
+  }
+}
+
+void GazetteerMatcher::Add(std::string_view name, Kind kind) {
+  Entry e;
+  for (const Token& t : Tokenize(name)) e.words.push_back(t.text);
+  if (e.words.empty()) return;
+  e.kind = kind;
+  auto& list = by_first_[e.words[0]];
+  for (const Entry& x : list) {
+    if (x.words == e.words) return;  // first kind wins (countries before subdivisions)
+  }
+  list.push_back(std::move(e));
+}
+
+std::vector<GazetteerMatcher::Match> GazetteerMatcher::Find(
+    const std::vector<std::string_view>& words) const {
+  std::vector<Match> out(words.size());
+  size_t i = 0;
+  while (i < words.size()) {
+    auto it = by_first_.find(absl::string_view(words[i].data(), words[i].size()));
+    size_t len = 0;
+    Kind kind = kNone;
+    if (it != by_first_.end()) {
+      for (const Entry& e : it->second) {
+        if (i + e.words.size() > words.size()) continue;
+        bool ok = true;
+        for (size_t k = 1; k < e.words.size() && ok; ++k) ok = e.words[k] == words[i + k];
+        if (ok) {
+          len = e.words.size();
+          kind = e.kind;
+          break;
+        }
+      }
+    }
+    if (len == 0) {
+      ++i;
+      continue;
+    }
+    for (size_t k = 0; k < len; ++k) {
+      out[i + k].kind = kind;
+      out[i + k].position = len == 1 ? 'U' : k == 0 ? 'B' : k + 1 == len ? 'L' : 'I';
+    }
+    i += len;
+  }
+  return out;
+}
+
+bool GazetteerMatcher::IsPlace(const std::vector<std::string_view>& words) const {
+  if (words.empty()) return false;
+  auto it = by_first_.find(absl::string_view(words[0].data(), words[0].size()));
+  if (it == by_first_.end()) return false;
+  for (const Entry& e : it->second) {
+    if (e.kind == kDemonym || e.words.size() != words.size()) continue;
+    bool ok = true;
+    for (size_t k = 1; k < words.size() && ok; ++k) ok = e.words[k] == words[k];
+    if (ok) return true;
+  }
+  return false;
+}
+
+}  // namespace kg::core

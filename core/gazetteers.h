@@ -1,0 +1,56 @@
+#ifndef KG_CORE_GAZETTEERS_H_
+#define KG_CORE_GAZETTEERS_H_
+
+// Name lists for the entity recogniser, built at training time from Debian
+// data and stored in the model (so run time needs neither package):
+//  - countries: ISO 3166-1 names, official and common names (iso-codes),
+//    with "Bolivia, Plurinational State of" also as "Bolivia";
+//  - subdivisions: ISO 3166-2 names (states, provinces);
+//  - demonyms: capitalised WordNet adjectives whose pertainym pointer leads
+//    to a capitalised noun ("Mexican" -> "Mexico", "American" -> "America").
+// GazetteerMatcher marks, per word, the longest list entry covering it.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "proto/model.pb.h"
+
+namespace kg::core {
+
+// Errors name the missing or malformed file.
+absl::StatusOr<Gazetteers> BuildGazetteers(const std::string& iso_codes_json_dir,
+                                           const std::string& wordnet_dir);
+
+class GazetteerMatcher {
+ public:
+  enum Kind : uint8_t { kNone = 0, kCountry = 1, kSubdivision = 2, kDemonym = 3 };
+  struct Match {
+    Kind kind = kNone;
+    uint8_t position = 0;  // 'B', 'I', 'L', 'U' (BILOU within the match), 0 if none
+  };
+
+  GazetteerMatcher() = default;
+  explicit GazetteerMatcher(const Gazetteers& g);
+
+  // One Match per word: greedy longest match left to right, case-sensitive.
+  std::vector<Match> Find(const std::vector<std::string_view>& words) const;
+  // True if `words` is exactly a country or subdivision name.
+  bool IsPlace(const std::vector<std::string_view>& words) const;
+
+ private:
+  void Add(std::string_view name, Kind kind);
+  // First word -> candidate entries (their words and kind), longest first.
+  struct Entry {
+    std::vector<std::string> words;
+    Kind kind;
+  };
+  absl::flat_hash_map<std::string, std::vector<Entry>> by_first_;
+};
+
+}  // namespace kg::core
+
+#endif  // KG_CORE_GAZETTEERS_H_

@@ -1,0 +1,125 @@
+#include "core/gum_entities.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace kg::core {
+namespace {
+
+std::string MapGumType(std::string_view t) {
+  if (t == "person") return "PERSON";
+  if (t == "place") return "LOC";
+  if (t == "organization") return "ORG";
+  if (t == "event") return "EVENT";
+  return "";
+}
+
+struct Open {
+  int start;
+  std::string type;
+};
+
+}  // namespace
+
+NerSentence GumNamedEntities(const ConlluSentence& sentence) {
+  NerSentence out;
+  out.id = sentence.sent_id;
+  const int n = static_cast<int>(sentence.tokens.size());
+  std::vector<NerSpan> mentions;
+  absl::flat_hash_map<std::string, std::vector<Open>> open;  // by entity id
+  for (int i = 0; i < n; ++i) {
+    const ConlluToken& t = sentence.tokens[i];
+    out.words.push_back(t.form);
+    std::string_view v = ConlluMiscValue(t.misc, "Entity");
+    size_t p = 0;
+    while (p < v.size()) {
+      if (v[p] == '(') {
+        size_t q = p + 1;
+        while (q < v.size() && v[q] != '(' && v[q] != ')') ++q;
+        std::string_view spec = v.substr(p + 1, q - p - 1);
+        size_t d1 = spec.find('-');
+        std::string id(spec.substr(0, d1));
+        std::string type;
+        if (d1 != std::string_view::npos) {
+          size_t d2 = spec.find('-', d1 + 1);
+          type = MapGumType(spec.substr(d1 + 1, d2 == std::string_view::npos ? d2 : d2 - d1 - 1));
+        }
+        if (q < v.size() && v[q] == ')') {
+          if (!type.empty()) mentions.push_back({i, i + 1, type});
+          p = q + 1;
+        } else {
+          open[id].push_back({i, type});
+          p = q;
+        }
+      } else if (absl::ascii_isdigit(static_cast<unsigned char>(v[p]))) {
+        size_t q = p;
+        while (q < v.size() && absl::ascii_isdigit(static_cast<unsigned char>(v[q]))) ++q;
+        std::string id(v.substr(p, q - p));
+        if (q < v.size() && v[q] == ')') {
+          auto it = open.find(id);
+          if (it != open.end() && !it->second.empty()) {
+            Open o = it->second.back();
+            it->second.pop_back();
+            if (!o.type.empty()) mentions.push_back({o.start, i + 1, o.type});
+          }
+          ++q;
+        }
+        p = q;
+      } else {
+        ++p;
+      }
+    }
+  }
+  // Name spans: first to last PROPN of each named mention.
+  std::vector<NerSpan> names;
+  for (const NerSpan& m : mentions) {
+    int first = -1, last = -1;
+    for (int i = m.begin; i < m.end; ++i) {
+      if (sentence.tokens[i].upos == "PROPN") {
+        if (first < 0) first = i;
+        last = i;
+      }
+    }
+    if (first >= 0) names.push_back({first, last + 1, m.type});
+  }
+  std::stable_sort(names.begin(), names.end(), [](const NerSpan& a, const NerSpan& b) {
+    return (a.end - a.begin) > (b.end - b.begin);
+  });
+  std::vector<NerSpan> kept;
+  for (const NerSpan& s : names) {
+    bool overlaps = false;
+    for (const NerSpan& k : kept) overlaps = overlaps || (s.begin < k.end && k.begin < s.end);
+    if (!overlaps) kept.push_back(s);
+  }
+  out.tags = SpansToBio(kept, n);
+  return out;
+}
+
+absl::StatusOr<std::vector<ConlluSentence>> ReadConlluDir(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_regular_file(dir, ec)) return ReadConlluFile(dir);
+  if (!fs::is_directory(dir, ec)) {
+    return absl::NotFoundError(absl::StrCat(dir, ": no such file or directory"));
+  }
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    if (e.path().extension() == ".conllu") files.push_back(e.path().string());
+  }
+  if (ec) return absl::InternalError(absl::StrCat(dir, ": ", ec.message()));
+  std::sort(files.begin(), files.end());
+  std::vector<ConlluSentence> all;
+  for (const std::string& f : files) {
+    auto s = ReadConlluFile(f);
+    if (!s.ok()) return s.status();
+    for (auto& x : *s) all.push_back(std::move(x));
+  }
+  return all;
+}
+
+}  // namespace kg::core

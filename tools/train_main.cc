@@ -1,0 +1,244 @@
+// kg-train: trains the language models of core/ (tagger, lemmatiser,
+// dependency parser, entity recogniser) on the open corpora and writes one
+// model file (core/model_file.h).
+//
+//   kg-train --ud ../shared/data/ud-en-ewt/train.conllu
+//            --gum ../shared/data/gum/train
+//            --uner ../shared/data/uner-en-ewt/train.iob2
+//            --out models/en.kgm
+//            [--seed N] [--epochs N] [--ner-epochs N] [--parser-epochs N]
+//            [--no-parser] [--max-sentences N] [--prune W]
+//            [--iso-codes DIR] [--wordnet DIR]
+//            [--dev-ud FILE] [--dev-uner FILE] [--dev-gum DIR]
+//
+// Deterministic for a given seed and input. With --dev-* it prints dev
+// figures after training.
+
+#include <chrono>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "core/analyzer.h"
+#include "core/conllu.h"
+#include "core/entity_recognizer.h"
+#include "core/gazetteers.h"
+#include "core/gum_entities.h"
+#include "core/iob2.h"
+#include "core/lemmatizer.h"
+#include "core/model_file.h"
+#include "core/parser.h"
+#include "core/tagger.h"
+#include "tools/nlp_eval.h"
+
+namespace {
+
+struct Args {
+  std::string ud, gum, uner, out;
+  std::string iso = "/usr/share/iso-codes/json";
+  std::string wordnet = "/usr/share/wordnet";
+  std::string dev_ud, dev_uner, dev_gum;
+  uint64_t seed = 1;
+  int epochs = 8;
+  int ner_epochs = 10;
+  int parser_epochs = 15;
+  bool parser = true;
+  size_t max_sentences = 0;
+  float prune = 0.0f;
+};
+
+int Usage() {
+  std::cerr << "usage: kg-train --ud TRAIN.conllu --gum DIR --uner TRAIN.iob2 --out FILE\n"
+               "                [--seed N] [--epochs N] [--ner-epochs N] [--parser-epochs N]\n"
+               "                [--no-parser] [--max-sentences N] [--prune W]\n"
+               "                [--iso-codes DIR] [--wordnet DIR]\n"
+               "                [--dev-ud FILE] [--dev-uner FILE] [--dev-gum DIR]\n";
+  return 2;
+}
+
+double Seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+void Log(std::string_view line) { std::cerr << "kg-train: " << line << std::endl; }
+
+template <typename T>
+void Truncate(std::vector<T>& v, size_t max) {
+  if (max > 0 && v.size() > max) v.resize(max);
+}
+
+kg::core::NerExample Example(const kg::core::Tagger& tagger, const kg::core::NerSentence& s) {
+  kg::core::NerExample e;
+  e.words = s.words;
+  e.tags = s.tags;
+  std::vector<kg::core::Token> tokens(s.words.size());
+  for (size_t i = 0; i < tokens.size(); ++i) tokens[i].text = s.words[i];
+  tagger.Tag(tokens);
+  for (const auto& t : tokens) {
+    e.upos.push_back(t.upos);
+    e.xpos.push_back(t.xpos);
+  }
+  return e;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
+    auto str = [&](std::string& out) {
+      const char* v = value();
+      if (v) out = v;
+      return v != nullptr;
+    };
+    auto num = [&](auto& out) {
+      const char* v = value();
+      return v != nullptr && absl::SimpleAtoi(v, &out);
+    };
+    bool ok = true;
+    if (arg == "--ud") ok = str(a.ud);
+    else if (arg == "--gum") ok = str(a.gum);
+    else if (arg == "--uner") ok = str(a.uner);
+    else if (arg == "--out") ok = str(a.out);
+    else if (arg == "--iso-codes") ok = str(a.iso);
+    else if (arg == "--wordnet") ok = str(a.wordnet);
+    else if (arg == "--dev-ud") ok = str(a.dev_ud);
+    else if (arg == "--dev-uner") ok = str(a.dev_uner);
+    else if (arg == "--dev-gum") ok = str(a.dev_gum);
+    else if (arg == "--seed") ok = num(a.seed);
+    else if (arg == "--epochs") ok = num(a.epochs) && a.epochs > 0;
+    else if (arg == "--ner-epochs") ok = num(a.ner_epochs) && a.ner_epochs > 0;
+    else if (arg == "--parser-epochs") ok = num(a.parser_epochs) && a.parser_epochs > 0;
+    else if (arg == "--max-sentences") ok = num(a.max_sentences);
+    else if (arg == "--no-parser") a.parser = false;
+    else if (arg == "--prune") {
+      const char* v = value();
+      ok = v != nullptr && absl::SimpleAtof(v, &a.prune);
+    } else {
+      ok = false;
+    }
+    if (!ok) return Usage();
+  }
+  if (a.ud.empty() || a.uner.empty() || a.out.empty()) return Usage();
+  const auto start = std::chrono::steady_clock::now();
+  auto fail = [](const absl::Status& s) {
+    std::cerr << "kg-train: " << s.message() << "\n";
+    return 1;
+  };
+
+  auto ud = kg::core::ReadConlluFile(a.ud);
+  if (!ud.ok()) return fail(ud.status());
+  Truncate(*ud, a.max_sentences);
+  std::vector<kg::core::ConlluSentence> gum;
+  if (!a.gum.empty()) {
+    auto g = kg::core::ReadConlluDir(a.gum);
+    if (!g.ok()) return fail(g.status());
+    gum = std::move(*g);
+    Truncate(gum, a.max_sentences);
+  }
+  auto uner = kg::core::ReadIob2File(a.uner);
+  if (!uner.ok()) return fail(uner.status());
+  Truncate(*uner, a.max_sentences);
+  Log(absl::StrFormat("read %d UD, %d GUM, %d UNER sentences", ud->size(), gum.size(),
+                      uner->size()));
+
+  kg::ModelSet models;
+  models.set_provenance(absl::StrFormat(
+      "kg-train --ud %s --gum %s --uner %s --seed %d --epochs %d --ner-epochs %d "
+      "--parser-epochs %d%s; iso-codes %s, WordNet %s",
+      a.ud, a.gum, a.uner, a.seed, a.epochs, a.ner_epochs, a.parser_epochs,
+      a.parser ? "" : " --no-parser", a.iso, a.wordnet));
+
+  // Tagger and lemmatiser: UD English-EWT.
+  kg::core::TaggerTrainOptions topt;
+  topt.epochs = a.epochs;
+  topt.seed = a.seed;
+  topt.prune = a.prune;
+  topt.log = Log;
+  auto tagger_model = kg::core::TrainTagger(*ud, topt);
+  if (!tagger_model.ok()) return fail(tagger_model.status());
+  *models.mutable_tagger() = std::move(*tagger_model);
+  *models.mutable_lemmatizer() = kg::core::TrainLemmatizer(*ud);
+  auto tagger = kg::core::Tagger::FromProto(models.tagger());
+  if (!tagger.ok()) return fail(tagger.status());
+  auto lemmatizer = kg::core::Lemmatizer::FromProto(models.lemmatizer());
+  if (!lemmatizer.ok()) return fail(lemmatizer.status());
+  Log(absl::StrFormat("tagger and lemmatiser trained (%.1f s)", Seconds(start)));
+
+  // Parser: trained on predicted tags and lemmas, as it will see them.
+  if (a.parser) {
+    std::vector<kg::core::ConlluSentence> parse_train = *ud;
+    for (auto& s : parse_train) {
+      tagger->Tag(s);
+      for (auto& t : s.tokens) t.lemma = lemmatizer->Lemma(t.form, t.xpos);
+    }
+    kg::core::ParserTrainOptions popt;
+    popt.epochs = a.parser_epochs;
+    popt.seed = a.seed;
+    popt.prune = a.prune;
+    popt.log = Log;
+    popt.provenance = absl::StrCat("kg-train on ", a.ud, " with predicted tags");
+    auto parser = kg::core::TrainParser(parse_train, popt);
+    if (!parser.ok()) return fail(parser.status());
+    *models.mutable_parser() = std::move(*parser);
+    Log(absl::StrFormat("parser trained (%.1f s)", Seconds(start)));
+  } else {
+    Log("parser NOT trained (--no-parser): the model has no dependency parser");
+  }
+
+  // Recogniser: UNER (EWT) + GUM named mentions, with predicted tags.
+  auto gaz = kg::core::BuildGazetteers(a.iso, a.wordnet);
+  if (!gaz.ok()) return fail(gaz.status());
+  *models.mutable_gazetteers() = *gaz;
+  Log(absl::StrFormat("gazetteers: %d countries, %d subdivisions, %d demonyms",
+                      gaz->countries_size(), gaz->subdivisions_size(), gaz->demonyms_size()));
+  kg::core::GazetteerMatcher matcher(*gaz);
+  std::vector<kg::core::NerExample> ner_train;
+  for (const auto& s : *uner) ner_train.push_back(Example(*tagger, s));
+  for (const auto& s : gum) ner_train.push_back(Example(*tagger, kg::core::GumNamedEntities(s)));
+  kg::core::NerTrainOptions nopt;
+  nopt.epochs = a.ner_epochs;
+  nopt.seed = a.seed;
+  nopt.prune = a.prune;
+  nopt.log = Log;
+  auto ner = kg::core::TrainRecognizer(ner_train, matcher, nopt);
+  if (!ner.ok()) return fail(ner.status());
+  *models.mutable_ner() = std::move(*ner);
+  Log(absl::StrFormat("recogniser trained (%.1f s)", Seconds(start)));
+
+  absl::Status written = kg::core::WriteModelSet(a.out, models);
+  if (!written.ok()) return fail(written);
+  Log(absl::StrFormat("wrote %s; training took %.1f s", a.out, Seconds(start)));
+
+  // Dev figures, read back from the file as users will load it.
+  if (a.dev_ud.empty() && a.dev_uner.empty() && a.dev_gum.empty()) return 0;
+  auto analyzer = kg::core::Analyzer::Load(a.out);
+  if (!analyzer.ok()) return fail(analyzer.status());
+  if (!a.dev_ud.empty()) {
+    auto dev = kg::core::ReadConlluFile(a.dev_ud);
+    if (!dev.ok()) return fail(dev.status());
+    auto s = kg::tools::EvaluatePos(**analyzer, *dev);
+    std::cout << absl::StrFormat("%s: UPOS %.2f%%  XPOS %.2f%%  lemma %.2f%%  (%d words)\n",
+                                 a.dev_ud, s.UposAccuracy(), s.XposAccuracy(), s.LemmaAccuracy(),
+                                 s.words);
+  }
+  const std::vector<std::string> types = {"PERSON", "ORG", "LOC"};
+  if (!a.dev_uner.empty()) {
+    auto dev = kg::core::ReadIob2File(a.dev_uner);
+    if (!dev.ok()) return fail(dev.status());
+    kg::tools::PrintNerScores(kg::tools::EvaluateNer(**analyzer, *dev, types), a.dev_uner);
+  }
+  if (!a.dev_gum.empty()) {
+    auto dev = kg::core::ReadConlluDir(a.dev_gum);
+    if (!dev.ok()) return fail(dev.status());
+    std::vector<kg::core::NerSentence> gold;
+    for (const auto& s : *dev) gold.push_back(kg::core::GumNamedEntities(s));
+    kg::tools::PrintNerScores(kg::tools::EvaluateNer(**analyzer, gold, types), a.dev_gum);
+  }
+  return 0;
+}
