@@ -72,7 +72,7 @@ class EndToEndTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(db_); }
 
   RunResult Kg(const std::string& args) {
-    return Run(std::string(KG_BIN_DIR) + "/kg --db " + Quote(db_) + " " + args + " 2>/dev/null");
+    return kg::Run(std::string(KG_BIN_DIR) + "/kg --db " + Quote(db_) + " " + args + " 2>/dev/null");
   }
 
   // Checks every hop of every path: the evidence span cut out of the source
@@ -161,7 +161,7 @@ TEST_F(EndToEndTest, SeedAnswersWithEvidenceFromTheSeed) {
 
 TEST_F(EndToEndTest, UnknownNameIsExit2WithSuggestions) {
   ASSERT_EQ(Kg(std::string("ingest ") + KG_SOURCE_DIR + "/examples/corpus").exit_code, 0);
-  RunResult r = Run(std::string(KG_BIN_DIR) + "/kg --db " + Quote(db_) +
+  RunResult r = kg::Run(std::string(KG_BIN_DIR) + "/kg --db " + Quote(db_) +
                     " query 'path \"Merida Initiativ\" to \"Mexico\"' 2>&1");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.out, ::testing::HasSubstr("Merida Initiative"));
@@ -173,7 +173,7 @@ TEST_F(EndToEndTest, BadFilesAreNamedAndTheRestIsIngested) {
   std::ofstream(dir / "empty.txt").close();
   std::ofstream(dir / "bad.txt", std::ios::binary) << "Mexico and the United States\xff\xfe agreed.";
   std::ofstream(dir / "good.txt") << "The United States funded the Merida Initiative in Mexico.\n";
-  RunResult r = Run(std::string(KG_BIN_DIR) + "/kg --db " + Quote(db_) + " ingest " +
+  RunResult r = kg::Run(std::string(KG_BIN_DIR) + "/kg --db " + Quote(db_) + " ingest " +
                     Quote(dir.string()) + " " + Quote((dir / "missing.txt").string()) + " 2>&1");
   fs::remove_all(dir);
   EXPECT_EQ(r.exit_code, 1);
@@ -187,7 +187,7 @@ TEST_F(EndToEndTest, BadFilesAreNamedAndTheRestIsIngested) {
 TEST_F(EndToEndTest, SecondWriterGetsInUse) {
   auto writer = storage::Store::Open(db_);
   ASSERT_TRUE(writer.ok()) << writer.status();
-  RunResult r = Run(std::string(KG_BIN_DIR) + "/kg --db " + Quote(db_) + " ingest " +
+  RunResult r = kg::Run(std::string(KG_BIN_DIR) + "/kg --db " + Quote(db_) + " ingest " +
                     KG_SOURCE_DIR + "/examples/corpus 2>&1");
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_THAT(r.out, ::testing::HasSubstr("in use"));
