@@ -1,5 +1,8 @@
 #include "core/extractor.h"
 
+#include <filesystem>
+#include <iostream>
+#include <mutex>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
@@ -13,6 +16,13 @@
 #include "core/sentence_splitter.h"
 #include "core/tokenizer.h"
 #include "proto/status_macros.h"
+
+// The statistical analyzer is optional at build time too, so the rule-based
+// extractor builds on its own.
+#if __has_include("core/analyzer.h")
+#include "core/analyzer.h"
+#define KG_HAVE_ANALYZER 1
+#endif
 
 namespace kg::core {
 namespace {
@@ -28,10 +38,19 @@ class RuleExtractor : public Extractor {
   absl::StatusOr<DocumentFacts> Extract(const Document& doc,
                                         std::string_view text) const override {
     ASSIGN_OR_RETURN(DocumentText dt, DocumentText::Parse(text));
-    Analysis analysis;
-    analysis.sentences = SplitSentences(dt.masked(), Tokenize(dt.masked()));
-    return Build(doc, text, dt, analysis);
+    return Build(doc, text, dt, Analyze(dt.masked()));
   }
+
+ protected:
+  // Tokens and sentences only; the model-backed subclass adds tags, trees
+  // and entity labels.
+  virtual Analysis Analyze(std::string_view masked) const {
+    Analysis analysis;
+    analysis.sentences = SplitSentences(masked, Tokenize(masked));
+    return analysis;
+  }
+
+ public:
 
   // Shared by every mode: mentions, resolution, relations, the proto.
   absl::StatusOr<DocumentFacts> Build(const Document& doc, std::string_view text,
@@ -103,11 +122,40 @@ class RuleExtractor : public Extractor {
   const Lexicon& lexicon_;
 };
 
+#ifdef KG_HAVE_ANALYZER
+class ModelExtractor : public RuleExtractor {
+ public:
+  ModelExtractor(const Lexicon& lexicon, std::unique_ptr<Analyzer> analyzer)
+      : RuleExtractor(lexicon), analyzer_(std::move(analyzer)) {}
+
+ protected:
+  Analysis Analyze(std::string_view masked) const override { return analyzer_->Analyze(masked); }
+
+ private:
+  std::unique_ptr<Analyzer> analyzer_;
+};
+#endif
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Extractor>> Extractor::Create(const ExtractorOptions& options) {
-  (void)options;
-  return std::unique_ptr<Extractor>(new RuleExtractor(DefaultLexicon()));
+  const Lexicon& lexicon = DefaultLexicon();
+  if (!options.use_model) return std::unique_ptr<Extractor>(new RuleExtractor(lexicon));
+#ifdef KG_HAVE_ANALYZER
+  std::string path = options.model_path.empty() ? Analyzer::DefaultModelPath() : options.model_path;
+  std::error_code ec;
+  if (!options.model_path.empty() || std::filesystem::exists(path, ec)) {
+    absl::StatusOr<std::unique_ptr<Analyzer>> analyzer = Analyzer::Load(path);
+    if (!analyzer.ok()) return analyzer.status();
+    return std::unique_ptr<Extractor>(new ModelExtractor(lexicon, std::move(*analyzer)));
+  }
+  static std::once_flag note;
+  std::call_once(note, [&] {
+    std::cerr << "kg: note: no language model at " << path
+              << "; using rule-based extraction\n";
+  });
+#endif
+  return std::unique_ptr<Extractor>(new RuleExtractor(lexicon));
 }
 
 }  // namespace kg::core

@@ -1,6 +1,7 @@
 #include "core/lexicon.h"
 
 #include <cctype>
+#include <cstdlib>
 #include <fstream>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
@@ -225,6 +226,37 @@ void ReadIndex(const std::string& path, absl::flat_hash_set<std::string>& out) {
   }
 }
 
+// Synset words of data.noun: collects lower-case forms that occur only
+// capitalised (names).
+void ReadProperNouns(const std::string& path, absl::flat_hash_set<std::string>& out) {
+  std::ifstream in(path);
+  absl::flat_hash_set<std::string> common;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == ' ') continue;
+    // offset lex_filenum ss_type w_cnt (word lex_id)*
+    size_t p = 0;
+    for (int field = 0; field < 3 && p != std::string::npos; ++field) p = line.find(' ', p + 1);
+    if (p == std::string::npos) continue;
+    size_t q = line.find(' ', p + 1);
+    int count = static_cast<int>(std::strtol(line.c_str() + p + 1, nullptr, 16));
+    for (int k = 0; k < count && q != std::string::npos; ++k) {
+      size_t we = line.find(' ', q + 1);
+      if (we == std::string::npos) break;
+      std::string word = line.substr(q + 1, we - q - 1);
+      q = line.find(' ', we + 1);  // skip lex_id
+      if (word.find('_') != std::string::npos || word.empty()) continue;
+      std::string lower = Lower(word);
+      if (std::isupper(static_cast<unsigned char>(word[0]))) {
+        out.insert(lower);
+      } else {
+        common.insert(lower);
+      }
+    }
+  }
+  for (const std::string& c : common) out.erase(c);
+}
+
 void ReadExceptions(const std::string& path, absl::flat_hash_map<std::string, std::string>& out) {
   std::ifstream in(path);
   std::string line;
@@ -265,6 +297,7 @@ void Lexicon::LoadWordNet(const std::string& dir) {
   ReadIndex(dir + "/index.adj", adjectives_);
   ReadIndex(dir + "/index.adv", adverbs_);
   ReadExceptions(dir + "/verb.exc", verb_exceptions_);
+  ReadProperNouns(dir + "/data.noun", proper_only_);
   ReadExceptions(dir + "/noun.exc", noun_exceptions_);
 }
 
@@ -329,6 +362,8 @@ bool Lexicon::IsNoun(std::string_view w) const {
   return InSet(nouns_, w) || InSet(nouns_, NounLemma(w));
 }
 
+bool Lexicon::IsProperOnly(std::string_view w) const { return InSet(proper_only_, w); }
+
 bool Lexicon::IsAdjective(std::string_view w) const { return InSet(adjectives_, w); }
 bool Lexicon::IsAdverb(std::string_view w) const { return InSet(adverbs_, w); }
 
@@ -391,7 +426,7 @@ bool Lexicon::IsVerbForm(std::string_view w) const { return !VerbLemma(w).empty(
 bool Lexicon::IsNominalization(std::string_view w) const {
   std::string s = NounLemma(w);
   for (std::string_view suf : {"ing", "tion", "sion", "ment", "ance", "ence", "ism", "ery", "age"}) {
-    if (s.size() > suf.size() + 3 && s.ends_with(suf)) {
+    if (s.size() >= suf.size() + 3 && s.ends_with(suf)) {
       if (IsFrameNoun(s)) return false;
       if (suf == "ing") {
         // "trafficking": a verb form used as a noun.

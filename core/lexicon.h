@@ -57,6 +57,8 @@ class Lexicon {
   bool IsAdverb(std::string_view w) const;
   // Verb lemma of a lower-case form ("committed" -> "commit"), or "".
   std::string VerbLemma(std::string_view w) const;
+  // A noun WordNet knows only as a name ("interpol", "greenpeace").
+  bool IsProperOnly(std::string_view w) const;
   // Noun lemma ("kidnappings" -> "kidnapping"), or the word itself.
   std::string NounLemma(std::string_view w) const;
   // An event/process noun derived from a verb: "trafficking", "immigration",
@@ -89,6 +91,7 @@ class Lexicon {
   bool InSet(const absl::flat_hash_set<std::string>& set, std::string_view w) const;
 
   absl::flat_hash_set<std::string> nouns_, verbs_, adjectives_, adverbs_;
+  absl::flat_hash_set<std::string> proper_only_;
   absl::flat_hash_map<std::string, std::string> verb_exceptions_, noun_exceptions_;
   absl::flat_hash_map<std::string, std::string> countries_;  // TermKey -> canonical
   absl::flat_hash_map<std::string, std::string> country_initials_;

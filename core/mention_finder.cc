@@ -348,8 +348,12 @@ class Finder {
     if (b == first && b < e) {
       const std::string& w = t[b].text;
       std::string lw = LowerAscii(w);
+      // Kept: acronyms, words capitalised elsewhere mid-sentence, names
+      // WordNet knows only as names, countries and their adjectives, and the
+      // first word of a longer name unless it is an adverb ("Previously").
       bool keep = IsAcronym(w) || mid_caps_.contains(w) || lex_.CountryByKey(TermKey(w)) ||
-                  (e - b >= 2 && !lex_.IsFunctionWord(lw) && !CommonWord(lw));
+                  lex_.CountryOfDemonym(w) != nullptr || !CommonWord(lw) ||
+                  (e - b >= 2 && !(lw.size() > 3 && lw.ends_with("ly")));
       if (lex_.IsFunctionWord(lw)) keep = false;
       if (!keep) ++b;
       while (b < e && IsNameConnector(LowerAscii(t[b].text))) ++b;
@@ -423,7 +427,8 @@ class Finder {
   // sentence-initial occurrence is no evidence of a name).
   bool CommonWord(const std::string& lw) const {
     if (lw.size() > 2 && lw.ends_with("ly")) return true;
-    return lex_.IsNoun(lw) || lex_.IsAdjective(lw) || lex_.IsAdverb(lw) || lex_.IsVerbForm(lw);
+    return (lex_.IsNoun(lw) && !lex_.IsProperOnly(lw)) || lex_.IsAdjective(lw) ||
+           lex_.IsAdverb(lw) || lex_.IsVerbForm(lw);
   }
 
   static std::string StripFormer(const std::string& w) {
@@ -582,8 +587,13 @@ class Finder {
         }
         if (e - b > 3) b = e - 3;
         std::string head = t[e - 1].text;
-        // Drop leading modifiers that are only adjectives.
+        // Drop leading modifiers that are only adjectives, and a leading
+        // verb after "to" or a modal ("to curb cocaine trafficking").
         while (b < e - 1 && lex_.IsAdjective(t[b].text) && !lex_.IsNoun(t[b].text)) ++b;
+        if (b < e - 1 && b > 0 && lex_.IsVerbForm(t[b].text)) {
+          std::string p = LowerAscii(t[b - 1].text);
+          if (p == "to" || lex_.IsModal(p) || lex_.IsRelativizer(p)) ++b;
+        }
         Chunk c{s, b, e, "", "", false, false, false};
         std::string lemma = lex_.NounLemma(head);
         for (int k = b; k < e - 1; ++k) c.key += t[k].text + " ";

@@ -139,7 +139,11 @@ class SentenceRelations {
     std::string lemma = lex_.VerbLemma(lw);
     if (lemma.empty()) return "";
     std::string prev = i > 0 ? W(i - 1) : "";
-    if (lex_.IsDeterminer(prev) || IsPossessiveMark(prev)) return "";  // "the report"
+    // "the report"; floating quantifiers ("have both agreed") do not count.
+    if ((lex_.IsDeterminer(prev) && prev != "both" && prev != "all" && prev != "each") ||
+        IsPossessiveMark(prev)) {
+      return "";
+    }
     bool inflected = lemma != lw;
     bool after_aux = lex_.IsAuxiliary(prev) || lex_.IsModal(prev) || prev == "to" ||
                      lex_.IsNegation(prev) || (prev.size() > 3 && prev.ends_with("ly")) ||
@@ -168,6 +172,8 @@ class SentenceRelations {
 
   bool IsBoundary(int i) const {
     const std::string& w = W(i);
+    // "agreed that ...": a complement clause.
+    if (w == "that" && i > 0 && !verb_lemma_[i - 1].empty()) return true;
     if (w == ";" || w == ":" || w == "(" || w == ")") return true;
     if (lex_.IsRelativizer(w) && i > 0 && (W(i - 1) == "," || at_[i - 1] >= 0 || w != "that")) {
       return w != "that" || W(i - 1) == ",";

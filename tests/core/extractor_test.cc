@@ -1,0 +1,121 @@
+// The Extractor contract: errors, evidence spans, document fields, junk.
+#include "core/extractor.h"
+
+#include <memory>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/core/extraction_testutil.h"
+
+namespace kg::core {
+namespace {
+
+using ::kg::core::testing::Dump;
+using ::kg::core::testing::ExtractRules;
+using ::kg::core::testing::FindEntity;
+using ::kg::core::testing::FindFact;
+using ::testing::HasSubstr;
+
+std::unique_ptr<Extractor> RuleExtractor() {
+  ExtractorOptions o;
+  o.use_model = false;
+  absl::StatusOr<std::unique_ptr<Extractor>> e = Extractor::Create(o);
+  EXPECT_TRUE(e.ok()) << e.status();
+  return e.ok() ? std::move(*e) : nullptr;
+}
+
+TEST(ExtractorTest, RejectsInvalidUtf8WithOffset) {
+  auto e = RuleExtractor();
+  Document doc;
+  absl::StatusOr<DocumentFacts> f = e->Extract(doc, "Peru signed.\xC3(");
+  ASSERT_FALSE(f.ok());
+  EXPECT_THAT(f.status().message(), HasSubstr("byte offset 12"));
+  EXPECT_FALSE(e->Extract(doc, "  \n ").ok());
+}
+
+TEST(ExtractorTest, ExplicitMissingModelIsAnError) {
+  ExtractorOptions o;
+  o.model_path = "/nonexistent/dir/en.kgm";
+  absl::StatusOr<std::unique_ptr<Extractor>> e = Extractor::Create(o);
+  EXPECT_FALSE(e.ok());
+}
+
+TEST(ExtractorTest, EvidenceSpansCutTheSentenceFromTheSource) {
+  std::string text =
+      "Harbour Talks Resume\n\n05/02/22 \xE2\x80\x93 Angela Merkel met with Xi Jinping in Berlin. "
+      "The Federal Aviation Administration (FAA) grounded flights to Beijing.\n\n"
+      "Leave a Comment\n";
+  auto e = RuleExtractor();
+  Document doc;
+  doc.set_id("d1");
+  absl::StatusOr<DocumentFacts> f = e->Extract(doc, text);
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_EQ(f->document().title(), "Harbour Talks Resume");
+  EXPECT_EQ(f->document().date(), "2022-05-02");
+  EXPECT_EQ(f->document().id(), "d1");
+  ASSERT_GT(f->facts_size(), 0);
+  for (const ExtractedFact& x : f->facts()) {
+    const Evidence& ev = x.evidence();
+    ASSERT_LE(ev.end(), text.size());
+    EXPECT_EQ(ev.text(), text.substr(ev.start(), ev.end() - ev.start()));
+    EXPECT_EQ(ev.doc_id(), "d1");
+    EXPECT_EQ(ev.date(), "2022-05-02");
+    EXPECT_LT(ev.sentence(), f->document().sentences());
+    if (ev.mention_end() > 0) {
+      EXPECT_GE(ev.mention_start(), ev.start());
+      EXPECT_LE(ev.mention_end(), ev.end());
+    }
+    EXPECT_FALSE(x.subject().empty());
+    EXPECT_FALSE(x.object().empty());
+  }
+  for (const Merge& m : f->merges()) {
+    EXPECT_EQ(m.evidence().text(),
+              text.substr(m.evidence().start(), m.evidence().end() - m.evidence().start()));
+  }
+  // Every fact's ends are entities of the document.
+  for (const ExtractedFact& x : f->facts()) {
+    bool s = false, o = false;
+    for (const Entity& en : f->entities()) {
+      s |= en.key() == x.subject();
+      o |= en.key() == x.object();
+    }
+    EXPECT_TRUE(s && o) << x.subject() << " / " << x.object();
+  }
+  EXPECT_EQ(FindEntity(*f, "Leave a Comment"), nullptr);
+  EXPECT_EQ(FindEntity(*f, "Harbour Talks Resume"), nullptr);
+}
+
+TEST(ExtractorTest, NoJunkEntities) {
+  DocumentFacts f = ExtractRules(
+      "Officials said the plan would work. Previously, the board had doubts. "
+      "On the other hand, they met Elena Costa in Rome. It was late.\n\n"
+      "Photos: Staff\n\nYour email address will not be published.\n");
+  for (const char* junk : {"Officials", "Previously", "On the other hand", "On", "It", "they",
+                           "Photos", "Staff", "Your email address"}) {
+    EXPECT_EQ(FindEntity(f, junk), nullptr) << junk << "\n" << Dump(f);
+  }
+  EXPECT_NE(FindEntity(f, "Elena Costa"), nullptr) << Dump(f);
+  EXPECT_NE(FindEntity(f, "Rome"), nullptr) << Dump(f);
+}
+
+TEST(ExtractorTest, TopicsAreIssueNounPhrasesNotEveryNoun) {
+  DocumentFacts f = ExtractRules(
+      "Regulators in Latvia discussed money laundering with bankers. "
+      "The bankers promised reports on tax evasion, and the table was set for lunch.");
+  const Entity* t = FindEntity(f, "money laundering");
+  ASSERT_NE(t, nullptr) << Dump(f);
+  EXPECT_EQ(t->type(), TOPIC);
+  ASSERT_NE(FindEntity(f, "tax evasion"), nullptr) << Dump(f);
+  EXPECT_EQ(FindEntity(f, "table"), nullptr);
+  EXPECT_EQ(FindEntity(f, "lunch"), nullptr);
+}
+
+TEST(ExtractorTest, ExtractIsDeterministic) {
+  std::string text = "Angela Merkel met with Xi Jinping in Berlin. Merkel praised China.";
+  DocumentFacts a = ExtractRules(text);
+  DocumentFacts b = ExtractRules(text);
+  EXPECT_EQ(a.SerializeAsString(), b.SerializeAsString());
+}
+
+}  // namespace
+}  // namespace kg::core
