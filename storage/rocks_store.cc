@@ -7,6 +7,7 @@
 #include <set>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -984,8 +985,225 @@ absl::Status RocksStore::Compact() {
   return absl::OkStatus();
 }
 
+namespace {
+
+constexpr size_t kMaxProblems = 100;
+
+void Problem(CheckReport* r, std::string text) {
+  ++r->problem_count;
+  if (r->problems.size() < kMaxProblems) r->problems.push_back(std::move(text));
+}
+
+// Order-independent digest of a set of triples: equal counts and digests
+// mean two permutations hold the same triples (up to a 2^-64 accident).
+struct Digest {
+  uint64_t count = 0, sum = 0, xored = 0;
+  void Add(const Triple& t) {
+    uint64_t h = TermId(SpoKey(t));
+    ++count;
+    sum += h;
+    xored ^= h;
+  }
+  bool operator==(const Digest&) const = default;
+};
+
+std::string ShowTriple(const Triple& t) {
+  return absl::StrFormat("(%016x %016x %016x)", t.s, t.p, t.o);
+}
+
+}  // namespace
+
 absl::StatusOr<CheckReport> RocksStore::Check() {
-  return absl::UnimplementedError("Check: not yet");
+  CheckReport report;
+  // Every block of every live SST file against its checksum; the message
+  // names the damaged file.
+  rocksdb::Status verify = db_->VerifyChecksum();
+  if (!verify.ok()) {
+    Problem(&report, absl::StrCat("corruption: ", verify.ToString()));
+    return report;
+  }
+  ReadView view(this);
+  // A read failing half-way (corruption) is a finding, not a crash.
+  auto scan = [&](Cf c, std::string_view prefix,
+                  const std::function<bool(std::string_view, std::string_view)>& fn) -> bool {
+    absl::Status s = ScanIn(view, c, prefix, fn);
+    if (!s.ok()) Problem(&report, absl::StrCat("cannot read ", ColumnFamilyNames()[c], ": ",
+                                               s.message()));
+    return s.ok();
+  };
+  Meta meta;
+  {
+    std::string v;
+    auto got = GetIn(view, kDefault, kMetaKey, &v);
+    if (!got.ok()) {
+      Problem(&report, std::string(got.status().message()));
+    } else if (*got && !meta.ParseFromString(v)) {
+      Problem(&report, "unreadable meta record");
+    }
+  }
+
+  absl::flat_hash_set<std::string> docs;
+  if (!scan(kDocs, "", [&](std::string_view k, std::string_view v) {
+        Document d;
+        if (!d.ParseFromArray(v.data(), static_cast<int>(v.size())) || d.id() != k) {
+          Problem(&report, absl::StrCat("document record '", std::string(k), "' is unreadable"));
+        }
+        docs.insert(std::string(k));
+        return true;
+      })) {
+    return report;
+  }
+  report.documents = docs.size();
+
+  // Entities, and the dictionary pointing back at them.
+  absl::flat_hash_set<uint64_t> entities;
+  if (!scan(kEntities, "", [&](std::string_view k, std::string_view v) {
+        Entity e;
+        uint64_t id = k.size() == kIdBytes ? ReadId(k.data()) : 0;
+        if (id == 0 || !e.ParseFromArray(v.data(), static_cast<int>(v.size()))) {
+          Problem(&report, "unreadable entity record");
+          return true;
+        }
+        entities.insert(id);
+        std::string t;
+        auto got = GetIn(view, kTerms, e.key(), &t);
+        if (!got.ok() || !*got || t != k) {
+          Problem(&report, absl::StrFormat("entity %016x ('%s') is missing from the dictionary",
+                                           id, e.key()));
+        }
+        return true;
+      })) {
+    return report;
+  }
+  report.entities = entities.size();
+
+  // Facts (spo) joined with their evidence: both are in spo order.
+  Digest spo_digest, pos_digest, osp_digest;
+  std::unique_ptr<rocksdb::Iterator> ev;
+  {
+    rocksdb::ReadOptions ro = view.ro;
+    ro.total_order_seek = true;
+    ev.reset(db_->NewIterator(ro, cf(kEvidence)));
+    ev->SeekToFirst();
+  }
+  uint64_t evidence = 0;
+  auto evidence_doc = [&](const rocksdb::Slice& key) {
+    return std::string(key.data() + kTripleBytes, key.size() - kTripleBytes - 5);
+  };
+  auto check_evidence = [&](const rocksdb::Slice& key) {
+    ++evidence;
+    if (key.size() < kTripleBytes + 5) {
+      Problem(&report, "malformed evidence key");
+      return;
+    }
+    std::string d = evidence_doc(key);
+    if (!docs.contains(d)) {
+      Problem(&report, absl::StrCat("evidence of ", ShowTriple(FromSpo(key.ToStringView())),
+                                    " points at a missing document '", d, "'"));
+    }
+  };
+  if (!scan(kSpo, "", [&](std::string_view k, std::string_view v) {
+        if (k.size() != kTripleBytes) {
+          Problem(&report, "malformed spo key");
+          return true;
+        }
+        Triple t = FromSpo(k);
+        spo_digest.Add(t);
+        Fact f;
+        if (!f.ParseFromArray(v.data(), static_cast<int>(v.size()))) {
+          Problem(&report, absl::StrCat("unreadable fact ", ShowTriple(t)));
+        }
+        for (uint64_t id : {t.s, t.o}) {
+          if (!entities.contains(id)) {
+            Problem(&report, absl::StrCat("fact ", ShowTriple(t), " names a missing entity"));
+          }
+        }
+        if (!PredicateText(t.p).ok()) {
+          Problem(&report, absl::StrCat("fact ", ShowTriple(t), " has an unknown predicate"));
+        }
+        rocksdb::Slice key(k.data(), k.size());
+        // Evidence sorting before this fact has no fact.
+        while (ev->Valid() && ev->key().compare(key) < 0 && !ev->key().starts_with(key)) {
+          check_evidence(ev->key());
+          Problem(&report, absl::StrCat("evidence without a fact: ",
+                                        ShowTriple(FromSpo(ev->key().ToStringView()))));
+          ev->Next();
+        }
+        uint32_t n = 0;
+        while (ev->Valid() && ev->key().starts_with(key)) {
+          check_evidence(ev->key());
+          ++n;
+          ev->Next();
+        }
+        if (n == 0 && !(f.flags() & IMPORTED)) {
+          Problem(&report, absl::StrCat("fact ", ShowTriple(t), " has no evidence and is not imported"));
+        }
+        if (n != f.support()) {
+          Problem(&report, absl::StrFormat("fact %s: support %d but %d evidence records",
+                                           ShowTriple(t), f.support(), n));
+        }
+        return true;
+      })) {
+    return report;
+  }
+  for (; ev->Valid(); ev->Next()) {
+    check_evidence(ev->key());
+    Problem(&report, absl::StrCat("evidence without a fact: ",
+                                  ShowTriple(FromSpo(ev->key().ToStringView()))));
+  }
+  if (!ev->status().ok()) {
+    Problem(&report, absl::StrCat("cannot read evidence: ", ev->status().ToString()));
+  }
+  ev.reset();
+  report.facts = spo_digest.count;
+  report.evidence = evidence;
+
+  if (!scan(kPos, "", [&](std::string_view k, std::string_view) {
+        if (k.size() == kTripleBytes) pos_digest.Add(FromPos(k));
+        return true;
+      }) ||
+      !scan(kOsp, "", [&](std::string_view k, std::string_view) {
+        if (k.size() == kTripleBytes) osp_digest.Add(FromOsp(k));
+        return true;
+      })) {
+    return report;
+  }
+  // When a permutation disagrees, name the triples (a second, keyed pass).
+  auto pinpoint = [&](Cf c, Triple (*decode)(std::string_view), const char* name) {
+    scan(c, "", [&](std::string_view k, std::string_view) {
+      if (k.size() != kTripleBytes) return true;
+      Triple t = decode(k);
+      std::string v;
+      auto got = GetIn(view, kSpo, SpoKey(t), &v);
+      if (got.ok() && !*got) {
+        Problem(&report, absl::StrCat(name, " holds ", ShowTriple(t), " which spo lacks"));
+      }
+      return true;
+    });
+    scan(kSpo, "", [&](std::string_view k, std::string_view) {
+      Triple t = FromSpo(k);
+      std::string v;
+      auto got = GetIn(view, c, c == kPos ? PosKey(t) : OspKey(t), &v);
+      if (got.ok() && !*got) {
+        Problem(&report, absl::StrCat(name, " lacks ", ShowTriple(t)));
+      }
+      return true;
+    });
+  };
+  if (!(pos_digest == spo_digest)) pinpoint(kPos, &FromPos, "pos");
+  if (!(osp_digest == spo_digest)) pinpoint(kOsp, &FromOsp, "osp");
+
+  auto counter = [&](const char* what, uint64_t stored, uint64_t counted) {
+    if (stored != counted) {
+      Problem(&report, absl::StrFormat("meta counts %d %s, the store holds %d", stored, what,
+                                       counted));
+    }
+  };
+  counter("documents", meta.documents(), report.documents);
+  counter("entities", meta.entities(), report.entities);
+  counter("facts", meta.facts(), report.facts);
+  counter("evidence records", meta.evidence(), report.evidence);
+  return report;
 }
 
 }  // namespace kg::storage
