@@ -20,6 +20,7 @@ packages=(
   iso-codes wordnet-base   # country names and demonyms for the recogniser
   graphviz                 # renders kg's DOT output
   tmux                     # drives the REPL through a terminal in tests
+  python3-networkx         # peer in `kg-bench query` (bench/query_peers.py)
   clang-14 libclang-rt-14-dev  # libFuzzer targets (tests/fuzz/, `test` runs them)
 )
 
