@@ -1,6 +1,7 @@
 #include "core/averaged_perceptron.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 
@@ -29,6 +30,14 @@ uint64_t Fnv(uint64_t h, std::string_view s) {
   }
   return h;
 }
+
+uint32_t ToBf16(float w) {
+  uint32_t bits = std::bit_cast<uint32_t>(w);
+  bits += 0x7fff + ((bits >> 16) & 1);  // round to nearest even
+  return bits >> 16;
+}
+
+float FromBf16(uint32_t b) { return std::bit_cast<float>(b << 16); }
 
 }  // namespace
 
@@ -135,21 +144,17 @@ void AveragedPerceptron::ToProto(PerceptronModel* out, float prune) const {
   }
   std::vector<std::pair<uint64_t, uint32_t>> order(self->index_.begin(), self->index_.end());
   std::sort(order.begin(), order.end());
-  float max_abs = 0.0f;
-  for (const Entry& e : self->entries_) max_abs = std::max(max_abs, std::fabs(e.weight));
-  const float scale = max_abs > 0 ? max_abs / 32767.0f : 1.0f;
   out->Clear();
   out->set_num_classes(static_cast<uint32_t>(num_classes_));
-  out->set_scale(scale);
   for (const auto& [feature, row] : order) {
     uint32_t size = 0;
     for (uint32_t k = self->row_begin_[row]; k < self->row_begin_[row + 1]; ++k) {
       const Entry& e = self->entries_[k];
       if (std::fabs(e.weight) < prune) continue;
-      int32_t q = static_cast<int32_t>(std::lround(e.weight / scale));
-      if (q == 0) continue;
+      uint32_t b = ToBf16(e.weight);
+      if ((b & 0x7fff) == 0) continue;  // rounds to zero
       out->add_classes(e.cls);
-      out->add_qweights(q);
+      out->add_bf16(b);
       ++size;
     }
     if (size == 0) continue;
@@ -162,10 +167,12 @@ absl::StatusOr<AveragedPerceptron> AveragedPerceptron::FromProto(const Perceptro
   if (in.num_classes() == 0) {
     return absl::InvalidArgumentError("perceptron model has no classes");
   }
-  if (in.features_size() != in.row_sizes_size() || in.classes_size() != in.qweights_size()) {
+  const bool bf16 = in.bf16_size() > 0;
+  const int weights = bf16 ? in.bf16_size() : in.qweights_size();
+  if (in.features_size() != in.row_sizes_size() || in.classes_size() != weights) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "perceptron model is inconsistent: %d features, %d rows, %d classes, %d weights",
-        in.features_size(), in.row_sizes_size(), in.classes_size(), in.qweights_size()));
+        in.features_size(), in.row_sizes_size(), in.classes_size(), weights));
   }
   AveragedPerceptron p(static_cast<int>(in.num_classes()));
   p.averaged_ = true;
@@ -187,7 +194,9 @@ absl::StatusOr<AveragedPerceptron> AveragedPerceptron::FromProto(const Perceptro
         return absl::InvalidArgumentError(absl::StrFormat(
             "perceptron model class %u out of range (%u classes)", cls, in.num_classes()));
       }
-      p.entries_.push_back({cls, static_cast<float>(in.qweights(static_cast<int>(k))) * scale});
+      float w = bf16 ? FromBf16(in.bf16(static_cast<int>(k)))
+                     : static_cast<float>(in.qweights(static_cast<int>(k))) * scale;
+      p.entries_.push_back({cls, w});
     }
     if (!p.index_.try_emplace(in.features(r), static_cast<uint32_t>(r)).second) {
       return absl::InvalidArgumentError(

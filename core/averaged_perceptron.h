@@ -12,7 +12,7 @@
 //   for each example: p.Score(features, scores) / p.Predict(features);
 //                     p.Update(features, truth, guess);   // once per example
 //   p.Average();          // weights := their average over all updates
-//   p.ToProto(&msg);      // pruned and quantised
+//   p.ToProto(&msg);      // pruned, weights as bfloat16
 //   AveragedPerceptron::FromProto(msg) -> a model for inference.
 // Score/Predict are const and thread-safe once training is over.
 
@@ -63,8 +63,9 @@ class AveragedPerceptron {
   // state is dropped. Idempotent.
   void Average();
 
-  // Serialises weights with |w| >= prune (after averaging) quantised to
-  // 16-bit integers with one scale for the whole model.
+  // Serialises weights with |w| >= prune (after averaging) as bfloat16:
+  // 16 bits each but the full float range, which averaged weights need
+  // (a rare feature's weight is tiny yet decides its word).
   void ToProto(PerceptronModel* out, float prune = 0.0f) const;
   static absl::StatusOr<AveragedPerceptron> FromProto(const PerceptronModel& in);
 
