@@ -76,12 +76,49 @@ std::vector<FeatureToken> FeaturizeConllu(const ConlluSentence& s) {
   });
 }
 
+// Drops the smallest weights (and rows left empty) until at most `budget`
+// remain.
+void KeepLargestWeights(int64_t budget, PerceptronModel& w) {
+  if (budget <= 0 || w.qweights_size() <= budget) return;
+  std::vector<int32_t> mags(w.qweights().begin(), w.qweights().end());
+  for (int32_t& m : mags) m = m < 0 ? -m : m;
+  const size_t cut = mags.size() - static_cast<size_t>(budget);
+  std::nth_element(mags.begin(), mags.begin() + cut, mags.end());
+  // Keep |q| > threshold, plus as many |q| == threshold as fit, in order.
+  const int32_t threshold = mags[cut];
+  int64_t above = 0;
+  for (int32_t m : mags) above += m > threshold;
+  int64_t equal_room = budget - above;
+  PerceptronModel src = std::move(w);
+  w.Clear();
+  w.set_num_classes(src.num_classes());
+  w.set_scale(src.scale());
+  *w.mutable_labels() = src.labels();
+  int k = 0;
+  for (int r = 0; r < src.features_size(); ++r) {
+    uint32_t kept = 0;
+    for (uint32_t j = 0; j < src.row_sizes(r); ++j, ++k) {
+      const int32_t q = src.qweights(k);
+      const int32_t m = q < 0 ? -q : q;
+      if (m < threshold || (m == threshold && equal_room-- <= 0)) continue;
+      w.add_classes(src.classes(k));
+      w.add_qweights(q);
+      ++kept;
+    }
+    if (kept > 0) {
+      w.add_features(src.features(r));
+      w.add_row_sizes(kept);
+    }
+  }
+}
+
 ParserModel ToModel(const AveragedPerceptron& model, const std::vector<std::string>& labels,
                     const ParserTrainOptions& options) {
   ParserModel out;
   out.set_feature_version(kParserFeatureVersion);
   for (const std::string& l : labels) out.add_labels(l);
   model.ToProto(out.mutable_weights(), options.prune);
+  KeepLargestWeights(options.max_weights, *out.mutable_weights());
   out.set_provenance(options.provenance);
   return out;
 }

@@ -44,6 +44,10 @@ struct ParserTrainOptions {
   double explore_prob = 0.9;
   // Averaged weights with |w| below this are dropped from the saved model.
   float prune = 0.0f;
+  // Size budget: keep at most this many (feature, class) weights, the
+  // largest in magnitude (0 = no limit). Small weights matter little: the
+  // default halves the model trained on EWT for ~0.1 point of LAS.
+  int64_t max_weights = 1'500'000;
   // Free text stored in ParserModel.provenance.
   std::string provenance;
   // Progress lines (one per epoch); may be empty.

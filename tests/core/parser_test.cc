@@ -137,5 +137,209 @@ TEST(ArcHybridTest, ProjectivityCheck) {
   EXPECT_FALSE(IsProjective(std::vector<int>{2, 3, 4, 0}));  // 0<-2 crosses 1<-3
 }
 
+// A parser trained once on a slice of EWT train, shared by the tests below.
+class ParserTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto train = ReadConlluFile(kEwtTrain);
+    auto dev = ReadConlluFile(kEwtDev);
+    if (!train.ok() || !dev.ok()) return;
+    train_ = new std::vector<ConlluSentence>(train->begin(), train->begin() + 2000);
+    dev_ = new std::vector<ConlluSentence>(dev->begin(), dev->begin() + 400);
+    ParserTrainOptions options;
+    options.epochs = 3;
+    options.seed = 11;
+    auto model = TrainParser(*train_, options);
+    ASSERT_TRUE(model.ok()) << model.status();
+    model_ = new ParserModel(*std::move(model));
+    auto parser = Parser::FromProto(*model_);
+    ASSERT_TRUE(parser.ok()) << parser.status();
+    parser_ = new Parser(*std::move(parser));
+  }
+  static void TearDownTestSuite() {
+    delete parser_;
+    delete model_;
+    delete train_;
+    delete dev_;
+    parser_ = nullptr;
+    model_ = nullptr;
+    train_ = dev_ = nullptr;
+  }
+  void SetUp() override {
+    if (parser_ == nullptr) GTEST_SKIP() << "UD English-EWT not found next to the repository";
+  }
+
+  // Checks that heads form one tree over `tokens` with a single root.
+  static void ExpectTree(const std::vector<Token>& tokens) {
+    const int n = static_cast<int>(tokens.size());
+    int roots = 0;
+    for (int i = 0; i < n; ++i) {
+      ASSERT_GE(tokens[i].head, -1);
+      ASSERT_LT(tokens[i].head, n);
+      ASSERT_NE(tokens[i].head, i);
+      ASSERT_FALSE(tokens[i].deprel.empty());
+      roots += tokens[i].head == -1;
+      // Following heads from i reaches the root within n steps (no cycle).
+      int h = i, steps = 0;
+      while (h != -1 && steps <= n) h = tokens[h].head, ++steps;
+      ASSERT_EQ(h, -1) << "cycle through token " << i;
+    }
+    if (n > 0) {
+      EXPECT_EQ(roots, 1);
+    }
+  }
+
+  static std::vector<ConlluSentence>* train_;
+  static std::vector<ConlluSentence>* dev_;
+  static ParserModel* model_;
+  static Parser* parser_;
+};
+std::vector<ConlluSentence>* ParserTest::train_ = nullptr;
+std::vector<ConlluSentence>* ParserTest::dev_ = nullptr;
+ParserModel* ParserTest::model_ = nullptr;
+Parser* ParserTest::parser_ = nullptr;
+
+TEST_F(ParserTest, SmallTrainingRunBeatsAttachToPreviousWord) {
+  long words = 0, uas = 0, las = 0, baseline = 0;
+  for (const ConlluSentence& gold : *dev_) {
+    ConlluSentence s = gold;
+    for (ConlluToken& t : s.tokens) t.head = -1, t.deprel.clear();
+    parser_->Parse(s);
+    for (size_t i = 0; i < gold.tokens.size(); ++i) {
+      ++words;
+      uas += s.tokens[i].head == gold.tokens[i].head;
+      las += s.tokens[i].head == gold.tokens[i].head && s.tokens[i].deprel == gold.tokens[i].deprel;
+      // Baseline: every word hangs on the previous one, the first on the root.
+      baseline += gold.tokens[i].head == static_cast<int>(i);
+    }
+  }
+  const double uas_pct = 100.0 * uas / words;
+  const double las_pct = 100.0 * las / words;
+  const double baseline_pct = 100.0 * baseline / words;
+  EXPECT_GT(uas_pct, baseline_pct + 30) << "UAS " << uas_pct << " baseline " << baseline_pct;
+  EXPECT_GT(las_pct, 65.0) << "LAS " << las_pct;
+}
+
+TEST_F(ParserTest, TrainingIsDeterministicForASeed) {
+  std::vector<ConlluSentence> slice(train_->begin(), train_->begin() + 300);
+  ParserTrainOptions options;
+  options.epochs = 2;
+  options.seed = 5;
+  auto a = TrainParser(slice, options);
+  auto b = TrainParser(slice, options);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->SerializeAsString(), b->SerializeAsString());
+  options.seed = 6;
+  auto c = TrainParser(slice, options);
+  ASSERT_TRUE(c.ok());
+  EXPECT_NE(a->SerializeAsString(), c->SerializeAsString());
+}
+
+TEST_F(ParserTest, WeightBudgetIsRespected) {
+  std::vector<ConlluSentence> slice(train_->begin(), train_->begin() + 300);
+  ParserTrainOptions options;
+  options.epochs = 1;
+  options.max_weights = 0;
+  auto full = TrainParser(slice, options);
+  ASSERT_TRUE(full.ok());
+  const int all = full->weights().qweights_size();
+  options.max_weights = all / 4;
+  auto small = TrainParser(slice, options);
+  ASSERT_TRUE(small.ok());
+  EXPECT_EQ(small->weights().qweights_size(), all / 4);
+  EXPECT_LT(small->weights().features_size(), full->weights().features_size());
+  EXPECT_TRUE(Parser::FromProto(*small).ok());
+}
+
+TEST_F(ParserTest, ParsesTokensFromTheAnalyzerInterface) {
+  // "The agency arrested him ." with tags as the tagger gives them.
+  const char* words[][3] = {{"The", "DET", "DT"},
+                            {"agency", "NOUN", "NN"},
+                            {"arrested", "VERB", "VBD"},
+                            {"him", "PRON", "PRP"},
+                            {".", "PUNCT", "."}};
+  std::vector<Token> tokens;
+  for (const auto& w : words) {
+    Token t;
+    t.text = w[0];
+    t.upos = w[1];
+    t.xpos = w[2];
+    t.lemma = t.text;
+    tokens.push_back(t);
+  }
+  parser_->Parse(tokens);
+  ExpectTree(tokens);
+  EXPECT_EQ(tokens[2].head, -1);
+  EXPECT_EQ(tokens[2].deprel, "root");
+  EXPECT_EQ(tokens[1].head, 2);
+  EXPECT_EQ(tokens[1].deprel, "nsubj");
+  EXPECT_EQ(tokens[3].head, 2);
+  EXPECT_EQ(tokens[3].deprel, "obj");
+  EXPECT_EQ(tokens[0].head, 1);
+}
+
+TEST_F(ParserTest, NeverCrashesOnOddInput) {
+  std::vector<Token> empty;
+  parser_->Parse(empty);
+  EXPECT_TRUE(empty.empty());
+
+  std::vector<Token> one(1);
+  parser_->Parse(one);
+  ExpectTree(one);
+
+  // 10,000 tokens of one sentence, with tags from the treebank.
+  std::vector<Token> longest;
+  for (const ConlluSentence& s : *dev_) {
+    for (const ConlluToken& t : s.tokens) {
+      if (longest.size() == 10000) break;
+      Token k;
+      k.text = t.form;
+      k.upos = t.upos;
+      k.xpos = t.xpos;
+      k.lemma = t.lemma;
+      longest.push_back(k);
+    }
+  }
+  while (longest.size() < 10000) longest.push_back(longest[longest.size() % 100]);
+  parser_->Parse(longest);
+  ExpectTree(longest);
+
+  // Random bytes as words and tags, including empty strings.
+  std::mt19937 rng(3);
+  for (int round = 0; round < 50; ++round) {
+    std::vector<Token> junk(rng() % 60);
+    for (Token& t : junk) {
+      for (std::string* f : {&t.text, &t.upos, &t.xpos, &t.lemma}) {
+        f->resize(rng() % 6);
+        for (char& c : *f) c = static_cast<char>(rng());
+      }
+    }
+    parser_->Parse(junk);
+    ExpectTree(junk);
+  }
+}
+
+TEST_F(ParserTest, RefusesAnIncompatibleModel) {
+  ParserModel other = *model_;
+  other.set_feature_version(other.feature_version() + 1);
+  auto p = Parser::FromProto(other);
+  ASSERT_FALSE(p.ok());
+  EXPECT_NE(p.status().message().find("feature version"), std::string::npos);
+
+  ParserModel broken = *model_;
+  broken.mutable_weights()->set_num_classes(3);
+  EXPECT_FALSE(Parser::FromProto(broken).ok());
+  EXPECT_FALSE(Parser::FromProto(ParserModel()).ok());
+}
+
+TEST(ParserTrainTest, RefusesInputWithoutTrees) {
+  ConlluSentence s;
+  s.tokens.resize(2);
+  s.tokens[0].form = "a";
+  s.tokens[1].form = "b";  // heads -1: no tree
+  auto model = TrainParser({s}, ParserTrainOptions());
+  EXPECT_FALSE(model.ok());
+}
+
 }  // namespace
 }  // namespace kg::core
