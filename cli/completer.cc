@@ -1,6 +1,7 @@
 #include "cli/completer.h"
 
 #include <algorithm>
+#include <iterator>
 #include <set>
 
 #include "absl/strings/ascii.h"
@@ -160,9 +161,18 @@ std::vector<std::string> Completer::MatchNames(std::string_view prefix) {
   auto it = std::lower_bound(names_.begin(), names_.end(), key,
                              [](const Entry& e, const std::string& k) { return e.key < k; });
   constexpr size_t kMaxCandidates = 200;
+  const absl::string_view typed(prefix.data(), prefix.size());
   for (; it != names_.end() && absl::StartsWith(it->key, key); ++it) {
-    out.push_back(it->text);
+    // Spellings of one key ("Mérida Initiative", "Merida Initiative") are
+    // one candidate: the one that continues what was typed, else the first.
+    if (it != names_.begin() && std::prev(it)->key == it->key && !out.empty()) {
+      if (!absl::StartsWith(out.back(), typed) && absl::StartsWith(it->text, typed)) {
+        out.back() = it->text;
+      }
+      continue;
+    }
     if (out.size() == kMaxCandidates) break;
+    out.push_back(it->text);
   }
   return out;
 }

@@ -1,16 +1,22 @@
 #include "cli/line_editor.h"
 
+#include <langinfo.h>
 #include <signal.h>
+
+#include <clocale>
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string_view>
 #include <iostream>
 #include <vector>
 
 #ifdef KG_HAVE_LIBEDIT
 #include <editline/readline.h>
 #endif
+
+#include "cli/terminal.h"
 
 namespace kg::cli {
 namespace {
@@ -22,22 +28,69 @@ constexpr int kHistorySize = 2000;
 
 #ifdef KG_HAVE_LIBEDIT
 Completer* g_completer = nullptr;
-std::vector<std::string> g_candidates;
-size_t g_next = 0;
 std::string g_breaks;
 
-// libedit reads rl_basic_word_break_characters after this hook runs, so the
-// hook can make a quoted name with spaces one word.
-char* WordBreakHook() {
-  g_breaks = Completer::WordBreaks(std::string_view(rl_line_buffer, rl_point));
-  rl_basic_word_break_characters = g_breaks.c_str();
-  return nullptr;
+std::string g_prompt;
+
+// Display width of UTF-8 text, counting one column per code point.
+size_t Columns(std::string_view text) {
+  size_t n = 0;
+  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
 }
 
-char* NextCandidate(const char* /*text*/, int state) {
-  if (state == 0) g_next = 0;
-  if (g_next >= g_candidates.size()) return nullptr;
-  return strdup(g_candidates[g_next++].c_str());
+// Tab. libedit's own binding decides the word to complete before the line
+// state is up to date, so a quoted name with spaces would be cut at the last
+// space. Bound with rl_add_defun, this runs after libedit has refreshed
+// rl_line_buffer / rl_point: it picks the word breaks for the line (inside an
+// open quote only '"'), completes, then redraws the edited line in place.
+int CompleteKey(int /*count*/, int key) {
+  std::string_view before(rl_line_buffer, static_cast<size_t>(rl_point));
+  g_breaks = Completer::WordBreaks(before);
+  rl_basic_word_break_characters = g_breaks.c_str();
+  const int width = TerminalColumns(fileno(rl_outstream != nullptr ? rl_outstream : stdout));
+  const size_t row = width > 0 ? (Columns(g_prompt) + Columns(before)) / width : 0;
+  int r = rl_complete(0, key);
+  FILE* out = rl_outstream != nullptr ? rl_outstream : stdout;
+  if (row > 0) std::fprintf(out, "\x1b[%zuA", row);
+  std::fputs("\r\x1b[J", out);
+  std::fflush(out);
+  rl_forced_update_display();
+  return r;
+}
+
+// A malloc'ed, NULL-terminated match array as readline expects: [0] is what
+// replaces the word, the rest are listed when there are several.
+char** MatchArray(const std::string& replacement, const std::vector<std::string>& list) {
+  auto** out = static_cast<char**>(std::malloc((list.size() + 2) * sizeof(char*)));
+  size_t n = 0;
+  out[n++] = strdup(replacement.c_str());
+  if (list.size() > 1) {
+    for (const std::string& c : list) out[n++] = strdup(c.c_str());
+  }
+  out[n] = nullptr;
+  return out;
+}
+
+// The common beginning of the candidates, cut at a UTF-8 boundary; the typed
+// word itself when that would be shorter (matching ignores case and accents,
+// so "Mer" may match "Mérida" and "Merrick": keep what was typed).
+std::string Replacement(const std::string& typed, const std::vector<std::string>& candidates) {
+  std::string common = candidates.front();
+  for (const std::string& c : candidates) {
+    size_t i = 0;
+    while (i < common.size() && i < c.size() && common[i] == c[i]) ++i;
+    common.resize(i);
+  }
+  // Drop a multi-byte character cut in the middle.
+  size_t lead = common.size();
+  while (lead > 0 && (static_cast<unsigned char>(common[lead - 1]) & 0xC0) == 0x80) --lead;
+  if (lead > 0) {
+    const auto b = static_cast<unsigned char>(common[lead - 1]);
+    const size_t need = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+    if (common.size() - (lead - 1) < need) common.resize(lead - 1);
+  }
+  return common.size() >= typed.size() ? common : typed;
 }
 
 char** CompleteLine(const char* text, int start, int /*end*/) {
@@ -49,9 +102,9 @@ char** CompleteLine(const char* text, int start, int /*end*/) {
   if (c.files) return nullptr;  // libedit's file name completion
   rl_attempted_completion_over = 1;
   if (static_cast<size_t>(start) != c.start || c.candidates.empty()) return nullptr;
-  g_candidates = std::move(c.candidates);
   rl_completion_append_character = c.in_quote ? '"' : ' ';
-  return rl_completion_matches(text, NextCandidate);
+  if (c.candidates.size() == 1) return MatchArray(c.candidates.front(), {});
+  return MatchArray(Replacement(text, c.candidates), c.candidates);
 }
 #endif
 
@@ -68,13 +121,17 @@ std::string LineEditor::DefaultHistoryPath() {
 LineEditor::LineEditor(std::string history_path, Completer* completer)
     : history_path_(std::move(history_path)) {
 #ifdef KG_HAVE_LIBEDIT
+  // libedit converts the line to wide characters with the C library: in the
+  // default "C" locale accented names could be neither typed nor completed.
+  std::setlocale(LC_CTYPE, "");
+  if (std::string_view(nl_langinfo(CODESET)) != "UTF-8") std::setlocale(LC_CTYPE, "C.UTF-8");
   g_completer = completer;
   rl_readline_name = "kg";
   rl_initialize();
   using_history();
   stifle_history(kHistorySize);
   if (!history_path_.empty()) read_history(history_path_.c_str());
-  rl_completion_word_break_hook = WordBreakHook;
+  rl_add_defun("kg-complete", CompleteKey, '\t');
   rl_attempted_completion_function = CompleteLine;
 #else
   (void)completer;
@@ -99,6 +156,7 @@ LineEditor::Result LineEditor::ReadLine(const std::string& prompt, std::string* 
   g_interrupted = 0;
   Result result = Result::kLine;
 #ifdef KG_HAVE_LIBEDIT
+  g_prompt = prompt;
   char* text = readline(prompt.c_str());
   if (text == nullptr) {
     result = g_interrupted ? Result::kInterrupted : Result::kEof;
