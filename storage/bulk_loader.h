@@ -43,7 +43,7 @@ struct BulkLoaderOptions {
   // false: write batches of `batch_triples` through the WAL instead of SST
   // files (each batch atomic on its own; for small or incremental loads).
   bool use_sst = true;
-  size_t batch_triples = 20000;
+  size_t batch_triples = 100000;
 };
 
 struct TripleText {

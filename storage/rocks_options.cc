@@ -45,6 +45,12 @@ rocksdb::ColumnFamilyOptions ColumnFamilyOptionsFor(const std::string& name) {
   cf.level_compaction_dynamic_level_bytes = true;
 
   bool permutation = name == kCfSpo || name == kCfPos || name == kCfOsp;
+  if (name == kCfSpo || name == kCfTerms || name == kCfEntities || name == kCfContrib) {
+    // Writers probe these before writing (is the fact / term new?): a
+    // memtable bloom answers "no" without walking the skiplist.
+    cf.memtable_prefix_bloom_size_ratio = 0.05;
+    cf.memtable_whole_key_filtering = true;
+  }
   if (permutation) {
     cf.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(kPrefixOfPermutation));
     table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));

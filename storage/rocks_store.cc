@@ -17,6 +17,7 @@
 #include "proto/term_key.h"
 #include "rocksdb/utilities/write_batch_with_index.h"
 #include "storage/bulk_loader.h"
+#include "storage/external_sort.h"
 #include "storage/merge_rules.h"
 #include "storage/rocks_options.h"
 
@@ -120,6 +121,12 @@ class RocksStore::Txn {
     batch_.Put(s_->cf(c), rocksdb::Slice(key.data(), key.size()),
                rocksdb::Slice(value.data(), value.size()));
   }
+  // Written at Commit, in the order given, without entering the batch's
+  // index: for keys this batch never reads back. Sorted input makes the
+  // memtable inserts sequential (cheap).
+  void PutUnindexed(Cf c, std::string key, std::string value) {
+    unindexed_.push_back({c, std::move(key), std::move(value)});
+  }
   void Delete(Cf c, std::string_view key) {
     batch_.Delete(s_->cf(c), rocksdb::Slice(key.data(), key.size()));
   }
@@ -148,14 +155,24 @@ class RocksStore::Txn {
   }
   absl::Status Commit(const Meta& meta) {
     Put(kDefault, kMetaKey, meta.SerializeAsString());
+    rocksdb::WriteBatch* raw = batch_.GetWriteBatch();
+    for (const auto& u : unindexed_) {
+      rocksdb::Status st = raw->Put(s_->cf(u.cf), u.key, u.value);
+      if (!st.ok()) return FromRocks(st, s_->path_);
+    }
     rocksdb::WriteOptions wo;
     wo.sync = s_->sync_;
     return FromRocks(s_->db_->Write(wo, batch_.GetWriteBatch()), s_->path_);
   }
 
  private:
+  struct Unindexed {
+    Cf cf;
+    std::string key, value;
+  };
   RocksStore* s_;
   rocksdb::WriteBatchWithIndex batch_;
+  std::vector<Unindexed> unindexed_;
 };
 
 // ---------------------------------------------------------------------------
@@ -631,6 +648,9 @@ absl::Status RocksStore::ImportTriples(const std::vector<TripleText>& triples,
   imported_fact.set_confidence(1.0f);
   imported_fact.set_flags(IMPORTED);
   const std::string imported_payload = imported_fact.SerializeAsString();
+  // Distinct triples of this batch, in spo order.
+  std::vector<Key24> batch;
+  batch.reserve(triples.size());
   for (const TripleText& t : triples) {
     if (t.predicate.empty()) return absl::InvalidArgumentError("triple with an empty predicate");
     ASSIGN_OR_RETURN(uint64_t s, term(t.subject));
@@ -649,7 +669,13 @@ absl::Status RocksStore::ImportTriples(const std::vector<TripleText>& triples,
       if (!known) txn.Put(kPredicates, IdKey(p), t.predicate);
       pids.emplace(t.predicate, p);
     }
-    Triple tr{s, p, o};
+    batch.push_back({s, p, o});
+  }
+  std::sort(batch.begin(), batch.end());
+  batch.erase(std::unique(batch.begin(), batch.end()), batch.end());
+  std::vector<Key24> fresh;
+  for (const Key24& k : batch) {
+    Triple tr{k.a, k.b, k.c};
     std::string spo = SpoKey(tr);
     ASSIGN_OR_RETURN(bool known, txn.Get(kSpo, spo, &v));
     if (known) {
@@ -658,15 +684,21 @@ absl::Status RocksStore::ImportTriples(const std::vector<TripleText>& triples,
       if (f.flags() & IMPORTED) continue;
       f.set_flags(f.flags() | IMPORTED);
       f.set_confidence(std::max(f.confidence(), 1.0f));
-      txn.Put(kSpo, spo, f.SerializeAsString());
+      txn.PutUnindexed(kSpo, std::move(spo), f.SerializeAsString());
       continue;
     }
-    txn.Put(kSpo, spo, imported_payload);
-    txn.Put(kPos, PosKey(tr), "");
-    txn.Put(kOsp, OspKey(tr), "");
-    meta.set_facts(meta.facts() + 1);
-    ++result->new_facts;
+    txn.PutUnindexed(kSpo, std::move(spo), imported_payload);
+    fresh.push_back(k);
   }
+  meta.set_facts(meta.facts() + fresh.size());
+  result->new_facts += fresh.size();
+  std::vector<Key24> perm(fresh.size());
+  for (size_t i = 0; i < fresh.size(); ++i) perm[i] = {fresh[i].b, fresh[i].c, fresh[i].a};
+  std::sort(perm.begin(), perm.end());
+  for (const Key24& k : perm) txn.PutUnindexed(kPos, PosKey({k.c, k.a, k.b}), "");
+  for (size_t i = 0; i < fresh.size(); ++i) perm[i] = {fresh[i].c, fresh[i].a, fresh[i].b};
+  std::sort(perm.begin(), perm.end());
+  for (const Key24& k : perm) txn.PutUnindexed(kOsp, OspKey({k.b, k.c, k.a}), "");
   return txn.Commit(meta);
 }
 
