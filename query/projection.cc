@@ -48,15 +48,20 @@ void Projection::Builder::AddEdge(uint64_t subject, uint64_t object, std::string
     last_vertex_ = s;
   }
   uint32_t o = VertexFor(object);
-  auto it = predicate_of_.find(absl::string_view(predicate.data(), predicate.size()));
-  if (it == predicate_of_.end()) {
-    it = predicate_of_.emplace(std::string(predicate), static_cast<uint32_t>(predicates_.size())).first;
-    predicates_.emplace_back(predicate);
-    predicate_ids_.push_back(predicate_id);
-    if (predicates_.size() > kMaxPredicates) too_many_predicates_ = true;
+  // Consecutive facts often share a predicate: skip the hash lookup.
+  if (last_predicate_index_ == UINT32_MAX || predicate != last_predicate_) {
+    auto it = predicate_of_.find(absl::string_view(predicate.data(), predicate.size()));
+    if (it == predicate_of_.end()) {
+      it = predicate_of_.emplace(std::string(predicate), static_cast<uint32_t>(predicates_.size())).first;
+      predicates_.emplace_back(predicate);
+      predicate_ids_.push_back(predicate_id);
+      if (predicates_.size() > kMaxPredicates) too_many_predicates_ = true;
+    }
+    last_predicate_.assign(predicate.data(), predicate.size());
+    last_predicate_index_ = it->second;
   }
   EdgeProps p;
-  p.predicate_flags = (it->second & 0xFFFFFFu) | ((flags & 0xFFu) << 24);
+  p.predicate_flags = (last_predicate_index_ & 0xFFFFFFu) | ((flags & 0xFFu) << 24);
   p.confidence_q = QuantizeConfidence(confidence);
   p.support = static_cast<uint16_t>(std::min<uint32_t>(support, 65535));
   edges_.emplace_back(s, o);
@@ -117,6 +122,11 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::Builder::Finish(uint64_t
   p.in_source_ = p.graph_.m_backward.m_column.data();
   p.in_edge_ = p.graph_.m_backward.m_edge_properties.data();
   p.edge_props_ = p.graph_.m_forward.m_edge_properties.data();
+  const auto& props = p.graph_.m_forward.m_edge_properties;
+  for (size_t i = 1; i < props.size() && p.uniform_weights_; ++i) {
+    p.uniform_weights_ = props[i].confidence_q == props[0].confidence_q && props[i].support == props[0].support &&
+                         props[i].co_mention() == props[0].co_mention();
+  }
   return projection;
 }
 

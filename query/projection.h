@@ -80,6 +80,8 @@ class Projection {
     std::vector<std::pair<uint64_t, EntityType>> types_;
     uint64_t last_subject_ = 0;
     uint32_t last_vertex_ = UINT32_MAX;
+    std::string last_predicate_;
+    uint32_t last_predicate_index_ = UINT32_MAX;
     bool too_many_predicates_ = false;
   };
 
@@ -115,6 +117,10 @@ class Projection {
   const EdgeProps& Props(EdgeIndex e) const { return edge_props_[e]; }
   // Subject vertex of a forward edge (binary search over the row starts).
   Vertex EdgeSource(EdgeIndex e) const;
+  // True when every edge has the same weight-relevant properties
+  // (confidence, support, CO_MENTION): then any fewest-hop path is also a
+  // lightest one, which lets searches stop at the first meeting.
+  bool uniform_weights() const { return uniform_weights_; }
   // Undirected degree (out + in).
   uint32_t Degree(Vertex v) const { return OutEnd(v) - OutBegin(v) + InEnd(v) - InBegin(v); }
 
@@ -131,6 +137,7 @@ class Projection {
   std::vector<uint64_t> predicate_ids_;
   absl::flat_hash_map<std::string, uint32_t> predicate_of_;
   uint64_t store_version_ = 0;
+  bool uniform_weights_ = true;
   // Cached pointers into graph_'s vectors.
   const EdgeIndex* out_start_ = nullptr;
   const Vertex* out_target_ = nullptr;

@@ -115,14 +115,21 @@ SearchPath Searcher::Join(Vertex meet) const {
   return path;
 }
 
-std::optional<SearchPath> Searcher::ShortestPath(Vertex s, Vertex t, const EdgeAdmission& admit, int max_hops) {
+std::optional<SearchPath> Searcher::ShortestPath(Vertex s, Vertex t, const EdgeAdmission& admit, int max_hops,
+                                                 const Blocked* blocked) {
   if (s == t) return SearchPath{{s}, {}, 0.0};
   NextStamp();
+  Block(blocked);
+  if (blocked != nullptr && (blocked_[s] == stamp_ || blocked_[t] == stamp_)) return std::nullopt;
   seen_s_[s] = stamp_;
   dist_s_[s] = 0;
   seen_t_[t] = stamp_;
   dist_t_[t] = 0;
-  std::vector<Vertex> fs{s}, ft{t}, next;
+  std::vector<Vertex>& fs = front_;
+  std::vector<Vertex>& ft = other_;
+  std::vector<Vertex>& next = next_;
+  fs.assign(1, s);
+  ft.assign(1, t);
   int ds = 0, dt = 0;
   while (!fs.empty() && !ft.empty() && ds + dt < max_hops) {
     const bool forward = fs.size() <= ft.size();
@@ -138,6 +145,7 @@ std::optional<SearchPath> Searcher::ShortestPath(Vertex s, Vertex t, const EdgeA
     for (Vertex u : front) {
       ForEachNeighbour(u, admit, [&](Vertex v, EdgeIndex e) {
         if (seen[v] == stamp_ || meet != UINT32_MAX) return;
+        if (blocked != nullptr && (blocked_[v] == stamp_ || EdgeBlocked(blocked, u, v))) return;
         seen[v] = stamp_;
         dist[v] = d + 1;
         parent[v] = u;
@@ -155,6 +163,7 @@ std::optional<SearchPath> Searcher::ShortestPath(Vertex s, Vertex t, const EdgeA
 
 std::optional<SearchPath> Searcher::BestShortestPath(Vertex s, Vertex t, const EdgeAdmission& admit, int max_hops,
                                                      const Blocked* blocked) {
+  if (g_.uniform_weights()) return ShortestPath(s, t, admit, max_hops, blocked);
   if (s == t) return SearchPath{{s}, {}, 0.0};
   NextStamp();
   Block(blocked);

@@ -81,9 +81,11 @@ class Searcher {
 
   // Any path with the fewest hops (bidirectional BFS, expanding the smaller
   // frontier), or nullopt when none within max_hops.
-  std::optional<SearchPath> ShortestPath(Vertex s, Vertex t, const EdgeAdmission& admit, int max_hops);
+  std::optional<SearchPath> ShortestPath(Vertex s, Vertex t, const EdgeAdmission& admit, int max_hops,
+                                         const Blocked* blocked = nullptr);
   // Among the paths with the fewest hops, the lightest (bidirectional BFS
-  // with per-layer weight relaxation).
+  // with per-layer weight relaxation; plain ShortestPath when the projection
+  // has uniform weights).
   std::optional<SearchPath> BestShortestPath(Vertex s, Vertex t, const EdgeAdmission& admit, int max_hops,
                                              const Blocked* blocked = nullptr);
   // The lightest path regardless of hops (Dijkstra), or nullopt.

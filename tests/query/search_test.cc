@@ -288,20 +288,25 @@ void ExpectValidPath(const Projection& g, const SearchPath& p, Vertex s, Vertex 
   EXPECT_NEAR(weight, p.weight, 1e-6);
 }
 
-TEST(SearchBruteForceTest, RandomGraphsAgreeWithExhaustiveSearch) {
-  std::mt19937 rng(20240611);
+void CheckRandomGraphs(bool uniform) {
+  std::mt19937 rng(uniform ? 77 : 20240611);
   const float confidences[] = {0.3f, 0.5f, 0.7f, 0.9f, 1.0f};
-  for (int round = 0; round < 60; ++round) {
+  for (int round = 0; round < 40; ++round) {
     const int n = 6 + static_cast<int>(rng() % 6);
     const int m = n + static_cast<int>(rng() % (2 * n));
     Projection::Builder b;
     for (int v = 0; v < n; ++v) b.AddEdge(1000 + v, 1000 + v, "self", 1.0f, 0, 1);  // every vertex present
     for (int i = 0; i < m; ++i) {
       uint64_t u = 1000 + rng() % n, v = 1000 + rng() % n;
-      b.AddEdge(u, v, rng() % 2 ? "p" : "q", confidences[rng() % 5], rng() % 4 == 0 ? CO_MENTION : 0,
-                1 + rng() % 3);
+      if (uniform) {
+        b.AddEdge(u, v, rng() % 2 ? "p" : "q", 1.0f, 0, 1);
+      } else {
+        b.AddEdge(u, v, rng() % 2 ? "p" : "q", confidences[rng() % 5], rng() % 4 == 0 ? CO_MENTION : 0,
+                  1 + rng() % 3);
+      }
     }
     auto g = Finish(b);
+    EXPECT_EQ(g->uniform_weights(), uniform);
     Brute brute(*g);
     auto dist = brute.Distances();
     Searcher s(*g);
@@ -362,6 +367,11 @@ TEST(SearchBruteForceTest, RandomGraphsAgreeWithExhaustiveSearch) {
     }
   }
 }
+
+// Weighted graphs exercise the layered relaxation; uniform ones the
+// first-meeting shortcut (also inside Yen's spur searches).
+TEST(SearchBruteForceTest, WeightedRandomGraphsAgreeWithExhaustiveSearch) { CheckRandomGraphs(false); }
+TEST(SearchBruteForceTest, UniformRandomGraphsAgreeWithExhaustiveSearch) { CheckRandomGraphs(true); }
 
 }  // namespace
 }  // namespace kg::query
