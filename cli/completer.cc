@@ -141,9 +141,10 @@ void Completer::Load() {
       names_.push_back({TermKey(n), std::move(n)});
     }
   }
-  std::sort(names_.begin(), names_.end(), [](const Entry& a, const Entry& b) {
-    return a.key != b.key ? a.key < b.key : a.text < b.text;
-  });
+  // Stable: among spellings of one key the source's order (canonical names
+  // before aliases) decides which is offered.
+  std::stable_sort(names_.begin(), names_.end(),
+                   [](const Entry& a, const Entry& b) { return a.key < b.key; });
   if (predicates_source_) predicates_ = predicates_source_();
   std::sort(predicates_.begin(), predicates_.end());
   predicates_.erase(std::unique(predicates_.begin(), predicates_.end()), predicates_.end());

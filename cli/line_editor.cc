@@ -39,13 +39,24 @@ size_t Columns(std::string_view text) {
   return n;
 }
 
+// The line up to the cursor. libedit's rl_point counts characters, not bytes.
+std::string_view BeforeCursor() {
+  std::string_view line(rl_line_buffer);
+  size_t bytes = 0;
+  for (int chars = 0; chars < rl_point && bytes < line.size(); ++chars) {
+    ++bytes;
+    while (bytes < line.size() && (static_cast<unsigned char>(line[bytes]) & 0xC0) == 0x80) ++bytes;
+  }
+  return line.substr(0, bytes);
+}
+
 // Tab. libedit's own binding decides the word to complete before the line
 // state is up to date, so a quoted name with spaces would be cut at the last
 // space. Bound with rl_add_defun, this runs after libedit has refreshed
 // rl_line_buffer / rl_point: it picks the word breaks for the line (inside an
 // open quote only '"'), completes, then redraws the edited line in place.
 int CompleteKey(int /*count*/, int key) {
-  std::string_view before(rl_line_buffer, static_cast<size_t>(rl_point));
+  std::string_view before = BeforeCursor();
   g_breaks = Completer::WordBreaks(before);
   rl_basic_word_break_characters = g_breaks.c_str();
   const int width = TerminalColumns(fileno(rl_outstream != nullptr ? rl_outstream : stdout));
@@ -65,9 +76,9 @@ char** MatchArray(const std::string& replacement, const std::vector<std::string>
   auto** out = static_cast<char**>(std::malloc((list.size() + 2) * sizeof(char*)));
   size_t n = 0;
   out[n++] = strdup(replacement.c_str());
-  if (list.size() > 1) {
-    for (const std::string& c : list) out[n++] = strdup(c.c_str());
-  }
+  // libedit treats [x, x] (not [x]) as the one exact match that gets the
+  // closing character appended.
+  for (const std::string& c : list) out[n++] = strdup(c.c_str());
   out[n] = nullptr;
   return out;
 }
@@ -93,17 +104,22 @@ std::string Replacement(const std::string& typed, const std::vector<std::string>
   return common.size() >= typed.size() ? common : typed;
 }
 
-char** CompleteLine(const char* text, int start, int /*end*/) {
+char** CompleteLine(const char* text, int /*start*/, int /*end*/) {
   if (g_completer == nullptr) {
     rl_attempted_completion_over = 1;
     return nullptr;
   }
-  Completion c = g_completer->Complete(std::string_view(rl_line_buffer, rl_point));
+  Completion c = g_completer->Complete(BeforeCursor());
   if (c.files) return nullptr;  // libedit's file name completion
   rl_attempted_completion_over = 1;
-  if (static_cast<size_t>(start) != c.start || c.candidates.empty()) return nullptr;
+  // libedit counts `start` in characters, the completer in bytes: compare
+  // the words themselves.
+  std::string_view before = BeforeCursor();
+  if (c.candidates.empty() || c.start > before.size() || before.substr(c.start) != text) {
+    return nullptr;
+  }
   rl_completion_append_character = c.in_quote ? '"' : ' ';
-  if (c.candidates.size() == 1) return MatchArray(c.candidates.front(), {});
+  if (c.candidates.size() == 1) return MatchArray(c.candidates.front(), c.candidates);
   return MatchArray(Replacement(text, c.candidates), c.candidates);
 }
 #endif

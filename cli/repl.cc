@@ -107,11 +107,14 @@ class Session {
 std::vector<std::string> Session::Names() {
   std::vector<std::string> names;
   if (!store_) return names;
+  std::vector<std::string> aliases;
   absl::Status s = store_->ForEachEntity([&](const Entity& e) {
     names.push_back(e.name());
-    for (const std::string& a : e.aliases()) names.push_back(a);
+    for (const std::string& a : e.aliases()) aliases.push_back(a);
     return true;
   });
+  // Canonical names first: the completer prefers them among equal keys.
+  names.insert(names.end(), aliases.begin(), aliases.end());
   (void)s;  // completion is best effort: a failed scan offers fewer names
   return names;
 }
