@@ -7,18 +7,21 @@
 //            --uner ../shared/data/uner-en-ewt/train.iob2
 //            --out models/en.kgm
 //            [--seed N] [--epochs N] [--ner-epochs N] [--parser-epochs N]
-//            [--no-parser] [--max-sentences N] [--prune W]
+//            [--no-parser] [--jackknife K] [--max-sentences N] [--prune W]
 //            [--iso-codes DIR] [--wordnet DIR]
 //            [--dev-ud FILE] [--dev-uner FILE] [--dev-gum DIR]
 //
-// Deterministic for a given seed and input. With --dev-* it prints dev
-// figures after training.
+// Deterministic for a given seed and input. The parser and the recogniser
+// train on K-fold jackknifed tags of EWT (core/jackknife.h; K = 4 by
+// default, 0 = tags of the final tagger), so they see tags as noisy as at
+// run time. With --dev-* it prints dev figures after training.
 
 #include <chrono>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -28,6 +31,7 @@
 #include "core/gazetteers.h"
 #include "core/gum_entities.h"
 #include "core/iob2.h"
+#include "core/jackknife.h"
 #include "core/lemmatizer.h"
 #include "core/model_file.h"
 #include "core/parser.h"
@@ -46,6 +50,7 @@ struct Args {
   int ner_epochs = 10;
   int parser_epochs = 15;
   bool parser = true;
+  int jackknife = 4;
   size_t max_sentences = 0;
   float prune = 0.0f;
 };
@@ -53,7 +58,7 @@ struct Args {
 int Usage() {
   std::cerr << "usage: kg-train --ud TRAIN.conllu --gum DIR --uner TRAIN.iob2 --out FILE\n"
                "                [--seed N] [--epochs N] [--ner-epochs N] [--parser-epochs N]\n"
-               "                [--no-parser] [--max-sentences N] [--prune W]\n"
+               "                [--no-parser] [--jackknife K] [--max-sentences N] [--prune W]\n"
                "                [--iso-codes DIR] [--wordnet DIR]\n"
                "                [--dev-ud FILE] [--dev-uner FILE] [--dev-gum DIR]\n";
   return 2;
@@ -115,6 +120,7 @@ int main(int argc, char** argv) {
     else if (arg == "--ner-epochs") ok = num(a.ner_epochs) && a.ner_epochs > 0;
     else if (arg == "--parser-epochs") ok = num(a.parser_epochs) && a.parser_epochs > 0;
     else if (arg == "--max-sentences") ok = num(a.max_sentences);
+    else if (arg == "--jackknife") ok = num(a.jackknife) && (a.jackknife == 0 || a.jackknife >= 2);
     else if (arg == "--no-parser") a.parser = false;
     else if (arg == "--prune") {
       const char* v = value();
@@ -150,8 +156,8 @@ int main(int argc, char** argv) {
   kg::ModelSet models;
   models.set_provenance(absl::StrFormat(
       "kg-train --ud %s --gum %s --uner %s --seed %d --epochs %d --ner-epochs %d "
-      "--parser-epochs %d%s; iso-codes %s, WordNet %s",
-      a.ud, a.gum, a.uner, a.seed, a.epochs, a.ner_epochs, a.parser_epochs,
+      "--parser-epochs %d --jackknife %d%s; iso-codes %s, WordNet %s",
+      a.ud, a.gum, a.uner, a.seed, a.epochs, a.ner_epochs, a.parser_epochs, a.jackknife,
       a.parser ? "" : " --no-parser", a.iso, a.wordnet));
 
   // Tagger and lemmatiser: UD English-EWT.
@@ -170,13 +176,22 @@ int main(int argc, char** argv) {
   if (!lemmatizer.ok()) return fail(lemmatizer.status());
   Log(absl::StrFormat("tagger and lemmatiser trained (%.1f s)", Seconds(start)));
 
-  // Parser: trained on predicted tags and lemmas, as it will see them.
-  if (a.parser) {
-    std::vector<kg::core::ConlluSentence> parse_train = *ud;
-    for (auto& s : parse_train) {
+  // Predicted tags and lemmas of EWT train, as the parser and recogniser
+  // will see them at run time.
+  std::vector<kg::core::ConlluSentence> predicted = *ud;
+  if (a.jackknife >= 2) {
+    kg::core::TaggerTrainOptions jopt = topt;
+    absl::Status st = kg::core::JackknifeTags(predicted, a.jackknife, jopt);
+    if (!st.ok()) return fail(st);
+    Log(absl::StrFormat("jackknifed tags (%d folds) (%.1f s)", a.jackknife, Seconds(start)));
+  } else {
+    for (auto& s : predicted) {
       tagger->Tag(s);
       for (auto& t : s.tokens) t.lemma = lemmatizer->Lemma(t.form, t.xpos);
     }
+  }
+  if (a.parser) {
+    const std::vector<kg::core::ConlluSentence>& parse_train = predicted;
     kg::core::ParserTrainOptions popt;
     popt.epochs = a.parser_epochs;
     popt.seed = a.seed;
@@ -199,7 +214,29 @@ int main(int argc, char** argv) {
                       gaz->countries_size(), gaz->subdivisions_size(), gaz->demonyms_size()));
   kg::core::GazetteerMatcher matcher(*gaz);
   std::vector<kg::core::NerExample> ner_train;
-  for (const auto& s : *uner) ner_train.push_back(Example(*tagger, s));
+  // UNER annotates the EWT train sentences: reuse their jackknifed tags
+  // (matched by sentence id and length), else tag with the final tagger.
+  absl::flat_hash_map<std::string, const kg::core::ConlluSentence*> by_id;
+  for (const auto& s : predicted) by_id[s.sent_id] = &s;
+  size_t reused = 0;
+  for (const auto& s : *uner) {
+    auto it = by_id.find(s.id);
+    if (it != by_id.end() && it->second->tokens.size() == s.words.size()) {
+      kg::core::NerExample e;
+      e.words = s.words;
+      e.tags = s.tags;
+      for (const auto& t : it->second->tokens) {
+        e.upos.push_back(t.upos);
+        e.xpos.push_back(t.xpos);
+      }
+      ner_train.push_back(std::move(e));
+      ++reused;
+    } else {
+      ner_train.push_back(Example(*tagger, s));
+    }
+  }
+  Log(absl::StrFormat("recogniser: %d of %d UNER sentences use jackknifed EWT tags", reused,
+                      uner->size()));
   for (const auto& s : gum) ner_train.push_back(Example(*tagger, kg::core::GumNamedEntities(s)));
   kg::core::NerTrainOptions nopt;
   nopt.epochs = a.ner_epochs;

@@ -1,0 +1,157 @@
+// kg-bench nlp [--input DIR|FILE] [--max-mb N] [--model MODELS.kgm]
+//
+// Single-thread throughput of the language pipeline (core/analyzer.h) on
+// WikiExtractor output (<doc ...> lines are dropped): tokens per CPU second
+// for tokenising + sentence splitting (the baseline), tagging + lemmas,
+// parsing, entity recognition, and the whole pipeline (Analyze), each also
+// as a ratio to the baseline; then peak resident memory (getrusage). CPU
+// time is the thread's own, so other load on the machine matters less.
+
+#include <sys/resource.h>
+#include <time.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_format.h"
+#include "core/analyzer.h"
+#include "core/sentence_splitter.h"
+#include "core/tokenizer.h"
+
+namespace {
+
+double CpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+int Usage() {
+  std::cerr << "usage: kg-bench nlp [--input DIR|FILE] [--max-mb N] [--model MODELS.kgm]\n";
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string input = std::string(KG_SOURCE_DIR) + "/../shared/data/wiki-2015/bulk";
+  std::string model = kg::core::Analyzer::DefaultModelPath();
+  double max_mb = 4;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--input" && i + 1 < argc) {
+      input = argv[++i];
+    } else if (arg == "--model" && i + 1 < argc) {
+      model = argv[++i];
+    } else if (arg == "--max-mb" && i + 1 < argc) {
+      if (!absl::SimpleAtod(argv[++i], &max_mb) || max_mb <= 0) return Usage();
+    } else {
+      return Usage();
+    }
+  }
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  std::error_code ec;
+  if (fs::is_directory(input, ec)) {
+    for (const auto& e : fs::recursive_directory_iterator(input, ec)) {
+      if (e.is_regular_file()) files.push_back(e.path().string());
+    }
+    std::sort(files.begin(), files.end());
+  } else {
+    files.push_back(input);
+  }
+  // Documents: the lines between <doc ...> and </doc>.
+  std::vector<std::string> docs;
+  size_t bytes = 0;
+  const size_t limit = static_cast<size_t>(max_mb * 1024 * 1024);
+  for (const std::string& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    if (!in) {
+      std::cerr << "kg-bench nlp: " << f << ": cannot open\n";
+      return 1;
+    }
+    std::string line, doc;
+    while (std::getline(in, line) && bytes < limit) {
+      if (line.rfind("<doc", 0) == 0) continue;
+      if (line.rfind("</doc>", 0) == 0) {
+        bytes += doc.size();
+        docs.push_back(std::move(doc));
+        doc.clear();
+        continue;
+      }
+      doc += line;
+      doc += '\n';
+    }
+    if (bytes >= limit) break;
+  }
+  if (docs.empty()) {
+    std::cerr << "kg-bench nlp: no documents in " << input << "\n";
+    return 1;
+  }
+  double t0 = CpuSeconds();
+  auto analyzer = kg::core::Analyzer::Load(model);
+  double load = CpuSeconds() - t0;
+  if (!analyzer.ok()) {
+    std::cerr << "kg-bench nlp: " << analyzer.status().message() << "\n";
+    return 1;
+  }
+  const auto& a = **analyzer;
+
+  // Stage by stage, on the same sentences.
+  double tok_s = 0, tag_s = 0, parse_s = 0, ner_s = 0;
+  size_t tokens = 0;
+  for (const std::string& d : docs) {
+    double t = CpuSeconds();
+    auto sentences = kg::core::SplitSentences(d, kg::core::Tokenize(d));
+    tok_s += CpuSeconds() - t;
+    for (auto& s : sentences) {
+      tokens += s.tokens.size();
+      if (s.tokens.size() > kg::core::Analyzer::kMaxSentenceTokens) {
+        s.tokens.resize(kg::core::Analyzer::kMaxSentenceTokens);
+      }
+      t = CpuSeconds();
+      a.Tag(s.tokens);
+      double t2 = CpuSeconds();
+      a.Parse(s.tokens);
+      double t3 = CpuSeconds();
+      a.Recognize(s.tokens);
+      double t4 = CpuSeconds();
+      tag_s += t2 - t;
+      parse_s += t3 - t2;
+      ner_s += t4 - t3;
+    }
+  }
+  size_t checksum = 0;
+  t0 = CpuSeconds();
+  for (const std::string& d : docs) {
+    kg::core::Analysis an = a.Analyze(d);
+    checksum += an.sentences.size();
+  }
+  double all_s = CpuSeconds() - t0;
+  rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  auto rate = [&](double s) { return s > 0 ? tokens / s : 0.0; };
+  double base = rate(tok_s);
+  std::cout << absl::StrFormat("input       %s (%d documents, %.1f MB, %d tokens, %d sentences)\n",
+                               input, docs.size(), bytes / 1048576.0, tokens, checksum);
+  std::cout << absl::StrFormat("model       %s (loaded in %.3f s CPU; parser: %s)\n", model, load,
+                               a.has_parser() ? "yes" : "no");
+  std::cout << absl::StrFormat("%-22s %14s %10s\n", "stage (one core)", "tokens/s", "x baseline");
+  auto row = [&](const char* name, double s) {
+    std::cout << absl::StrFormat("%-22s %14.0f %10.3f\n", name, rate(s), base > 0 ? rate(s) / base : 0);
+  };
+  row("tokenise+split (base)", tok_s);
+  row("tag+lemma", tag_s);
+  row("parse", parse_s);
+  row("entities+values", ner_s);
+  row("whole pipeline", all_s);
+  std::cout << absl::StrFormat("peak RSS    %.1f MB\n", ru.ru_maxrss / 1024.0);
+  std::cout << absl::StrFormat("%.0f\n", rate(all_s));
+  return 0;
+}
