@@ -2,8 +2,10 @@
 #define KG_TOOLS_LOAD_BULK_H_
 
 // The TripleSink that sends kg-load's structured triples to the storage
-// layer's SST bulk path.
+// layer's SST bulk path (storage/bulk_loader.h): sorted and de-duplicated in
+// bounded memory, committed by one atomic ingestion in Finish().
 
+#include <cstddef>
 #include <memory>
 
 #include "storage/store.h"
@@ -11,8 +13,13 @@
 
 namespace kg::tools {
 
-// nullptr when this build's storage layer offers no bulk path.
-std::unique_ptr<TripleSink> MakeBulkTripleSink(storage::Store* store);
+// Memory for the bulk loader's sort buffers: half of the loader's 2 GiB
+// budget, leaving the rest to extraction and RocksDB.
+inline constexpr size_t kBulkMemoryBytes = size_t{512} << 20;
+
+// `store` must be a store opened for writing and outlive the sink.
+std::unique_ptr<TripleSink> MakeBulkTripleSink(storage::Store* store,
+                                               size_t memory_bytes = kBulkMemoryBytes);
 
 }  // namespace kg::tools
 

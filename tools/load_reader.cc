@@ -49,6 +49,7 @@ bool IsBlank(std::string_view s) {
   return s.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos;
 }
 constexpr size_t kBlockBytes = 1 << 20;
+constexpr size_t kProgressBytes = 64 << 10;
 
 // Owns a file descriptor.
 class File {
@@ -375,10 +376,9 @@ class Reader {
       size_t next = unterminated ? text_end : close + 6;
       count_lines(open, next);
       pos = next;
-      if (pos - reported > kBlockBytes) {
-        sink_->OnBytesRead(pos - reported);
-        reported = pos;
-      }
+      // Per document, so the progress line moves with the documents.
+      sink_->OnBytesRead(pos - reported);
+      reported = pos;
     }
     sink_->OnBytesRead(size - reported);
   }
@@ -393,7 +393,7 @@ class Reader {
       ++line_no;
       line.assign(view);
       if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (lines->consumed() - reported >= kBlockBytes) {
+      if (lines->consumed() - reported >= kProgressBytes) {
         sink_->OnBytesRead(lines->consumed() - reported);
         reported = lines->consumed();
       }
