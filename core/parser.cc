@@ -30,9 +30,9 @@ bool Legal(const ArcHybridState& st, int cls, int root_label) {
 }
 
 // Best-scoring legal class (lowest index on ties); -1 if none is legal.
-int BestLegal(const ArcHybridState& st, const std::vector<int32_t>& scores, int root_label) {
+int BestLegal(const ArcHybridState& st, const std::vector<float>& scores, int root_label) {
   int best = -1;
-  int32_t best_score = 0;
+  float best_score = kNegInf;
   for (int c = 0; c < static_cast<int>(scores.size()); ++c) {
     if (!Legal(st, c, root_label)) continue;
     if (best < 0 || scores[c] > best_score) {
@@ -79,12 +79,21 @@ std::vector<FeatureToken> FeaturizeConllu(const ConlluSentence& s) {
 // Drops the smallest weights (and rows left empty) until at most `budget`
 // remain.
 void KeepLargestWeights(int64_t budget, PerceptronModel& w) {
-  if (budget <= 0 || w.qweights_size() <= budget) return;
-  std::vector<int32_t> mags(w.qweights().begin(), w.qweights().end());
-  for (int32_t& m : mags) m = m < 0 ? -m : m;
+  // Magnitudes compare as integers: |q| for linear weights, and the bf16
+  // bits without the sign (IEEE magnitudes order like their bit patterns).
+  const bool bf16 = w.bf16_size() > 0;
+  const int size = bf16 ? w.bf16_size() : w.qweights_size();
+  if (budget <= 0 || size <= budget) return;
+  auto magnitude = [&](const PerceptronModel& m, int k) -> int32_t {
+    if (bf16) return static_cast<int32_t>(m.bf16(k) & 0x7fff);
+    const int32_t q = m.qweights(k);
+    return q < 0 ? -q : q;
+  };
+  std::vector<int32_t> mags(size);
+  for (int k = 0; k < size; ++k) mags[k] = magnitude(w, k);
   const size_t cut = mags.size() - static_cast<size_t>(budget);
   std::nth_element(mags.begin(), mags.begin() + cut, mags.end());
-  // Keep |q| > threshold, plus as many |q| == threshold as fit, in order.
+  // Keep magnitudes above the threshold, plus as many equal to it as fit.
   const int32_t threshold = mags[cut];
   int64_t above = 0;
   for (int32_t m : mags) above += m > threshold;
@@ -98,11 +107,14 @@ void KeepLargestWeights(int64_t budget, PerceptronModel& w) {
   for (int r = 0; r < src.features_size(); ++r) {
     uint32_t kept = 0;
     for (uint32_t j = 0; j < src.row_sizes(r); ++j, ++k) {
-      const int32_t q = src.qweights(k);
-      const int32_t m = q < 0 ? -q : q;
+      const int32_t m = magnitude(src, k);
       if (m < threshold || (m == threshold && equal_room-- <= 0)) continue;
       w.add_classes(src.classes(k));
-      w.add_qweights(q);
+      if (bf16) {
+        w.add_bf16(src.bf16(k));
+      } else {
+        w.add_qweights(src.qweights(k));
+      }
       ++kept;
     }
     if (kept > 0) {
@@ -260,12 +272,12 @@ void Parser::Run(const std::vector<FeatureToken>& words, ArcHybridState& st) con
   const int num_classes = model_.num_classes();
   std::vector<uint64_t> features;
   features.reserve(256);
-  std::vector<int32_t> scores(num_classes);
+  std::vector<float> scores(num_classes);
   st.Reset(static_cast<int>(words.size()) - 1);
   while (!st.Terminal()) {
     features.clear();
     ExtractParserFeatures(st, words, features);
-    std::fill(scores.begin(), scores.end(), 0);
+    std::fill(scores.begin(), scores.end(), 0.0f);
     model_.Score(features, absl::MakeSpan(scores));
     int best = BestLegal(st, scores, root_label_);
     if (best < 0) {

@@ -1,6 +1,7 @@
 #include "core/perceptron_scorer.h"
 
 #include <algorithm>
+#include <bit>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
@@ -13,8 +14,18 @@ namespace {
 // Longer rows: bits 32-63 the offset of the row in entries_.
 constexpr int kMaxInline = 2;
 
-inline uint64_t PackEntry(uint32_t cls, int16_t w) {
-  return static_cast<uint64_t>(cls & 0xff) | (static_cast<uint64_t>(static_cast<uint16_t>(w)) << 8);
+inline uint64_t PackEntry(uint32_t cls, uint32_t bf16) {
+  return static_cast<uint64_t>(cls & 0xff) | (static_cast<uint64_t>(bf16 & 0xffff) << 8);
+}
+
+inline uint32_t ToBf16(float w) {
+  uint32_t bits = std::bit_cast<uint32_t>(w);
+  bits += 0x7fff + ((bits >> 16) & 1);  // round to nearest even
+  return bits >> 16;
+}
+
+inline float FromBf16(uint64_t b) {
+  return std::bit_cast<float>(static_cast<uint32_t>(b & 0xffff) << 16);
 }
 
 }  // namespace
@@ -24,14 +35,15 @@ absl::StatusOr<PerceptronScorer> PerceptronScorer::FromProto(const PerceptronMod
     return absl::InvalidArgumentError(
         absl::StrFormat("perceptron model has %u classes (1..255 supported)", in.num_classes()));
   }
-  if (in.features_size() != in.row_sizes_size() || in.classes_size() != in.qweights_size()) {
+  const bool bf16 = in.bf16_size() > 0;
+  const int num_weights = bf16 ? in.bf16_size() : in.qweights_size();
+  if (in.features_size() != in.row_sizes_size() || in.classes_size() != num_weights) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "perceptron model is inconsistent: %d features, %d rows, %d classes, %d weights",
-        in.features_size(), in.row_sizes_size(), in.classes_size(), in.qweights_size()));
+        in.features_size(), in.row_sizes_size(), in.classes_size(), num_weights));
   }
   PerceptronScorer s;
   s.num_classes_ = static_cast<int>(in.num_classes());
-  s.scale_ = in.scale();
   size_t capacity = 16;
   int bits = 4;
   while (capacity < 2 * static_cast<size_t>(in.features_size())) capacity <<= 1, ++bits;
@@ -50,12 +62,14 @@ absl::StatusOr<PerceptronScorer> PerceptronScorer::FromProto(const PerceptronMod
     if (size > kMaxInline) payload |= static_cast<uint64_t>(s.entries_.size()) << 32;
     for (uint32_t j = 0; j < size; ++j, ++k) {
       const uint32_t cls = in.classes(static_cast<int>(k));
-      const int32_t q = in.qweights(static_cast<int>(k));
-      if (cls >= in.num_classes() || q < -32768 || q > 32767) {
+      if (cls >= in.num_classes()) {
         return absl::InvalidArgumentError(
-            absl::StrFormat("perceptron model row %d has a bad class %u or weight %d", r, cls, q));
+            absl::StrFormat("perceptron model row %d has a bad class %u", r, cls));
       }
-      const uint64_t e = PackEntry(cls, static_cast<int16_t>(q));
+      const uint32_t w =
+          bf16 ? in.bf16(static_cast<int>(k))
+               : ToBf16(static_cast<float>(in.qweights(static_cast<int>(k))) * in.scale());
+      const uint64_t e = PackEntry(cls, w);
       if (size <= kMaxInline) {
         payload |= e << (8 + 24 * j);
       } else {
@@ -81,8 +95,7 @@ absl::StatusOr<PerceptronScorer> PerceptronScorer::FromProto(const PerceptronMod
   return s;
 }
 
-void PerceptronScorer::Score(absl::Span<const uint64_t> features,
-                             absl::Span<int32_t> scores) const {
+void PerceptronScorer::Score(absl::Span<const uint64_t> features, absl::Span<float> scores) const {
   if (slots_.empty()) return;
   constexpr size_t kBatch = 64;
   size_t where[kBatch];
@@ -111,14 +124,14 @@ void PerceptronScorer::Score(absl::Span<const uint64_t> features,
       }
       for (uint32_t j = 0; j < size; ++j) {
         const uint64_t e = p >> (8 + 24 * j);
-        scores[e & 0xff] += static_cast<int16_t>(static_cast<uint16_t>(e >> 8));
+        scores[e & 0xff] += FromBf16(e >> 8);
       }
     }
     for (size_t r = 0; r < num_rows; ++r) {
       const uint32_t* e = entries_.data() + (rows[r] >> 32);
       const uint32_t* e_end = e + (rows[r] & 0xff);
       for (; e != e_end; ++e) {
-        scores[*e & 0xff] += static_cast<int16_t>(static_cast<uint16_t>(*e >> 8));
+        scores[*e & 0xff] += FromBf16(*e >> 8);
       }
     }
   }

@@ -8,8 +8,9 @@
 // is bound by memory latency. This layout needs one cache miss per feature
 // for most features (rows of up to two classes live inside the hash slot),
 // and Score() prefetches all slots of a call before reading any, so the
-// misses overlap. Weights stay the model's 16-bit quantised integers and
-// scores are exact integer sums (multiply by scale() for the float score).
+// misses overlap. Weights are kept as bfloat16 (the model's own bf16
+// weights, or its legacy linear 16-bit weights converted) and summed as
+// floats.
 //
 // Limits: at most 255 classes. A feature whose hash is 0 is dropped.
 
@@ -29,11 +30,9 @@ class PerceptronScorer {
 
   int num_classes() const { return num_classes_; }
   size_t num_features() const { return num_features_; }
-  float scale() const { return scale_; }
-
-  // Adds the quantised weights of `features` to `scores` (num_classes
-  // entries). Unknown features add nothing. Thread-safe.
-  void Score(absl::Span<const uint64_t> features, absl::Span<int32_t> scores) const;
+  // Adds the weights of `features` to `scores` (num_classes entries).
+  // Unknown features add nothing. Thread-safe.
+  void Score(absl::Span<const uint64_t> features, absl::Span<float> scores) const;
 
  private:
   struct Slot {
@@ -44,11 +43,10 @@ class PerceptronScorer {
 
   int num_classes_ = 0;
   size_t num_features_ = 0;
-  float scale_ = 1.0f;
   int shift_ = 63;
   size_t mask_ = 1;
   std::vector<Slot> slots_;
-  std::vector<uint32_t> entries_;  // class | (uint16 weight << 8)
+  std::vector<uint32_t> entries_;  // class | (bf16 weight << 8)
 };
 
 }  // namespace kg::core

@@ -242,11 +242,11 @@ TEST_F(ParserTest, WeightBudgetIsRespected) {
   options.max_weights = 0;
   auto full = TrainParser(slice, options);
   ASSERT_TRUE(full.ok());
-  const int all = full->weights().qweights_size();
+  const int all = full->weights().bf16_size() + full->weights().qweights_size();
   options.max_weights = all / 4;
   auto small = TrainParser(slice, options);
   ASSERT_TRUE(small.ok());
-  EXPECT_EQ(small->weights().qweights_size(), all / 4);
+  EXPECT_EQ(small->weights().bf16_size() + small->weights().qweights_size(), all / 4);
   EXPECT_LT(small->weights().features_size(), full->weights().features_size());
   EXPECT_TRUE(Parser::FromProto(*small).ok());
 }
