@@ -225,7 +225,7 @@ int Session::Query(const std::string& text) {
   auto start = std::chrono::steady_clock::now();
   absl::StatusOr<ResultPtr> result = RunCancellable(text);
   if (absl::IsCancelled(result.status())) {
-    out_ << style_.Yellow("cancelled") << "\n";
+    out_ << "\n" << style_.Yellow("cancelled") << "\n";
     return kExitOk;
   }
   if (!result.ok()) return Error(result.status());
