@@ -105,6 +105,15 @@ TEST_F(ReplPtyTest, TypeAQueryReadTheAnswerAndExitWithCtrlD) {
   ASSERT_TRUE(pane.WaitFor("KG-EXIT=0")) << pane.Screen();
 }
 
+TEST_F(ReplPtyTest, KgAloneOnATerminalIsTheRepl) {
+  Pane pane("env HOME=" + ShellQuote(home_) + " TERM=xterm NO_COLOR=1 " + testing::KgBin() +
+            " --db " + ShellQuote(db_) + "; echo KG-EXIT=$?; sleep 60");
+  ASSERT_TRUE(pane.WaitFor("kg> ")) << pane.Screen();
+  pane.Type(":quit");
+  pane.Keys("Enter");
+  ASSERT_TRUE(pane.WaitFor("KG-EXIT=0")) << pane.Screen();
+}
+
 TEST_F(ReplPtyTest, HistoryIsRecalledSearchedAndKeptAcrossSessions) {
   {
     Pane pane(Command());
