@@ -1,5 +1,7 @@
 // kg forget / stats / check: commands on the store itself.
 
+#include <filesystem>
+#include <fstream>
 #include <ostream>
 #include <string>
 
@@ -8,6 +10,7 @@
 #include "cli/ingest.h"
 #include "cli/stats.h"
 #include "cli/terminal.h"
+#include "storage/export.h"
 
 namespace kg::cli {
 
@@ -72,10 +75,73 @@ int RunCheck(const Args& args, std::ostream& out, std::ostream& err) {
   return kExitStore;
 }
 
-int RunExport(const Args& args, std::ostream& /*out*/, std::ostream& err) {
-  // storage/export.h is not there yet; the command is listed so that its
-  // flags and help are settled.
-  return Fail(args, err, absl::UnimplementedError("export is not available in this build yet"));
+int RunExport(const Args& args, std::ostream& out, std::ostream& err) {
+  if (args.positional.size() != 1) return UsageError(args, err, "export takes no operands");
+  const std::string format = args.Get("--format", "jsonl");
+  if (format != "jsonl" && format != "ntriples" && format != "csv") {
+    return UsageError(args, err, "unknown format '" + format + "' (jsonl, ntriples or csv)");
+  }
+  const std::string output = args.Get("-o", "");
+  if (format == "csv" && (output.empty() || output == "-")) {
+    return UsageError(args, err, "--format csv writes nodes.csv and edges.csv: give -o DIR");
+  }
+  absl::StatusOr<std::unique_ptr<storage::Store>> store = OpenStore(args, /*read_only=*/true);
+  if (!store.ok()) return Fail(args, err, store.status());
+  absl::Status s;
+  if (format == "csv") {
+    std::error_code ec;
+    std::filesystem::create_directories(output, ec);
+    if (ec) return Fail(args, err, absl::PermissionDeniedError("cannot create " + output));
+    s = storage::ExportCsv(**store, output + "/nodes.csv", output + "/edges.csv");
+  } else {
+    std::ofstream file;
+    std::ostream* sink = &out;
+    if (!output.empty() && output != "-") {
+      file.open(output, std::ios::binary | std::ios::trunc);
+      if (!file) return Fail(args, err, absl::PermissionDeniedError("cannot write " + output));
+      sink = &file;
+    }
+    s = format == "jsonl" ? storage::ExportJsonl(**store, *sink)
+                          : storage::ExportNTriples(**store, *sink);
+    if (s.ok() && !*sink) s = absl::DataLossError("write error on " + (output.empty() ? "standard output" : output));
+  }
+  return s.ok() ? kExitOk : Fail(args, err, s);
+}
+
+int RunImport(const Args& args, std::ostream& out, std::ostream& err) {
+  if (args.positional.size() < 2) return UsageError(args, err, "import needs at least one FILE");
+  const std::string* forced = args.Find("--format");
+  if (forced != nullptr && *forced != "jsonl" && *forced != "ntriples") {
+    return UsageError(args, err, "unknown format '" + *forced + "' (jsonl or ntriples)");
+  }
+  absl::StatusOr<std::unique_ptr<storage::Store>> store = OpenStore(args, /*read_only=*/false);
+  if (!store.ok()) return Fail(args, err, store.status());
+  int status = kExitOk;
+  for (size_t i = 1; i < args.positional.size(); ++i) {
+    const std::string& path = args.positional[i];
+    std::string format = forced != nullptr ? *forced : "";
+    if (format.empty()) {
+      std::string ext = std::filesystem::path(path).extension().string();
+      format = ext == ".nt" || ext == ".ntriples" ? "ntriples" : "jsonl";
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      Fail(args, err, absl::NotFoundError(path + ": cannot read"));
+      status = std::max(status, kExitFailed);
+      continue;
+    }
+    absl::StatusOr<storage::ImportResult> r = format == "jsonl"
+                                                  ? storage::ImportJsonl(**store, in, path)
+                                                  : storage::ImportNTriples(**store, in, path);
+    if (!r.ok()) {
+      Fail(args, err, r.status());
+      status = std::max(status, kExitFailed);
+      continue;
+    }
+    out << "imported " << path << ": " << r->documents << " document(s), " << r->triples
+        << " triple(s)\n";
+  }
+  return status;
 }
 
 }  // namespace kg::cli

@@ -83,8 +83,14 @@ const std::vector<Command>& Commands() {
       {"export", "export [-o FILE|DIR]", "write the store as JSON lines, N-Triples or CSV",
        "  --format jsonl|ntriples|csv   (default jsonl); csv writes nodes.csv and edges.csv\n"
        "                                into the directory given with -o\n"
-       "  -o FILE|DIR                   output (default: standard output; required for csv)\n",
+       "  -o FILE|DIR                   output (default: standard output; required for csv)\n"
+       "JSON lines are lossless: kg import of the file into an empty store, exported again,\n"
+       "gives the same bytes. The CSV files load into Kùzu (COPY FROM) and Neo4j (LOAD CSV).\n",
        RunExport},
+      {"import", "import FILE...", "load JSON lines or N-Triples written by kg export",
+       "  --format jsonl|ntriples   (default: from the extension, .nt = N-Triples, else jsonl)\n"
+       "Errors name the file and line; the other files are still imported (exit status 1).\n",
+       RunImport},
       {"repl", "repl", "interactive shell (also: kg with no command on a terminal)",
        "  --format table|json|dot   initial output format\n"
        "On a terminal: line editing, history in ~/.kg_history ($KG_HISTORY), Ctrl-R search,\n"

@@ -51,6 +51,7 @@ int RunForget(const Args& args, std::ostream& out, std::ostream& err);
 int RunStats(const Args& args, std::ostream& out, std::ostream& err);
 int RunCheck(const Args& args, std::ostream& out, std::ostream& err);
 int RunExport(const Args& args, std::ostream& out, std::ostream& err);
+int RunImport(const Args& args, std::ostream& out, std::ostream& err);
 int RunRepl(const Args& args, std::ostream& out, std::ostream& err);
 
 }  // namespace kg::cli

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "cli/commands.h"
@@ -159,6 +160,51 @@ TEST_F(CommandsTest, CheckAndForget) {
   EXPECT_EQ(Kg("entity Mexico", db).exit_code, 0);
   EXPECT_EQ(Kg("check", db).exit_code, 0);
   fs::remove_all(db);
+}
+
+TEST_F(CommandsTest, ExportImportRoundTripAndOtherFormats) {
+  RunResult j = Kg("export");
+  ASSERT_EQ(j.exit_code, 0) << j.out;
+  std::istringstream lines(j.out);
+  std::string line;
+  int documents = 0;
+  while (std::getline(lines, line)) {
+    nlohmann::json v = nlohmann::json::parse(line, nullptr, false);
+    ASSERT_FALSE(v.is_discarded()) << line;
+    documents += v.contains("document");
+  }
+  EXPECT_EQ(documents, 2);
+  EXPECT_THAT(j.out, HasSubstr("The Merida Initiative funds security programmes in Mexico."));
+
+  // kg export -> kg import into an empty store -> kg export: the same bytes.
+  std::string dir = testing::TempPath("export");
+  fs::create_directories(dir);
+  ASSERT_EQ(Kg("export -o " + ShellQuote(dir + "/all.jsonl")).exit_code, 0);
+  std::string copy = dir + "/copy.db";
+  RunResult imported = Kg("import " + ShellQuote(dir + "/all.jsonl"), copy);
+  ASSERT_EQ(imported.exit_code, 0) << imported.out;
+  EXPECT_THAT(imported.out, HasSubstr("2 document(s)"));
+  EXPECT_EQ(Kg("export", copy).out, j.out);
+  EXPECT_EQ(Kg("entity AMLO", copy).exit_code, 0);
+
+  RunResult nt = Kg("export --format ntriples");
+  ASSERT_EQ(nt.exit_code, 0) << nt.out;
+  std::istringstream triples(nt.out);
+  int n = 0;
+  while (std::getline(triples, line)) {
+    ++n;
+    EXPECT_THAT(line, ::testing::EndsWith(" ."));
+    EXPECT_THAT(line, StartsWith("<"));
+  }
+  EXPECT_EQ(n, 7);  // one line per fact
+
+  ASSERT_EQ(Kg("export --format csv -o " + ShellQuote(dir + "/csv")).exit_code, 0);
+  EXPECT_THAT(ReadAll(dir + "/csv/nodes.csv"), HasSubstr("Andrés Manuel López Obrador"));
+  EXPECT_THAT(ReadAll(dir + "/csv/edges.csv"), HasSubstr("meet_with"));
+  fs::remove_all(dir);
+  EXPECT_EQ(Kg("export --format csv").exit_code, 2);  // needs -o DIR
+  EXPECT_EQ(Kg("export --format xml").exit_code, 2);
+  EXPECT_EQ(Kg("import /nonexistent.jsonl", testing::TempPath("empty")).exit_code, 1);
 }
 
 }  // namespace
