@@ -24,6 +24,13 @@ uint16_t QuantizeConfidence(float c) {
 
 Projection::Builder::Builder() = default;
 
+void Projection::Builder::Reserve(size_t edges, size_t vertices) {
+  edges_.reserve(edges);
+  props_.reserve(edges);
+  vertex_of_.reserve(vertices);
+  ids_.reserve(vertices);
+}
+
 uint32_t Projection::Builder::VertexFor(uint64_t id) {
   auto [it, inserted] = vertex_of_.try_emplace(id, static_cast<uint32_t>(ids_.size()));
   if (inserted) ids_.push_back(id);
@@ -134,6 +141,9 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::Build(storage::Store& st
   // Read the version first: a write racing the scan makes the cache stale, never wrongly fresh.
   uint64_t version = store.Version();
   Builder builder;
+  if (absl::StatusOr<storage::StoreStats> stats = store.Stats(); stats.ok()) {
+    builder.Reserve(stats->facts, stats->entities);
+  }
   RETURN_IF_ERROR(store.ForEachFact([&](const Fact& fact) {
     builder.AddFact(fact);
     return true;

@@ -57,6 +57,8 @@ class Projection {
   class Builder {
    public:
     Builder();
+    // Capacity hints: avoids regrowing the buffers during a large build.
+    void Reserve(size_t edges, size_t vertices);
     // Uses subject, object, predicate, confidence, flags and support.
     void AddFact(const Fact& fact);
     // Same, without a Fact message (benchmarks, bulk paths).

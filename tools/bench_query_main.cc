@@ -320,6 +320,7 @@ class Bench {
         }
       }
       Stopwatch w;
+      builder.Reserve(raw.size(), projection->num_vertices());
       for (const auto& [s, t, p] : raw) builder.AddEdge(s, t, projection->PredicateName(p), 1.0f, 0, 1);
       auto built = builder.Finish();
       double wall = w.Wall(), cpu = w.Cpu();
@@ -369,6 +370,7 @@ class Bench {
     } else {
       Stopwatch w;
       Projection::Builder builder;
+      builder.Reserve(edges.size(), o_.nodes);
       for (const auto& [u, v] : edges) builder.AddEdge(Mix(u), Mix(v), "link", 1.0f, 0, 1);
       auto built = builder.Finish();
       double wall = w.Wall(), cpu = w.Cpu();
