@@ -150,6 +150,7 @@ class Loader::Impl : public ReadSink {
   bool OnTriple(SourceTriple triple) override {
     if (stop_.load()) return false;
     l_.counters_.triples.fetch_add(1);
+    if (chunk_.capacity() == 0) chunk_.reserve(l_.options_.triple_chunk);
     chunk_.push_back(std::move(triple));
     if (chunk_.size() >= l_.options_.triple_chunk) FlushTriples();
     return !stop_.load();
@@ -187,6 +188,9 @@ class Loader::Impl : public ReadSink {
     WriteItem item;
     item.triples.swap(chunk_);
     item.file = current_file_;
+    // Reserved up front: growing a vector of a quarter-million triples was a
+    // tenth of the structured-load profile (page faults on every regrowth).
+    chunk_.reserve(l_.options_.triple_chunk);
     write_.Push(std::move(item));
   }
 

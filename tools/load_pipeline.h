@@ -43,10 +43,10 @@ class TripleSink {
 struct LoadOptions {
   int threads = 0;  // extraction workers; 0 = std::thread::hardware_concurrency()
   ReadOptions read;
-  bool strict = false;        // stop at the first error
-  size_t queue_capacity = 0;  // documents in flight per queue; 0 = 2 x threads
-  size_t triple_chunk = 1 << 18;
-  size_t max_issues_kept = 200;  // in the summary; all are counted and reported
+  bool strict = false;            // stop at the first error
+  size_t queue_capacity = 0;      // documents in flight per queue; 0 = 2 x threads
+  size_t triple_chunk = 1 << 14;  // triples per hand-over to the writer (a few MB)
+  size_t max_issues_kept = 200;   // in the summary; all are counted and reported
 };
 
 using ExtractorFactory = std::function<absl::StatusOr<std::unique_ptr<core::Extractor>>()>;
