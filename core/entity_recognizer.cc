@@ -9,7 +9,10 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/ascii.h"
 #include "core/iob2.h"
+#include "core/sentence_splitter.h"
+#include "core/tokenizer.h"
 #include "core/word_features.h"
 
 namespace kg::core {
@@ -17,12 +20,13 @@ namespace {
 
 // Padded per-word strings: two pads either side.
 struct Context {
-  std::vector<std::string> form, norm, shape, upos, xpos, gaz;
+  std::vector<std::string> form, norm, shape, upos, xpos, gaz, cap;
 
   void Fill(const std::vector<std::string_view>& words, const std::vector<std::string_view>& up,
-            const std::vector<std::string_view>& xp, const GazetteerMatcher* gazetteers) {
+            const std::vector<std::string_view>& xp, const GazetteerMatcher* gazetteers,
+            const CapitalizationTable& caps) {
     const size_t n = words.size() + 4;
-    for (auto* v : {&form, &norm, &shape, &upos, &xpos, &gaz}) {
+    for (auto* v : {&form, &norm, &shape, &upos, &xpos, &gaz, &cap}) {
       v->assign(n, "");
       (*v)[0] = "-S2-";
       (*v)[1] = "-S1-";
@@ -34,6 +38,12 @@ struct Context {
     for (size_t i = 0; i < words.size(); ++i) {
       form[i + 2] = std::string(words[i]);
       norm[i + 2] = NormalizedWord(words[i]);
+      if (caps.empty()) {
+        cap[i + 2] = "";
+      } else {
+        auto it = caps.find(absl::string_view(norm[i + 2].data(), norm[i + 2].size()));
+        cap[i + 2] = it == caps.end() ? "?" : std::string(1, static_cast<char>('0' + it->second));
+      }
       shape[i + 2] = WordShape(words[i]);
       upos[i + 2] = i < up.size() ? std::string(up[i]) : "";
       xpos[i + 2] = i < xp.size() ? std::string(xp[i]) : "";
@@ -88,6 +98,12 @@ void Features(const Context& c, size_t i, std::string_view p1, std::string_view 
   out.push_back(FeatureHash(133, c.form[k + 1]));
   out.push_back(FeatureHash(134, c.shape[k - 1], c.shape[k]));
   out.push_back(FeatureHash(135, c.shape[k], c.shape[k + 1]));
+  if (!c.cap[k].empty()) {
+    out.push_back(FeatureHash(136, c.cap[k]));
+    out.push_back(FeatureHash(137, c.cap[k], c.shape[k]));
+    out.push_back(FeatureHash(138, c.cap[k - 1], c.cap[k + 1]));
+    out.push_back(FeatureHash(139, p1, c.cap[k]));
+  }
 }
 
 // Label structure: prefix 'O','B','I','L','U' and the type.
@@ -194,7 +210,7 @@ absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& train,
     for (size_t s : order) {
       const NerExample& e = train[s];
       if (e.words.empty()) continue;
-      ctx.Fill(Views(e.words), Views(e.upos), Views(e.xpos), &gazetteers);
+      ctx.Fill(Views(e.words), Views(e.upos), Views(e.xpos), &gazetteers, options.capitalization);
       std::vector<int> out =
           Decode(ctx, e.words.size(), labels, info, model, &model, &gold[s], features, scores);
       for (size_t i = 0; i < out.size(); ++i) right += out[i] == gold[s][i];
@@ -210,7 +226,40 @@ absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& train,
   NerModel out;
   for (const std::string& l : labels) out.add_labels(l);
   model.ToProto(out.mutable_weights(), options.prune);
+  std::vector<std::pair<std::string, uint8_t>> caps(options.capitalization.begin(),
+                                                    options.capitalization.end());
+  std::sort(caps.begin(), caps.end());
+  std::string buckets;
+  for (const auto& [word, bucket] : caps) {
+    out.add_cap_words(word);
+    buckets.push_back(static_cast<char>(bucket));
+  }
+  out.set_cap_buckets(buckets);
   return out;
+}
+
+CapitalizationTable CountCapitalization(const std::vector<std::string>& texts, int min_count) {
+  absl::flat_hash_map<std::string, std::pair<uint32_t, uint32_t>> counts;  // (total, capitalised)
+  for (const std::string& text : texts) {
+    for (const Sentence& s : SplitSentences(text, Tokenize(text))) {
+      for (size_t i = 1; i < s.tokens.size(); ++i) {
+        const std::string& w = s.tokens[i].text;
+        if (w.empty() || !(static_cast<unsigned char>(w[0]) >= 0x80 || absl::ascii_isalpha(w[0]))) {
+          continue;
+        }
+        auto& c = counts[NormalizedWord(w)];
+        ++c.first;
+        c.second += StartsUpper(w);
+      }
+    }
+  }
+  CapitalizationTable table;
+  for (const auto& [word, c] : counts) {
+    if (c.first < static_cast<uint32_t>(min_count)) continue;
+    double r = static_cast<double>(c.second) / c.first;
+    table[word] = r < 0.05 ? 0 : r < 0.3 ? 1 : r < 0.7 ? 2 : r < 0.95 ? 3 : 4;
+  }
+  return table;
 }
 
 absl::StatusOr<EntityRecognizer> EntityRecognizer::FromProto(const NerModel& model,
@@ -229,6 +278,13 @@ absl::StatusOr<EntityRecognizer> EntityRecognizer::FromProto(const NerModel& mod
         "recogniser model: %d labels for %d classes", r.labels_.size(), r.model_.num_classes()));
   }
   r.gazetteers_ = gazetteers;
+  if (static_cast<size_t>(model.cap_words_size()) != model.cap_buckets().size()) {
+    return absl::InvalidArgumentError("recogniser model: capitalisation table is inconsistent");
+  }
+  r.capitalization_.reserve(model.cap_words_size());
+  for (int i = 0; i < model.cap_words_size(); ++i) {
+    r.capitalization_[model.cap_words(i)] = static_cast<uint8_t>(model.cap_buckets()[i]);
+  }
   return r;
 }
 
@@ -240,7 +296,7 @@ std::vector<std::string> EntityRecognizer::Recognize(
   std::vector<LabelInfo> info;
   for (const std::string& l : labels_) info.push_back(Info(l));
   Context ctx;
-  ctx.Fill(words, upos, xpos, gazetteers_);
+  ctx.Fill(words, upos, xpos, gazetteers_, capitalization_);
   std::vector<uint64_t> features;
   std::vector<float> scores(labels_.size());
   std::vector<int> out =

@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "core/averaged_perceptron.h"
 #include "core/gazetteers.h"
@@ -34,11 +35,20 @@ struct NerExample {
   std::vector<std::string> tags;  // BIO with kg type names
 };
 
+// Lower-cased word -> capitalisation bucket 0..4 (see NerModel.cap_words).
+using CapitalizationTable = absl::flat_hash_map<std::string, uint8_t>;
+
+// Counts, over running text (sentences from `texts`, first word of each
+// sentence skipped), how often each word is capitalised; keeps words seen
+// at least `min_count` times.
+CapitalizationTable CountCapitalization(const std::vector<std::string>& texts, int min_count = 3);
+
 struct NerTrainOptions {
   int epochs = 10;
   uint64_t seed = 1;
   float prune = 0.0f;
   std::function<void(std::string_view)> log;
+  CapitalizationTable capitalization;  // may be empty
 };
 
 absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& train,
@@ -63,6 +73,7 @@ class EntityRecognizer {
   AveragedPerceptron model_;
   std::vector<std::string> labels_;  // BILOU
   const GazetteerMatcher* gazetteers_ = nullptr;
+  CapitalizationTable capitalization_;
 };
 
 }  // namespace kg::core

@@ -75,8 +75,12 @@ NerSentence GumNamedEntities(const ConlluSentence& sentence) {
       }
     }
   }
-  // Name spans: first to last PROPN of each named mention.
+  // Name spans: a person's name is the proper noun heading it with its
+  // `flat` parts ("U.S. President Joe Biden" -> "Joe Biden": titles are
+  // compounds); other names run from the first to the last PROPN.
   std::vector<NerSpan> names;
+  auto head_of = [&](int i) { return sentence.tokens[i].head - 1; };  // -1: root or none
+  auto is_flat = [&](int i) { return absl::StartsWith(sentence.tokens[i].deprel, "flat"); };
   for (const NerSpan& m : mentions) {
     int first = -1, last = -1;
     for (int i = m.begin; i < m.end; ++i) {
@@ -85,7 +89,37 @@ NerSentence GumNamedEntities(const ConlluSentence& sentence) {
         last = i;
       }
     }
-    if (first >= 0) names.push_back({first, last + 1, m.type});
+    if (first < 0) continue;
+    if (m.type == "PERSON") {
+      int h = -1;
+      for (int i = m.begin; i < m.end && h < 0; ++i) {
+        int hd = head_of(i);
+        if ((hd < m.begin || hd >= m.end) && sentence.tokens[i].upos == "PROPN") h = i;
+      }
+      if (h < 0) h = last;
+      while (is_flat(h) && head_of(h) >= m.begin && head_of(h) < m.end) h = head_of(h);
+      int b = h, e = h + 1;
+      bool grown = true;
+      while (grown) {
+        grown = false;
+        for (int i = m.begin; i < m.end; ++i) {
+          if ((i == b - 1 || i == e) && is_flat(i) && head_of(i) >= b && head_of(i) < e) {
+            b = std::min(b, i);
+            e = std::max(e, i + 1);
+            grown = true;
+          }
+          // Hyphen and punctuation inside a flat name ("al-Ani").
+          if (i == e && i + 1 < m.end && sentence.tokens[i].upos == "PUNCT" &&
+              is_flat(i + 1) && head_of(i + 1) >= b && head_of(i + 1) < e) {
+            e = i + 2;
+            grown = true;
+          }
+        }
+      }
+      names.push_back({b, e, m.type});
+    } else {
+      names.push_back({first, last + 1, m.type});
+    }
   }
   std::stable_sort(names.begin(), names.end(), [](const NerSpan& a, const NerSpan& b) {
     return (a.end - a.begin) > (b.end - b.begin);

@@ -4,9 +4,12 @@
 // Named entities from GUM's CoNLL-U entity brackets (MISC "Entity=(...)"):
 // mentions of type person, place, organization and event become PERSON,
 // LOC, ORG and EVENT. A mention counts as named when it contains a PROPN
-// word; its name span is the stretch from its first to its last PROPN
-// ("the University of Portsmouth" -> "University of Portsmouth", "the
-// painter Zurbarán" -> "Zurbarán"), which is how Universal NER marks names.
+// word. Its name span, as Universal NER marks names: for a person, the
+// proper noun heading the mention with its `flat` parts (titles are
+// compounds: "U.S. President Joe Biden" -> "Joe Biden", "the painter
+// Zurbarán" -> "Zurbarán"); for the other types, the stretch from the first
+// to the last PROPN ("the University of Portsmouth" -> "University of
+// Portsmouth").
 // Overlapping name spans keep the longest (outermost).
 
 #include <string>

@@ -8,15 +8,25 @@
 //            --out models/en.kgm
 //            [--seed N] [--epochs N] [--ner-epochs N] [--parser-epochs N]
 //            [--no-parser] [--jackknife K] [--max-sentences N] [--prune W]
+//            [--wiki DIR [--wiki-max-mb N]] [--parser-from MODELS.kgm]
+//            [--parser-model PARSER.pb]
 //            [--iso-codes DIR] [--wordnet DIR]
 //            [--dev-ud FILE] [--dev-uner FILE] [--dev-gum DIR]
 //
 // Deterministic for a given seed and input. The parser and the recogniser
 // train on K-fold jackknifed tags of EWT (core/jackknife.h; K = 4 by
 // default, 0 = tags of the final tagger), so they see tags as noisy as at
-// run time. With --dev-* it prints dev figures after training.
+// run time. --wiki gives the recogniser capitalisation statistics from
+// unlabelled WikiExtractor text (how often each word is written with a
+// capital inside a sentence). --parser-from copies the parser of an existing
+// model set, --parser-model takes a ParserModel written by kg-train-parser,
+// instead of training one here (to retrain only the other layers).
+// With --dev-* it prints dev figures after training.
 
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -51,6 +61,8 @@ struct Args {
   int parser_epochs = 15;
   bool parser = true;
   int jackknife = 4;
+  std::string wiki, parser_from, parser_model;
+  double wiki_max_mb = 16;
   size_t max_sentences = 0;
   float prune = 0.0f;
 };
@@ -59,6 +71,8 @@ int Usage() {
   std::cerr << "usage: kg-train --ud TRAIN.conllu --gum DIR --uner TRAIN.iob2 --out FILE\n"
                "                [--seed N] [--epochs N] [--ner-epochs N] [--parser-epochs N]\n"
                "                [--no-parser] [--jackknife K] [--max-sentences N] [--prune W]\n"
+               "                [--wiki DIR [--wiki-max-mb N]] [--parser-from MODELS.kgm]\n"
+               "                [--parser-model PARSER.pb]\n"
                "                [--iso-codes DIR] [--wordnet DIR]\n"
                "                [--dev-ud FILE] [--dev-uner FILE] [--dev-gum DIR]\n";
   return 2;
@@ -87,6 +101,41 @@ kg::core::NerExample Example(const kg::core::Tagger& tagger, const kg::core::Ner
     e.xpos.push_back(t.xpos);
   }
   return e;
+}
+
+// Documents of WikiExtractor shards under `dir` (sorted), up to `max_bytes`.
+absl::Status ReadWiki(const std::string& dir, size_t max_bytes, std::vector<std::string>& out) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  std::error_code ec;
+  if (fs::is_directory(dir, ec)) {
+    for (const auto& e : fs::recursive_directory_iterator(dir, ec)) {
+      if (e.is_regular_file()) files.push_back(e.path().string());
+    }
+  } else {
+    files.push_back(dir);
+  }
+  std::sort(files.begin(), files.end());
+  size_t bytes = 0;
+  for (const std::string& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    if (!in) return absl::NotFoundError(f + ": cannot open");
+    std::string line, doc;
+    while (bytes < max_bytes && std::getline(in, line)) {
+      if (line.rfind("<doc", 0) == 0) continue;
+      if (line.rfind("</doc>", 0) == 0) {
+        bytes += doc.size();
+        out.push_back(std::move(doc));
+        doc.clear();
+        continue;
+      }
+      doc += line;
+      doc += '\n';
+    }
+    if (bytes >= max_bytes) break;
+  }
+  if (out.empty()) return absl::NotFoundError(dir + ": no WikiExtractor documents");
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -122,6 +171,13 @@ int main(int argc, char** argv) {
     else if (arg == "--max-sentences") ok = num(a.max_sentences);
     else if (arg == "--jackknife") ok = num(a.jackknife) && (a.jackknife == 0 || a.jackknife >= 2);
     else if (arg == "--no-parser") a.parser = false;
+    else if (arg == "--wiki") ok = str(a.wiki);
+    else if (arg == "--parser-from") ok = str(a.parser_from);
+    else if (arg == "--parser-model") ok = str(a.parser_model);
+    else if (arg == "--wiki-max-mb") {
+      const char* v = value();
+      ok = v != nullptr && absl::SimpleAtod(v, &a.wiki_max_mb) && a.wiki_max_mb > 0;
+    }
     else if (arg == "--prune") {
       const char* v = value();
       ok = v != nullptr && absl::SimpleAtof(v, &a.prune);
@@ -156,9 +212,12 @@ int main(int argc, char** argv) {
   kg::ModelSet models;
   models.set_provenance(absl::StrFormat(
       "kg-train --ud %s --gum %s --uner %s --seed %d --epochs %d --ner-epochs %d "
-      "--parser-epochs %d --jackknife %d%s; iso-codes %s, WordNet %s",
+      "--parser-epochs %d --jackknife %d%s%s%s; iso-codes %s, WordNet %s",
       a.ud, a.gum, a.uner, a.seed, a.epochs, a.ner_epochs, a.parser_epochs, a.jackknife,
-      a.parser ? "" : " --no-parser", a.iso, a.wordnet));
+      a.parser ? "" : " --no-parser", a.wiki.empty() ? "" : " --wiki " + a.wiki,
+      (a.parser_from.empty() ? "" : " --parser-from " + a.parser_from) +
+          (a.parser_model.empty() ? "" : " --parser-model " + a.parser_model),
+      a.iso, a.wordnet));
 
   // Tagger and lemmatiser: UD English-EWT.
   kg::core::TaggerTrainOptions topt;
@@ -190,7 +249,19 @@ int main(int argc, char** argv) {
       for (auto& t : s.tokens) t.lemma = lemmatizer->Lemma(t.form, t.xpos);
     }
   }
-  if (a.parser) {
+  if (!a.parser_model.empty()) {
+    std::ifstream in(a.parser_model, std::ios::binary);
+    if (!in || !models.mutable_parser()->ParseFromIstream(&in)) {
+      return fail(absl::InvalidArgumentError(a.parser_model + ": cannot read a ParserModel"));
+    }
+    Log("parser taken from " + a.parser_model + " (" + models.parser().provenance() + ")");
+  } else if (!a.parser_from.empty()) {
+    auto from = kg::core::ReadModelSet(a.parser_from);
+    if (!from.ok()) return fail(from.status());
+    if (!from->has_parser()) return fail(absl::InvalidArgumentError(a.parser_from + ": no parser"));
+    *models.mutable_parser() = from->parser();
+    Log("parser copied from " + a.parser_from);
+  } else if (a.parser) {
     const std::vector<kg::core::ConlluSentence>& parse_train = predicted;
     kg::core::ParserTrainOptions popt;
     popt.epochs = a.parser_epochs;
@@ -243,6 +314,14 @@ int main(int argc, char** argv) {
   nopt.seed = a.seed;
   nopt.prune = a.prune;
   nopt.log = Log;
+  if (!a.wiki.empty()) {
+    std::vector<std::string> texts;
+    absl::Status st = ReadWiki(a.wiki, static_cast<size_t>(a.wiki_max_mb * 1048576), texts);
+    if (!st.ok()) return fail(st);
+    nopt.capitalization = kg::core::CountCapitalization(texts);
+    Log(absl::StrFormat("capitalisation of %d words from %d documents (%.1f s)",
+                        nopt.capitalization.size(), texts.size(), Seconds(start)));
+  }
   auto ner = kg::core::TrainRecognizer(ner_train, matcher, nopt);
   if (!ner.ok()) return fail(ner.status());
   *models.mutable_ner() = std::move(*ner);

@@ -1,0 +1,168 @@
+// The shipped model (models/en.kgm): loads, tags the seed's hard cases, and
+// survives hostile input. Skipped, with the reason, if the model is missing.
+
+#include "core/analyzer.h"
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/model_file.h"
+#include "gtest/gtest.h"
+
+namespace kg::core {
+namespace {
+
+const std::string kModel = std::string(KG_SOURCE_DIR) + "/models/en.kgm";
+
+// Entity spans of an analysis as "TYPE:text".
+std::vector<std::string> Entities(std::string_view text, const Analysis& a) {
+  std::vector<std::string> out;
+  for (const Sentence& s : a.sentences) {
+    for (size_t i = 0; i < s.tokens.size(); ++i) {
+      if (s.tokens[i].ner.rfind("B-", 0) != 0) continue;
+      size_t j = i + 1;
+      while (j < s.tokens.size() && s.tokens[j].ner.rfind("I-", 0) == 0) ++j;
+      uint32_t b = s.tokens[i].begin, e = s.tokens[j - 1].end;
+      out.push_back(s.tokens[i].ner.substr(2) + ":" + std::string(text.substr(b, e - b)));
+    }
+  }
+  return out;
+}
+
+bool Has(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+std::string Join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += "[" + x + "] ";
+  return s;
+}
+
+class AnalyzerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (!std::filesystem::exists(kModel)) return;
+    auto a = Analyzer::Load(kModel);
+    ASSERT_TRUE(a.ok()) << a.status();
+    analyzer_ = a->release();
+  }
+  static void TearDownTestSuite() {
+    delete analyzer_;
+    analyzer_ = nullptr;
+  }
+  void SetUp() override {
+    if (analyzer_ == nullptr) GTEST_SKIP() << kModel << " not found: run kg-train (models/README.md)";
+  }
+  static const Analyzer* analyzer_;
+};
+
+const Analyzer* AnalyzerTest::analyzer_ = nullptr;
+
+TEST_F(AnalyzerTest, SeedHardCases) {
+  const std::string text =
+      "On March 1, Mexican President Andrés Manuel López Obrador met virtually with U.S. "
+      "President Joe Biden. AMLO had also discussed immigration with U.S. Secretary of State "
+      "Antony Blinken. In October 2020, agents of the Drug Enforcement Administration (DEA) "
+      "arrested Ex-Defense Minister Salvador Cienfuegos in Los Angeles.";
+  Analysis a = analyzer_->Analyze(text);
+  auto e = Entities(text, a);
+  EXPECT_TRUE(Has(e, "PERSON:Andrés Manuel López Obrador")) << Join(e);
+  EXPECT_TRUE(Has(e, "PERSON:Joe Biden")) << Join(e);
+  EXPECT_TRUE(Has(e, "PERSON:Antony Blinken")) << Join(e);
+  EXPECT_TRUE(Has(e, "ORG:Drug Enforcement Administration")) << Join(e);
+  EXPECT_TRUE(Has(e, "ORG:DEA")) << Join(e);
+  EXPECT_TRUE(Has(e, "PERSON:Salvador Cienfuegos")) << Join(e);
+  EXPECT_TRUE(Has(e, "DATE:March 1")) << Join(e);
+  EXPECT_TRUE(Has(e, "DATE:October 2020")) << Join(e);
+  ASSERT_EQ(a.sentences.size(), 3u);
+  // Tags and lemmas on the way.
+  const auto& t = a.sentences[0].tokens;
+  EXPECT_EQ(t[0].upos, "ADP");
+  EXPECT_EQ(t[5].text, "Andrés");
+  EXPECT_EQ(t[5].upos, "PROPN");
+  auto met = std::find_if(t.begin(), t.end(), [](const Token& x) { return x.text == "met"; });
+  ASSERT_NE(met, t.end());
+  EXPECT_EQ(met->upos, "VERB");
+  EXPECT_EQ(met->lemma, "meet");
+}
+
+TEST_F(AnalyzerTest, EveryTokenIsAnalysed) {
+  const std::string text = "The Biden Administration ended the policy. Asylum seekers waited.";
+  Analysis a = analyzer_->Analyze(text);
+  for (const Sentence& s : a.sentences) {
+    int roots = 0;
+    for (const Token& t : s.tokens) {
+      EXPECT_FALSE(t.upos.empty()) << t.text;
+      EXPECT_FALSE(t.xpos.empty()) << t.text;
+      EXPECT_FALSE(t.lemma.empty()) << t.text;
+      EXPECT_FALSE(t.ner.empty()) << t.text;
+      if (analyzer_->has_parser()) {
+        EXPECT_LT(t.head, static_cast<int>(s.tokens.size()));
+        EXPECT_FALSE(t.deprel.empty());
+        roots += t.head < 0;
+      }
+    }
+    if (analyzer_->has_parser()) EXPECT_EQ(roots, 1);
+  }
+}
+
+TEST_F(AnalyzerTest, HostileInputDoesNotCrash) {
+  EXPECT_TRUE(analyzer_->Analyze("").sentences.empty());
+  std::mt19937 rng(11);
+  for (int round = 0; round < 20; ++round) {
+    std::string bytes(2000, '\0');
+    for (char& c : bytes) c = static_cast<char>(rng() % 256);
+    Analysis a = analyzer_->Analyze(bytes);
+    for (const Sentence& s : a.sentences) {
+      for (const Token& t : s.tokens) ASSERT_EQ(bytes.substr(t.begin, t.end - t.begin), t.text);
+    }
+  }
+  std::string long_sentence;
+  for (int i = 0; i < 10000; ++i) long_sentence += (i % 7 == 0 ? "Mexico " : "and ");
+  Analysis a = analyzer_->Analyze(long_sentence);
+  size_t tokens = 0;
+  for (const Sentence& s : a.sentences) {
+    for (const Token& t : s.tokens) {
+      ASSERT_FALSE(t.upos.empty());
+      ASSERT_LT(t.head, static_cast<int>(s.tokens.size()));
+    }
+    tokens += s.tokens.size();
+  }
+  EXPECT_EQ(tokens, 10000u);
+}
+
+TEST(AnalyzerLoadTest, RefusesMissingCorruptAndIncompatibleModels) {
+  auto missing = Analyzer::Load("/nonexistent/en.kgm");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("/nonexistent/en.kgm"), std::string::npos);
+
+  const std::string dir = ::testing::TempDir();
+  const std::string corrupt = dir + "/corrupt.kgm";
+  std::ofstream(corrupt) << "this is not a model";
+  auto bad = Analyzer::Load(corrupt);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find(corrupt), std::string::npos);
+
+  ModelSet other;
+  other.set_version(kModelVersion + 1);
+  const std::string newer = dir + "/newer.kgm";
+  std::ofstream(newer, std::ios::binary) << other.SerializeAsString();
+  auto refused = Analyzer::Load(newer);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("incompatible"), std::string::npos)
+      << refused.status();
+}
+
+TEST(AnalyzerLoadTest, DefaultModelPathHonoursEnvironment) {
+  setenv("KG_MODEL", "/tmp/some.kgm", 1);
+  EXPECT_EQ(Analyzer::DefaultModelPath(), "/tmp/some.kgm");
+  unsetenv("KG_MODEL");
+  EXPECT_NE(Analyzer::DefaultModelPath().find("en.kgm"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kg::core

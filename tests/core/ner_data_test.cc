@@ -1,0 +1,137 @@
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/conllu.h"
+#include "core/gazetteers.h"
+#include "core/gum_entities.h"
+#include "core/iob2.h"
+#include "core/tokenizer.h"
+#include "core/value_recognizer.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace kg::core {
+namespace {
+
+using ::testing::ElementsAre;
+
+TEST(Iob2Test, ReadsMapsAndRepairs) {
+  auto s = ParseIob2(
+      "# sent_id = a-1\n1\tAl\tB-ORG\t-\tx\n2\tZaman\tI-ORG\n3\t:\tO\n4\tAmerican\tB-OTH\n"
+      "5\tforces\tB-O\n\n1\tJoe\tB-PER\n2\tBiden\tI-PER\r\n",
+      "mem");
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->size(), 2u);
+  EXPECT_EQ((*s)[0].id, "a-1");
+  EXPECT_THAT((*s)[0].tags, ElementsAre("B-ORG", "I-ORG", "O", "B-MISC", "O"));
+  EXPECT_THAT((*s)[1].tags, ElementsAre("B-PERSON", "I-PERSON"));
+  EXPECT_THAT(BioToSpans((*s)[0].tags),
+              ElementsAre(NerSpan{0, 2, "ORG"}, NerSpan{3, 4, "MISC"}));
+}
+
+TEST(Iob2Test, ErrorsNameFileAndLine) {
+  auto s = ParseIob2("1\tx\tO\n2\ty\n", "f.iob2");
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("f.iob2:2:"), std::string::npos) << s.status();
+  s = ParseIob2("1\tx\tQ-PER\n", "f.iob2");
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("f.iob2:1:"), std::string::npos);
+}
+
+TEST(BioTest, StrayInsideStartsASpanAndRoundTrips) {
+  std::vector<std::string> tags = {"I-LOC", "I-LOC", "O", "B-PERSON", "B-PERSON"};
+  auto spans = BioToSpans(tags);
+  EXPECT_THAT(spans, ElementsAre(NerSpan{0, 2, "LOC"}, NerSpan{3, 4, "PERSON"},
+                                 NerSpan{4, 5, "PERSON"}));
+  EXPECT_THAT(SpansToBio(spans, 5), ElementsAre("B-LOC", "I-LOC", "O", "B-PERSON", "B-PERSON"));
+}
+
+TEST(GumEntitiesTest, NamedMentionsOverTheirProperNouns) {
+  const char* conllu =
+      "# sent_id = g-1\n"
+      "1\tthe\tthe\tDET\tDT\t_\t2\tdet\t_\tEntity=(1-organization-new-x-cf1-1-sgl\n"
+      "2\tUniversity\tUniversity\tPROPN\tNNP\t_\t0\troot\t_\t_\n"
+      "3\tof\tof\tADP\tIN\t_\t4\tcase\t_\t_\n"
+      "4\tDurham\tDurham\tPROPN\tNNP\t_\t2\tnmod\t_\tEntity=(2-place-new-x-cf2-1-sgl)1)\n"
+      "5\tand\tand\tCCONJ\tCC\t_\t7\tcc\t_\t_\n"
+      "6\tthe\tthe\tDET\tDT\t_\t7\tdet\t_\tEntity=(3-person-new-x-cf3-1-sgl\n"
+      "7\tpainter\tpainter\tNOUN\tNN\t_\t2\tconj\t_\t_\n"
+      "8\tZurbarán\tZurbarán\tPROPN\tNNP\t_\t7\tappos\t_\tEntity=3)\n"
+      "9\this\this\tPRON\tPRP$\t_\t10\tnmod\t_\tEntity=(4-person-giv-x-cf4-1-sgl)\n"
+      "10\twork\twork\tNOUN\tNN\t_\t7\tconj\t_\t_\n\n"
+      "# sent_id = g-2\n"
+      "1\tU.S.\tU.S.\tPROPN\tNNP\t_\t2\tcompound\t_\tEntity=(5-person-new-x-cf5-1-sgl\n"
+      "2\tPresident\tPresident\tPROPN\tNNP\t_\t3\tcompound\t_\t_\n"
+      "3\tJoe\tJoe\tPROPN\tNNP\t_\t5\tnsubj\t_\t_\n"
+      "4\tBiden\tBiden\tPROPN\tNNP\t_\t3\tflat\t_\tEntity=5)\n"
+      "5\tspoke\tspeak\tVERB\tVBD\t_\t0\troot\t_\t_\n\n";
+  auto sents = ParseConllu(conllu, "mem");
+  ASSERT_TRUE(sents.ok()) << sents.status();
+  NerSentence s = GumNamedEntities((*sents)[0]);
+  EXPECT_THAT(s.tags, ElementsAre("O", "B-ORG", "I-ORG", "I-ORG", "O", "O", "O", "B-PERSON", "O",
+                                  "O"));
+  // Titles are not part of a person's name.
+  EXPECT_THAT(GumNamedEntities((*sents)[1]).tags,
+              ElementsAre("O", "O", "B-PERSON", "I-PERSON", "O"));
+}
+
+TEST(GazetteersTest, CountriesSubdivisionsDemonymsFromDebianData) {
+  if (!std::filesystem::exists("/usr/share/wordnet/data.adj") ||
+      !std::filesystem::exists("/usr/share/iso-codes/json/iso_3166-1.json")) {
+    GTEST_SKIP() << "wordnet-base or iso-codes not installed";
+  }
+  auto g = BuildGazetteers("/usr/share/iso-codes/json", "/usr/share/wordnet");
+  ASSERT_TRUE(g.ok()) << g.status();
+  auto has = [](const auto& list, const std::string& name) {
+    return std::find(list.begin(), list.end(), name) != list.end();
+  };
+  EXPECT_TRUE(has(g->countries(), "Mexico"));
+  EXPECT_TRUE(has(g->countries(), "Bolivia"));
+  EXPECT_TRUE(has(g->subdivisions(), "Chihuahua"));
+  EXPECT_TRUE(has(g->demonyms(), "Mexican"));
+  EXPECT_TRUE(has(g->demonyms(), "American"));
+  EXPECT_FALSE(has(g->demonyms(), "big"));
+  GazetteerMatcher m(*g);
+  std::vector<std::string> words = {"the", "United", "States", "and", "Mexican", "officials"};
+  std::vector<std::string_view> views(words.begin(), words.end());
+  auto found = m.Find(views);
+  EXPECT_EQ(found[1].kind, GazetteerMatcher::kCountry);
+  EXPECT_EQ(found[1].position, 'B');
+  EXPECT_EQ(found[2].position, 'L');
+  EXPECT_EQ(found[4].kind, GazetteerMatcher::kDemonym);
+  EXPECT_EQ(found[0].kind, GazetteerMatcher::kNone);
+  EXPECT_TRUE(m.IsPlace({"Mexico"}));
+  EXPECT_FALSE(m.IsPlace({"Mexican"}));
+}
+
+std::vector<std::string> Values(std::string_view text) {
+  std::vector<Token> tokens = Tokenize(text);
+  RecognizeValues(tokens);
+  std::vector<std::string> out;
+  for (const Token& t : tokens) out.push_back(t.ner.empty() ? "O" : t.ner);
+  return out;
+}
+
+TEST(ValueRecognizerTest, DatesMoneyPercentQuantity) {
+  EXPECT_THAT(Values("On March 1, 2021 the U.S. committed $4 billion"),
+              ElementsAre("O", "B-DATE", "I-DATE", "I-DATE", "I-DATE", "O", "O", "O", "B-MONEY",
+                          "I-MONEY", "I-MONEY"));
+  EXPECT_THAT(Values("03/18/21 : 1,100 cases , up 40 percent or 3.5 %"),
+              ElementsAre("B-DATE", "O", "O", "O", "O", "O", "B-PERCENT", "I-PERCENT", "O",
+                          "B-PERCENT", "I-PERCENT"));
+  EXPECT_THAT(Values("in 2020 , 5 tons and 20 pesos ; you may go"),
+              ElementsAre("O", "B-DATE", "O", "B-QUANTITY", "I-QUANTITY", "O", "B-MONEY",
+                          "I-MONEY", "O", "O", "O", "O"));
+}
+
+TEST(ValueRecognizerTest, NamedEntitiesWin) {
+  std::vector<Token> tokens = Tokenize("May Smith");
+  tokens[0].ner = "B-PERSON";
+  tokens[1].ner = "I-PERSON";
+  RecognizeValues(tokens);
+  EXPECT_EQ(tokens[0].ner, "B-PERSON");
+}
+
+}  // namespace
+}  // namespace kg::core

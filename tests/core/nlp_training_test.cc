@@ -1,0 +1,139 @@
+// Small training runs on slices of the reference corpora: each learner must
+// beat its majority-class baseline by a wide margin. Skipped when the corpora
+// (../shared/data) are not there.
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/conllu.h"
+#include "core/entity_recognizer.h"
+#include "core/gazetteers.h"
+#include "core/iob2.h"
+#include "core/lemmatizer.h"
+#include "core/tagger.h"
+#include "gtest/gtest.h"
+
+namespace kg::core {
+namespace {
+
+const std::string kData = std::string(KG_SOURCE_DIR) + "/../shared/data";
+
+std::vector<ConlluSentence> Slice(const std::string& path, size_t from, size_t n) {
+  auto all = ReadConlluFile(path);
+  EXPECT_TRUE(all.ok()) << all.status();
+  if (!all.ok()) return {};
+  std::vector<ConlluSentence> out;
+  for (size_t i = from; i < all->size() && out.size() < n; ++i) out.push_back((*all)[i]);
+  return out;
+}
+
+class NlpTrainingTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!std::filesystem::exists(kData + "/ud-en-ewt/train.conllu") ||
+        !std::filesystem::exists(kData + "/uner-en-ewt/train.iob2")) {
+      GTEST_SKIP() << "reference corpora not found under " << kData;
+    }
+  }
+};
+
+TEST_F(NlpTrainingTest, TaggerAndLemmatizerBeatBaselines) {
+  auto train = Slice(kData + "/ud-en-ewt/train.conllu", 0, 1500);
+  auto dev = Slice(kData + "/ud-en-ewt/dev.conllu", 0, 400);
+  ASSERT_FALSE(train.empty());
+  TaggerTrainOptions options;
+  options.epochs = 3;
+  auto model = TrainTagger(train, options);
+  ASSERT_TRUE(model.ok()) << model.status();
+  auto tagger = Tagger::FromProto(*model);
+  ASSERT_TRUE(tagger.ok()) << tagger.status();
+  auto lemmatizer = Lemmatizer::FromProto(TrainLemmatizer(train));
+  ASSERT_TRUE(lemmatizer.ok());
+
+  std::map<std::string, int> counts;
+  for (const auto& s : train) {
+    for (const auto& t : s.tokens) ++counts[t.upos];
+  }
+  std::string majority;
+  for (const auto& [tag, n] : counts) {
+    if (majority.empty() || n > counts[majority]) majority = tag;
+  }
+  int words = 0, right = 0, baseline = 0, lemma_right = 0, lemma_baseline = 0;
+  for (auto s : dev) {
+    const auto gold = s.tokens;
+    tagger->Tag(s);
+    for (size_t i = 0; i < gold.size(); ++i) {
+      ++words;
+      right += s.tokens[i].upos == gold[i].upos;
+      baseline += gold[i].upos == majority;
+      lemma_right += lemmatizer->Lemma(gold[i].form, s.tokens[i].xpos) == gold[i].lemma;
+      lemma_baseline += gold[i].form == gold[i].lemma;  // "lemma = form"
+    }
+  }
+  double accuracy = 100.0 * right / words, base = 100.0 * baseline / words;
+  EXPECT_GT(accuracy, base + 50) << "majority baseline " << base;
+  EXPECT_GT(accuracy, 85.0);
+  EXPECT_GT(lemma_right, lemma_baseline + words / 10);
+}
+
+TEST_F(NlpTrainingTest, RecognizerBeatsAllOutsideBaseline) {
+  auto train = ReadIob2File(kData + "/uner-en-ewt/train.iob2");
+  auto dev = ReadIob2File(kData + "/uner-en-ewt/dev.iob2");
+  ASSERT_TRUE(train.ok() && dev.ok());
+  train->resize(std::min<size_t>(train->size(), 3000));
+  dev->resize(std::min<size_t>(dev->size(), 800));
+  // Tags from a tagger trained on the same slice of EWT.
+  auto tagger_model = TrainTagger(Slice(kData + "/ud-en-ewt/train.conllu", 0, 3000), {3, 1});
+  ASSERT_TRUE(tagger_model.ok());
+  auto tagger = Tagger::FromProto(*tagger_model);
+  ASSERT_TRUE(tagger.ok());
+  auto example = [&](const NerSentence& s) {
+    NerExample e;
+    e.words = s.words;
+    e.tags = s.tags;
+    std::vector<Token> tokens(s.words.size());
+    for (size_t i = 0; i < tokens.size(); ++i) tokens[i].text = s.words[i];
+    tagger->Tag(tokens);
+    for (const Token& t : tokens) {
+      e.upos.push_back(t.upos);
+      e.xpos.push_back(t.xpos);
+    }
+    return e;
+  };
+  std::vector<NerExample> examples;
+  for (const auto& s : *train) examples.push_back(example(s));
+  GazetteerMatcher no_gazetteers;
+  NerTrainOptions options;
+  options.epochs = 4;
+  auto model = TrainRecognizer(examples, no_gazetteers, options);
+  ASSERT_TRUE(model.ok()) << model.status();
+  auto recognizer = EntityRecognizer::FromProto(*model, &no_gazetteers);
+  ASSERT_TRUE(recognizer.ok());
+  int gold = 0, predicted = 0, correct = 0, outside = 0, tokens = 0;
+  for (const auto& s : *dev) {
+    NerExample e = example(s);
+    std::vector<std::string_view> w(e.words.begin(), e.words.end()),
+        u(e.upos.begin(), e.upos.end()), x(e.xpos.begin(), e.xpos.end());
+    auto tags = recognizer->Recognize(w, u, x);
+    ASSERT_EQ(tags.size(), s.words.size());
+    auto g = BioToSpans(s.tags), p = BioToSpans(tags);
+    gold += g.size();
+    for (const auto& span : p) {
+      if (span.type != "PERSON" && span.type != "ORG" && span.type != "LOC") continue;
+      ++predicted;
+      for (const auto& gs : g) correct += gs == span;
+    }
+    for (const auto& t : s.tags) outside += t == "O";
+    tokens += s.tags.size();
+  }
+  // The majority class (O everywhere) finds no entity: F1 0.
+  double precision = predicted ? 1.0 * correct / predicted : 0, recall = 1.0 * correct / gold;
+  double f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0;
+  EXPECT_GT(outside, tokens / 2);
+  EXPECT_GT(f1, 0.40) << "precision " << precision << " recall " << recall;
+}
+
+}  // namespace
+}  // namespace kg::core
