@@ -22,8 +22,8 @@ struct Args {
   std::map<std::string, std::string> options;  // --db, --format, -o, ...
   std::set<std::string> flags;                 // --help, --no-color, ...
   std::vector<std::string> positional;         // the command and its operands
-  bool color_out = false;  // colour allowed on the output stream
-  bool color_err = false;  // colour allowed on the error stream
+  bool color_out = false;                      // colour allowed on the output stream
+  bool color_err = false;                      // colour allowed on the error stream
 
   bool Has(const std::string& flag) const { return flags.count(flag) > 0; }
   const std::string* Find(const std::string& option) const;

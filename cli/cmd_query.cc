@@ -45,7 +45,8 @@ absl::StatusOr<Answered> Ask(const Args& args, const std::string& text) {
   return a;
 }
 
-int AnswerAndPrint(const Args& args, const std::string& text, std::ostream& out, std::ostream& err) {
+int AnswerAndPrint(const Args& args, const std::string& text, std::ostream& out,
+                   std::ostream& err) {
   absl::StatusOr<query::OutputFormat> format = QueryFormat(args);
   if (!format.ok()) return UsageError(args, err, std::string(format.status().message()));
   absl::StatusOr<int> limit = LimitOption(args, kDefaultDrawLimit);

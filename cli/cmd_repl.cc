@@ -25,8 +25,7 @@ int RunRepl(const Args& args, std::ostream& out, std::ostream& err) {
   options.draw_limit = *limit;
   // The line editor works on the process's terminal, so interactive mode
   // needs both ends of it (and the real standard streams).
-  options.interactive = &out == &std::cout && IsTerminal(STDIN_FILENO) &&
-                        IsTerminal(STDOUT_FILENO);
+  options.interactive = &out == &std::cout && IsTerminal(STDIN_FILENO) && IsTerminal(STDOUT_FILENO);
   options.color = options.interactive && args.color_out;
   if (options.interactive) options.history_path = LineEditor::DefaultHistoryPath();
   return RunReplSession(options, std::cin, out, err);

@@ -103,7 +103,8 @@ int RunExport(const Args& args, std::ostream& out, std::ostream& err) {
     }
     s = format == "jsonl" ? storage::ExportJsonl(**store, *sink)
                           : storage::ExportNTriples(**store, *sink);
-    if (s.ok() && !*sink) s = absl::DataLossError("write error on " + (output.empty() ? "standard output" : output));
+    if (s.ok() && !*sink)
+      s = absl::DataLossError("write error on " + (output.empty() ? "standard output" : output));
   }
   return s.ok() ? kExitOk : Fail(args, err, s);
 }

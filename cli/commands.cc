@@ -78,8 +78,7 @@ const std::vector<Command>& Commands() {
        "  --limit N               at most N documents and predicates listed (default 20)\n",
        RunStats},
       {"check", "check", "verify the store's integrity (indexes agree, evidence, counters)",
-       "Exits 0 when the store is sound, 3 when problems were found (each is listed).\n",
-       RunCheck},
+       "Exits 0 when the store is sound, 3 when problems were found (each is listed).\n", RunCheck},
       {"export", "export [-o FILE|DIR]", "write the store as JSON lines, N-Triples or CSV",
        "  --format jsonl|ntriples|csv   (default jsonl); csv writes nodes.csv and edges.csv\n"
        "                                into the directory given with -o\n"

@@ -13,15 +13,15 @@ namespace {
 
 const std::vector<std::string>& OptionKeywords() {
   static const std::vector<std::string> kWords = {
-      "and",      "by",        "depth",          "document", "k",     "limit", "max",
-      "predicate", "since",    "min_confidence", "to",       "type",  "typed", "until"};
+      "and",       "by",    "depth",          "document", "k",    "limit", "max",
+      "predicate", "since", "min_confidence", "to",       "type", "typed", "until"};
   return kWords;
 }
 
 const std::vector<std::string>& TypeWords() {
   static const std::vector<std::string> kWords = {
-      "person", "org",   "gpe",  "loc",   "group",    "program", "event", "work", "topic",
-      "date",   "money", "quantity", "percent", "role", "misc", "resource"};
+      "person", "org",  "gpe",   "loc",      "group",   "program", "event", "work",
+      "topic",  "date", "money", "quantity", "percent", "role",    "misc",  "resource"};
   return kWords;
 }
 
@@ -117,8 +117,8 @@ const std::vector<std::string>& QueryCommands() {
 }
 
 const std::vector<std::string>& ReplCommands() {
-  static const std::vector<std::string> kWords = {":help", ":format", ":timing", ":open", ":stats",
-                                                  ":save", ":dot",    ":quit"};
+  static const std::vector<std::string> kWords = {":help",  ":format", ":timing", ":open",
+                                                  ":stats", ":save",   ":dot",    ":quit"};
   return kWords;
 }
 

@@ -4,12 +4,11 @@
 #include <signal.h>
 
 #include <clocale>
-
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <string_view>
 #include <iostream>
+#include <string_view>
 #include <vector>
 
 #ifdef KG_HAVE_LIBEDIT

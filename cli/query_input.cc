@@ -43,7 +43,8 @@ Scan ScanText(std::string_view text) {
 
 bool NeedsMoreInput(std::string_view text) {
   std::string_view t = text;
-  while (!t.empty() && absl::ascii_isspace(static_cast<unsigned char>(t.front()))) t.remove_prefix(1);
+  while (!t.empty() && absl::ascii_isspace(static_cast<unsigned char>(t.front())))
+    t.remove_prefix(1);
   if (t.empty() || t.front() == ':') return false;
   Scan s = ScanText(text);
   return s.in_quote || s.depth > 0 || s.trailing_backslash;

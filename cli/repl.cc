@@ -192,9 +192,7 @@ absl::StatusOr<ResultPtr> Session::RunCancellable(const std::string& text) {
   sigemptyset(&action.sa_mask);
   g_cancel = 0;
   sigaction(SIGINT, &action, &previous);
-  std::thread worker([task] {
-    (*task)();
-  });
+  std::thread worker([task] { (*task)(); });
   bool cancelled = false;
   while (done.wait_for(std::chrono::milliseconds(20)) != std::future_status::ready) {
     if (g_cancel) {
@@ -232,8 +230,8 @@ int Session::Query(const std::string& text) {
   last_ = *result;
   last_text_ = text;
   std::string rendered = Render(**result, format_, text);
-  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                  .count();
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   Show(rendered);
   if (timing_) out_ << style_.Dim(absl::StrFormat("(%.1f ms)", ms)) << "\n";
   return kExitOk;

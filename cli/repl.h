@@ -26,9 +26,9 @@ struct ReplOptions {
   std::string db_path;
   query::OutputFormat format = query::OutputFormat::kTable;
   bool interactive = false;
-  bool color = false;         // colour on `out` (interactive only)
-  std::string history_path;   // "" = no history file
-  int draw_limit = 60;        // entities drawn by --format dot / :dot
+  bool color = false;        // colour on `out` (interactive only)
+  std::string history_path;  // "" = no history file
+  int draw_limit = 60;       // entities drawn by --format dot / :dot
 };
 
 int RunReplSession(const ReplOptions& options, std::istream& in, std::ostream& out,

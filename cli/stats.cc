@@ -47,17 +47,19 @@ std::string HumanBytes(uint64_t bytes) {
 std::string FormatSummary(const StoreSummary& s, int limit, bool color) {
   Style style(color);
   std::string out;
-  absl::StrAppend(&out, style.Bold("store"), "      ", s.path, " (", HumanBytes(s.totals.disk_bytes),
-                  " on disk)\n");
-  absl::StrAppend(&out, absl::StrFormat("documents  %d\nentities   %d\nfacts      %d\nevidence   %d\n",
-                                        s.totals.documents, s.totals.entities, s.totals.facts,
-                                        s.totals.evidence));
+  absl::StrAppend(&out, style.Bold("store"), "      ", s.path, " (",
+                  HumanBytes(s.totals.disk_bytes), " on disk)\n");
+  absl::StrAppend(
+      &out,
+      absl::StrFormat("documents  %d\nentities   %d\nfacts      %d\nevidence   %d\n",
+                      s.totals.documents, s.totals.entities, s.totals.facts, s.totals.evidence));
   if (!s.entities_by_type.empty()) {
     absl::StrAppend(&out, "\n", style.Bold("entities by type"), "\n");
     std::vector<std::pair<uint64_t, std::string>> rows;
     for (const auto& [type, n] : s.entities_by_type) rows.push_back({n, type});
     std::sort(rows.rbegin(), rows.rend());
-    for (const auto& [n, type] : rows) absl::StrAppend(&out, absl::StrFormat("  %-14s %8d\n", type, n));
+    for (const auto& [n, type] : rows)
+      absl::StrAppend(&out, absl::StrFormat("  %-14s %8d\n", type, n));
   }
   if (!s.facts_by_predicate.empty()) {
     absl::StrAppend(&out, "\n", style.Bold("facts by predicate"));

@@ -192,8 +192,7 @@ std::string ToGraphviz(const DrawGraph& graph, const GraphvizOptions& options) {
     std::string tooltip = absl::StrCat(node.name, " (", style.label, ")");
     if (!node.note.empty()) absl::StrAppend(&tooltip, "\n", node.note);
     absl::StrAppend(&out, "  n", i, " [label=", Quote(Wrap(node.name, 24)), ", shape=", style.shape,
-                    ", fillcolor=\"", style.fill, "\"", style.extra,
-                    ", tooltip=", Quote(tooltip));
+                    ", fillcolor=\"", style.fill, "\"", style.extra, ", tooltip=", Quote(tooltip));
     if (node.endpoint) out += ", penwidth=2.5, peripheries=2, fontname=\"Helvetica-Bold\"";
     out += "];\n";
   }
@@ -207,10 +206,10 @@ std::string ToGraphviz(const DrawGraph& graph, const GraphvizOptions& options) {
     }
     const bool co_mention = (edge.flags & CO_MENTION) != 0;
     std::string tooltip = absl::StrCat(graph.nodes[edge.from].name, " \xE2\x80\x94 ",
-                                       edge.predicate, " \xE2\x86\x92 ",
-                                       graph.nodes[edge.to].name);
+                                       edge.predicate, " \xE2\x86\x92 ", graph.nodes[edge.to].name);
     absl::StrAppend(&tooltip, "\nsupport ", edge.support);
-    if (edge.confidence > 0) absl::StrAppend(&tooltip, absl::StrFormat(", confidence %.2f", edge.confidence));
+    if (edge.confidence > 0)
+      absl::StrAppend(&tooltip, absl::StrFormat(", confidence %.2f", edge.confidence));
     int shown = 0;
     for (const std::string& sentence : edge.evidence) {
       if (shown == options.max_tooltip_sentences) {
@@ -235,23 +234,26 @@ std::string ToGraphviz(const DrawGraph& graph, const GraphvizOptions& options) {
   }
 
   if (options.legend && !types.empty()) {
-    out += "  subgraph cluster_legend {\n"
-           "    label=\"legend\"; fontsize=10; style=dashed; color=\"#aaaaaa\";\n"
-           "    node [fontsize=9, height=0.3];\n";
+    out +=
+        "  subgraph cluster_legend {\n"
+        "    label=\"legend\"; fontsize=10; style=dashed; color=\"#aaaaaa\";\n"
+        "    node [fontsize=9, height=0.3];\n";
     int k = 0;
     std::string chain;
     for (EntityType type : types) {
       TypeStyle style = StyleFor(type);
-      absl::StrAppend(&out, "    legend", k, " [label=", Quote(style.label), ", shape=", style.shape,
-                      ", fillcolor=\"", style.fill, "\"", style.extra, "];\n");
+      absl::StrAppend(&out, "    legend", k, " [label=", Quote(style.label),
+                      ", shape=", style.shape, ", fillcolor=\"", style.fill, "\"", style.extra,
+                      "];\n");
       absl::StrAppend(&chain, chain.empty() ? "    " : " -> ", "legend", k);
       ++k;
     }
-    out += "    legend_a [shape=point, width=0.05]; legend_b [shape=point, width=0.05];\n"
-           "    legend_c [shape=point, width=0.05]; legend_d [shape=point, width=0.05];\n"
-           "    legend_a -> legend_b [label=\"relation\", fontsize=8];\n"
-           "    legend_c -> legend_d [label=\"co-mention\", fontsize=8, style=dashed, dir=none, "
-           "color=\"#999999\"];\n";
+    out +=
+        "    legend_a [shape=point, width=0.05]; legend_b [shape=point, width=0.05];\n"
+        "    legend_c [shape=point, width=0.05]; legend_d [shape=point, width=0.05];\n"
+        "    legend_a -> legend_b [label=\"relation\", fontsize=8];\n"
+        "    legend_c -> legend_d [label=\"co-mention\", fontsize=8, style=dashed, dir=none, "
+        "color=\"#999999\"];\n";
     if (k > 1) absl::StrAppend(&out, chain, " [style=invis];\n");
     out += "  }\n";
   }
@@ -335,8 +337,8 @@ DrawGraph ToDrawGraph(const QueryResult& r) {
   }
   if (r.query.kind == QueryKind::kEntity && !r.entity.node.name.empty()) {
     b.Endpoint(r.entity.node);
-    std::string note = absl::StrCat(r.entity.mentions, " mentions in ", r.entity.documents,
-                                    " documents");
+    std::string note =
+        absl::StrCat(r.entity.mentions, " mentions in ", r.entity.documents, " documents");
     if (!r.entity.aliases.empty()) {
       absl::StrAppend(&note, "\naliases: ");
       for (size_t i = 0; i < r.entity.aliases.size(); ++i) {

@@ -1,12 +1,13 @@
 // The kg program's commands: help, exit statuses, stats, dot rendering,
 // check, forget, and the Graphviz-missing message.
 
+#include "cli/commands.h"
+
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
 
-#include "cli/commands.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -18,9 +19,9 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using ::testing::StartsWith;
 using testing::RunResult;
 using testing::ShellQuote;
+using ::testing::StartsWith;
 
 bool HaveDot() { return testing::Sh("command -v dot >/dev/null 2>&1").exit_code == 0; }
 

@@ -17,11 +17,13 @@ Completer MakeCompleter(int* loads = nullptr) {
   return Completer(
       [loads] {
         if (loads != nullptr) ++*loads;
-        return std::vector<std::string>{"Mérida Initiative", "Merida Plan", "Mexico", "AMLO",
-                                        "Merida Initiative",
-                                        "Andrés Manuel López Obrador", "Joe Biden"};
+        return std::vector<std::string>{
+            "Mérida Initiative",           "Merida Plan", "Mexico", "AMLO", "Merida Initiative",
+            "Andrés Manuel López Obrador", "Joe Biden"};
       },
-      [] { return std::vector<std::string>{"meet_with", "funds", "member_of", "meet_with"}; });
+      [] {
+        return std::vector<std::string>{"meet_with", "funds", "member_of", "meet_with"};
+      });
 }
 
 TEST(CompleterTest, CommandsAtTheStartOfALine) {
@@ -93,7 +95,7 @@ TEST(QueryInputTest, ContinuesWhileQuotesOrBracketsAreOpen) {
   EXPECT_FALSE(NeedsMoreInput("path \"back\\\\\" to \"x\""));  // escaped backslash in a name
   EXPECT_TRUE(NeedsMoreInput("path \"say \\\" more"));         // escaped quote keeps it open
   EXPECT_TRUE(NeedsMoreInput("match (?p"));
-  EXPECT_FALSE(NeedsMoreInput(":open \"weird"));                // commands never continue
+  EXPECT_FALSE(NeedsMoreInput(":open \"weird"));  // commands never continue
   EXPECT_FALSE(NeedsMoreInput("   "));
 }
 

@@ -39,7 +39,9 @@ int Count(const std::string& text, const std::string& needle) {
 
 TEST(DotEscapeTest, EscapesQuotesBackslashesAmpersandsAndNewlines) {
   EXPECT_EQ(DotEscape("say \"hi\""), "say \\\"hi\\\"");
-  EXPECT_EQ(DotEscape("a\\b"), "a\\\\\xE2\x80\x8B" "b");  // zero-width space keeps \b literal
+  EXPECT_EQ(DotEscape("a\\b"),
+            "a\\\\\xE2\x80\x8B"
+            "b");  // zero-width space keeps \b literal
   EXPECT_EQ(DotEscape("end\\"), "end\\\\");
   EXPECT_EQ(DotEscape("x & y"), "x &amp; y");
   EXPECT_EQ(DotEscape("one\ntwo"), "one\\ntwo");
@@ -49,7 +51,10 @@ TEST(DotEscapeTest, EscapesQuotesBackslashesAmpersandsAndNewlines) {
 }
 
 TEST(DotEscapeTest, InvalidUtf8BecomesReplacementCharacter) {
-  EXPECT_EQ(DotEscape("a\xff" "b"), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(DotEscape("a\xff"
+                      "b"),
+            "a\xEF\xBF\xBD"
+            "b");
   EXPECT_EQ(DotEscape("\xC3"), "\xEF\xBF\xBD");  // truncated sequence
 }
 
@@ -105,8 +110,13 @@ TEST(GraphvizTest, AdversarialNamesAreAcceptedAndShownLiterally) {
   for (size_t i = 0; i < names.size(); ++i) {
     g.nodes.push_back({names[i], static_cast<EntityType>(i % 17), i < 2, names[i]});
     if (i > 0) {
-      g.edges.push_back({static_cast<int>(i - 1), static_cast<int>(i), names[i], 2,
-                         i % 2 ? 0u : static_cast<uint32_t>(CO_MENTION), 0.5f, {names[i - 1]}});
+      g.edges.push_back({static_cast<int>(i - 1),
+                         static_cast<int>(i),
+                         names[i],
+                         2,
+                         i % 2 ? 0u : static_cast<uint32_t>(CO_MENTION),
+                         0.5f,
+                         {names[i - 1]}});
     }
   }
   GraphvizOptions o;
@@ -197,7 +207,7 @@ TEST_F(GraphvizQueryTest, ConnectPictureHighlightsEndpointsAndCarriesEvidence) {
 
 TEST_F(GraphvizQueryTest, AdversarialStoreRendersForEveryForm) {
   if (!cli::DotAvailable()) GTEST_SKIP() << "Graphviz's dot is not installed";
-  const std::string first = "Say \\\"hello\\\"";   // query-language escapes
+  const std::string first = "Say \\\"hello\\\"";  // query-language escapes
   const std::string last = "a;b=c,d";
   const std::string queries[] = {
       "path \"" + first + "\" to \"" + last + "\"",

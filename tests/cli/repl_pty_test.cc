@@ -20,8 +20,8 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using testing::ShellQuote;
 using testing::Sh;
+using testing::ShellQuote;
 
 bool HaveTmux() { return Sh("command -v tmux >/dev/null 2>&1").exit_code == 0; }
 

@@ -43,12 +43,12 @@ class ReplScriptTest : public ::testing::Test {
 };
 
 TEST_F(ReplScriptTest, AnswersOneQueryPerLineWithoutPrompts) {
-  int status = Run(
-      "# a comment\n"
-      "\n"
-      ":format json\n"
-      "path \"Merida Initiative\" to \"arms trafficking\"\n"
-      "entity \"amlo\"\n");
+  int status =
+      Run("# a comment\n"
+          "\n"
+          ":format json\n"
+          "path \"Merida Initiative\" to \"arms trafficking\"\n"
+          "entity \"amlo\"\n");
   EXPECT_EQ(status, kExitOk) << err_.str();
   EXPECT_EQ(err_.str(), "");
   std::string out = out_.str();
@@ -66,11 +66,11 @@ TEST_F(ReplScriptTest, AnswersOneQueryPerLineWithoutPrompts) {
 }
 
 TEST_F(ReplScriptTest, ErrorsNameTheLineAndTheRestStillRuns) {
-  int status = Run(
-      "entity \"Mexico\"\n"
-      "conect \"A\" and \"B\"\n"
-      "entity \"Nowhere Land\"\n"
-      "entity \"Joe Biden\"\n");
+  int status =
+      Run("entity \"Mexico\"\n"
+          "conect \"A\" and \"B\"\n"
+          "entity \"Nowhere Land\"\n"
+          "entity \"Joe Biden\"\n");
   EXPECT_EQ(status, kExitUsage);
   EXPECT_THAT(err_.str(), HasSubstr("line 2:"));
   EXPECT_THAT(err_.str(), HasSubstr("line 3:"));
@@ -80,8 +80,9 @@ TEST_F(ReplScriptTest, ErrorsNameTheLineAndTheRestStillRuns) {
 }
 
 TEST_F(ReplScriptTest, BackslashContinuesALine) {
-  int status = Run("path \"Merida Initiative\" \\\n   to \"arms trafficking\"\n:format json\n"
-                   "entity \\\n\"DEA\"\n");
+  int status =
+      Run("path \"Merida Initiative\" \\\n   to \"arms trafficking\"\n:format json\n"
+          "entity \\\n\"DEA\"\n");
   EXPECT_EQ(status, kExitOk) << err_.str();
   EXPECT_THAT(out_.str(), HasSubstr("arms trafficking"));
   EXPECT_THAT(out_.str(), HasSubstr("\"DEA\""));
@@ -90,10 +91,16 @@ TEST_F(ReplScriptTest, BackslashContinuesALine) {
 TEST_F(ReplScriptTest, SaveAndDotWriteTheLastAnswer) {
   std::string dir = testing::TempPath("out");
   fs::create_directories(dir);
-  int status = Run("connect \"Merida Initiative\" and \"arms trafficking\"\n"
-                   ":save " + dir + "/answer.json\n"
-                   ":dot " + dir + "/answer.dot\n"
-                   ":save " + dir + "/answer.txt\n");
+  int status =
+      Run("connect \"Merida Initiative\" and \"arms trafficking\"\n"
+          ":save " +
+          dir +
+          "/answer.json\n"
+          ":dot " +
+          dir +
+          "/answer.dot\n"
+          ":save " +
+          dir + "/answer.txt\n");
   EXPECT_EQ(status, kExitOk) << err_.str();
   std::ifstream json_file(dir + "/answer.json");
   nlohmann::json j = nlohmann::json::parse(json_file, nullptr, false);

@@ -24,8 +24,7 @@ std::string TempPath(const std::string& tag) {
   return p.string();
 }
 
-void PutFacts(const std::string& db, const std::string& doc_id,
-              const std::vector<TestFact>& facts,
+void PutFacts(const std::string& db, const std::string& doc_id, const std::vector<TestFact>& facts,
               const std::vector<std::pair<std::string, std::string>>& aliases) {
   DocumentFacts d;
   Document* doc = d.mutable_document();
@@ -92,21 +91,23 @@ void BuildPolicyStore(const std::string& db) {
              "The United States fights arms trafficking across the border."},
             {"DEA", ORG, "co_mention", "arms trafficking", TOPIC, CO_MENTION,
              "The DEA reported on arms trafficking."}});
-  PutFacts(db, "/corpus/summit.txt",
-           {{"Joe Biden", PERSON, "meet_with", "Andrés Manuel López Obrador", PERSON, 0,
-             "Joe Biden met Andrés Manuel López Obrador by video."},
-            {"Andrés Manuel López Obrador", PERSON, "leads", "Mexico", GPE, 0,
-             "López Obrador leads Mexico."},
-            {"Joe Biden", PERSON, "leads", "United States", GPE, 0,
-             "Biden leads the United States."}},
-           {{"AMLO", "Andrés Manuel López Obrador"}, {"Biden", "Joe Biden"}});
+  PutFacts(
+      db, "/corpus/summit.txt",
+      {{"Joe Biden", PERSON, "meet_with", "Andrés Manuel López Obrador", PERSON, 0,
+        "Joe Biden met Andrés Manuel López Obrador by video."},
+       {"Andrés Manuel López Obrador", PERSON, "leads", "Mexico", GPE, 0,
+        "López Obrador leads Mexico."},
+       {"Joe Biden", PERSON, "leads", "United States", GPE, 0, "Biden leads the United States."}},
+      {{"AMLO", "Andrés Manuel López Obrador"}, {"Biden", "Joe Biden"}});
 }
 
 std::vector<std::string> AdversarialNames() {
-  return {"Say \"hello\"",        "back\\slash\\",       "C:\\new\\Node",   "<b>bold</b> & co",
-          "two\nlines",            "tab\there",          "Ciudad de México", "北京市 & 東京",
-          "node",                  "digraph",            "edge -> x;",      "ends with \\",
-          "\\N \\G \\E \\L",       "{braces} [brackets]", "émigré's ‘quotes’", "a;b=c,d"};
+  return {"Say \"hello\"",    "back\\slash\\",       "C:\\new\\Node",
+          "<b>bold</b> & co", "two\nlines",          "tab\there",
+          "Ciudad de México", "北京市 & 東京",       "node",
+          "digraph",          "edge -> x;",          "ends with \\",
+          "\\N \\G \\E \\L",  "{braces} [brackets]", "émigré's ‘quotes’",
+          "a;b=c,d"};
 }
 
 void BuildAdversarialStore(const std::string& db) {
@@ -114,7 +115,8 @@ void BuildAdversarialStore(const std::string& db) {
   std::vector<TestFact> facts;
   for (size_t i = 0; i + 1 < names.size(); ++i) {
     facts.push_back({names[i], i % 2 ? PERSON : ORG, i % 3 ? "rel\"q\\<" : "co_mention",
-                     names[i + 1], i % 2 ? TOPIC : GPE, i % 3 ? 0u : static_cast<uint32_t>(CO_MENTION),
+                     names[i + 1], i % 2 ? TOPIC : GPE,
+                     i % 3 ? 0u : static_cast<uint32_t>(CO_MENTION),
                      "Evidence with \"quotes\", <tags>, & amps, back\\slash \\N and ünïcödé " +
                          std::to_string(i)});
   }

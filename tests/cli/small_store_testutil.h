@@ -26,8 +26,7 @@ std::string TempPath(const std::string& tag);
 
 // Writes one document holding `facts` into the store at `db` (created if
 // missing). Aliases: {alias, canonical name}.
-void PutFacts(const std::string& db, const std::string& doc_id,
-              const std::vector<TestFact>& facts,
+void PutFacts(const std::string& db, const std::string& doc_id, const std::vector<TestFact>& facts,
               const std::vector<std::pair<std::string, std::string>>& aliases = {});
 
 // The policy graph used by most tests:
