@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -133,12 +134,18 @@ TEST_F(EndToEndTest, SampleCorpusConnectsMeridaToArmsTrafficking) {
   ASSERT_TRUE(answer.contains("connectors"));
   CheckEvidence(answer);
 
-  // Re-ingesting identical content is a no-op.
-  auto before = Kg("stats");
+  // Re-ingesting identical content is a no-op: every count stays (the size
+  // on disk may move as RocksDB reopens, so it is not compared).
+  auto counts = [&] {
+    nlohmann::json s = nlohmann::json::parse(Kg("stats --format json").out);
+    return std::vector<uint64_t>{s["documents"], s["entities"], s["facts"], s["evidence"]};
+  };
+  std::vector<uint64_t> before = counts();
+  EXPECT_EQ(before[0], 8u);
   RunResult again = Kg(std::string("ingest ") + KG_SOURCE_DIR + "/examples/corpus");
   ASSERT_EQ(again.exit_code, 0);
   EXPECT_THAT(again.out, ::testing::HasSubstr("ingested 0 document(s)"));
-  EXPECT_EQ(Kg("stats").out, before.out);
+  EXPECT_EQ(counts(), before);
 }
 
 TEST_F(EndToEndTest, SeedAnswersWithEvidenceFromTheSeed) {
@@ -164,7 +171,8 @@ TEST_F(EndToEndTest, UnknownNameIsExit2WithSuggestions) {
   RunResult r = kg::Run(std::string(KG_BIN_DIR) + "/kg --db " + Quote(db_) +
                     " query 'path \"Merida Initiativ\" to \"Mexico\"' 2>&1");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.out, ::testing::HasSubstr("Merida Initiative"));
+  // The canonical spelling may carry the accent ("Mérida"); either is right.
+  EXPECT_THAT(r.out, ::testing::ContainsRegex("M(e|\xC3\xA9)rida Initiative"));
 }
 
 TEST_F(EndToEndTest, BadFilesAreNamedAndTheRestIsIngested) {
