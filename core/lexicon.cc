@@ -302,6 +302,18 @@ void Lexicon::LoadWordNet(const std::string& dir) {
 }
 
 void Lexicon::LoadCountries(const std::string& dir) {
+  if (std::ifstream sub(dir + "/iso_3166-2.json"); sub) {
+    nlohmann::json j = nlohmann::json::parse(sub, nullptr, /*allow_exceptions=*/false);
+    if (!j.is_discarded() && j.contains("3166-2")) {
+      for (const auto& c : j["3166-2"]) {
+        if (!c.contains("name") || !c["name"].is_string()) continue;
+        std::string name = c["name"].get<std::string>();
+        // Only names that read as names (several are codes or have commas).
+        if (name.find(',') != std::string::npos || name.find('(') != std::string::npos) continue;
+        subdivisions_.insert(TermKey(name));
+      }
+    }
+  }
   std::ifstream in(dir + "/iso_3166-1.json");
   if (!in) return;
   nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
@@ -446,6 +458,10 @@ EntityType Lexicon::HeadType(std::string_view head) const {
 const std::string* Lexicon::CountryByKey(std::string_view key) const {
   auto it = countries_.find(std::string(key));
   return it == countries_.end() ? nullptr : &it->second;
+}
+
+bool Lexicon::IsSubdivisionKey(std::string_view key) const {
+  return subdivisions_.contains(std::string(key));
 }
 
 const std::string* Lexicon::CountryByInitials(std::string_view letters) const {

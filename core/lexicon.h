@@ -78,6 +78,8 @@ class Lexicon {
 
   // Countries: canonical ISO name for a TermKey of a country name, or "".
   const std::string* CountryByKey(std::string_view key) const;
+  // A state, province or other ISO 3166-2 subdivision ("Texas", "Sinaloa").
+  bool IsSubdivisionKey(std::string_view key) const;
   // Canonical country name whose initials (ignoring "of", "the", "and") spell
   // `letters` (upper case, e.g. "US", "USA", "UK"), or nullptr.
   const std::string* CountryByInitials(std::string_view letters) const;
@@ -95,6 +97,7 @@ class Lexicon {
   absl::flat_hash_map<std::string, std::string> verb_exceptions_, noun_exceptions_;
   absl::flat_hash_map<std::string, std::string> countries_;  // TermKey -> canonical
   absl::flat_hash_map<std::string, std::string> country_initials_;
+  absl::flat_hash_set<std::string> subdivisions_;  // TermKeys
   std::vector<std::string> country_names_;
 };
 

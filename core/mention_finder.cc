@@ -67,6 +67,9 @@ bool IsNameConnector(std::string_view lower) {
          lower == "&" || lower == "y" || lower == "bin" || lower == "al";
 }
 
+// Internal type until PersonNames() decides (never leaves this file).
+constexpr EntityType kMaybePerson = static_cast<EntityType>(1000);
+
 struct Chunk {
   int sentence, begin, end;  // tokens [begin, end)
   std::string key;           // lemma form
@@ -83,9 +86,11 @@ class Finder {
 
   std::vector<Mention> Run() {
     CollectMidSentenceCapitals();
+    QuotedPhrasesInRawText();
     has_ner_ = HasNer();
     for (int s = 0; s < static_cast<int>(a_.sentences.size()); ++s) SentenceMentions(s);
     AddChunks();
+    PersonNames();
     std::sort(out_.begin(), out_.end(), [](const Mention& x, const Mention& y) {
       return x.sentence != y.sentence ? x.sentence < y.sentence : x.begin < y.begin;
     });
@@ -164,7 +169,9 @@ class Finder {
       }
       // Known multi-word names (seen quoted) match unquoted too.
       if (int k = MatchKnownPhrase(s, i); k > 0) {
-        Mention m = Make(s, i, i + k, known_types_[PhraseKey(s, i, i + k)]);
+        EntityType type = known_types_[PhraseKey(s, i, i + k)];
+        if (i + k < n && lex_.HeadType(t[i + k].text) == PROGRAM) type = PROGRAM;
+        Mention m = Make(s, i, i + k, type);
         MarkUsed(s, i, i + k);
         out_.push_back(std::move(m));
         i += k;
@@ -209,6 +216,80 @@ class Finder {
     DemonymGroups(s);
   }
 
+  // Multi-word names without a type cue become PERSON when their last (or
+  // first) word also stands alone in the document, or when a title or a
+  // reporting verb goes with them; else MISC.
+  void PersonNames() {
+    absl::flat_hash_set<std::string> single;
+    absl::flat_hash_set<std::string> person_words;
+    for (const Mention& m : out_) {
+      if (m.end - m.begin == 1 || m.text.find(' ') == std::string::npos) single.insert(TermKey(m.text));
+      if (m.type == PERSON) {
+        for (std::string_view w : Words(m.text)) person_words.insert(TermKey(w));
+      }
+    }
+    for (Mention& m : out_) {
+      if (m.type != kMaybePerson) continue;
+      std::vector<std::string_view> w = Words(m.text);
+      bool person = single.contains(TermKey(w.back())) || single.contains(TermKey(w.front())) ||
+                    person_words.contains(TermKey(w.back()));
+      // Names of people are mostly words that are not English common words
+      // ("Marta Ruiz"); organisations and places are built from common words
+      // ("White House", "Century Arms").
+      for (std::string_view x : w) person |= !CommonWord(LowerAscii(x));
+      const auto& t = Tok(m.sentence);
+      if (m.end < static_cast<int>(t.size())) {
+        std::string next = LowerAscii(t[m.end].text);
+        if (next == "said" || next == "says" || next == "told" || next == "who") person = true;
+        if (next == "," && m.end + 1 < static_cast<int>(t.size()) &&
+            LowerAscii(t[m.end + 1].text) == "who") {
+          person = true;
+        }
+      }
+      m.type = person ? PERSON : MISC;
+    }
+  }
+
+  static std::vector<std::string_view> Words(std::string_view s) {
+    std::vector<std::string_view> out;
+    size_t i = 0;
+    while (i < s.size()) {
+      while (i < s.size() && s[i] == ' ') ++i;
+      size_t b = i;
+      while (i < s.size() && s[i] != ' ') ++i;
+      if (i > b) out.push_back(s.substr(b, i - b));
+    }
+    return out;
+  }
+
+  // Title-case phrases quoted anywhere in the raw text, headlines included:
+  // "Remain in Mexico" is then a name wherever it appears.
+  void QuotedPhrasesInRawText() {
+    std::string_view t = text_;
+    size_t i = 0;
+    while ((i = t.find("\xE2\x80\x9C", i)) != std::string_view::npos) {
+      size_t close = t.find("\xE2\x80\x9D", i + 3);
+      if (close == std::string_view::npos || close - i > 80) {
+        i += 3;
+        continue;
+      }
+      std::string_view inner = t.substr(i + 3, close - i - 3);
+      i = close + 3;
+      while (!inner.empty() && (inner.back() == ',' || inner.back() == '.')) inner.remove_suffix(1);
+      std::vector<std::string_view> w = Words(inner);
+      if (w.size() < 2 || w.size() > 8 || !IsCapitalized(w[0])) continue;
+      bool ok = true;
+      for (std::string_view x : w) {
+        if (!IsCapitalized(x) && !lex_.IsFunctionWord(LowerAscii(x))) ok = false;
+        if (x.find('.') != std::string_view::npos || x.find(',') != std::string_view::npos) ok = false;
+      }
+      if (!ok) continue;
+      std::string key = TermKey(inner);
+      known_phrases_.insert(key);
+      known_types_.try_emplace(key, WORK);
+    }
+  }
+
   std::string PhraseKey(int s, int b, int e) const {
     const auto& t = Tok(s);
     return TermKey(text_.substr(t[b].begin, t[e - 1].end - t[b].begin));
@@ -237,9 +318,14 @@ class Finder {
         }
       }
       if (close < i + 2) continue;
-      bool ok = IsCapitalized(t[i + 1].text);
+      // “Remain in Mexico,” — punctuation inside the quotes is not the name.
+      int name_end = close;
+      while (name_end > i + 1 && (t[name_end - 1].text == "," || t[name_end - 1].text == ".")) {
+        --name_end;
+      }
+      bool ok = IsCapitalized(t[i + 1].text) && name_end >= i + 2;
       int words = 0;
-      for (int k = i + 1; k < close && ok; ++k) {
+      for (int k = i + 1; k < name_end && ok; ++k) {
         std::string lw = LowerAscii(t[k].text);
         if (Used(s, k)) ok = false;
         if (!IsCapitalized(t[k].text) && !lex_.IsFunctionWord(lw)) ok = false;
@@ -251,12 +337,12 @@ class Finder {
         if (k > i && k < close) continue;
         if (lex_.HeadType(t[k].text) == PROGRAM) type = PROGRAM;
       }
-      Mention m = Make(s, i + 1, close, type);
-      std::string key = PhraseKey(s, i + 1, close);
+      Mention m = Make(s, i + 1, name_end, type);
+      std::string key = PhraseKey(s, i + 1, name_end);
       known_phrases_.insert(key);
       EntityType& known = known_types_[key];
       if (known != PROGRAM) known = type;
-      MarkUsed(s, i + 1, close);
+      MarkUsed(s, i + 1, name_end);
       out_.push_back(std::move(m));
       i = close;
     }
@@ -375,6 +461,12 @@ class Finder {
         ++k;
       }
     }
+    // "DHS Secretary Kirstjen Nielsen": an organisation's acronym qualifies
+    // the title.
+    int qualifier_begin = k;
+    if (k == b && e - b >= 3 && IsAcronym(t[k].text) && lex_.IsTitleWord(StripFormer(t[k + 1].text))) {
+      ++k;
+    }
     int title_begin = k;
     bool former = false;
     while (k < e - 1) {
@@ -397,7 +489,7 @@ class Finder {
       // Titles own a whole token range; the name is what follows.
       m = Make(s, k, e, PERSON);
       m.begin = b;  // the title belongs to the mention for relation purposes
-      std::string role(text_.substr(t[title_begin].begin, t[k - 1].end - t[title_begin].begin));
+      std::string role(text_.substr(t[qualifier_begin].begin, t[k - 1].end - t[qualifier_begin].begin));
       // "Ex-Defense Minister" -> "Defense Minister".
       if (former) role = StripFormerPrefix(role);
       m.role = role;
@@ -468,7 +560,16 @@ class Finder {
     if (ner_type_ != ENTITY_TYPE_UNSPECIFIED && ner_type_ != LOC && ner_type_ != MISC) {
       return ner_type_;
     }
-    if (lex_.CountryByKey(TermKey(name))) return GPE;
+    if (lex_.CountryByKey(TermKey(name)) || lex_.IsSubdivisionKey(TermKey(name))) return GPE;
+    // Place-name prefixes: "San Diego", "Ciudad Juárez", "Los Angeles".
+    if (e - b >= 2) {
+      std::string f = LowerAscii(t[b].text);
+      if (f == "san" || f == "santa" || f == "santo" || f == "ciudad" || f == "los" ||
+          f == "las" || f == "fort" || f == "port" || f == "saint" || f == "st." ||
+          f == "lake" || f == "mount" || f == "puerto" || f == "new" || f == "nuevo" || f == "rio") {
+        if (lex_.HeadType(t[e - 1].text) == ENTITY_TYPE_UNSPECIFIED) return GPE;
+      }
+    }
     if (e - b == 1 && IsAcronym(t[b].text) && CountryOf(t[b].text) != nullptr &&
         lex_.CountryOfDemonym(t[b].text) == nullptr) {
       return GPE;
@@ -489,7 +590,9 @@ class Finder {
       }
       acronym |= IsAcronym(t[k].text);
     }
-    if (e - b >= 2 && e - b <= 5 && !connectors && !acronym) return PERSON;
+    // A multi-word name with no cue: a person only when the text also uses
+    // its last word alone or has a title on it (decided in PersonNames()).
+    if (e - b >= 2 && e - b <= 5 && !connectors && !acronym) return kMaybePerson;
     return MISC;
   }
 
@@ -573,10 +676,17 @@ class Finder {
                NounLike(t[i].text)) {
           ++i;
         }
-        // "arms trafficking": a gerund after a noun heads a compound.
+        // "arms trafficking": a gerund after a (non-plural) noun heads a
+        // compound ("people arriving" is a clause).
         if (i < n && i > b && !Used(s, i) && t[i].text.ends_with("ing") &&
-            t[i].text == LowerAscii(t[i].text) && lex_.IsVerbForm(t[i].text)) {
+            t[i].text == LowerAscii(t[i].text) && lex_.IsVerbForm(t[i].text) &&
+            lex_.NounLemma(t[i - 1].text) == t[i - 1].text) {
           ++i;
+        }
+        // "practices feed arms trafficking": a verb form after a plural noun
+        // is the verb; the chunk starts after it.
+        for (int k = b + 1; k < i - 1; ++k) {
+          if (lex_.IsVerbForm(t[k].text) && PluralNoun(t[k - 1].text)) b = k + 1;
         }
         int e = i;
         // An -ing head with a determiner after it is a verb with its object
@@ -589,7 +699,7 @@ class Finder {
         std::string head = t[e - 1].text;
         // Drop leading modifiers that are only adjectives, and a leading
         // verb after "to" or a modal ("to curb cocaine trafficking").
-        while (b < e - 1 && lex_.IsAdjective(t[b].text) && !lex_.IsNoun(t[b].text)) ++b;
+        while (b < e - 1 && lex_.IsAdjective(t[b].text) && (!lex_.IsNoun(t[b].text) || e - b >= 3)) ++b;
         if (b < e - 1 && b > 0 && lex_.IsVerbForm(t[b].text)) {
           std::string p = LowerAscii(t[b - 1].text);
           if (p == "to" || lex_.IsModal(p) || lex_.IsRelativizer(p)) ++b;

@@ -69,8 +69,11 @@ class SentenceRelations {
     NounPatterns();
     Verbs();
     CoMentions();
-    for (RawFact& f : facts_) {
-      if (reported_ && f.predicate != kCoMentioned) f.flags |= REPORTED;
+    for (size_t i = 0; i < facts_.size(); ++i) {
+      RawFact& f = facts_[i];
+      if (f.predicate == kCoMentioned) continue;
+      // Attribution covers the sentence; "X said that ..." covers what follows.
+      if (reported_ || (report_from_ >= 0 && fact_pos_[i] > report_from_)) f.flags |= REPORTED;
     }
     // Track the last person for pronoun subjects in later sentences.
     for (const Mention* m : m_) {
@@ -102,6 +105,7 @@ class SentenceRelations {
     }
     entities_[subj].used = entities_[obj].used = true;
     facts_.push_back(std::move(f));
+    fact_pos_.push_back(b != nullptr ? b->begin : -1);
   }
 
   int EntityNamed(const std::string& name, EntityType type) {
@@ -190,7 +194,30 @@ class SentenceRelations {
       --p;
     }
     if (p < 0) return false;
-    return lex_.IsPreposition(W(p)) && W(p) != "of";
+    // "of" and exemplars ("groups like Human Rights Watch") leave the name
+    // as the actor.
+    return lex_.IsPreposition(W(p)) && W(p) != "of" && W(p) != "like" && W(p) != "including";
+  }
+
+  bool PluralNounAt(int i) const {
+    if (i >= N() || at_[i] >= 0) return false;
+    const std::string& w = W(i);
+    return w.size() > 3 && w.back() == 's' && !w.ends_with("ss") && lex_.IsNoun(w) &&
+           lex_.NounLemma(w) != w;
+  }
+
+  // "it": the nearest organisation or country before; "they": the nearest
+  // group or name used before a plural noun ("DEA agents").
+  int PronounReferent(int pos, bool plural) const {
+    for (int k = static_cast<int>(m_.size()) - 1; k >= 0; --k) {
+      const Mention& m = *m_[k];
+      if (m.end > pos || IsValueType(m.type)) continue;
+      EntityType t = entities_[m.entity].type;
+      bool before_plural = PluralNounAt(m.end);
+      if (plural && (t == GROUP || before_plural)) return k;
+      if (!plural && !before_plural && (t == ORG || t == GPE || t == PROGRAM)) return k;
+    }
+    return -1;
   }
 
   bool Subjectable(int k) const {
@@ -420,6 +447,7 @@ class SentenceRelations {
                            W(i) == "we" || W(i) == "i" || W(i) == "there")) {
           pronoun = true;
           if ((W(i) == "he" || W(i) == "she") && *last_person_ >= 0) subj = -2;
+          if (W(i) == "it" || W(i) == "they") subj = PronounReferent(i, W(i) == "they");
           break;
         }
         int k = at_[i];
@@ -472,6 +500,7 @@ class SentenceRelations {
       int stop = v + 1 < verbs.size() ? verbs[v + 1].pos : n;
       int found = 0;
       bool reporting = lex_.IsReportingVerb(vi.lemma);
+      if (reporting && report_from_ < 0) report_from_ = pos;
       for (int i = pos + 1; i < stop; ++i) {
         if (IsBoundary(i) && W(i) != "(") break;
         if (reporting && (W(i) == "that" || W(i) == ",")) break;
@@ -559,6 +588,8 @@ class SentenceRelations {
   absl::flat_hash_set<int> possessor_;
   std::vector<std::string> verb_lemma_;
   bool reported_ = false;
+  int report_from_ = -1;  // token of a reporting verb with a subject
+  std::vector<int> fact_pos_;
   int source_ = -1;
   int source_end_ = -1;
   absl::flat_hash_set<std::pair<int, int>> typed_pairs_;

@@ -138,7 +138,7 @@ Resolution ResolveEntities(std::vector<Mention>& mentions, const Analysis& analy
         continue;
       }
     }
-    if (n.begin >= m.end + 2 && n.begin <= m.end + 4 && t[m.end].text == ",") {
+    if (n.begin >= m.end + 2 && n.begin <= m.end + 5 && t[m.end].text == ",") {
       std::string between;
       for (int k = m.end + 1; k < n.begin; ++k) {
         if (!between.empty()) between += " ";
@@ -146,6 +146,9 @@ Resolution ResolveEntities(std::vector<Mention>& mentions, const Analysis& analy
       }
       if (between == "nicknamed" || between == "dubbed" || between == "called" ||
           between == "aka" || between == "known as" || between == "also known as" ||
+          between == "better known as" || between == "commonly known as" ||
+          between == "widely known as" || between == "better known as \xE2\x80\x9C" ||
+          between == "known as \xE2\x80\x9C" || between == "nicknamed \xE2\x80\x9C" ||
           between == "a.k.a.") {
         merge(i + 1, i, "nickname");
       }
