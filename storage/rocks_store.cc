@@ -15,6 +15,8 @@
 #include "absl/time/time.h"
 #include "proto/status_macros.h"
 #include "proto/term_key.h"
+#include "rocksdb/metadata.h"
+#include "rocksdb/sst_file_reader.h"
 #include "rocksdb/utilities/write_batch_with_index.h"
 #include "storage/bulk_loader.h"
 #include "storage/external_sort.h"
@@ -26,7 +28,10 @@ namespace kg::storage {
 absl::Status FromRocks(const rocksdb::Status& s, std::string_view context) {
   if (s.ok()) return absl::OkStatus();
   std::string msg = absl::StrCat(std::string(context), ": ", s.ToString());
-  if (s.IsCorruption()) return absl::DataLossError(msg);
+  if (s.IsCorruption()) {
+    return absl::DataLossError(
+        absl::StrCat(msg, " (the store is damaged; `kg check` lists the problems)"));
+  }
   if (s.IsNotFound()) return absl::NotFoundError(msg);
   if (s.IsInvalidArgument()) return absl::InvalidArgumentError(msg);
   if (s.IsNotSupported()) return absl::UnimplementedError(msg);
@@ -34,6 +39,30 @@ absl::Status FromRocks(const rocksdb::Status& s, std::string_view context) {
 }
 
 namespace {
+
+// A secondary instance silently leaves out a column family whose table files
+// fail to open (it tolerates files its primary deletes), so a damaged file
+// would read as missing data. Every table file in the directory that the
+// instance did not load is therefore checked: damaged -> DataLoss naming it;
+// intact -> an obsolete file awaiting deletion by the writer.
+absl::Status CheckUnloadedTables(rocksdb::DB* db, const std::string& path) {
+  std::vector<rocksdb::LiveFileMetaData> live;
+  db->GetLiveFilesMetaData(&live);
+  std::set<std::string> loaded;
+  for (const auto& f : live) loaded.insert(std::filesystem::path(f.name).filename().string());
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(path, ec)) {
+    if (e.path().extension() != ".sst" || loaded.count(e.path().filename().string())) continue;
+    rocksdb::SstFileReader reader{rocksdb::Options()};
+    rocksdb::Status s = reader.Open(e.path().string());
+    if (s.ok()) s = reader.VerifyChecksum();
+    if (!s.ok() && !s.IsPathNotFound() && !(s.IsIOError() && !std::filesystem::exists(e.path()))) {
+      return FromRocks(s, absl::StrCat("the store at ", path, " has a damaged file ",
+                                       e.path().string()));
+    }
+  }
+  return absl::OkStatus();
+}
 
 // Length of each column family's fixed prefix extractor (0 = none).
 size_t ExtractorLength(Cf c) {
@@ -237,6 +266,7 @@ absl::StatusOr<std::unique_ptr<RocksStore>> RocksStore::OpenRocks(const std::str
     }
     s = rocksdb::DB::OpenAsSecondary(db_options, path, store->secondary_path_, present,
                                      &store->handles_, &store->db_);
+    if (s.ok()) RETURN_IF_ERROR(CheckUnloadedTables(store->db_, path));
   } else {
     s = rocksdb::DB::Open(db_options, path, descriptors, &store->handles_, &store->db_);
   }
