@@ -96,6 +96,12 @@ IngestSummary IngestFiles(const std::vector<std::string>& paths, const core::Ext
       ++summary.failed;
       continue;
     }
+    // A NUL byte means a binary (or UTF-16) file, as kg-load decides too.
+    if (size_t nul = text->find('\0'); nul != std::string::npos) {
+      err << "kg: " << file << ": binary file (NUL byte at byte offset " << nul << "); skipped\n";
+      ++summary.failed;
+      continue;
+    }
     Document doc;
     doc.set_id(DocumentIdForPath(file));
     doc.set_source(doc.id());
