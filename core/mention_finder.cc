@@ -87,7 +87,10 @@ class Finder {
   std::vector<Mention> Run() {
     CollectMidSentenceCapitals();
     QuotedPhrasesInRawText();
-    has_ner_ = HasNer();
+    // Name boundaries come from the capitalisation rules: the recogniser's
+    // spans proved too fragmentary on news text ("Joe" / "Biden"), so NER
+    // tags are not used for boundaries yet (see HasNer / NerSpans).
+    has_ner_ = false;
     for (int s = 0; s < static_cast<int>(a_.sentences.size()); ++s) SentenceMentions(s);
     AddChunks();
     PersonNames();

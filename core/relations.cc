@@ -130,7 +130,10 @@ class SentenceRelations {
     const std::string& w = s_.tokens[i].text;
     if (!s_.tokens[i].upos.empty()) {
       if (s_.tokens[i].upos != "VERB") return "";
-      std::string l = s_.tokens[i].lemma.empty() ? lex_.VerbLemma(W(i)) : LowerAscii(s_.tokens[i].lemma);
+      // WordNet's lemma when it knows the form: it is exact for irregulars
+      // and the model's lemmatiser can clip ("revok").
+      std::string l = lex_.VerbLemma(W(i));
+      if (l.empty()) l = LowerAscii(s_.tokens[i].lemma);
       return l.empty() ? W(i) : l;
     }
     if (w.empty() || !std::isalpha(static_cast<unsigned char>(w[0])) || IsCapitalized(w)) return "";
