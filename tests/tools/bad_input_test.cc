@@ -42,26 +42,26 @@ std::vector<std::string> CorpusFiles() {
 // is read as prose (kg ingest, kg-load --format text).
 struct ProseExpectation {
   int exit_code;
-  std::string mention;  // "" when the run succeeds
+  std::string mention;  // a regular expression; "" when the run succeeds
 };
 
 const std::map<std::string, ProseExpectation>& ProseExpectations() {
   static const auto* kMap = new std::map<std::string, ProseExpectation>{
-      {"truncated_utf8.txt", {1, "byte 67"}},
-      {"nul_bytes.txt", {1, "byte 33"}},
-      {"latin1_in_utf8.txt", {1, "byte 52"}},
-      {"overlong_surrogate.txt", {1, "byte 15"}},
-      {"utf16le.txt", {1, "byte 0"}},
+      {"truncated_utf8.txt", {1, "byte (offset )?67\\b"}},
+      {"nul_bytes.txt", {1, "byte (offset )?33\\b"}},
+      {"latin1_in_utf8.txt", {1, "byte (offset )?52\\b"}},
+      {"overlong_surrogate.txt", {1, "byte (offset )?15\\b"}},
+      {"utf16le.txt", {1, "UTF-16|byte (offset )?[0-3]\\b"}},
       {"crlf.txt", {0, ""}},
       {"bom.txt", {0, ""}},
       {"empty.txt", {1, "empty"}},
-      {"whitespace_only.txt", {1, "empty"}},
+      {"whitespace_only.txt", {1, "empty|whitespace"}},
       {"unclosed.html", {0, ""}},
-      {"bad_documents.jsonl", {1, "byte 148"}},
-      {"bad_triples.tsv", {1, "byte 99"}},
-      {"bad_triples.nt", {1, "byte 236"}},
+      {"bad_documents.jsonl", {1, "byte (offset )?148\\b"}},
+      {"bad_triples.tsv", {1, "byte (offset )?99\\b"}},
+      {"bad_triples.nt", {1, "byte (offset )?236\\b"}},
       {"bad_triples.jsonl", {0, ""}},
-      {"bad_queries.txt", {1, "byte 110"}},
+      {"bad_queries.txt", {1, "byte (offset )?110\\b"}},
   };
   return *kMap;
 }
@@ -112,7 +112,7 @@ TEST_F(BadInputTest, KgIngestEachFile) {
     EXPECT_EQ(r.exit_code, expect.exit_code) << r.Describe();
     if (expect.exit_code != 0) {
       EXPECT_THAT(r.err, HasSubstr(Corpus(file))) << "the message must name the file";
-      EXPECT_THAT(r.err, HasSubstr(expect.mention));
+      EXPECT_THAT(r.err, ::testing::ContainsRegex(expect.mention));
     }
   }
   // The good files went in; the store is usable.
@@ -138,7 +138,7 @@ TEST_F(BadInputTest, KgLoadAsTextReportsByteOffsets) {
     EXPECT_EQ(r.exit_code, expect.exit_code) << r.Describe();
     if (expect.exit_code != 0) {
       EXPECT_THAT(r.err, HasSubstr(Corpus(file)));
-      EXPECT_THAT(r.err, HasSubstr(expect.mention));
+      EXPECT_THAT(r.err, ::testing::ContainsRegex(expect.mention));
     }
   }
 }
@@ -229,8 +229,7 @@ TEST_F(BadInputTest, ReplScriptModeReportsEachLine) {
   EXPECT_EQ(r.exit_code, 2) << r.Describe();
   size_t n = BadQueries().size();
   for (size_t line = 1; line <= n; ++line) {
-    EXPECT_THAT(r.err, ::testing::ContainsRegex("(^|\n)[^\n]*\\b" + std::to_string(line) + "\\b"))
-        << "no message for line " << line << "\n" << r.err;
+    EXPECT_THAT(r.err, HasSubstr("line " + std::to_string(line) + ":")) << r.Describe();
   }
   // Every binary file of the corpus as a REPL script: no crash, no hang.
   for (const std::string& f : CorpusFiles()) {
