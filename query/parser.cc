@@ -571,7 +571,14 @@ std::string Quote(std::string_view s) {
 
 std::string TermString(const Term& t, bool predicate) {
   if (t.is_variable) return "?" + t.text;
-  return predicate ? t.text : Quote(t.text);
+  // A predicate stays bare only when it reads back as one bare word.
+  bool bare = predicate && !t.text.empty();
+  for (char c : t.text) {
+    if (!(absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_')) {
+      bare = false;
+    }
+  }
+  return bare ? t.text : Quote(t.text);
 }
 
 }  // namespace
