@@ -64,8 +64,13 @@ struct Query {
 };
 
 // The query in canonical form (keywords lower-case, names quoted), used by
-// `explain` to show how a query was read.
+// `explain` to show how a query was read. ParseQuery(ToString(q)) gives a
+// query SameQuery as q, and ToString of that is the same text.
 std::string ToString(const Query& query);
+
+// True when two queries ask the same thing: every field equal except the
+// columns recorded for error messages.
+bool SameQuery(const Query& a, const Query& b);
 
 }  // namespace kg::query
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "proto/status_macros.h"
 
@@ -558,28 +560,65 @@ class Parser {
 std::string Quote(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    if (c == '\n') {
-      out += "\\n";
-      continue;
+    switch (c) {
+      case '"':
+      case '\\':
+        out.push_back('\\');
+        out.push_back(c);
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        // Other control bytes would be invisible or break the line in explain.
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+          out += absl::StrFormat("\\u%04x", static_cast<unsigned char>(c));
+        } else {
+          out.push_back(c);
+        }
     }
-    out.push_back(c);
   }
   out.push_back('"');
   return out;
 }
 
+// A word or name as it must be written to read back as the same text: bare
+// when it is one word of letters, digits and '_' (so it can never be a
+// keyword-shaped token the parser would take differently, a variable or two
+// tokens), else quoted.
+std::string WordOrQuoted(std::string_view s) {
+  bool bare = !s.empty();
+  for (char c : s) {
+    if (!(absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_')) bare = false;
+  }
+  return bare ? std::string(s) : Quote(s);
+}
+
 std::string TermString(const Term& t, bool predicate) {
   if (t.is_variable) return "?" + t.text;
-  // A predicate stays bare only when it reads back as one bare word.
-  bool bare = predicate && !t.text.empty();
-  for (char c : t.text) {
-    if (!(absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_')) {
-      bare = false;
-    }
-  }
-  return bare ? t.text : Quote(t.text);
+  return predicate ? WordOrQuoted(t.text) : Quote(t.text);
 }
+
+// Shortest decimal form that parses back to the same float.
+std::string FloatString(float value) {
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  if (ec != std::errc()) return absl::StrCat(value);
+  return std::string(buf, end);
+}
+
+std::string WordOrDate(std::string_view s) {
+  bool bare = !s.empty();
+  for (char c : s) {
+    if (!(absl::ascii_isdigit(static_cast<unsigned char>(c)) || c == '-')) bare = false;
+  }
+  return bare ? std::string(s) : Quote(s);
+}
+
+bool SameTerm(const Term& a, const Term& b) { return a.is_variable == b.is_variable && a.text == b.text; }
 
 }  // namespace
 
@@ -641,17 +680,40 @@ std::string ToString(const Query& q) {
       break;
   }
   if (q.filter.typed_only) parts.push_back("typed");
-  if (!q.filter.predicates.empty()) parts.push_back("predicate " + absl::StrJoin(q.filter.predicates, ","));
-  if (q.filter.min_confidence > 0) absl::StrAppend(&parts.emplace_back("min_confidence "), q.filter.min_confidence);
+  if (!q.filter.predicates.empty()) {
+    std::vector<std::string> predicates;
+    for (const std::string& p : q.filter.predicates) predicates.push_back(WordOrQuoted(p));
+    parts.push_back("predicate " + absl::StrJoin(predicates, ","));
+  }
+  if (q.filter.min_confidence > 0) parts.push_back("min_confidence " + FloatString(q.filter.min_confidence));
   if (!q.filter.documents.empty()) {
     std::vector<std::string> docs;
     for (const std::string& d : q.filter.documents) docs.push_back(Quote(d));
     parts.push_back("document " + absl::StrJoin(docs, ","));
   }
-  if (!q.filter.since.empty()) parts.push_back("since " + q.filter.since);
-  if (!q.filter.until.empty()) parts.push_back("until " + q.filter.until);
+  // Dates are normalised by the parser to YYYY-MM-DD; quoting keeps the
+  // printer safe should a Query be built by hand.
+  if (!q.filter.since.empty()) parts.push_back("since " + WordOrDate(q.filter.since));
+  if (!q.filter.until.empty()) parts.push_back("until " + WordOrDate(q.filter.until));
   if (q.limit > 0) absl::StrAppend(&parts.emplace_back("limit "), q.limit);
   return absl::StrJoin(parts, " ");
+}
+
+bool SameQuery(const Query& a, const Query& b) {
+  auto same_terms = [](const std::vector<Term>& x, const std::vector<Term>& y) {
+    return std::equal(x.begin(), x.end(), y.begin(), y.end(), SameTerm);
+  };
+  auto same_patterns = [](const Pattern& x, const Pattern& y) {
+    return SameTerm(x.subject, y.subject) && SameTerm(x.predicate, y.predicate) && SameTerm(x.object, y.object);
+  };
+  const EdgeFilter& f = a.filter;
+  const EdgeFilter& g = b.filter;
+  return a.kind == b.kind && a.explain == b.explain && same_terms(a.names, b.names) &&
+         std::equal(a.patterns.begin(), a.patterns.end(), b.patterns.begin(), b.patterns.end(), same_patterns) &&
+         a.max_hops == b.max_hops && a.k == b.k && a.depth == b.depth && a.limit == b.limit && a.types == b.types &&
+         a.by == b.by && f.typed_only == g.typed_only && f.predicates == g.predicates &&
+         f.min_confidence == g.min_confidence && f.documents == g.documents && f.since == g.since &&
+         f.until == g.until;
 }
 
 }  // namespace kg::query

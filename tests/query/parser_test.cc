@@ -87,22 +87,76 @@ TEST(ParserTest, Top) {
   EXPECT_EQ(q->types, (std::vector<EntityType>{PERSON}));
 }
 
-TEST(ParserTest, ToStringRoundTrips) {
-  const char* queries[] = {
-      R"(explain connect "A \"x\"" and "B" max 3 k 4 type person typed min_confidence 0.5 since 2020-01-01)",
-      R"(match ?p meet_with "Joe Biden", ?p holds_role ?r limit 3)",
-      "top type org by degree limit 2",
-      R"(neighbors "X" depth 2 predicate a,b document "d.txt" until 2021-12-31)",
-  };
-  for (const char* text : queries) {
-    auto q = ParseQuery(text);
-    ASSERT_TRUE(q.ok()) << text << ": " << q.status();
-    std::string canonical = ToString(*q);
-    auto again = ParseQuery(canonical);
-    ASSERT_TRUE(again.ok()) << canonical << ": " << again.status();
-    EXPECT_EQ(ToString(*again), canonical);
-  }
+// Canonical printing: every query form and every clause, with the text the
+// printer must give (written by hand). The printed text parses back to the
+// same query (SameQuery) and prints the same again.
+struct RoundTripCase {
+  const char* query;
+  const char* canonical;
+};
+
+class RoundTripTest : public ::testing::TestWithParam<RoundTripCase> {};
+
+TEST_P(RoundTripTest, PrintsCanonicalFormThatParsesBackToTheSameQuery) {
+  const RoundTripCase& c = GetParam();
+  auto q = ParseQuery(c.query);
+  ASSERT_TRUE(q.ok()) << c.query << ": " << q.status();
+  std::string canonical = ToString(*q);
+  EXPECT_EQ(canonical, c.canonical);
+  auto again = ParseQuery(canonical);
+  ASSERT_TRUE(again.ok()) << canonical << ": " << again.status();
+  EXPECT_TRUE(SameQuery(*again, *q)) << c.query << " -> " << canonical;
+  EXPECT_EQ(ToString(*again), canonical);
 }
+
+INSTANTIATE_TEST_SUITE_P(
+    EveryForm, RoundTripTest,
+    ::testing::Values(
+        // path: max, k, by, and every edge filter.
+        RoundTripCase{R"(path "A" to "B")", R"(path "A" to "B")"},
+        RoundTripCase{R"(PATH "Merida Initiative" To "arms trafficking" max 3 k 2 by CONFIDENCE typed)",
+                      R"(path "Merida Initiative" to "arms trafficking" max 3 k 2 by confidence typed)"},
+        RoundTripCase{R"(path "A" to "B" by hops predicate "located in",meet_with,"a,b")",
+                      R"(path "A" to "B" by hops predicate "located in",meet_with,"a,b")"},
+        RoundTripCase{R"(path "A" to "B" predicate "say \"x\"", "back\\slash",located-in,"")",
+                      R"(path "A" to "B" predicate "say \"x\"","back\\slash","located-in","")"},
+        RoundTripCase{R"(path "A" to "B" predicate limit,typed,max)", R"(path "A" to "B" predicate limit,typed,max)"},
+        RoundTripCase{"path \"A\" to \"B\" predicate r\xC3\xA9union", "path \"A\" to \"B\" predicate \"r\xC3\xA9union\""},
+        RoundTripCase{R"(path "A" to "B" min_confidence 0.1234567)", R"(path "A" to "B" min_confidence 0.1234567)"},
+        RoundTripCase{R"(path "A" to "B" min_confidence 1e-3)", R"(path "A" to "B" min_confidence 0.001)"},
+        RoundTripCase{R"(path "A" to "B" min_confidence 1)", R"(path "A" to "B" min_confidence 1)"},
+        RoundTripCase{R"(path "A" to "B" min_confidence 0)", R"(path "A" to "B")"},
+        RoundTripCase{R"(path "A" to "B" document "a \"b\".txt",x.txt since 2021 until 2021-02)",
+                      R"(path "A" to "B" document "a \"b\".txt","x.txt" since 2021-01-01 until 2021-02-31)"},
+        // connect: max, k, type, by, limit and filters.
+        RoundTripCase{R"(connect "A" and "B" limit 4 type PER,organisation,gpe k 5 max 3)",
+                      R"(connect "A" and "B" max 3 k 5 type person,org,gpe limit 4)"},
+        RoundTripCase{R"(explain connect "A \"x\"" and "B" by hops typed predicate fund since 2020-01-01)",
+                      R"(explain connect "A \"x\"" and "B" by hops typed predicate fund since 2020-01-01)"},
+        // neighbors: depth, type, limit, filters; the British spelling.
+        RoundTripCase{R"(neighbours "X" limit 7 depth 2 type topic until 2021 predicate "holds role")",
+                      R"(neighbors "X" depth 2 type topic predicate "holds role" until 2021-12-31 limit 7)"},
+        RoundTripCase{R"(neighbors "X" min_confidence 0.25 document "seed.txt" typed)",
+                      R"(neighbors "X" typed min_confidence 0.25 document "seed.txt")"},
+        // entity: escapes and control characters stay readable.
+        RoundTripCase{R"(entity "M\u00e9rida \"x\" \\ \/ \n\t")", "entity \"M\xC3\xA9rida \\\"x\\\" \\\\ / \\n\\t\""},
+        RoundTripCase{"entity \"a\rb\\u0001c\x7F\"", R"(entity "a\u000db\u0001c\u007f")"},
+        RoundTripCase{"explain entity \"tab\there\"", R"(explain entity "tab\there")"},
+        // match: bare, quoted and variable predicates; several patterns.
+        RoundTripCase{R"(match ?p meet_with "Joe Biden")", R"(match ?p meet_with "Joe Biden")"},
+        RoundTripCase{R"(match ?p "holds_role" ?r , ?p member_of "National Security Council" limit 3 typed)",
+                      R"(match ?p holds_role ?r, ?p member_of "National Security Council" typed limit 3)"},
+        RoundTripCase{R"(match ?x fund ?y, ?y "located in" "Mexico" predicate "located in" min_confidence 0.5)",
+                      R"(match ?x fund ?y, ?y "located in" "Mexico" predicate "located in" min_confidence 0.5)"},
+        RoundTripCase{R"(match "A" ?rel ?x)", R"(match "A" ?rel ?x)"},
+        RoundTripCase{R"(match ?a located-in ?b, ?b limit ?c)", R"(match ?a "located-in" ?b, ?b limit ?c)"},
+        RoundTripCase{R"(match ?a "?b" ?c)", R"(match ?a "?b" ?c)"},
+        // top: type, by, limit, filters.
+        RoundTripCase{"top", "top"},
+        RoundTripCase{R"(Top Limit 3 By PageRank type person,org predicate fund,"meet with" since 2021 until 2021-03)",
+                      R"(top type person,org by pagerank predicate fund,"meet with" since 2021-01-01 until 2021-03-31 limit 3)"},
+        RoundTripCase{R"(explain top by degree typed document "a.txt","b.txt")",
+                      R"(explain top by degree typed document "a.txt","b.txt")"}));
 
 // The error names the column, shows a caret under it and, for misspelt
 // words, the nearest keyword.
