@@ -2,14 +2,58 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "core/dependency_relations.h"
 #include "core/mention_finder.h"
 #include "proto/term_key.h"
 
 namespace kg::core {
+
+int FindOrAddEntity(std::vector<DocEntity>& entities, const std::string& name, EntityType type) {
+  std::string key = TermKey(name);
+  for (size_t i = 0; i < entities.size(); ++i) {
+    if (entities[i].key == key) return static_cast<int>(i);
+    for (const std::string& a : entities[i].aliases) {
+      if (TermKey(a) == key) return static_cast<int>(i);
+    }
+  }
+  DocEntity e;
+  e.name = name;
+  e.key = key;
+  e.type = type;
+  entities.push_back(e);
+  return static_cast<int>(entities.size()) - 1;
+}
+
+RelationMode RelationModeFromEnv() {
+  static const RelationMode mode = [] {
+    const char* v = std::getenv("KG_RELATIONS");
+    std::string_view m = v == nullptr ? "" : v;
+    if (m == "tree") return RelationMode::kTree;
+    if (m == "patterns") return RelationMode::kPatterns;
+    return RelationMode::kTreeThenPatterns;
+  }();
+  return mode;
+}
+
 namespace {
+
+// Tuning knobs read once (temporary, for measurement).
+size_t CoMentionWindow() {
+  static const size_t w = [] {
+    const char* v = std::getenv("KG_COMENTION_WINDOW");
+    return v == nullptr ? size_t{6} : static_cast<size_t>(std::atoi(v));
+  }();
+  return w;
+}
+
+bool PronounCoMention() {
+  static const bool b = std::getenv("KG_PRONOUN_COMENTION") != nullptr;
+  return b;
+}
 
 bool IsValueType(EntityType t) {
   return t == DATE || t == MONEY || t == QUANTITY || t == PERCENT;
@@ -42,13 +86,16 @@ class SentenceRelations {
  public:
   SentenceRelations(const Sentence& sentence, int index, const std::vector<Mention>& all,
                     std::vector<const Mention*> mentions, std::vector<DocEntity>& entities,
-                    const Lexicon& lex, int* last_person)
+                    const Lexicon& lex, int* last_person, DiscourseState* discourse,
+                    RelationMode mode)
       : s_(sentence),
         index_(index),
         m_(std::move(mentions)),
         entities_(entities),
         lex_(lex),
-        last_person_(last_person) {
+        last_person_(last_person),
+        discourse_(discourse),
+        mode_(mode) {
     (void)all;
     const int n = static_cast<int>(s_.tokens.size());
     at_.assign(n, -1);
@@ -65,10 +112,29 @@ class SentenceRelations {
   std::vector<RawFact> Run() {
     Attribution();
     Titles();
-    Appositions();
-    NounPatterns();
-    Verbs();
-    CoMentions();
+    // Model mode: the tree's relations first; the word-order patterns then
+    // add only pairs the tree left unrelated (parses are wrong often enough
+    // that the patterns still find facts the tree misses).
+    bool tree = mode_ != RelationMode::kPatterns && HasUsableTree(s_);
+    std::vector<int> pronouns;
+    if (tree) {
+      std::vector<RawFact> dep = DependencyRelations(s_, index_, m_, entities_, lex_, *discourse_,
+                                                     &pronouns);
+      for (RawFact& f : dep) {
+        tree_pairs_.insert({std::min(f.subject, f.object), std::max(f.subject, f.object)});
+        typed_pairs_.insert({std::min(f.subject, f.object), std::max(f.subject, f.object)});
+        facts_.push_back(std::move(f));
+        fact_pos_.push_back(-1);
+      }
+    }
+    if (!tree || mode_ == RelationMode::kTreeThenPatterns) {
+      fallback_ = tree;
+      Appositions();
+      NounPatterns();
+      Verbs();
+      fallback_ = false;
+    }
+    CoMentions(pronouns);
     for (size_t i = 0; i < facts_.size(); ++i) {
       RawFact& f = facts_[i];
       if (f.predicate == kCoMentioned) continue;
@@ -89,6 +155,7 @@ class SentenceRelations {
   void Emit(int subj, int obj, std::string predicate, uint32_t flags, float conf,
             const Mention* a = nullptr, const Mention* b = nullptr) {
     if (subj < 0 || obj < 0 || subj == obj) return;
+    if (fallback_ && tree_pairs_.contains({std::min(subj, obj), std::max(subj, obj)})) return;
     RawFact f;
     f.subject = subj;
     f.object = obj;
@@ -109,19 +176,7 @@ class SentenceRelations {
   }
 
   int EntityNamed(const std::string& name, EntityType type) {
-    std::string key = TermKey(name);
-    for (size_t i = 0; i < entities_.size(); ++i) {
-      if (entities_[i].key == key) return static_cast<int>(i);
-      for (const std::string& a : entities_[i].aliases) {
-        if (TermKey(a) == key) return static_cast<int>(i);
-      }
-    }
-    DocEntity e;
-    e.name = name;
-    e.key = key;
-    e.type = type;
-    entities_.push_back(e);
-    return static_cast<int>(entities_.size()) - 1;
+    return FindOrAddEntity(entities_, name, type);
   }
 
   // A verb at token i (not inside a mention): its lemma, else "".
@@ -200,6 +255,27 @@ class SentenceRelations {
     // "of" and exemplars ("groups like Human Rights Watch") leave the name
     // as the actor.
     return lex_.IsPreposition(W(p)) && W(p) != "of" && W(p) != "like" && W(p) != "including";
+  }
+
+  // Does verb token v govern mention o in the tree, without another verb
+  // (another clause) in between?
+  bool TreeDominates(int v, const Mention& o) const {
+    int t = -1;
+    for (int i = o.begin; i < o.end && i < N(); ++i) {
+      int h = s_.tokens[i].head;
+      if (h < o.begin || h >= o.end) {
+        t = i;
+        break;
+      }
+    }
+    for (int depth = 0; t >= 0 && depth < 8; ++depth) {
+      int h = s_.tokens[t].head;
+      if (h == v) return true;
+      if (h < 0 || h >= N()) return false;
+      if (s_.tokens[h].upos == "VERB") return false;
+      t = h;
+    }
+    return false;
   }
 
   bool PluralNounAt(int i) const {
@@ -514,6 +590,9 @@ class SentenceRelations {
         if (attached_[k] || possessor_.contains(k) || o.modifier || k == vi.subject) continue;
         if (o.type == DATE || o.type == PERCENT) continue;
         if (IsValueType(o.type) && o.begin > pos + 3) continue;
+        // Beside the tree, a word-order object must at least hang under
+        // the verb in it.
+        if (fallback_ && !TreeDominates(pos, o)) continue;
         // A mention right after another ("DEA agents ... (DEA)") is fine;
         // the preposition that introduces the object names the relation.
         std::string prep;
@@ -562,19 +641,31 @@ class SentenceRelations {
 
   // --- co-mention ----------------------------------------------------------
 
-  void CoMentions() {
+  // Entities near each other in the sentence (at most kCoMentionWindow
+  // names apart): nearer names are likelier to be related. Entities a
+  // pronoun names in this sentence take part too.
+  void CoMentions(const std::vector<int>& pronouns) {
     std::vector<const Mention*> names;
     absl::flat_hash_set<int> seen;
     for (const Mention* m : m_) {
       if (IsValueType(m->type)) continue;
       if (seen.insert(m->entity).second) names.push_back(m);
     }
-    constexpr size_t kWindow = 6;
+    const size_t window = CoMentionWindow();
     for (size_t a = 0; a < names.size(); ++a) {
-      for (size_t b = a + 1; b < names.size() && b <= a + kWindow; ++b) {
+      for (size_t b = a + 1; b < names.size() && b <= a + window; ++b) {
         int x = names[a]->entity, y = names[b]->entity;
         if (typed_pairs_.contains({std::min(x, y), std::max(x, y)})) continue;
         Emit(x, y, kCoMentioned, CO_MENTION, 0.3f, names[a], names[b]);
+      }
+    }
+    if (PronounCoMention()) {
+      for (int p : pronouns) {
+        for (const Mention* m : names) {
+          int y = m->entity;
+          if (p == y || typed_pairs_.contains({std::min(p, y), std::max(p, y)})) continue;
+          Emit(p, y, kCoMentioned, CO_MENTION, 0.25f, m, m);
+        }
       }
     }
   }
@@ -585,6 +676,10 @@ class SentenceRelations {
   std::vector<DocEntity>& entities_;
   const Lexicon& lex_;
   int* last_person_;
+  DiscourseState* discourse_;
+  RelationMode mode_;
+  bool fallback_ = false;
+  absl::flat_hash_set<std::pair<int, int>> tree_pairs_;
   std::vector<int> at_;  // token -> index into m_, or -1
   std::vector<std::string> lower_;
   std::vector<bool> attached_;
@@ -606,6 +701,8 @@ std::vector<RawFact> ExtractRelations(const Analysis& analysis,
                                       std::vector<DocEntity>& entities, const Lexicon& lexicon) {
   std::vector<RawFact> out;
   int last_person = -1;
+  DiscourseState discourse;
+  const RelationMode mode = RelationModeFromEnv();
   size_t m = 0;
   for (int s = 0; s < static_cast<int>(analysis.sentences.size()); ++s) {
     std::vector<const Mention*> here;
@@ -613,7 +710,7 @@ std::vector<RawFact> ExtractRelations(const Analysis& analysis,
     while (m < mentions.size() && mentions[m].sentence == s) here.push_back(&mentions[m++]);
     if (here.empty()) continue;
     SentenceRelations rel(analysis.sentences[s], s, mentions, std::move(here), entities, lexicon,
-                          &last_person);
+                          &last_person, &discourse, mode);
     std::vector<RawFact> facts = rel.Run();
     out.insert(out.end(), std::make_move_iterator(facts.begin()),
                std::make_move_iterator(facts.end()));

@@ -48,6 +48,17 @@ struct RawFact {
 
 inline constexpr char kCoMentioned[] = "co_mentioned";
 
+// Which extractor reads relations in model mode (the dependency tree, the
+// word-order patterns, or the tree first with patterns for the pairs it
+// leaves unrelated). Rule mode and sentences without a usable tree always
+// use the patterns. KG_RELATIONS=tree|patterns selects one for comparisons.
+enum class RelationMode { kTreeThenPatterns, kTree, kPatterns };
+RelationMode RelationModeFromEnv();
+
+// The index of the entity keyed TermKey(name) (or with it as an alias),
+// appended with `type` if there is none.
+int FindOrAddEntity(std::vector<DocEntity>& entities, const std::string& name, EntityType type);
+
 // May append entities (roles, countries named only by a title or a
 // nationality adjective) to `entities`.
 std::vector<RawFact> ExtractRelations(const Analysis& analysis,

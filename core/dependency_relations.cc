@@ -1,0 +1,664 @@
+#include "core/dependency_relations.h"
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+
+#include "core/mention_finder.h"
+
+namespace kg::core {
+namespace {
+
+bool IsValueType(EntityType t) {
+  return t == DATE || t == MONEY || t == QUANTITY || t == PERCENT;
+}
+
+// Something a fact can be about: a name, or a pronoun standing for one.
+struct Arg {
+  int entity = -1;
+  uint32_t byte_begin = 0, byte_end = 0;
+  bool pronoun = false;
+  bool value = false;     // MONEY, QUANTITY (DATE and PERCENT are never args)
+  bool modifier = false;  // "Trump-era": co-mention only
+};
+
+class TreeReader {
+ public:
+  TreeReader(const Sentence& s, int index, const std::vector<const Mention*>& mentions,
+             std::vector<DocEntity>& entities, const Lexicon& lex, DiscourseState& state)
+      : s_(s), index_(index), entities_(entities), lex_(lex), state_(state) {
+    const int n = N();
+    lower_.resize(n);
+    children_.resize(n);
+    arg_.assign(n, -1);
+    in_mention_.assign(n, false);
+    mention_of_.assign(n, nullptr);
+    for (int i = 0; i < n; ++i) {
+      lower_[i] = LowerAscii(s_.tokens[i].text);
+      int h = s_.tokens[i].head;
+      if (h >= 0 && h < n) children_[h].push_back(i);
+    }
+    for (const Mention* m : mentions) {
+      if (m->type == DATE || m->type == PERCENT || m->entity < 0) continue;
+      int head = MentionHead(*m);
+      if (head < 0) continue;
+      for (int i = m->begin; i < m->end && i < n; ++i) in_mention_[i] = true;
+      if (arg_[head] >= 0) continue;
+      Arg a;
+      a.entity = m->entity;
+      a.byte_begin = m->byte_begin;
+      a.byte_end = m->byte_end;
+      a.value = IsValueType(m->type);
+      a.modifier = m->modifier;
+      arg_[head] = static_cast<int>(args_.size());
+      mention_of_[head] = m;
+      args_.push_back(a);
+    }
+    for (int i = 0; i < n; ++i) {
+      if (in_mention_[i] || arg_[i] >= 0 || s_.tokens[i].upos != "PRON") continue;
+      int e = PronounEntity(lower_[i]);
+      if (e < 0) continue;
+      Arg a;
+      a.entity = e;
+      a.byte_begin = s_.tokens[i].begin;
+      a.byte_end = s_.tokens[i].end;
+      a.pronoun = true;
+      arg_[i] = static_cast<int>(args_.size());
+      args_.push_back(a);
+      pronoun_entities_.push_back(e);
+    }
+  }
+
+  std::vector<RawFact> Run() {
+    const int n = N();
+    for (int v = 0; v < n; ++v) {
+      const Token& t = s_.tokens[v];
+      if (t.upos == "VERB" && arg_[v] < 0 && !in_mention_[v]) Verb(v);
+      if (HasChild(v, "cop")) Copula(v);
+    }
+    for (int a = 0; a < n; ++a) {
+      NounModifiers(a);
+      if (arg_[a] >= 0) Appositions(a);
+    }
+    Attribution();
+    UpdateState();
+    return std::move(facts_);
+  }
+
+  const std::vector<int>& pronoun_entities() const { return pronoun_entities_; }
+
+ private:
+  int N() const { return static_cast<int>(s_.tokens.size()); }
+  const std::string& Rel(int i) const { return s_.tokens[i].deprel; }
+  int Head(int i) const { return s_.tokens[i].head; }
+
+  int MentionHead(const Mention& m) const {
+    const int n = N();
+    int fallback = -1;
+    for (int i = m.begin; i < m.end && i < n; ++i) {
+      int h = Head(i);
+      if (h < m.begin || h >= m.end) return i;
+      fallback = i;
+    }
+    return fallback;
+  }
+
+  int PronounEntity(const std::string& w) const {
+    if (w == "he" || w == "she" || w == "him" || w == "his" || w == "her" || w == "himself" ||
+        w == "herself") {
+      return state_.person;
+    }
+    if (w == "it" || w == "its" || w == "itself") return state_.thing;
+    if (w == "they" || w == "them" || w == "their") return state_.group;
+    return -1;
+  }
+
+  bool HasChild(int t, std::string_view rel) const {
+    for (int c : children_[t]) {
+      if (Rel(c) == rel) return true;
+    }
+    return false;
+  }
+
+  // The lemma of a verb: WordNet's when it knows the form (the model's
+  // lemmatiser can clip, "revok"), else the model's.
+  std::string VerbLemma(int v) const {
+    std::string l = lex_.VerbLemma(lower_[v]);
+    if (l.empty()) l = LowerAscii(s_.tokens[v].lemma);
+    return l.empty() ? lower_[v] : l;
+  }
+
+  std::string NounLemma(int t) const { return lex_.NounLemma(lower_[t]); }
+
+  // The preposition of an oblique or nominal modifier: the case word
+  // nearest before it, with its fixed parts ("according to" ->
+  // "according_to"; "along with" -> "with"), or "".
+  std::string CaseOf(int t) const {
+    int best = -1;
+    auto scan = [&](int x) {
+      for (int c : children_[x]) {
+        if (Rel(c) != "case" || c > t) continue;
+        const std::string& w = lower_[c];
+        if (w == "'s" || w == "\xE2\x80\x99s" || w == "'") continue;
+        best = std::max(best, c);
+      }
+    };
+    scan(t);
+    // "prior to with U.S. Secretary of State Antony Blinken": the parser
+    // may hang the preposition on a title word before the name.
+    for (int c : children_[t]) {
+      if (c < t && (Rel(c) == "compound" || Rel(c) == "nmod:desc")) scan(c);
+    }
+    if (best < 0) return "";
+    std::string p = lower_[best];
+    for (int c : children_[best]) {
+      if (Rel(c) == "fixed") p += "_" + lower_[c];
+    }
+    return p;
+  }
+
+  // The dependents of a name's tokens that lie outside it ("arms
+  // trafficking from X": "from X" hangs off "trafficking").
+  std::vector<int> OutsideChildren(int head) const {
+    const Mention* m = mention_of_[head];
+    if (m == nullptr) return children_[head];
+    std::vector<int> out;
+    for (int i = m->begin; i < m->end && i < N(); ++i) {
+      for (int c : children_[i]) {
+        if (c < m->begin || c >= m->end) out.push_back(c);
+      }
+    }
+    return out;
+  }
+
+  // t and its conjuncts ("immigration and drug trafficking").
+  std::vector<int> WithConjuncts(int t) const {
+    std::vector<int> out = {t};
+    for (size_t i = 0; i < out.size() && out.size() < 12; ++i) {
+      for (int c : children_[out[i]]) {
+        if (Rel(c) == "conj") out.push_back(c);
+      }
+    }
+    return out;
+  }
+
+  bool IsRelativePronoun(int t) const {
+    const std::string& w = lower_[t];
+    return w == "who" || w == "which" || w == "that" || w == "whom";
+  }
+
+  // The noun a relative clause at verb v modifies, or -1.
+  int RelativeHead(int v) const {
+    return (Rel(v) == "acl:relcl" || Rel(v) == "advcl:relcl") && Head(v) >= 0 ? Head(v) : -1;
+  }
+
+  // What token t stands for as an argument: a relative pronoun stands for
+  // the noun its clause modifies; a noun with a name in apposition ("the
+  // senior adviser ..., Ingrid Solberg") for that name.
+  int Resolve(int t, int v) const {
+    if (IsRelativePronoun(t) && arg_[t] < 0) {
+      int h = RelativeHead(v);
+      if (h >= 0) return h;
+    }
+    if (arg_[t] < 0) {
+      for (int c : children_[t]) {
+        if (Rel(c) == "appos" && arg_[c] >= 0 && !args_[arg_[c]].value) return c;
+      }
+    }
+    return t;
+  }
+
+  // Subject tokens of verb (or predicate) v; *passive set when the subject
+  // is the patient.
+  std::vector<int> Subjects(int v, bool* passive, bool* inherited, int depth = 0) const {
+    std::vector<int> out;
+    bool pass = HasChild(v, "aux:pass");
+    for (int c : children_[v]) {
+      if (Rel(c) == "nsubj" || Rel(c) == "nsubj:pass") {
+        if (Rel(c) == "nsubj:pass") pass = true;
+        for (int x : WithConjuncts(Resolve(c, v))) out.push_back(x);
+      }
+    }
+    if (passive != nullptr) *passive = pass;
+    if (!out.empty() || depth > 4) return out;
+    int h = Head(v);
+    if (h < 0) return out;
+    const std::string& r = Rel(v);
+    if (inherited != nullptr) *inherited = true;
+    if (r == "xcomp") {
+      // Object control: "urged Norway to ban" -> Norway bans.
+      for (int c : children_[h]) {
+        if (Rel(c) == "obj" || Rel(c) == "iobj") return WithConjuncts(Resolve(c, h));
+      }
+      return Subjects(h, nullptr, nullptr, depth + 1);
+    }
+    if (r == "conj" || r == "advcl") {
+      if (s_.tokens[h].upos == "VERB" || HasChild(h, "cop")) {
+        return Subjects(h, nullptr, nullptr, depth + 1);
+      }
+      return out;
+    }
+    if (r == "acl") {
+      // "a policy launched by X": the noun is the patient; "a company
+      // producing chips": the agent.
+      const std::string& x = s_.tokens[v].xpos;
+      if (x == "VBN") {
+        if (passive != nullptr) *passive = true;
+        return WithConjuncts(Resolve(h, v));
+      }
+      if (x == "VBG") return WithConjuncts(Resolve(h, v));
+    }
+    return out;
+  }
+
+  uint32_t Flags(int v) const {
+    uint32_t f = 0;
+    // The verb and the verbs it is the complement of ("did not agree to
+    // end X": the ending is negated too).
+    for (int t = v, depth = 0; t >= 0 && depth < 5; ++depth) {
+      for (int c : children_[t]) {
+        const std::string& w = lower_[c];
+        if ((Rel(c) == "advmod" || Rel(c) == "neg") &&
+            (w == "not" || w == "n't" || w == "never")) {
+          f |= NEGATED;
+        }
+        if (Rel(c) == "aux" && lex_.IsModal(w)) f |= MODAL;
+        if ((Rel(c) == "advmod" || Rel(c) == "amod") && lex_.IsAllegationWord(w)) f |= ALLEGED;
+        if (Rel(c) == "mark" && w == "without") f |= NEGATED;
+      }
+      std::string lemma = VerbLemma(t);
+      if (t != v && lex_.IsHedgingVerb(lemma)) f |= HEDGED;
+      if (t == v && lex_.IsHedgingVerb(lemma)) f |= HEDGED;
+      if (t != v && lex_.IsReportingVerb(lemma) && Rel(v) != "xcomp") f |= REPORTED;
+      if (lemma == "allege" || lemma == "accuse" || lemma == "suspect") f |= ALLEGED;
+      const std::string& r = Rel(t);
+      if (r != "xcomp" && r != "ccomp" && r != "conj") break;
+      if (r == "conj") {
+        t = Head(t);
+        // A conjoined verb shares the complement context, not the
+        // negation of its sibling.
+        f &= ~(NEGATED | MODAL);
+        continue;
+      }
+      t = Head(t);
+    }
+    return f;
+  }
+
+  void Emit(int a, int b, const std::string& predicate, uint32_t flags, float conf) {
+    if (a < 0 || b < 0 || arg_[a] < 0 || arg_[b] < 0 || predicate.empty()) return;
+    const Arg& x = args_[arg_[a]];
+    const Arg& y = args_[arg_[b]];
+    if (x.entity == y.entity || x.value || x.modifier || y.modifier) return;
+    RawFact f;
+    f.subject = x.entity;
+    f.object = y.entity;
+    f.predicate = predicate;
+    f.flags = flags;
+    f.confidence = conf;
+    f.sentence = index_;
+    f.span_begin = std::min(x.byte_begin, y.byte_begin);
+    f.span_end = std::max(x.byte_end, y.byte_end);
+    entities_[x.entity].used = entities_[y.entity].used = true;
+    facts_.push_back(std::move(f));
+  }
+
+  // Names reached from a noun that is not itself a name: its nominal
+  // modifiers with their preposition ("the immunity of DEA agents").
+  std::vector<std::pair<int, std::string>> NamesUnder(int noun) const {
+    std::vector<std::pair<int, std::string>> out;
+    for (int c : children_[noun]) {
+      if (Rel(c) != "nmod") continue;
+      std::string p = CaseOf(c);
+      for (int x : WithConjuncts(c)) {
+        if (arg_[x] >= 0) out.push_back({x, p});
+      }
+    }
+    return out;
+  }
+
+  void Verb(int v) {
+    bool passive = false, inherited = false;
+    std::vector<int> subjects = Subjects(v, &passive, &inherited);
+    std::string lemma = VerbLemma(v);
+    for (int c : children_[v]) {
+      if (Rel(c) == "compound:prt") lemma += "_" + lower_[c];
+    }
+    uint32_t flags = Flags(v);
+    float conf = inherited ? 0.6f : 0.75f;
+    std::vector<int> agents, objects;
+    std::vector<std::pair<int, std::string>> obliques;  // token, predicate
+    for (int c : children_[v]) {
+      const std::string& r = Rel(c);
+      if (r == "obj" || r == "iobj") {
+        int t = Resolve(c, v);
+        for (int x : WithConjuncts(t)) {
+          if (arg_[x] >= 0) {
+            objects.push_back(x);
+          } else {
+            // "revoked the immunity of X" -> revoke_of; but "ended the
+            // policy of X", where the noun names X's kind -> end.
+            bool kind = lex_.HeadType(lower_[x]) != ENTITY_TYPE_UNSPECIFIED;
+            for (auto& [y, p] : NamesUnder(x)) {
+              bool same = kind && p == "of";
+              obliques.push_back({y, p.empty() || same ? lemma : lemma + "_" + p});
+            }
+          }
+        }
+      } else if (r == "obl" || r == "obl:agent") {
+        std::string p = CaseOf(c);
+        bool agent = r == "obl:agent" || (passive && p == "by");
+        for (int x : WithConjuncts(c)) {
+          if (arg_[x] >= 0) {
+            if (agent) {
+              agents.push_back(x);
+            } else {
+              obliques.push_back({x, p.empty() ? lemma : lemma + "_" + p});
+            }
+          } else if (!agent) {
+            // "committed aid to projects in Central America": the
+            // preposition that attaches the noun to the verb.
+            for (auto& [y, q] : NamesUnder(x)) {
+              obliques.push_back({y, lemma + "_" + (p.empty() ? q : p)});
+            }
+          }
+        }
+      }
+    }
+    // "the treaty Peru signed": a bare relative clause's gap is the object.
+    if (int h = RelativeHead(v); h >= 0 && objects.empty() && !passive) {
+      bool has_relative = false;
+      for (int c : children_[v]) has_relative |= IsRelativePronoun(c);
+      bool own_subject = HasChild(v, "nsubj");
+      if (!has_relative && own_subject && arg_[h] >= 0) objects.push_back(h);
+    }
+    if (passive) {
+      for (int a : agents) {
+        for (int s : subjects) Emit(a, s, lemma, flags, conf);
+      }
+    }
+    for (int s : subjects) {
+      for (int o : objects) Emit(s, o, lemma, flags, conf);
+      for (auto& [o, pred] : obliques) Emit(s, o, pred, flags, conf - 0.05f);
+    }
+    if (passive && subjects.empty()) {
+      for (int a : agents) {
+        for (int o : objects) Emit(a, o, lemma, flags, conf - 0.1f);
+      }
+    }
+    // "Ghana and Togo agreed": coordinated subjects of an objectless verb.
+    if (objects.empty() && obliques.empty() && agents.empty() && subjects.size() >= 2 &&
+        !inherited) {
+      for (size_t i = 1; i < subjects.size(); ++i) {
+        Emit(subjects[0], subjects[i], lemma + "_with", flags, 0.6f);
+      }
+    }
+  }
+
+  // Role phrase of a noun ("the senior director" -> "senior director").
+  std::string RolePhrase(int noun) const {
+    int b = noun;
+    for (int c : children_[noun]) {
+      if (c < noun && (Rel(c) == "amod" || Rel(c) == "compound") && arg_[c] < 0 &&
+          !in_mention_[c]) {
+        b = std::min(b, c);
+      }
+    }
+    std::string out;
+    for (int i = b; i <= noun; ++i) {
+      if (Head(i) != noun && i != noun) continue;
+      if (!out.empty()) out += " ";
+      out += s_.tokens[i].text;
+    }
+    return out;
+  }
+
+  // "X is/, the <noun> of Y": facts between X and what hangs off the noun.
+  void PredicateNoun(int x, int noun, float conf, uint32_t flags) {
+    if (arg_[x] < 0) return;
+    const Arg& xa = args_[arg_[x]];
+    bool person = entities_[xa.entity].type == PERSON;
+    bool role = person && lex_.IsRoleNoun(lower_[noun]);
+    std::string head = NounLemma(noun);
+    if (role) {
+      std::string phrase = RolePhrase(noun);
+      int r = FindOrAddEntity(entities_, phrase, ROLE);
+      // A role entity has no token: emit directly.
+      RawFact f;
+      f.subject = xa.entity;
+      f.object = r;
+      f.predicate = "holds_role";
+      f.flags = flags;
+      f.confidence = conf;
+      f.sentence = index_;
+      f.span_begin = xa.byte_begin;
+      f.span_end = std::max(xa.byte_end, s_.tokens[noun].end);
+      entities_[xa.entity].used = entities_[r].used = true;
+      facts_.push_back(std::move(f));
+    }
+    for (int c : children_[noun]) {
+      const std::string& r = Rel(c);
+      if (r == "nmod") {
+        std::string p = CaseOf(c);
+        // Nested modifiers: "director for the Western Hemisphere on the
+        // National Security Council".
+        std::vector<int> targets = WithConjuncts(c);
+        for (int d : children_[c]) {
+          if (Rel(d) == "nmod" && arg_[c] >= 0) {
+            for (int y : WithConjuncts(d)) targets.push_back(y);
+          }
+        }
+        for (int y : targets) {
+          if (arg_[y] < 0) continue;
+          std::string q = y == c || Head(y) == c ? CaseOf(y) : p;
+          if (q.empty()) q = p;
+          EntityType t = entities_[args_[arg_[y]].entity].type;
+          std::string pred;
+          if (role && t == ORG && (q == "on" || q == "at" || q == "in" || q == "with")) {
+            pred = "member_of";
+          } else if (role) {
+            pred = head + "_of";
+          } else {
+            pred = q.empty() ? head : head + "_" + q;
+          }
+          Emit(x, y, pred, flags, conf - 0.05f);
+        }
+      } else if ((r == "amod" || r == "compound" || r == "nmod:poss") && arg_[c] >= 0) {
+        // "a German racer", "an American company", "Mexico's president".
+        EntityType t = entities_[args_[arg_[c]].entity].type;
+        if (t == GPE || t == GROUP || t == LOC || t == ORG) {
+          Emit(x, c, "affiliated_with", flags, conf - 0.1f);
+        }
+      }
+    }
+  }
+
+  void Copula(int noun) {
+    std::vector<int> subjects = Subjects(noun, nullptr, nullptr);
+    uint32_t flags = Flags(noun);
+    for (int s : subjects) {
+      if (arg_[s] < 0) continue;
+      if (arg_[noun] >= 0) {
+        Emit(s, noun, "be", flags, 0.6f);
+        continue;
+      }
+      if (s_.tokens[noun].upos == "NOUN" || s_.tokens[noun].upos == "PROPN") {
+        PredicateNoun(s, noun, 0.7f, flags);
+      } else {
+        // "X is close to Y", "X is responsible for Y".
+        for (int c : children_[noun]) {
+          if (Rel(c) != "obl") continue;
+          std::string p = CaseOf(c);
+          for (int y : WithConjuncts(c)) {
+            Emit(s, y, lower_[noun] + (p.empty() ? "" : "_" + p), flags, 0.6f);
+          }
+        }
+      }
+    }
+  }
+
+  void Appositions(int a) {
+    for (int c : children_[a]) {
+      if (Rel(c) != "appos") continue;
+      if (arg_[c] >= 0) {
+        EntityType x = entities_[args_[arg_[a]].entity].type;
+        EntityType y = entities_[args_[arg_[c]].entity].type;
+        bool place_x = x == GPE || x == LOC, place_y = y == GPE || y == LOC;
+        // "Vancouver, British Columbia": the second place contains the first.
+        if (place_x && place_y) Emit(a, c, "located_in", 0, 0.7f);
+        continue;
+      }
+      PredicateNoun(a, c, 0.75f, 0);
+    }
+    // "<the senior adviser on the Arctic Council>, Ingrid Solberg": the
+    // name is in apposition to the role noun.
+    if (Rel(a) == "appos" && Head(a) >= 0 && arg_[Head(a)] < 0) {
+      int noun = Head(a);
+      if (s_.tokens[noun].upos == "NOUN") PredicateNoun(a, noun, 0.75f, 0);
+    }
+  }
+
+  void NounModifiers(int a) {
+    if (arg_[a] >= 0) {
+      // "arms trafficking from the United States", "the Bank of Spain".
+      for (int c : OutsideChildren(a)) {
+        if (Rel(c) != "nmod" && !(Rel(c) == "obl" && Head(c) != a)) continue;
+        std::string p = CaseOf(c);
+        if (p.empty()) continue;
+        for (int y : WithConjuncts(c)) Emit(a, y, p, 0, 0.65f);
+      }
+      return;
+    }
+    const Token& t = s_.tokens[a];
+    if (t.upos != "NOUN") return;
+    // "China's role in fentanyl": the possessor relates to what the noun
+    // governs.
+    std::vector<int> possessors;
+    for (int c : children_[a]) {
+      if (Rel(c) == "nmod:poss" && arg_[c] >= 0) possessors.push_back(c);
+    }
+    std::vector<std::pair<int, std::string>> under = NamesUnder(a);
+    std::string head = NounLemma(a);
+    for (int x : possessors) {
+      for (auto& [y, p] : under) Emit(x, y, p.empty() ? head : head + "_" + p, 0, 0.6f);
+    }
+    // "the meeting between A and B".
+    for (int c : children_[a]) {
+      if (Rel(c) != "nmod" || CaseOf(c) != "between") continue;
+      std::vector<int> sides = WithConjuncts(c);
+      std::string verb = lex_.VerbLemma(lower_[a]);
+      if (verb.empty()) verb = head;
+      for (size_t i = 1; i < sides.size(); ++i) Emit(sides[0], sides[i], verb + "_with", 0, 0.65f);
+    }
+  }
+
+  // "As Bloomberg reports, X ...", "as reported by the New York Times, X
+  // ...", "according to X, Y ...": the source reports the main clause's
+  // subject.
+  void Attribution() {
+    for (int r = 0; r < N(); ++r) {
+      std::vector<int> sources;
+      int main = -1;
+      if (s_.tokens[r].upos == "VERB" && lex_.IsReportingVerb(VerbLemma(r))) {
+        bool as = false;
+        for (int c : children_[r]) {
+          as |= (Rel(c) == "mark" || Rel(c) == "case") && lower_[c] == "as";
+        }
+        if (!as) continue;
+        for (int c : children_[r]) {
+          if (Rel(c) == "nsubj" || Rel(c) == "obl:agent") {
+            for (int x : WithConjuncts(c)) sources.push_back(x);
+          }
+        }
+        if (Head(r) >= 0) {
+          main = Head(r);
+        } else {
+          for (int c : children_[r]) {
+            if (Rel(c) == "parataxis" || Rel(c) == "ccomp" || Rel(c) == "advcl") main = c;
+          }
+        }
+      } else if ((Rel(r) == "obl" || Rel(r) == "nmod") && CaseOf(r) == "according_to" &&
+                 arg_[r] >= 0) {
+        sources = WithConjuncts(r);
+        main = Head(r);
+      }
+      if (sources.empty() || main < 0) continue;
+      for (int s : Subjects(main, nullptr, nullptr)) {
+        for (int x : sources) Emit(x, s, "reports", REPORTED, 0.6f);
+      }
+    }
+  }
+
+  void UpdateState() {
+    // The subjects of this sentence become the antecedents of the next
+    // sentence's pronouns (a person for he/she, anything else for it).
+    for (int v = 0; v < N(); ++v) {
+      if (Rel(v) != "nsubj" && Rel(v) != "nsubj:pass") continue;
+      int t = arg_[v] >= 0 ? v : -1;
+      if (t < 0) continue;
+      const Arg& a = args_[arg_[t]];
+      if (a.value) continue;
+      EntityType type = entities_[a.entity].type;
+      if (type == PERSON) {
+        if (state_.person < 0 || Head(v) < 0 || Rel(Head(v)) == "root" || Head(Head(v)) < 0) {
+          state_.person = a.entity;
+        }
+      } else if (type == GROUP) {
+        state_.group = a.entity;
+      } else if (type != ROLE) {
+        state_.thing = a.entity;
+        if (type == ORG) state_.group = a.entity;
+      }
+    }
+    // A person named before any subject was seen still helps.
+    if (state_.person < 0) {
+      for (const Arg& a : args_) {
+        if (!a.pronoun && entities_[a.entity].type == PERSON) {
+          state_.person = a.entity;
+          break;
+        }
+      }
+    }
+  }
+
+  const Sentence& s_;
+  int index_;
+  std::vector<DocEntity>& entities_;
+  const Lexicon& lex_;
+  DiscourseState& state_;
+  std::vector<std::string> lower_;
+  std::vector<std::vector<int>> children_;
+  std::vector<int> arg_;  // token -> index into args_ (mention heads, pronouns)
+  std::vector<bool> in_mention_;
+  std::vector<const Mention*> mention_of_;  // mention whose head token this is
+  std::vector<Arg> args_;
+  std::vector<int> pronoun_entities_;
+  std::vector<RawFact> facts_;
+};
+
+}  // namespace
+
+bool HasUsableTree(const Sentence& sentence) {
+  const int n = static_cast<int>(sentence.tokens.size());
+  int roots = 0;
+  for (const Token& t : sentence.tokens) {
+    if (t.deprel.empty() || t.head >= n) return false;
+    if (t.head < 0) ++roots;
+  }
+  return n > 0 && roots >= 1;
+}
+
+std::vector<RawFact> DependencyRelations(const Sentence& sentence, int index,
+                                         const std::vector<const Mention*>& mentions,
+                                         std::vector<DocEntity>& entities,
+                                         const Lexicon& lexicon, DiscourseState& state,
+                                         std::vector<int>* pronoun_entities) {
+  TreeReader reader(sentence, index, mentions, entities, lexicon, state);
+  if (pronoun_entities != nullptr) {
+    pronoun_entities->insert(pronoun_entities->end(), reader.pronoun_entities().begin(),
+                             reader.pronoun_entities().end());
+  }
+  return reader.Run();
+}
+
+}  // namespace kg::core
