@@ -266,6 +266,11 @@ absl::StatusOr<std::unique_ptr<RocksStore>> RocksStore::OpenRocks(const std::str
     }
     s = rocksdb::DB::OpenAsSecondary(db_options, path, store->secondary_path_, present,
                                      &store->handles_, &store->db_);
+    // A writer opening meanwhile flushes the old WAL, switches to a new
+    // MANIFEST, then deletes the WAL: a reader that read the old MANIFEST
+    // and found the WAL gone would see an empty store. The new MANIFEST is
+    // CURRENT by then, so one catch-up repairs that view.
+    if (s.ok()) s = store->db_->TryCatchUpWithPrimary();
     if (s.ok()) RETURN_IF_ERROR(CheckUnloadedTables(store->db_, path));
   } else {
     s = rocksdb::DB::Open(db_options, path, descriptors, &store->handles_, &store->db_);
