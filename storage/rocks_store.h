@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,6 +60,9 @@ class RocksStore : public Store {
   absl::StatusOr<std::optional<DocumentFacts>> GetDocumentFacts(std::string_view doc_id) override;
   absl::StatusOr<CheckReport> Check() override;
   absl::Status Compact() override;
+  // storage/rocks_fact_scan.cc
+  absl::Status ForEachFactBatch(const std::function<bool(std::span<const FactRecord>)>& fn) override;
+  absl::Status ForEachPredicate(const std::function<bool(uint64_t, std::string_view)>& fn) override;
 
   // Structured triples through one atomic WriteBatch, with the BulkLoader's
   // semantics (IMPORTED facts, RESOURCE entities); adds to `result`.

@@ -21,6 +21,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,17 @@ struct PutResult {
   uint64_t facts = 0;      // facts (distinct triples) written for the document
   uint64_t evidence = 0;
   uint64_t entities = 0;
+};
+
+// A fact as the bulk scan Store::ForEachFactBatch passes it: the triple's ids
+// and the payload's numbers, without predicate text or evidence.
+struct FactRecord {
+  uint64_t subject = 0;
+  uint64_t predicate_id = 0;  // Fact.predicate_id; text via ForEachPredicate
+  uint64_t object = 0;
+  float confidence = 0.0f;
+  uint32_t flags = 0;    // FactFlag bits
+  uint32_t support = 0;
 };
 
 struct StoreStats {
@@ -118,6 +130,21 @@ class Store {
   // Compacts every column family to the bottommost level (benchmarks, after
   // bulk loads).
   virtual absl::Status Compact() { return absl::OkStatus(); }
+  // Whole-graph passes (the query projection): every fact in subject order
+  // (SPO), from one consistent view, as FactRecords in batches; the span is
+  // valid during the call only. Stops early when fn returns false. No
+  // per-fact message or predicate text: resolve predicate ids with
+  // ForEachPredicate.
+  virtual absl::Status ForEachFactBatch(
+      const std::function<bool(std::span<const FactRecord>)>& /*fn*/) {
+    return absl::UnimplementedError("ForEachFactBatch");
+  }
+  // Every predicate of the dictionary: fn(id, text). Ids are never reused,
+  // so a call after ForEachFactBatch names every id that scan returned.
+  virtual absl::Status ForEachPredicate(
+      const std::function<bool(uint64_t, std::string_view)>& /*fn*/) {
+    return absl::UnimplementedError("ForEachPredicate");
+  }
 };
 
 }  // namespace kg::storage
