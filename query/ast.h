@@ -36,6 +36,7 @@ struct Pattern {
 struct EdgeFilter {
   bool typed_only = false;              // `typed`: drop CO_MENTION facts
   std::vector<std::string> predicates;  // `predicate P,...`: any of these
+  std::vector<int> predicate_columns;   // 1-based column of each, for errors
   float min_confidence = 0.0f;          // `min_confidence X`
   std::vector<std::string> documents;   // `document D,...`: evidence from one of these
   std::string since;                    // `since DATE`: evidence dated on/after (ISO)

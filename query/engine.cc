@@ -1,6 +1,8 @@
 #include "query/engine.h"
 
 #include <algorithm>
+#include <tuple>
+#include <map>
 #include <chrono>
 #include <cmath>
 #include <optional>
@@ -250,18 +252,43 @@ struct Engine::Impl {
     });
   }
 
+  // NotFound naming the column of an unknown predicate and the closest known ones.
+  static absl::Status UnknownPredicate(const std::string& p, int column, const std::vector<std::string>& known) {
+    std::vector<std::pair<int, std::string>> scored;
+    for (const std::string& k : known) scored.emplace_back(EditDistance(p, k), k);
+    std::sort(scored.begin(), scored.end());
+    std::vector<std::string> close;
+    for (size_t i = 0; i < scored.size() && i < 5; ++i) close.push_back(scored[i].second);
+    return absl::NotFoundError(absl::StrCat("unknown predicate '", p, "'",
+                                            column > 0 ? absl::StrCat(" (column ", column, ")") : "",
+                                            close.empty() ? "" : "; closest: " + absl::StrJoin(close, ", ")));
+  }
+
+  static int ColumnOfPredicate(const EdgeFilter& filter, size_t i) {
+    return i < filter.predicate_columns.size() ? filter.predicate_columns[i] : 0;
+  }
+
+  // Filter predicates must be known to the projection (exact spelling).
   absl::Status CheckPredicates(const EdgeFilter& filter) {
-    for (const std::string& p : filter.predicates) {
-      if (projection->PredicateIndex(p)) continue;
-      std::vector<std::pair<int, std::string>> scored;
-      for (const std::string& known : projection->predicates()) scored.emplace_back(EditDistance(p, known), known);
-      std::sort(scored.begin(), scored.end());
-      std::vector<std::string> close;
-      for (size_t i = 0; i < scored.size() && i < 5; ++i) close.push_back(scored[i].second);
-      return absl::NotFoundError(absl::StrCat("unknown predicate '", p, "'",
-                                              close.empty() ? "" : "; closest: " + absl::StrJoin(close, ", ")));
+    for (size_t i = 0; i < filter.predicates.size(); ++i) {
+      if (projection->PredicateIndex(filter.predicates[i])) continue;
+      return UnknownPredicate(filter.predicates[i], ColumnOfPredicate(filter, i), projection->predicates());
     }
     return absl::OkStatus();
+  }
+
+  // Every predicate the store knows: its dictionary when it offers one
+  // (cheap), else the projection's.
+  absl::StatusOr<std::vector<std::string>> KnownPredicates() {
+    std::vector<std::string> known;
+    absl::Status listed = store->ForEachPredicate([&](uint64_t, std::string_view text) {
+      known.emplace_back(text);
+      return true;
+    });
+    if (listed.ok()) return known;
+    if (!absl::IsUnimplemented(listed)) return listed;
+    RETURN_IF_ERROR(Refresh());
+    return projection->predicates();
   }
 
   absl::StatusOr<ResultPath> ToResult(const SearchPath& sp, const Query& q) {
@@ -441,6 +468,25 @@ struct Engine::Impl {
     info.aliases.assign(e->aliases().begin(), e->aliases().end());
     info.mentions = e->mentions();
     info.documents = e->documents();
+    std::map<std::pair<std::string, std::string>, size_t> seen;  // (alias, rule) -> index
+    RETURN_IF_ERROR(store->ForEachMerge(e->key(), [&](const Merge& m) {
+      auto [it, fresh] = seen.try_emplace({m.alias(), m.rule()}, info.merges.size());
+      if (fresh) {
+        info.merges.push_back(AliasMerge{m.alias(), m.rule(), m.evidence().doc_id(),
+                                         m.evidence().sentence(), m.evidence().text(), 0});
+      }
+      ++info.merges[it->second].documents;
+      return true;
+    }));
+    std::sort(info.merges.begin(), info.merges.end(), [](const AliasMerge& a, const AliasMerge& b) {
+      return std::tie(a.alias, a.rule) < std::tie(b.alias, b.rule);
+    });
+    // Stores without unmerge support (test doubles) simply have none.
+    if (absl::StatusOr<std::vector<Merge>> un = store->Unmerges(); un.ok()) {
+      for (const Merge& m : *un) {
+        if (m.canonical() == e->key()) info.unmerged.push_back(m.alias());
+      }
+    }
     RETURN_IF_ERROR(Refresh());
     if (std::optional<Vertex> v = projection->VertexOf(id)) info.degree = projection->Degree(*v);
     r.plan = absl::StrCat("dictionary lookup of key \"", TermKey(r.query.names[0].text), "\"");
@@ -511,6 +557,24 @@ absl::Status Engine::Impl::RunMatch(QueryResult& r) {
   struct Compiled {
     Slot s, p, o;
   };
+  // Predicates named in the query must exist (match compares them without
+  // regard to case; the filter's exactly, as elsewhere).
+  bool constant_predicates = !q.filter.predicates.empty();
+  for (const Pattern& pat : q.patterns) constant_predicates |= !pat.predicate.is_variable;
+  if (constant_predicates) {
+    ASSIGN_OR_RETURN(std::vector<std::string> known, KnownPredicates());
+    for (const Pattern& pat : q.patterns) {
+      if (pat.predicate.is_variable) continue;
+      bool found = std::any_of(known.begin(), known.end(),
+                               [&](const std::string& k) { return absl::EqualsIgnoreCase(k, pat.predicate.text); });
+      if (!found) return UnknownPredicate(pat.predicate.text, pat.predicate.column, known);
+    }
+    for (size_t i = 0; i < q.filter.predicates.size(); ++i) {
+      if (std::find(known.begin(), known.end(), q.filter.predicates[i]) == known.end()) {
+        return UnknownPredicate(q.filter.predicates[i], ColumnOfPredicate(q.filter, i), known);
+      }
+    }
+  }
   std::vector<Compiled> patterns;
   for (const Pattern& pat : q.patterns) {
     Compiled c;

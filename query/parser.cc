@@ -522,7 +522,10 @@ class Parser {
         ++pos_;
       } else if (option == "predicate") {
         ASSIGN_OR_RETURN(std::vector<Token> items, ExpectList(option));
-        for (const Token& item : items) query.filter.predicates.push_back(item.text);
+        for (const Token& item : items) {
+          query.filter.predicates.push_back(item.text);
+          query.filter.predicate_columns.push_back(ColumnOf(text_, item.offset));
+        }
       } else if (option == "document") {
         ASSIGN_OR_RETURN(std::vector<Token> items, ExpectList(option));
         for (const Token& item : items) query.filter.documents.push_back(item.text);

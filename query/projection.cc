@@ -1,11 +1,14 @@
 #include "query/projection.h"
 
+#include <time.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "proto/status_macros.h"
 
 namespace kg::query {
@@ -14,10 +17,24 @@ namespace {
 
 constexpr uint32_t kMaxPredicates = 1u << 24;
 
+double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + ts.tv_nsec * 1e-9;
+}
+
 uint16_t QuantizeConfidence(float c) {
   if (!(c > 0.0f)) return 0;  // also NaN
   if (c >= 1.0f) return 65535;
   return static_cast<uint16_t>(std::lround(c * 65535.0f));
+}
+
+EdgeProps MakeProps(uint32_t predicate_index, float confidence, uint32_t flags, uint32_t support) {
+  EdgeProps p;
+  p.predicate_flags = (predicate_index & 0xFFFFFFu) | ((flags & 0xFFu) << 24);
+  p.confidence_q = QuantizeConfidence(confidence);
+  p.support = static_cast<uint16_t>(std::min<uint32_t>(support, 65535));
+  return p;
 }
 
 }  // namespace
@@ -42,18 +59,19 @@ void Projection::Builder::AddFact(const Fact& fact) {
           fact.predicate_id());
 }
 
+uint32_t Projection::Builder::SubjectVertex(uint64_t subject) {
+  // Facts arrive grouped by subject from the SPO scan: skip the hash lookup.
+  if (last_vertex_ != UINT32_MAX && subject == last_subject_) return last_vertex_;
+  if (last_vertex_ != UINT32_MAX && subject < last_subject_) sorted_by_subject_ = false;
+  last_subject_ = subject;
+  last_vertex_ = VertexFor(subject);
+  return last_vertex_;
+}
+
 void Projection::Builder::AddEdge(uint64_t subject, uint64_t object, std::string_view predicate,
                                   float confidence, uint32_t flags, uint32_t support,
                                   uint64_t predicate_id) {
-  // Facts arrive grouped by subject from the SPO scan: skip the hash lookup.
-  uint32_t s;
-  if (last_vertex_ != UINT32_MAX && subject == last_subject_) {
-    s = last_vertex_;
-  } else {
-    s = VertexFor(subject);
-    last_subject_ = subject;
-    last_vertex_ = s;
-  }
+  uint32_t s = SubjectVertex(subject);
   uint32_t o = VertexFor(object);
   // Consecutive facts often share a predicate: skip the hash lookup.
   if (last_predicate_index_ == UINT32_MAX || predicate != last_predicate_) {
@@ -62,17 +80,48 @@ void Projection::Builder::AddEdge(uint64_t subject, uint64_t object, std::string
       it = predicate_of_.emplace(std::string(predicate), static_cast<uint32_t>(predicates_.size())).first;
       predicates_.emplace_back(predicate);
       predicate_ids_.push_back(predicate_id);
+      predicate_named_.push_back(true);
       if (predicates_.size() > kMaxPredicates) too_many_predicates_ = true;
     }
     last_predicate_.assign(predicate.data(), predicate.size());
     last_predicate_index_ = it->second;
   }
-  EdgeProps p;
-  p.predicate_flags = (last_predicate_index_ & 0xFFFFFFu) | ((flags & 0xFFu) << 24);
-  p.confidence_q = QuantizeConfidence(confidence);
-  p.support = static_cast<uint16_t>(std::min<uint32_t>(support, 65535));
   edges_.emplace_back(s, o);
-  props_.push_back(p);
+  props_.push_back(MakeProps(last_predicate_index_, confidence, flags, support));
+}
+
+uint32_t Projection::Builder::PredicateForId(uint64_t predicate_id) {
+  auto [it, inserted] = predicate_of_id_.try_emplace(predicate_id, static_cast<uint32_t>(predicates_.size()));
+  if (inserted) {
+    predicates_.emplace_back();
+    predicate_ids_.push_back(predicate_id);
+    predicate_named_.push_back(false);
+    ++unnamed_predicates_;
+    if (predicates_.size() > kMaxPredicates) too_many_predicates_ = true;
+  }
+  return it->second;
+}
+
+void Projection::Builder::AddRecords(std::span<const storage::FactRecord> records) {
+  for (const storage::FactRecord& r : records) {
+    uint32_t s = SubjectVertex(r.subject);
+    uint32_t o = VertexFor(r.object);
+    if (last_id_predicate_index_ == UINT32_MAX || r.predicate_id != last_predicate_id_) {
+      last_id_predicate_index_ = PredicateForId(r.predicate_id);
+      last_predicate_id_ = r.predicate_id;
+    }
+    edges_.emplace_back(s, o);
+    props_.push_back(MakeProps(last_id_predicate_index_, r.confidence, r.flags, r.support));
+  }
+}
+
+void Projection::Builder::NamePredicate(uint64_t predicate_id, std::string_view name) {
+  auto it = predicate_of_id_.find(predicate_id);
+  if (it == predicate_of_id_.end() || predicate_named_[it->second]) return;
+  predicates_[it->second].assign(name.data(), name.size());
+  predicate_of_.emplace(std::string(name), it->second);
+  predicate_named_[it->second] = true;
+  --unnamed_predicates_;
 }
 
 void Projection::Builder::SetType(uint64_t entity_id, EntityType type) { types_.emplace_back(entity_id, type); }
@@ -86,31 +135,78 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::Builder::Finish(uint64_t
     return absl::InvalidArgumentError(absl::StrCat("projection: ", ids_.size(), " vertices / ", edges_.size(),
                                                    " edges exceed the 32-bit CSR limit"));
   }
+  if (unnamed_predicates_ > 0) {
+    for (size_t i = 0; i < predicates_.size(); ++i) {
+      if (!predicate_named_[i]) {
+        return absl::DataLossError(absl::StrFormat(
+            "projection: predicate id %016x of a fact is not in the store's predicate dictionary",
+            predicate_ids_[i]));
+      }
+    }
+  }
   auto projection = std::unique_ptr<Projection>(new Projection());
   Projection& p = *projection;
   p.store_version_ = store_version;
 
   // Renumber vertices in entity-id order.
   const uint32_t n = static_cast<uint32_t>(ids_.size());
-  std::vector<uint32_t> order(n);
-  std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return ids_[a] < ids_[b]; });
+  std::vector<std::pair<uint64_t, uint32_t>> order(n);
+  for (uint32_t v = 0; v < n; ++v) order[v] = {ids_[v], v};
+  std::vector<uint64_t>().swap(ids_);
+  std::sort(order.begin(), order.end());
   std::vector<uint32_t> renumber(n);
   p.ids_.resize(n);
   for (uint32_t rank = 0; rank < n; ++rank) {
-    renumber[order[rank]] = rank;
-    p.ids_[rank] = ids_[order[rank]];
+    renumber[order[rank].second] = rank;
+    p.ids_[rank] = order[rank].first;
   }
-  std::vector<uint32_t>().swap(order);
-  for (auto& [s, o] : edges_) {
-    s = renumber[s];
-    o = renumber[o];
-  }
-  std::vector<uint32_t>().swap(renumber);
+  std::vector<std::pair<uint64_t, uint32_t>>().swap(order);
   absl::flat_hash_map<uint64_t, uint32_t>().swap(vertex_of_);
-  std::vector<uint64_t>().swap(ids_);
 
-  p.graph_ = CsrGraph(boost::edges_are_unsorted_multi_pass, edges_.begin(), edges_.end(), props_.begin(), n);
+  if (sorted_by_subject_) {
+    // Subjects came in ascending id order, so the renumbered sources do not
+    // decrease: the forward CSR is the edge list as it is (what Boost's
+    // counting sort would produce, without the two passes), and the in-edge
+    // index is one counting sort by target.
+    const size_t m = edges_.size();
+    p.graph_ = CsrGraph(n);
+    auto& f = p.graph_.m_forward;
+    auto& b = p.graph_.m_backward;
+    f.m_rowstart.assign(n + 1, 0);
+    f.m_column.resize(m);
+    b.m_rowstart.assign(n + 1, 0);
+    for (size_t i = 0; i < m; ++i) {
+      auto& [s, o] = edges_[i];
+      s = renumber[s];
+      o = renumber[o];
+      ++f.m_rowstart[s + 1];
+      ++b.m_rowstart[o + 1];
+      f.m_column[i] = o;
+    }
+    std::vector<uint32_t>().swap(renumber);
+    for (uint32_t v = 0; v < n; ++v) {
+      f.m_rowstart[v + 1] += f.m_rowstart[v];
+      b.m_rowstart[v + 1] += b.m_rowstart[v];
+    }
+    f.m_edge_properties = std::move(props_);
+    f.m_edge_properties.shrink_to_fit();  // the reserve may have overestimated
+    b.m_column.resize(m);
+    b.m_edge_properties.resize(m);
+    std::vector<EdgeIndex> next(b.m_rowstart.begin(), b.m_rowstart.end() - 1);
+    for (size_t i = 0; i < m; ++i) {
+      const auto [s, o] = edges_[i];
+      EdgeIndex slot = next[o]++;
+      b.m_column[slot] = s;
+      b.m_edge_properties[slot] = static_cast<EdgeIndex>(i);
+    }
+  } else {
+    for (auto& [s, o] : edges_) {
+      s = renumber[s];
+      o = renumber[o];
+    }
+    std::vector<uint32_t>().swap(renumber);
+    p.graph_ = CsrGraph(boost::edges_are_unsorted_multi_pass, edges_.begin(), edges_.end(), props_.begin(), n);
+  }
   std::vector<std::pair<uint32_t, uint32_t>>().swap(edges_);
   std::vector<EdgeProps>().swap(props_);
 
@@ -140,19 +236,41 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::Builder::Finish(uint64_t
 absl::StatusOr<std::unique_ptr<Projection>> Projection::Build(storage::Store& store) {
   // Read the version first: a write racing the scan makes the cache stale, never wrongly fresh.
   uint64_t version = store.Version();
+  BuildProfile profile;
+  double t0 = ThreadCpuSeconds();
   Builder builder;
   if (absl::StatusOr<storage::StoreStats> stats = store.Stats(); stats.ok()) {
     builder.Reserve(stats->facts, stats->entities);
   }
-  RETURN_IF_ERROR(store.ForEachFact([&](const Fact& fact) {
-    builder.AddFact(fact);
+  absl::Status batched = store.ForEachFactBatch([&](std::span<const storage::FactRecord> records) {
+    builder.AddRecords(records);
     return true;
-  }));
+  });
+  if (batched.ok()) {
+    RETURN_IF_ERROR(store.ForEachPredicate([&](uint64_t id, std::string_view name) {
+      builder.NamePredicate(id, name);
+      return true;
+    }));
+  } else if (absl::IsUnimplemented(batched)) {
+    RETURN_IF_ERROR(store.ForEachFact([&](const Fact& fact) {
+      builder.AddFact(fact);
+      return true;
+    }));
+  } else {
+    return batched;
+  }
+  double t1 = ThreadCpuSeconds();
   RETURN_IF_ERROR(store.ForEachEntity([&](const Entity& entity) {
     builder.SetType(entity.id(), entity.type());
     return true;
   }));
-  return builder.Finish(version);
+  double t2 = ThreadCpuSeconds();
+  ASSIGN_OR_RETURN(std::unique_ptr<Projection> projection, builder.Finish(version));
+  profile.facts_seconds = t1 - t0;
+  profile.types_seconds = t2 - t1;
+  profile.csr_seconds = ThreadCpuSeconds() - t2;
+  projection->build_profile_ = profile;
+  return projection;
 }
 
 std::optional<Vertex> Projection::VertexOf(uint64_t entity_id) const {

@@ -64,19 +64,30 @@ class Projection {
     // Same, without a Fact message (benchmarks, bulk paths).
     void AddEdge(uint64_t subject, uint64_t object, std::string_view predicate, float confidence,
                  uint32_t flags, uint32_t support, uint64_t predicate_id = 0);
+    // Bulk path (Build from a store): facts whose predicate is known by its
+    // dictionary id only. Every id added must be named with NamePredicate
+    // before Finish; do not mix with AddEdge/AddFact in one build.
+    void AddRecords(std::span<const storage::FactRecord> records);
+    // Names a predicate id of AddRecords; ids never added are ignored.
+    void NamePredicate(uint64_t predicate_id, std::string_view name);
     // Type of an entity; entities never mentioned in a fact are ignored.
     void SetType(uint64_t entity_id, EntityType type);
     // InvalidArgumentError when the graph exceeds 2^32 - 2 vertices or edges,
-    // or 2^24 predicates.
+    // or 2^24 predicates; DataLossError when a predicate id was never named.
     absl::StatusOr<std::unique_ptr<Projection>> Finish(uint64_t store_version = 0);
 
    private:
     uint32_t VertexFor(uint64_t id);
+    uint32_t SubjectVertex(uint64_t id);
+    uint32_t PredicateForId(uint64_t predicate_id);
     absl::flat_hash_map<uint64_t, uint32_t> vertex_of_;
     std::vector<uint64_t> ids_;  // provisional vertex -> entity id
     absl::flat_hash_map<std::string, uint32_t> predicate_of_;
     std::vector<std::string> predicates_;
     std::vector<uint64_t> predicate_ids_;
+    std::vector<bool> predicate_named_;
+    absl::flat_hash_map<uint64_t, uint32_t> predicate_of_id_;  // AddRecords
+    size_t unnamed_predicates_ = 0;
     std::vector<std::pair<uint32_t, uint32_t>> edges_;
     std::vector<EdgeProps> props_;
     std::vector<std::pair<uint64_t, EntityType>> types_;
@@ -84,11 +95,27 @@ class Projection {
     uint32_t last_vertex_ = UINT32_MAX;
     std::string last_predicate_;
     uint32_t last_predicate_index_ = UINT32_MAX;
+    uint64_t last_predicate_id_ = 0;
+    uint32_t last_id_predicate_index_ = UINT32_MAX;
     bool too_many_predicates_ = false;
+    // True while subjects arrive in ascending id order (a store's SPO scan):
+    // then the edges are already grouped by source and the forward CSR is
+    // laid out without sorting.
+    bool sorted_by_subject_ = true;
   };
 
-  // One pass over Store::ForEachFact, then one over ForEachEntity for types.
+  // CPU seconds (this thread) of the phases of Build.
+  struct BuildProfile {
+    double facts_seconds = 0;  // scanning facts into the builder
+    double types_seconds = 0;  // entity types
+    double csr_seconds = 0;    // Finish: renumbering and the CSR arrays
+  };
+
+  // One pass over the store's facts (Store::ForEachFactBatch, or
+  // ForEachFact for a store without it), then one over ForEachEntity for
+  // types.
   static absl::StatusOr<std::unique_ptr<Projection>> Build(storage::Store& store);
+  const BuildProfile& build_profile() const { return build_profile_; }
 
   uint32_t num_vertices() const { return static_cast<uint32_t>(ids_.size()); }
   uint32_t num_edges() const { return static_cast<uint32_t>(graph_.m_forward.m_column.size()); }
@@ -140,6 +167,7 @@ class Projection {
   absl::flat_hash_map<std::string, uint32_t> predicate_of_;
   uint64_t store_version_ = 0;
   bool uniform_weights_ = true;
+  BuildProfile build_profile_;
   // Cached pointers into graph_'s vectors.
   const EdgeIndex* out_start_ = nullptr;
   const Vertex* out_target_ = nullptr;

@@ -148,6 +148,53 @@ TEST_F(EngineTest, ConnectRanksConnectors) {
   EXPECT_EQ(r->connectors[0].node.name, "Joe Biden");
 }
 
+// Date and document filters on the forms that walk paths, worked out by hand:
+// AMLO -meet_with (2021-03-01)- Biden -president_of (2021-03-18)- United States.
+TEST_F(EngineTest, DateFiltersOnPathsConnectMatchAndTop) {
+  auto r = Run(R"(path "AMLO" to "United States" since 2021-03 until 2021-03)");
+  ASSERT_EQ(r->paths.size(), 1u);
+  EXPECT_EQ(r->paths[0].hops.size(), 2u);
+  r = Run(R"(path "AMLO" to "United States" until 2021-03-10)");  // drops Biden -> US
+  EXPECT_TRUE(r->paths.empty());
+  r = Run(R"(path "AMLO" to "United States" since 2021-03-02)");  // drops the meeting
+  EXPECT_TRUE(r->paths.empty());
+  r = Run(R"(path "AMLO" to "United States" k 2 by confidence since 2021)");
+  ASSERT_EQ(r->paths.size(), 1u);  // the only simple path
+  // Undated evidence (the NSC facts) fails any date bound.
+  r = Run(R"(path "Jake Sullivan" to "Roberta Jacobson")");
+  ASSERT_EQ(r->paths.size(), 1u);
+  r = Run(R"(path "Jake Sullivan" to "Roberta Jacobson" since 1900)");
+  EXPECT_TRUE(r->paths.empty());
+  // connect: both connectors' facts are dated 2021-03-18.
+  r = Run(R"(connect "Merida Initiative" and "arms trafficking" since 2021-03-18)");
+  std::set<std::string> connectors;
+  for (const Connector& c : r->connectors) connectors.insert(c.node.name);
+  EXPECT_EQ(connectors, (std::set<std::string>{"United States", "Mexico"}));
+  r = Run(R"(connect "Merida Initiative" and "arms trafficking" until 2021-03-17)");
+  EXPECT_TRUE(r->connectors.empty());
+  EXPECT_TRUE(r->paths.empty());
+  // connect with a type filter and a date filter together.
+  r = Run(R"(connect "Merida Initiative" and "arms trafficking" type gpe until 2021-03-18 typed)");
+  ASSERT_EQ(r->connectors.size(), 1u);
+  EXPECT_EQ(r->connectors[0].node.name, "United States");
+  r = Run(R"(connect "AMLO" and "Merida" type person until 2021-03-10)");
+  EXPECT_TRUE(r->connectors.empty());
+  // match: rows whose facts have admitted evidence.
+  r = Run(R"(match ?p meet_with ?q since 2021-03-01 until 2021-03-01)");
+  ASSERT_EQ(r->match.rows.size(), 1u);
+  EXPECT_EQ(r->match.rows[0], (std::vector<std::string>{"Andrés Manuel López Obrador", "Joe Biden"}));
+  r = Run(R"(match ?p meet_with ?q since 2021-03-02)");
+  EXPECT_TRUE(r->match.rows.empty());
+  r = Run(R"(match ?p holds_role ?r document "seed.txt" until 2021)");
+  ASSERT_EQ(r->match.rows.size(), 1u);  // Sullivan's and Jacobson's are undated
+  EXPECT_EQ(r->match.rows[0][0], "Joe Biden");
+  // top: degrees over the admitted facts only (until March 10: the meeting).
+  r = Run(R"(top until 2021-03-10)");
+  ASSERT_EQ(r->ranking.size(), 2u);
+  EXPECT_EQ(r->ranking[0].score, 1.0);
+  EXPECT_EQ(r->ranking[1].score, 1.0);
+}
+
 TEST_F(EngineTest, Neighbours) {
   auto r = Run(R"(neighbors "Biden")");
   ASSERT_EQ(r->nodes.size(), 4u);
@@ -192,6 +239,23 @@ TEST_F(EngineTest, UnknownPredicateSuggests) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(r.status().message(), HasSubstr("closest: meet_with"));
+  // The column of the misspelt predicate (the second of the list).
+  r = engine_.Run(R"(path "AMLO" to "Biden" predicate meet_with,holds_rol)");
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.status().message(), HasSubstr("unknown predicate 'holds_rol' (column 44); closest: holds_role"));
+  // match: a pattern's predicate (any case) and the filter's.
+  r = engine_.Run(R"(match ?p member_off "NSC")");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(r.status().message(), HasSubstr("unknown predicate 'member_off' (column 10); closest: member_of"));
+  r = engine_.Run(R"(match ?p ?rel "NSC" predicate "member of")");
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.status().message(), HasSubstr("unknown predicate 'member of' (column 31); closest: member_of"));
+  EXPECT_EQ(Run(R"(match ?p MEMBER_OF "NSC")")->match.rows.size(), 2u);
+  // Unknown names in any position name their column too.
+  r = engine_.Run(R"(match ?p member_of "National Security Counsil")");
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.status().message(), HasSubstr("(column 20); closest: \"National Security Council\""));
 }
 
 TEST_F(EngineTest, Entity) {
