@@ -60,6 +60,8 @@ class RocksStore : public Store {
   absl::StatusOr<std::optional<DocumentFacts>> GetDocumentFacts(std::string_view doc_id) override;
   absl::StatusOr<CheckReport> Check() override;
   absl::Status Compact() override;
+  absl::Status AddUnmerge(const Merge& unmerge) override;
+  absl::StatusOr<std::vector<Merge>> Unmerges() override;
   // storage/rocks_fact_scan.cc
   absl::Status ForEachFactBatch(const std::function<bool(std::span<const FactRecord>)>& fn) override;
   absl::Status ForEachPredicate(const std::function<bool(uint64_t, std::string_view)>& fn) override;

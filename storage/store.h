@@ -145,6 +145,17 @@ class Store {
       const std::function<bool(uint64_t, std::string_view)>& /*fn*/) {
     return absl::UnimplementedError("ForEachPredicate");
   }
+  // The user's resolution overrides (`kg unmerge`): Merge.alias (a surface
+  // form) must never join the entity keyed Merge.canonical. Recorded once per
+  // (TermKey(alias), canonical) pair (a repeat is a no-op); extraction reads
+  // them back with Unmerges(), in key order. A document stays a no-op to
+  // re-put only while its Document.resolution is unchanged.
+  virtual absl::Status AddUnmerge(const Merge& /*unmerge*/) {
+    return absl::UnimplementedError("AddUnmerge");
+  }
+  virtual absl::StatusOr<std::vector<Merge>> Unmerges() {
+    return absl::UnimplementedError("Unmerges");
+  }
 };
 
 }  // namespace kg::storage
