@@ -11,7 +11,7 @@ namespace {
 
 const std::set<std::string>& ValueOptions() {
   static const std::set<std::string> kSet = {"--db",     "--format", "--model", "-o",
-                                             "--output", "--render", "--limit"};
+                                             "--output", "--render", "--limit", "--from"};
   return kSet;
 }
 

@@ -30,7 +30,8 @@ struct Args {
   std::string Get(const std::string& option, const std::string& fallback) const;
 };
 
-// Options taking a value: --db --format --model -o/--output --render --limit.
+// Options taking a value: --db --format --model -o/--output --render --limit
+// --from.
 // Flags: --help/-h --version --no-color. Anything else starting with '-' is a
 // usage error (InvalidArgumentError naming it).
 absl::StatusOr<Args> ParseArgs(int argc, char** argv);

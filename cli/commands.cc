@@ -73,6 +73,14 @@ const std::vector<Command>& Commands() {
        "DOC is a document id (the absolute path it was ingested from) or a path to it.\n"
        "example: kg forget examples/corpus/merida-initiative.txt\n",
        RunForget},
+      {"unmerge", "unmerge ALIAS", "undo a wrong entity merge (the alias becomes its own entity)",
+       "  --from ENTITY   the entity ALIAS was merged into (default: the one ALIAS names now)\n"
+       "  --model FILE    language model for the re-extraction (default: models/en.kgm)\n"
+       "The decision is kept in the store: the documents that merged ALIAS are extracted\n"
+       "again from their files, and later ingests never merge it into ENTITY. kg entity\n"
+       "lists an entity's aliases with the rule that merged each.\n"
+       "example: kg unmerge AMLO --from \"Andrés Manuel López Obrador\"\n",
+       RunUnmerge},
       {"stats", "stats", "counts by type and predicate, store size, documents",
        "  --format table|json     output (default table)\n"
        "  --limit N               at most N documents and predicates listed (default 20)\n",

@@ -48,6 +48,7 @@ int RunExplain(const Args& args, std::ostream& out, std::ostream& err);
 int RunEntity(const Args& args, std::ostream& out, std::ostream& err);
 int RunDot(const Args& args, std::ostream& out, std::ostream& err);
 int RunForget(const Args& args, std::ostream& out, std::ostream& err);
+int RunUnmerge(const Args& args, std::ostream& out, std::ostream& err);
 int RunStats(const Args& args, std::ostream& out, std::ostream& err);
 int RunCheck(const Args& args, std::ostream& out, std::ostream& err);
 int RunExport(const Args& args, std::ostream& out, std::ostream& err);

@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "core/content_hash.h"
+#include "proto/term_key.h"
 
 namespace kg::cli {
 namespace fs = std::filesystem;
@@ -76,8 +77,16 @@ std::vector<std::string> CollectFiles(const std::vector<std::string>& paths,
   return files;
 }
 
+absl::StatusOr<std::vector<core::BlockedMerge>> StoredUnmerges(storage::Store& store) {
+  absl::StatusOr<std::vector<Merge>> unmerges = store.Unmerges();
+  if (!unmerges.ok()) return unmerges.status();
+  std::vector<core::BlockedMerge> out;
+  for (const Merge& m : *unmerges) out.push_back({TermKey(m.alias()), m.canonical()});
+  return out;
+}
+
 IngestSummary IngestFiles(const std::vector<std::string>& paths, const core::Extractor& extractor,
-                          storage::Store& store, std::ostream& err) {
+                          storage::Store& store, std::ostream& err, const std::string& resolution) {
   IngestSummary summary;
   std::vector<std::string> errors;
   std::vector<std::string> files = CollectFiles(paths, &errors);
@@ -116,7 +125,8 @@ IngestSummary IngestFiles(const std::vector<std::string>& paths, const core::Ext
       ++summary.failed;
       continue;
     }
-    if (existing->has_value() && (*existing)->content_hash() == doc.content_hash()) {
+    if (existing->has_value() && (*existing)->content_hash() == doc.content_hash() &&
+        (*existing)->resolution() == resolution) {
       ++summary.unchanged;
       continue;
     }

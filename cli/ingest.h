@@ -33,8 +33,16 @@ std::string DocumentIdForPath(const std::string& path);
 std::vector<std::string> CollectFiles(const std::vector<std::string>& paths,
                                       std::vector<std::string>* errors);
 
+// The store's resolution overrides (`kg unmerge`) in the form extraction
+// takes (ExtractorOptions::blocked_merges).
+absl::StatusOr<std::vector<core::BlockedMerge>> StoredUnmerges(storage::Store& store);
+
+// `resolution` is core::ResolutionFingerprint of the extractor's blocked
+// merges: a stored document with the same content hash but another
+// fingerprint is extracted again.
 IngestSummary IngestFiles(const std::vector<std::string>& paths, const core::Extractor& extractor,
-                          storage::Store& store, std::ostream& err);
+                          storage::Store& store, std::ostream& err,
+                          const std::string& resolution = "");
 
 }  // namespace kg::cli
 

@@ -33,7 +33,8 @@ bool IsValueType(EntityType t) {
 
 class RuleExtractor : public Extractor {
  public:
-  explicit RuleExtractor(const Lexicon& lexicon) : lexicon_(lexicon) {}
+  RuleExtractor(const Lexicon& lexicon, std::vector<BlockedMerge> blocked)
+      : lexicon_(lexicon), blocked_(std::move(blocked)), resolution_(ResolutionFingerprint(blocked_)) {}
 
   absl::StatusOr<DocumentFacts> Extract(const Document& doc,
                                         std::string_view text) const override {
@@ -56,7 +57,7 @@ class RuleExtractor : public Extractor {
   absl::StatusOr<DocumentFacts> Build(const Document& doc, std::string_view text,
                                       const DocumentText& dt, const Analysis& analysis) const {
     std::vector<Mention> mentions = FindMentions(analysis, text, lexicon_);
-    Resolution res = ResolveEntities(mentions, analysis, lexicon_);
+    Resolution res = ResolveEntities(mentions, analysis, lexicon_, blocked_);
     std::vector<RawFact> raw = ExtractRelations(analysis, mentions, res.entities, lexicon_);
 
     DocumentFacts out;
@@ -66,6 +67,7 @@ class RuleExtractor : public Extractor {
     if (d->date().empty()) d->set_date(dt.date());
     if (d->size() == 0) d->set_size(text.size());
     d->set_sentences(static_cast<uint32_t>(analysis.sentences.size()));
+    d->set_resolution(resolution_);
 
     auto evidence = [&](int sentence, Evidence* ev) {
       const Sentence& s = analysis.sentences[sentence];
@@ -120,13 +122,16 @@ class RuleExtractor : public Extractor {
 
  private:
   const Lexicon& lexicon_;
+  const std::vector<BlockedMerge> blocked_;
+  const std::string resolution_;
 };
 
 #ifdef KG_HAVE_ANALYZER
 class ModelExtractor : public RuleExtractor {
  public:
-  ModelExtractor(const Lexicon& lexicon, std::unique_ptr<Analyzer> analyzer)
-      : RuleExtractor(lexicon), analyzer_(std::move(analyzer)) {}
+  ModelExtractor(const Lexicon& lexicon, std::vector<BlockedMerge> blocked,
+                 std::unique_ptr<Analyzer> analyzer)
+      : RuleExtractor(lexicon, std::move(blocked)), analyzer_(std::move(analyzer)) {}
 
  protected:
   Analysis Analyze(std::string_view masked) const override { return analyzer_->Analyze(masked); }
@@ -140,14 +145,16 @@ class ModelExtractor : public RuleExtractor {
 
 absl::StatusOr<std::unique_ptr<Extractor>> Extractor::Create(const ExtractorOptions& options) {
   const Lexicon& lexicon = DefaultLexicon();
-  if (!options.use_model) return std::unique_ptr<Extractor>(new RuleExtractor(lexicon));
+  if (!options.use_model) {
+    return std::unique_ptr<Extractor>(new RuleExtractor(lexicon, options.blocked_merges));
+  }
 #ifdef KG_HAVE_ANALYZER
   std::string path = options.model_path.empty() ? Analyzer::DefaultModelPath() : options.model_path;
   std::error_code ec;
   if (!options.model_path.empty() || std::filesystem::exists(path, ec)) {
     absl::StatusOr<std::unique_ptr<Analyzer>> analyzer = Analyzer::Load(path);
     if (!analyzer.ok()) return analyzer.status();
-    return std::unique_ptr<Extractor>(new ModelExtractor(lexicon, std::move(*analyzer)));
+    return std::unique_ptr<Extractor>(new ModelExtractor(lexicon, options.blocked_merges, std::move(*analyzer)));
   }
   static std::once_flag note;
   std::call_once(note, [&] {
@@ -155,7 +162,7 @@ absl::StatusOr<std::unique_ptr<Extractor>> Extractor::Create(const ExtractorOpti
               << "; using rule-based extraction\n";
   });
 #endif
-  return std::unique_ptr<Extractor>(new RuleExtractor(lexicon));
+  return std::unique_ptr<Extractor>(new RuleExtractor(lexicon, options.blocked_merges));
 }
 
 }  // namespace kg::core

@@ -14,8 +14,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "core/resolver.h"
 #include "proto/kg.pb.h"
 
 namespace kg::core {
@@ -26,6 +28,9 @@ struct ExtractorOptions {
   // false: rule-based extraction only, even when a model is available
   // (tests, and comparisons between the two modes).
   bool use_model = true;
+  // Merges the user undid (`kg unmerge`); every document honours them, and
+  // its Document.resolution is set to ResolutionFingerprint(blocked_merges).
+  std::vector<BlockedMerge> blocked_merges;
 };
 
 class Extractor {

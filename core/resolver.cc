@@ -87,8 +87,11 @@ std::string NameInitials(std::string_view name) {
   return out;
 }
 
-Resolution ResolveEntities(std::vector<Mention>& mentions, const Analysis& analysis,
-                           const Lexicon& lexicon) {
+namespace {
+
+// One resolution pass; no rule merges a mention whose key is in `frozen`.
+Resolution Resolve(std::vector<Mention>& mentions, const Analysis& analysis,
+                   const Lexicon& lexicon, const absl::flat_hash_set<std::string>& frozen) {
   Resolution res;
   UnionFind uf;
   absl::flat_hash_map<std::string, int> node_of_key;
@@ -114,6 +117,10 @@ Resolution ResolveEntities(std::vector<Mention>& mentions, const Analysis& analy
   };
   std::vector<PendingMerge> pending;
   auto merge = [&](size_t alias_m, size_t into_m, const std::string& rule) {
+    if (!frozen.empty() && (frozen.contains(TermKey(mentions[alias_m].text)) ||
+                            frozen.contains(TermKey(mentions[into_m].text)))) {
+      return;
+    }
     int a = mention_node[alias_m], b = mention_node[into_m];
     if (uf.Find(a) == uf.Find(b)) return;
     uf.Union(b, a);
@@ -237,7 +244,7 @@ Resolution ResolveEntities(std::vector<Mention>& mentions, const Analysis& analy
     for (size_t i : members[e]) {
       const Mention& m = mentions[i];
       if (const std::string* c = lexicon.CountryByKey(TermKey(m.text))) country = *c;
-      if (IsAcronym(m.text)) {
+      if (IsAcronym(m.text) && !frozen.contains(TermKey(m.text))) {
         if (const std::string* c = lexicon.CountryByInitials(AcronymLetters(m.text))) {
           acronym_country = *c;
         }
@@ -283,6 +290,41 @@ Resolution ResolveEntities(std::vector<Mention>& mentions, const Analysis& analy
     res.merges.push_back({m.text, static_cast<int>(e), country_rule[e], m.sentence});
   }
   return res;
+}
+
+}  // namespace
+
+std::string ResolutionFingerprint(const std::vector<BlockedMerge>& blocked) {
+  if (blocked.empty()) return "";
+  std::vector<std::string> parts;
+  for (const BlockedMerge& b : blocked) parts.push_back(b.alias_key + "\x1f" + b.canonical_key);
+  std::sort(parts.begin(), parts.end());
+  parts.erase(std::unique(parts.begin(), parts.end()), parts.end());
+  std::string out = "unmerge";
+  for (const std::string& p : parts) out += "\x1e" + p;
+  return out;
+}
+
+Resolution ResolveEntities(std::vector<Mention>& mentions, const Analysis& analysis,
+                           const Lexicon& lexicon, const std::vector<BlockedMerge>& blocked) {
+  std::vector<Mention> original;
+  if (!blocked.empty()) original = mentions;
+  Resolution res = Resolve(mentions, analysis, lexicon, {});
+  if (blocked.empty()) return res;
+  // Which vetoed aliases did the pass put into their vetoed entity? Those
+  // aliases are frozen (no rule may join them to anything) and the document
+  // is resolved again from the unresolved mentions.
+  absl::flat_hash_set<std::string> frozen;
+  for (const BlockedMerge& b : blocked) {
+    for (const Mention& m : mentions) {
+      if (m.entity < 0 || TermKey(m.text) != b.alias_key) continue;
+      const DocEntity& e = res.entities[m.entity];
+      if (e.key == b.canonical_key && e.key != b.alias_key) frozen.insert(b.alias_key);
+    }
+  }
+  if (frozen.empty()) return res;
+  mentions = std::move(original);
+  return Resolve(mentions, analysis, lexicon, frozen);
 }
 
 }  // namespace kg::core

@@ -14,6 +14,9 @@
 //  - "short-name": "Biden" -> "Joe Biden", "González" -> "Juan González" when
 //    exactly one person in the document ends (or starts) with that name;
 //  - "country-name": a name that is an ISO country name takes the ISO form.
+// A BlockedMerge (the user's `kg unmerge`) vetoes every rule above for its
+// alias in a document where the alias would otherwise end up in the named
+// entity; "same-key" cannot be vetoed (equal keys are one name).
 // Entity keys are TermKey(canonical name); aliases carry the other surface
 // forms (and the undotted form of dotted acronyms) so the store can join
 // entities across documents by key or alias.
@@ -35,6 +38,16 @@ struct MergeRecord {
   int sentence = 0;   // where the rule's evidence is
 };
 
+// "alias_key never joins the entity keyed canonical_key" (both TermKeys).
+struct BlockedMerge {
+  std::string alias_key;
+  std::string canonical_key;
+};
+
+// A stable text naming a set of blocked merges ("" for none): stored with
+// each document so a store can tell which overrides it was extracted under.
+std::string ResolutionFingerprint(const std::vector<BlockedMerge>& blocked);
+
 struct Resolution {
   std::vector<DocEntity> entities;
   std::vector<MergeRecord> merges;
@@ -42,7 +55,8 @@ struct Resolution {
 
 // Sets Mention::entity for every mention.
 Resolution ResolveEntities(std::vector<Mention>& mentions, const Analysis& analysis,
-                           const Lexicon& lexicon);
+                           const Lexicon& lexicon,
+                           const std::vector<BlockedMerge>& blocked = {});
 
 // Initials of a name's words, skipping "of", "the", "and", "for", "on"
 // ("Drug Enforcement Administration" -> "DEA").

@@ -216,7 +216,20 @@ std::string FormatTable(const QueryResult& r) {
       t.Add({"mentions", absl::StrCat(e.mentions)});
       t.Add({"documents", absl::StrCat(e.documents)});
       t.Add({"facts", absl::StrCat(e.degree)});
+      for (size_t i = 0; i < e.merges.size(); ++i) {
+        const AliasMerge& m = e.merges[i];
+        std::string where = absl::StrCat(m.document, " #", m.sentence);
+        if (m.documents > 1) absl::StrAppend(&where, " and ", m.documents - 1, " more");
+        t.Add({i == 0 ? "merged" : "", absl::StrCat(m.alias, ": ", m.rule, " (", where, ")")});
+      }
+      if (!e.unmerged.empty()) t.Add({"unmerged", absl::StrJoin(e.unmerged, "; ")});
       out += t.Render();
+      if (q.explain) {
+        for (const AliasMerge& m : e.merges) {
+          absl::StrAppend(&out, "\n", m.alias, " (", m.rule, "): ", m.document, " #", m.sentence,
+                          "\n  ", m.text, "\n");
+        }
+      }
       break;
     }
     case QueryKind::kMatch: {
@@ -310,6 +323,17 @@ std::string FormatJson(const QueryResult& r) {
       j["mentions"] = e.mentions;
       j["documents"] = e.documents;
       j["facts"] = e.degree;
+      Json merges = Json::array();
+      for (const AliasMerge& m : e.merges) {
+        merges.push_back({{"alias", m.alias},
+                          {"rule", m.rule},
+                          {"document", m.document},
+                          {"sentence", m.sentence},
+                          {"text", m.text},
+                          {"documents", m.documents}});
+      }
+      j["merges"] = merges;
+      j["unmerged"] = e.unmerged;
       break;
     }
     case QueryKind::kMatch: {

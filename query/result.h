@@ -51,8 +51,21 @@ struct NeighbourNode {
   int distance = 0;
 };
 
+// Why an alias belongs to an entity: one merge-ledger entry (the first
+// document and sentence where the rule fired; `documents` counts them all).
+struct AliasMerge {
+  std::string alias;
+  std::string rule;  // "acronym-definition", "nickname", "short-name", ...
+  std::string document;
+  uint32_t sentence = 0;
+  std::string text;  // the sentence the rule read
+  int documents = 0;
+};
+
 struct EntityInfo {
   ResultNode node;
+  std::vector<AliasMerge> merges;     // the ledger, by alias then rule
+  std::vector<std::string> unmerged;  // aliases the user split off (kg unmerge)
   std::string key;
   std::vector<std::string> aliases;
   uint64_t mentions = 0;

@@ -428,7 +428,9 @@ absl::StatusOr<PutResult> RocksStore::PutDocument(const DocumentFacts& in) {
   if (exists) {
     Document prev;
     RETURN_IF_ERROR(ParseInto(v, &prev, "document"));
-    if (prev.content_hash() == doc.content_hash()) return result;
+    if (prev.content_hash() == doc.content_hash() && prev.resolution() == doc.resolution()) {
+      return result;
+    }
     RETURN_IF_ERROR(ForgetInTxn(txn, doc_id, meta));
     result.replaced = true;
   }
@@ -1050,6 +1052,49 @@ absl::Status RocksStore::Compact() {
     RETURN_IF_ERROR(FromRocks(db_->CompactRange(co, h, nullptr, nullptr), path_));
   }
   return absl::OkStatus();
+}
+
+namespace {
+
+// Unmerges live in the default family beside "meta", which no scan reads:
+// "unmerge\0" ‖ TermKey(alias) ‖ \0 ‖ canonical key → Merge.
+constexpr std::string_view kUnmergePrefix("unmerge\0", 8);
+
+}  // namespace
+
+absl::Status RocksStore::AddUnmerge(const Merge& unmerge) {
+  if (read_only_) return absl::FailedPreconditionError(absl::StrCat("store opened read-only: ", path_));
+  const std::string alias_key = TermKey(unmerge.alias());
+  if (alias_key.empty() || unmerge.canonical().empty()) {
+    return absl::InvalidArgumentError("an unmerge needs an alias and a canonical entity key");
+  }
+  if (alias_key.find('\0') != std::string::npos ||
+      unmerge.canonical().find('\0') != std::string::npos) {
+    return absl::InvalidArgumentError("an unmerge's names may not contain a NUL byte");
+  }
+  std::string key = std::string(kUnmergePrefix) + alias_key + '\0' + unmerge.canonical();
+  std::lock_guard<std::mutex> lock(write_mu_);
+  Txn txn(this);
+  std::string v;
+  ASSIGN_OR_RETURN(bool exists, txn.Get(kDefault, key, &v));
+  if (exists) return absl::OkStatus();
+  ASSIGN_OR_RETURN(Meta meta, txn.ReadMeta());
+  txn.Put(kDefault, key, unmerge.SerializeAsString());
+  return txn.Commit(meta);
+}
+
+absl::StatusOr<std::vector<Merge>> RocksStore::Unmerges() {
+  std::vector<Merge> out;
+  absl::Status parse = absl::OkStatus();
+  RETURN_IF_ERROR(Scan(kDefault, kUnmergePrefix, [&](std::string_view, std::string_view value) {
+    Merge m;
+    parse = ParseInto(value, &m, "unmerge");
+    if (!parse.ok()) return false;
+    out.push_back(std::move(m));
+    return true;
+  }));
+  RETURN_IF_ERROR(parse);
+  return out;
 }
 
 namespace {

@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "cli/app.h"
+#include "cli/ingest.h"
 #include "core/extractor.h"
 #include "storage/store.h"
 #include "tools/load_args.h"
@@ -57,9 +58,19 @@ int Main(int argc, char** argv) {
       std::fprintf(stderr, "%s\n", text.c_str());
     }
   };
+  // The user's `kg unmerge` decisions hold for every document loaded.
+  absl::StatusOr<std::vector<kg::core::BlockedMerge>> blocked = kg::cli::StoredUnmerges(**store);
+  if (!blocked.ok()) {
+    std::fprintf(stderr, "kg-load: %s: %s\n", args->db.c_str(),
+                 std::string(blocked.status().message()).c_str());
+    return kg::cli::kExitStore;
+  }
+  kg::core::ExtractorOptions xopts;
+  xopts.blocked_merges = *blocked;
+  args->options.resolution = kg::core::ResolutionFingerprint(xopts.blocked_merges);
   kg::tools::Loader loader(
-      store->get(), [] { return kg::core::Extractor::Create(); }, triples.get(), args->options,
-      on_issue);
+      store->get(), [xopts] { return kg::core::Extractor::Create(xopts); }, triples.get(),
+      args->options, on_issue);
 
   int interval = args->progress_ms > 0 ? args->progress_ms : (tty ? 200 : 5000);
   kg::tools::ProgressReporter reporter(&loader.counters(), total_bytes, stderr, tty,

@@ -126,7 +126,8 @@ class Loader::Impl : public ReadSink {
     doc.set_size(src.text.size());
     // Resume: skip before extraction what the store already has.
     absl::StatusOr<std::optional<Document>> stored = l_.store_->GetDocument(doc.id());
-    if (stored.ok() && stored->has_value() && (*stored)->content_hash() == doc.content_hash()) {
+    if (stored.ok() && stored->has_value() && (*stored)->content_hash() == doc.content_hash() &&
+        (*stored)->resolution() == l_.options_.resolution) {
       l_.counters_.unchanged.fetch_add(1);
       return true;
     }

@@ -47,6 +47,9 @@ struct LoadOptions {
   size_t queue_capacity = 0;      // documents in flight per queue; 0 = 2 x threads
   size_t triple_chunk = 1 << 14;  // triples per hand-over to the writer (a few MB)
   size_t max_issues_kept = 200;   // in the summary; all are counted and reported
+  // core::ResolutionFingerprint of the extractor's blocked merges: a stored
+  // document is skipped only when its hash and this fingerprint both match.
+  std::string resolution;
 };
 
 using ExtractorFactory = std::function<absl::StatusOr<std::unique_ptr<core::Extractor>>()>;

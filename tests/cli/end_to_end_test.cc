@@ -18,41 +18,18 @@
 #include "nlohmann/json.hpp"
 #include "proto/term_key.h"
 #include "storage/store.h"
+#include "tests/cli/small_store_testutil.h"
 
 namespace kg {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-};
+using cli::testing::RunResult;
 
 // Runs a shell command line and captures stdout.
-RunResult Run(const std::string& command) {
-  RunResult r;
-  FILE* p = popen(command.c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      q += "'\\''";
-    } else {
-      q.push_back(c);
-    }
-  }
-  return q + "'";
-}
+RunResult Run(const std::string& command) { return cli::testing::Sh(command); }
+std::string Quote(const std::string& s) { return cli::testing::ShellQuote(s); }
 
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

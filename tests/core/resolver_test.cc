@@ -1,6 +1,11 @@
 // Entity resolution rules, one test each, on sentences written for the test.
 #include "core/resolver.h"
 
+#include <memory>
+#include <vector>
+
+#include "core/extractor.h"
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "proto/term_key.h"
@@ -135,6 +140,67 @@ TEST(ResolverTest, AdministrationKeptAsItsOwnOrganisation) {
   ASSERT_NE(admin, nullptr) << Dump(f);
   EXPECT_EQ(admin->type(), ORG);
   ASSERT_NE(FindEntity(f, "Ana Lindqvist"), nullptr);
+}
+
+
+// Rule-based extraction with the user's unmerges applied.
+DocumentFacts ExtractBlocked(std::string_view text, std::vector<BlockedMerge> blocked) {
+  ExtractorOptions o;
+  o.use_model = false;
+  o.blocked_merges = std::move(blocked);
+  absl::StatusOr<std::unique_ptr<Extractor>> e = Extractor::Create(o);
+  EXPECT_TRUE(e.ok()) << e.status();
+  Document doc;
+  doc.set_id("unmerge-test");
+  absl::StatusOr<DocumentFacts> f = (*e)->Extract(doc, text);
+  EXPECT_TRUE(f.ok()) << f.status();
+  return f.ok() ? *f : DocumentFacts();
+}
+
+constexpr char kAcronymText[] =
+    "The Federal Aviation Administration (FAA) grounded the jets on Friday. "
+    "A week later the FAA lifted the order after talks with Boeing.";
+
+TEST(UnmergeTest, BlockedAcronymStaysItsOwnEntity) {
+  DocumentFacts f = ExtractBlocked(
+      kAcronymText, {{TermKey("FAA"), TermKey("Federal Aviation Administration")}});
+  const Entity* faa = FindEntity(f, "FAA");
+  ASSERT_NE(faa, nullptr) << Dump(f);
+  const Entity* full = FindEntity(f, "Federal Aviation Administration");
+  ASSERT_NE(full, nullptr) << Dump(f);
+  EXPECT_THAT(full->aliases(), ::testing::Not(Contains("FAA")));
+  EXPECT_EQ(FindMerge(f, "FAA"), nullptr);
+  // The fact the acronym's sentence carries now starts at the acronym.
+  EXPECT_NE(FindFact(f, "FAA", "", "Boeing", /*directed=*/false), nullptr) << Dump(f);
+  EXPECT_EQ(f.document().resolution(),
+            ResolutionFingerprint({{TermKey("FAA"), TermKey("Federal Aviation Administration")}}));
+}
+
+TEST(UnmergeTest, ABlockForAnotherEntityChangesNothing) {
+  DocumentFacts plain = ExtractRules(kAcronymText);
+  DocumentFacts f = ExtractBlocked(kAcronymText, {{TermKey("FAA"), TermKey("Fannie Mae")}});
+  ASSERT_NE(FindMerge(f, "FAA"), nullptr) << Dump(f);
+  EXPECT_EQ(f.entities_size(), plain.entities_size());
+  EXPECT_EQ(f.facts_size(), plain.facts_size());
+  EXPECT_EQ(plain.document().resolution(), "");
+}
+
+TEST(UnmergeTest, BlockedShortNameOfAPerson) {
+  const std::string text =
+      "Juan Gonzalez met Mexican officials in Mexico City on Monday. "
+      "Gonzalez said the talks with Mexico were productive.";
+  DocumentFacts plain = ExtractRules(text);
+  ASSERT_NE(FindMerge(plain, "Gonzalez"), nullptr) << Dump(plain);
+  DocumentFacts f = ExtractBlocked(text, {{TermKey("Gonzalez"), TermKey("Juan Gonzalez")}});
+  EXPECT_EQ(FindMerge(f, "Gonzalez"), nullptr) << Dump(f);
+  EXPECT_NE(FindEntity(f, "Gonzalez"), nullptr) << Dump(f);
+}
+
+TEST(UnmergeTest, FingerprintIsOrderFreeAndEmptyWithoutBlocks) {
+  EXPECT_EQ(ResolutionFingerprint({}), "");
+  BlockedMerge a{"a", "x"}, b{"b", "y"};
+  EXPECT_EQ(ResolutionFingerprint({a, b}), ResolutionFingerprint({b, a, b}));
+  EXPECT_NE(ResolutionFingerprint({a}), ResolutionFingerprint({a, b}));
 }
 
 }  // namespace
