@@ -1,6 +1,8 @@
 #include "query/engine.h"
 
 #include <algorithm>
+#include <tuple>
+#include <map>
 #include <chrono>
 #include <cmath>
 #include <optional>
@@ -466,6 +468,25 @@ struct Engine::Impl {
     info.aliases.assign(e->aliases().begin(), e->aliases().end());
     info.mentions = e->mentions();
     info.documents = e->documents();
+    std::map<std::pair<std::string, std::string>, size_t> seen;  // (alias, rule) -> index
+    RETURN_IF_ERROR(store->ForEachMerge(e->key(), [&](const Merge& m) {
+      auto [it, fresh] = seen.try_emplace({m.alias(), m.rule()}, info.merges.size());
+      if (fresh) {
+        info.merges.push_back(AliasMerge{m.alias(), m.rule(), m.evidence().doc_id(),
+                                         m.evidence().sentence(), m.evidence().text(), 0});
+      }
+      ++info.merges[it->second].documents;
+      return true;
+    }));
+    std::sort(info.merges.begin(), info.merges.end(), [](const AliasMerge& a, const AliasMerge& b) {
+      return std::tie(a.alias, a.rule) < std::tie(b.alias, b.rule);
+    });
+    // Stores without unmerge support (test doubles) simply have none.
+    if (absl::StatusOr<std::vector<Merge>> un = store->Unmerges(); un.ok()) {
+      for (const Merge& m : *un) {
+        if (m.canonical() == e->key()) info.unmerged.push_back(m.alias());
+      }
+    }
     RETURN_IF_ERROR(Refresh());
     if (std::optional<Vertex> v = projection->VertexOf(id)) info.degree = projection->Degree(*v);
     r.plan = absl::StrCat("dictionary lookup of key \"", TermKey(r.query.names[0].text), "\"");
