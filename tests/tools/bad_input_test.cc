@@ -104,7 +104,7 @@ TEST_F(BadInputTest, ProseFilesExpectationsCoverTheCorpus) {
   }
 }
 
-TEST_F(BadInputTest, DISABLED_KgIngestEachFile) {
+TEST_F(BadInputTest, KgIngestEachFile) {
   for (const auto& [file, expect] : ProseExpectations()) {
     SCOPED_TRACE(file);
     ProcessResult r = Kg({"ingest", Corpus(file)});
@@ -130,7 +130,7 @@ TEST_F(BadInputTest, KgIngestWholeCorpusLoadsTheGoodFiles) {
   ExpectMessagesNameFiles(r.err);
 }
 
-TEST_F(BadInputTest, DISABLED_KgLoadAsTextReportsByteOffsets) {
+TEST_F(BadInputTest, KgLoadAsTextReportsByteOffsets) {
   for (const auto& [file, expect] : ProseExpectations()) {
     SCOPED_TRACE(file);
     ProcessResult r = Load({"--format", "text", Corpus(file)});
@@ -147,7 +147,7 @@ TEST_F(BadInputTest, DISABLED_KgLoadAsTextReportsByteOffsets) {
 
 // Each line format against its own bad file: the good lines load, each bad
 // line is reported as file:line, the exit status says something failed.
-TEST_F(BadInputTest, DISABLED_KgLoadLineFormatsReportLineNumbers) {
+TEST_F(BadInputTest, KgLoadLineFormatsReportLineNumbers) {
   struct Case {
     std::string format, file;
     std::vector<int> bad_lines;
