@@ -1,9 +1,11 @@
 #include "storage/bulk_loader.h"
 
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <thread>
 
+#include "absl/base/internal/endian.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "proto/status_macros.h"
@@ -27,9 +29,12 @@ class SstOut {
 
   absl::Status Put(std::string_view key, std::string_view value) {
     if (!writer_) {
-      rocksdb::Options options(StoreDbOptions(), ColumnFamilyOptionsFor(ColumnFamilyNames()[cf_]));
+      rocksdb::Options options = BulkSstOptions(ColumnFamilyNames()[cf_]);
+      // The files are ingested and read (compacted) right away: keeping
+      // them in the page cache is what we want.
       writer_ = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), options,
-                                                         store_->cf(cf_));
+                                                         store_->cf(cf_),
+                                                         /*invalidate_page_cache=*/false);
       RETURN_IF_ERROR(FromRocks(writer_->Open(path_), path_));
     }
     ++entries_;
@@ -44,6 +49,14 @@ class SstOut {
     rocksdb::ExternalSstFileInfo info;
     RETURN_IF_ERROR(FromRocks(writer_->Finish(&info), path_));
     *bytes += info.file_size;
+    // IngestExternalFiles takes one argument per column family; the files of
+    // one family (key ranges written in parallel) never overlap.
+    for (auto& arg : *args) {
+      if (arg.column_family == store_->cf(cf_)) {
+        arg.external_files.push_back(path_);
+        return absl::OkStatus();
+      }
+    }
     rocksdb::IngestExternalFileArg arg;
     arg.column_family = store_->cf(cf_);
     arg.external_files = {path_};
@@ -86,6 +99,94 @@ absl::Status WritePermutation(ExternalSorter<Key24>& sorter, SstOut& out) {
   return absl::OkStatus();
 }
 
+// The 24-byte key of a Key24: three big-endian ids.
+void EncodeKey24(const Key24& k, char* out) {
+  uint64_t be[3] = {absl::ghtonll(k.a), absl::ghtonll(k.b), absl::ghtonll(k.c)};
+  std::memcpy(out, be, kTripleBytes);
+}
+
+// Runs put(i, out) for i in [0, n) as two key ranges, each written to its
+// own SST file on its own thread (`v` is sorted, so the files never overlap).
+template <typename Put>
+absl::Status WriteInTwoFiles(RocksStore* store, Cf cf, const std::string& stem, size_t n,
+                             Put put, std::vector<rocksdb::IngestExternalFileArg>* args,
+                             uint64_t* bytes) {
+  size_t mid = n / 2;
+  SstOut lo(store, cf, stem + ".0.sst"), hi(store, cf, stem + ".1.sst");
+  absl::Status hi_status;
+  std::thread t([&] { hi_status = put(mid, n, hi); });
+  absl::Status lo_status = put(0, mid, lo);
+  t.join();
+  RETURN_IF_ERROR(lo_status);
+  RETURN_IF_ERROR(hi_status);
+  RETURN_IF_ERROR(lo.Finish(args, bytes));
+  return hi.Finish(args, bytes);
+}
+
+// The facts when all triples fit in memory (`v`: sorted, distinct, spo
+// order). spo is merged with the stored facts; the new triples are then
+// rotated in place into pos order and osp order, each sorted on both cores
+// and written as two files in parallel: no second copy of the triples.
+absl::Status WriteFactsInMemory(RocksStore* store, const rocksdb::ReadOptions& ro,
+                                const std::string& dir, std::vector<Key24>& v,
+                                std::vector<rocksdb::IngestExternalFileArg>* args,
+                                BulkResult* result) {
+  rocksdb::DB* db = store->db();
+  std::vector<uint8_t> known(v.size(), 0);  // 1: the triple is already stored
+  const std::string imported = ImportedPayload();
+  auto put_spo = [&](size_t lo, size_t hi, SstOut& out) -> absl::Status {
+    if (lo == hi) return absl::OkStatus();
+    std::unique_ptr<rocksdb::Iterator> existing(db->NewIterator(ro, store->cf(kSpo)));
+    char key[kTripleBytes];
+    EncodeKey24(v[lo], key);
+    existing->Seek(rocksdb::Slice(key, kTripleBytes));
+    for (size_t i = lo; i < hi; ++i) {
+      EncodeKey24(v[i], key);
+      std::string_view k(key, kTripleBytes);
+      if (existing->Valid() && Sv(existing->key()) < k) existing->Seek(rocksdb::Slice(key, kTripleBytes));
+      if (existing->Valid() && Sv(existing->key()) == k) {
+        known[i] = 1;
+        Fact f;
+        if (!f.ParseFromArray(existing->value().data(), existing->value().size())) {
+          return absl::DataLossError("unreadable fact record in the store");
+        }
+        if (f.flags() & IMPORTED) continue;
+        f.set_flags(f.flags() | IMPORTED);
+        f.set_confidence(std::max(f.confidence(), 1.0f));
+        RETURN_IF_ERROR(out.Put(k, f.SerializeAsString()));
+        continue;
+      }
+      RETURN_IF_ERROR(out.Put(k, imported));
+    }
+    return FromRocks(existing->status(), store->path());
+  };
+  RETURN_IF_ERROR(WriteInTwoFiles(store, kSpo, dir + "/spo", v.size(), put_spo, args,
+                                  &result->sst_bytes));
+  size_t fresh = 0;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (!known[i]) v[fresh++] = v[i];
+  }
+  v.resize(fresh);
+  std::vector<uint8_t>().swap(known);
+  result->new_facts = fresh;
+  auto put_keys = [&](size_t lo, size_t hi, SstOut& out) -> absl::Status {
+    char key[kTripleBytes];
+    for (size_t i = lo; i < hi; ++i) {
+      EncodeKey24(v[i], key);
+      RETURN_IF_ERROR(out.Put(std::string_view(key, kTripleBytes), ""));
+    }
+    return absl::OkStatus();
+  };
+  // (s, p, o) -> (p, o, s) -> (o, s, p): one rotation each.
+  for (Cf cf : {kPos, kOsp}) {
+    for (Key24& k : v) k = Key24{k.b, k.c, k.a};
+    SortInParallel(v);
+    RETURN_IF_ERROR(WriteInTwoFiles(store, cf, dir + (cf == kPos ? "/pos" : "/osp"), v.size(),
+                                    put_keys, args, &result->sst_bytes));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 BulkLoader::BulkLoader(Store* store, BulkLoaderOptions options)
@@ -116,6 +217,13 @@ absl::Status BulkLoader::Init() {
   std::filesystem::remove_all(dir_, ec);  // leftovers of a crashed load
   std::filesystem::create_directories(dir_, ec);
   if (ec) return init_ = absl::InternalError(absl::StrCat("cannot create ", dir_, ": ", ec.message()));
+  {
+    std::unique_ptr<rocksdb::Iterator> it(
+        store_->db()->NewIterator(rocksdb::ReadOptions(), store_->cf(kTerms)));
+    it->SeekToFirst();
+    if (!it->status().ok()) return init_ = FromRocks(it->status(), store_->path());
+    probe_terms_ = it->Valid();
+  }
   size_t m = options_.memory_bytes;
   spo_ = std::make_unique<ExternalSorter<Key24>>(dir_, "spo", m / 2);
   terms_ = std::make_unique<ExternalSorter<std::string>>(dir_, "terms", m / 8);
@@ -123,9 +231,10 @@ absl::Status BulkLoader::Init() {
 }
 
 absl::StatusOr<uint64_t> BulkLoader::TermIdOf(std::string_view name) {
-  std::string raw(name);
-  auto it = name_ids_.find(raw);
+  // absl's string map looks up by absl::string_view without building a string.
+  auto it = name_ids_.find(absl::string_view(name.data(), name.size()));
   if (it != name_ids_.end()) return it->second;
+  std::string raw(name);
   std::string key = TermKey(name);
   if (key.empty()) {
     return absl::InvalidArgumentError(absl::StrCat("term '", raw, "' has an empty key"));
@@ -133,16 +242,20 @@ absl::StatusOr<uint64_t> BulkLoader::TermIdOf(std::string_view name) {
   if (key.find('\0') != std::string::npos) {
     return absl::InvalidArgumentError(absl::StrCat("term '", raw, "' contains a NUL byte"));
   }
-  uint64_t id;
-  std::string v;
-  rocksdb::Status s = store_->db()->Get(rocksdb::ReadOptions(), store_->cf(kTerms), key, &v);
-  if (s.ok() && v.size() == kIdBytes) {
-    id = ReadId(v.data());
-  } else {
+  uint64_t id = 0;
+  // A stored key may hold a re-hashed id (after a collision). A store with
+  // no terms when the load began has none; one written to meanwhile is
+  // checked against the dictionary in Finish().
+  if (probe_terms_) {
+    std::string v;
+    rocksdb::Status s = store_->db()->Get(rocksdb::ReadOptions(), store_->cf(kTerms), key, &v);
+    if (s.ok() && v.size() == kIdBytes) id = ReadId(v.data());
     if (!s.ok() && !s.IsNotFound()) return FromRocks(s, store_->path());
-    id = TermId(key);
   }
-  std::string rec = IdKey(id);
+  if (id == 0) id = TermId(key);
+  std::string rec;
+  rec.reserve(kIdBytes + key.size() + 1 + raw.size());
+  AppendId(&rec, id);
   rec.append(key);
   rec.push_back('\0');
   rec.append(raw);
@@ -173,7 +286,7 @@ absl::Status BulkLoader::Add(std::string_view subject, std::string_view predicat
   ASSIGN_OR_RETURN(uint64_t s, TermIdOf(subject));
   ASSIGN_OR_RETURN(uint64_t o, TermIdOf(object));
   uint64_t p;
-  auto it = predicate_ids_.find(std::string(predicate));
+  auto it = predicate_ids_.find(absl::string_view(predicate.data(), predicate.size()));
   if (it != predicate_ids_.end()) {
     p = it->second;
   } else {
@@ -242,156 +355,192 @@ absl::StatusOr<BulkResult> BulkLoader::Finish() {
     RETURN_IF_ERROR(out.Finish(&args, &result.sst_bytes));
   }
 
-  // Terms: sorted by id, so entities and contributions stream out in order;
-  // the key -> id dictionary needs key order, hence one more sorter.
-  {
-    RETURN_IF_ERROR(terms_->Finish());
-    ExternalSorter<std::string> by_key(dir_, "keys", m / 8);
-    SstOut entities(store_, kEntities, dir_ + "/entities.sst");
-    SstOut contrib(store_, kContrib, dir_ + "/contrib.sst");
-    std::unique_ptr<rocksdb::Iterator> existing(db->NewIterator(ro, store_->cf(kEntities)));
-    existing->SeekToFirst();
-    std::string rec, v;
-    bool have = false;
-    uint64_t cur_id = 0;
-    std::string cur_key, cur_name;
-    auto flush = [&]() -> absl::Status {
-      if (!have) return absl::OkStatus();
-      std::string idk = IdKey(cur_id);
-      if (existing->Valid() && existing->key().compare(idk) < 0) existing->Seek(idk);
-      RETURN_IF_ERROR(FromRocks(existing->status(), store_->path()));
-      Entity imported;
-      imported.set_id(cur_id);
-      imported.set_key(cur_key);
-      imported.set_name(cur_name);
-      imported.set_type(RESOURCE);
-      if (existing->Valid() && Sv(existing->key()) == idk) {
-        Entity old;
-        if (!old.ParseFromArray(existing->value().data(), existing->value().size())) {
-          return absl::DataLossError("unreadable entity record in the store");
-        }
-        if (old.key() != cur_key) {
-          return absl::InternalError(absl::StrCat("term id collision between '", old.key(),
-                                                  "' (stored) and '", cur_key, "'"));
-        }
-        rocksdb::Status s = db->Get(ro, store_->cf(kContrib), idk, &v);
-        if (s.ok()) {  // imported before: only a preferred spelling changes it
-          Entity prev;
-          if (!prev.ParseFromArray(v.data(), v.size())) {
-            return absl::DataLossError("unreadable entity contribution in the store");
+  // Terms (dictionary, entities, contributions) and facts touch different
+  // column families: the terms are written on a second thread while the
+  // facts are sorted and written here.
+  std::vector<rocksdb::IngestExternalFileArg> t_args;
+  uint64_t t_bytes = 0, t_new_entities = 0;
+  auto write_terms = [&]() -> absl::Status {
+    // Terms: sorted by id, so entities and contributions stream out in order;
+    // the key -> id dictionary needs key order, hence one more sorter.
+    {
+      RETURN_IF_ERROR(terms_->Finish());
+      ExternalSorter<std::string> by_key(dir_, "keys", m / 8);
+      SstOut entities(store_, kEntities, dir_ + "/entities.sst");
+      SstOut contrib(store_, kContrib, dir_ + "/contrib.sst");
+      std::unique_ptr<rocksdb::Iterator> existing(db->NewIterator(ro, store_->cf(kEntities)));
+      existing->SeekToFirst();
+      std::string rec, v;
+      bool have = false;
+      uint64_t cur_id = 0;
+      std::string cur_key, cur_name;
+      auto flush = [&]() -> absl::Status {
+        if (!have) return absl::OkStatus();
+        std::string idk = IdKey(cur_id);
+        if (existing->Valid() && existing->key().compare(idk) < 0) existing->Seek(idk);
+        RETURN_IF_ERROR(FromRocks(existing->status(), store_->path()));
+        Entity imported;
+        imported.set_id(cur_id);
+        imported.set_key(cur_key);
+        imported.set_name(cur_name);
+        imported.set_type(RESOURCE);
+        if (existing->Valid() && Sv(existing->key()) == idk) {
+          Entity old;
+          if (!old.ParseFromArray(existing->value().data(), existing->value().size())) {
+            return absl::DataLossError("unreadable entity record in the store");
           }
-          if (!PreferredName(cur_name, prev.name())) return absl::OkStatus();
+          if (old.key() != cur_key) {
+            return absl::InternalError(absl::StrCat("term id collision between '", old.key(),
+                                                    "' (stored) and '", cur_key, "'"));
+          }
+          rocksdb::Status s = db->Get(ro, store_->cf(kContrib), idk, &v);
+          if (s.ok()) {  // imported before: only a preferred spelling changes it
+            Entity prev;
+            if (!prev.ParseFromArray(v.data(), v.size())) {
+              return absl::DataLossError("unreadable entity contribution in the store");
+            }
+            if (!PreferredName(cur_name, prev.name())) return absl::OkStatus();
+            RETURN_IF_ERROR(contrib.Put(idk, imported.SerializeAsString()));
+            if (PreferredName(cur_name, old.name())) old.set_name(cur_name);
+            return entities.Put(idk, old.SerializeAsString());
+          }
+          if (!s.IsNotFound()) return FromRocks(s, store_->path());
           RETURN_IF_ERROR(contrib.Put(idk, imported.SerializeAsString()));
-          if (PreferredName(cur_name, old.name())) old.set_name(cur_name);
+          if (!AddToEntity(&old, imported, false)) {
+            std::vector<Entity> parts{imported};
+            std::vector<bool> from_doc{false};
+            std::unique_ptr<rocksdb::Iterator> c(db->NewIterator(ro, store_->cf(kContrib)));
+            for (c->Seek(idk); c->Valid() && c->key().starts_with(idk); c->Next()) {
+              parts.emplace_back();
+              parts.back().ParseFromArray(c->value().data(), c->value().size());
+              from_doc.push_back(c->key().size() > kIdBytes);
+            }
+            old = FoldEntity(parts, from_doc);
+          }
           return entities.Put(idk, old.SerializeAsString());
         }
-        if (!s.IsNotFound()) return FromRocks(s, store_->path());
+        RETURN_IF_ERROR(entities.Put(idk, FoldEntity({imported}, {false}).SerializeAsString()));
         RETURN_IF_ERROR(contrib.Put(idk, imported.SerializeAsString()));
-        if (!AddToEntity(&old, imported, false)) {
-          std::vector<Entity> parts{imported};
-          std::vector<bool> from_doc{false};
-          std::unique_ptr<rocksdb::Iterator> c(db->NewIterator(ro, store_->cf(kContrib)));
-          for (c->Seek(idk); c->Valid() && c->key().starts_with(idk); c->Next()) {
-            parts.emplace_back();
-            parts.back().ParseFromArray(c->value().data(), c->value().size());
-            from_doc.push_back(c->key().size() > kIdBytes);
+        ++t_new_entities;
+        return by_key.Add(absl::StrCat(cur_key, std::string(1, '\0'), idk));
+      };
+      while (true) {
+        ASSIGN_OR_RETURN(bool more, terms_->Next(&rec));
+        if (!more) break;
+        uint64_t id = ReadId(rec.data());
+        size_t nul = rec.find('\0', kIdBytes);
+        std::string key = rec.substr(kIdBytes, nul - kIdBytes);
+        std::string name = rec.substr(nul + 1);
+        if (have && id == cur_id) {
+          if (key != cur_key) {
+            return absl::InternalError(absl::StrCat("term id collision between '", cur_key,
+                                                    "' and '", key,
+                                                    "': load one of them through documents"));
           }
-          old = FoldEntity(parts, from_doc);
+          if (PreferredName(name, cur_name)) cur_name = name;
+          continue;
         }
-        return entities.Put(idk, old.SerializeAsString());
-      }
-      RETURN_IF_ERROR(entities.Put(idk, FoldEntity({imported}, {false}).SerializeAsString()));
-      RETURN_IF_ERROR(contrib.Put(idk, imported.SerializeAsString()));
-      ++result.new_entities;
-      return by_key.Add(absl::StrCat(cur_key, std::string(1, '\0'), idk));
-    };
-    while (true) {
-      ASSIGN_OR_RETURN(bool more, terms_->Next(&rec));
-      if (!more) break;
-      uint64_t id = ReadId(rec.data());
-      size_t nul = rec.find('\0', kIdBytes);
-      std::string key = rec.substr(kIdBytes, nul - kIdBytes);
-      std::string name = rec.substr(nul + 1);
-      if (have && id == cur_id) {
-        if (key != cur_key) {
-          return absl::InternalError(absl::StrCat("term id collision between '", cur_key,
-                                                  "' and '", key,
-                                                  "': load one of them through documents"));
-        }
-        if (PreferredName(name, cur_name)) cur_name = name;
-        continue;
+        RETURN_IF_ERROR(flush());
+        have = true;
+        cur_id = id;
+        cur_key = std::move(key);
+        cur_name = std::move(name);
       }
       RETURN_IF_ERROR(flush());
-      have = true;
-      cur_id = id;
-      cur_key = std::move(key);
-      cur_name = std::move(name);
-    }
-    RETURN_IF_ERROR(flush());
-    terms_.reset();
-    RETURN_IF_ERROR(entities.Finish(&args, &result.sst_bytes));
-    RETURN_IF_ERROR(contrib.Finish(&args, &result.sst_bytes));
-    RETURN_IF_ERROR(by_key.Finish());
-    SstOut terms(store_, kTerms, dir_ + "/terms.sst");
-    while (true) {
-      ASSIGN_OR_RETURN(bool more, by_key.Next(&rec));
-      if (!more) break;
-      size_t cut = rec.size() - kIdBytes - 1;
-      RETURN_IF_ERROR(terms.Put(std::string_view(rec).substr(0, cut),
-                                std::string_view(rec).substr(cut + 1)));
-    }
-    RETURN_IF_ERROR(terms.Finish(&args, &result.sst_bytes));
-  }
-
-  // Facts: spo merged with what is stored; new triples feed pos and osp.
-  {
-    RETURN_IF_ERROR(spo_->Finish());
-    result.runs_spilled = spo_->runs();
-    ExternalSorter<Key24> pos(dir_, "pos", m / 4), osp(dir_, "osp", m / 4);
-    SstOut spo_out(store_, kSpo, dir_ + "/spo.sst");
-    std::unique_ptr<rocksdb::Iterator> existing(db->NewIterator(ro, store_->cf(kSpo)));
-    existing->SeekToFirst();
-    const std::string imported = ImportedPayload();
-    Key24 k;
-    std::string key;
-    while (true) {
-      ASSIGN_OR_RETURN(bool more, spo_->Next(&k));
-      if (!more) break;
-      key.clear();
-      AppendId(&key, k.a);
-      AppendId(&key, k.b);
-      AppendId(&key, k.c);
-      if (existing->Valid() && existing->key().compare(key) < 0) existing->Seek(key);
-      if (existing->Valid() && Sv(existing->key()) == key) {
-        Fact f;
-        if (!f.ParseFromArray(existing->value().data(), existing->value().size())) {
-          return absl::DataLossError("unreadable fact record in the store");
+      terms_.reset();
+      RETURN_IF_ERROR(entities.Finish(&t_args, &t_bytes));
+      RETURN_IF_ERROR(contrib.Finish(&t_args, &t_bytes));
+      RETURN_IF_ERROR(by_key.Finish());
+      SstOut terms(store_, kTerms, dir_ + "/terms.sst");
+      // A key of a new entity may already be in the dictionary under a
+      // re-hashed id when documents stored it after Add() took its id
+      // without probing (probe_terms_): the triples would then name the
+      // wrong id, so the load stops.
+      std::unique_ptr<rocksdb::Iterator> stored(db->NewIterator(ro, store_->cf(kTerms)));
+      stored->SeekToFirst();
+      while (true) {
+        ASSIGN_OR_RETURN(bool more, by_key.Next(&rec));
+        if (!more) break;
+        size_t cut = rec.size() - kIdBytes - 1;
+        std::string_view key = std::string_view(rec).substr(0, cut);
+        if (stored->Valid() && Sv(stored->key()) < key) stored->Seek(rocksdb::Slice(key.data(), key.size()));
+        if (stored->Valid() && Sv(stored->key()) == key) {
+          return absl::AbortedError(absl::StrCat(
+              "term '", std::string(key), "' was stored under another id while this load ran; load again"));
         }
-        if (f.flags() & IMPORTED) continue;
-        f.set_flags(f.flags() | IMPORTED);
-        f.set_confidence(std::max(f.confidence(), 1.0f));
-        RETURN_IF_ERROR(spo_out.Put(key, f.SerializeAsString()));
-        continue;
+        RETURN_IF_ERROR(terms.Put(key, std::string_view(rec).substr(cut + 1)));
       }
-      RETURN_IF_ERROR(spo_out.Put(key, imported));
-      RETURN_IF_ERROR(pos.Add(Key24{k.b, k.c, k.a}));
-      RETURN_IF_ERROR(osp.Add(Key24{k.c, k.a, k.b}));
-      ++result.new_facts;
+      RETURN_IF_ERROR(FromRocks(stored->status(), store_->path()));
+      RETURN_IF_ERROR(terms.Finish(&t_args, &t_bytes));
     }
-    RETURN_IF_ERROR(FromRocks(existing->status(), store_->path()));
-    existing.reset();
-    spo_.reset();
-    RETURN_IF_ERROR(spo_out.Finish(&args, &result.sst_bytes));
-    SstOut pos_out(store_, kPos, dir_ + "/pos.sst"), osp_out(store_, kOsp, dir_ + "/osp.sst");
-    absl::Status pos_status;
-    std::thread t([&] { pos_status = WritePermutation(pos, pos_out); });
-    absl::Status osp_status = WritePermutation(osp, osp_out);
-    t.join();
-    RETURN_IF_ERROR(pos_status);
-    RETURN_IF_ERROR(osp_status);
-    RETURN_IF_ERROR(pos_out.Finish(&args, &result.sst_bytes));
-    RETURN_IF_ERROR(osp_out.Finish(&args, &result.sst_bytes));
-  }
+    return absl::OkStatus();
+  };
+  absl::Status terms_status;
+  std::thread terms_thread([&] { terms_status = write_terms(); });
+  auto write_facts = [&]() -> absl::Status {
+    // Facts: spo merged with what is stored; new triples feed pos and osp.
+    {
+      RETURN_IF_ERROR(spo_->Finish());
+      result.runs_spilled = spo_->runs();
+      if (std::vector<Key24> all; spo_->TakeSorted(&all)) {
+        spo_.reset();
+        return WriteFactsInMemory(store_, ro, dir_, all, &args, &result);
+      }
+      ExternalSorter<Key24> pos(dir_, "pos", m / 4), osp(dir_, "osp", m / 4);
+      SstOut spo_out(store_, kSpo, dir_ + "/spo.sst");
+      std::unique_ptr<rocksdb::Iterator> existing(db->NewIterator(ro, store_->cf(kSpo)));
+      existing->SeekToFirst();
+      const std::string imported = ImportedPayload();
+      Key24 k;
+      std::string key;
+      while (true) {
+        ASSIGN_OR_RETURN(bool more, spo_->Next(&k));
+        if (!more) break;
+        key.clear();
+        AppendId(&key, k.a);
+        AppendId(&key, k.b);
+        AppendId(&key, k.c);
+        if (existing->Valid() && existing->key().compare(key) < 0) existing->Seek(key);
+        if (existing->Valid() && Sv(existing->key()) == key) {
+          Fact f;
+          if (!f.ParseFromArray(existing->value().data(), existing->value().size())) {
+            return absl::DataLossError("unreadable fact record in the store");
+          }
+          if (f.flags() & IMPORTED) continue;
+          f.set_flags(f.flags() | IMPORTED);
+          f.set_confidence(std::max(f.confidence(), 1.0f));
+          RETURN_IF_ERROR(spo_out.Put(key, f.SerializeAsString()));
+          continue;
+        }
+        RETURN_IF_ERROR(spo_out.Put(key, imported));
+        RETURN_IF_ERROR(pos.Add(Key24{k.b, k.c, k.a}));
+        RETURN_IF_ERROR(osp.Add(Key24{k.c, k.a, k.b}));
+        ++result.new_facts;
+      }
+      RETURN_IF_ERROR(FromRocks(existing->status(), store_->path()));
+      existing.reset();
+      spo_.reset();
+      RETURN_IF_ERROR(spo_out.Finish(&args, &result.sst_bytes));
+      SstOut pos_out(store_, kPos, dir_ + "/pos.sst"), osp_out(store_, kOsp, dir_ + "/osp.sst");
+      absl::Status pos_status;
+      std::thread t([&] { pos_status = WritePermutation(pos, pos_out); });
+      absl::Status osp_status = WritePermutation(osp, osp_out);
+      t.join();
+      RETURN_IF_ERROR(pos_status);
+      RETURN_IF_ERROR(osp_status);
+      RETURN_IF_ERROR(pos_out.Finish(&args, &result.sst_bytes));
+      RETURN_IF_ERROR(osp_out.Finish(&args, &result.sst_bytes));
+    }
+    return absl::OkStatus();
+  };
+  absl::Status facts_status = write_facts();
+  terms_thread.join();
+  RETURN_IF_ERROR(terms_status);
+  RETURN_IF_ERROR(facts_status);
+  args.insert(args.end(), std::make_move_iterator(t_args.begin()),
+              std::make_move_iterator(t_args.end()));
+  result.sst_bytes += t_bytes;
+  result.new_entities = t_new_entities;
 
   // The counters travel in the same ingestion, so they stay exact.
   meta.set_facts(meta.facts() + result.new_facts);

@@ -42,8 +42,11 @@ struct BulkLoaderOptions {
   size_t memory_bytes = size_t{1} << 30;  // sort buffers + caches, not RocksDB's own
   // false: write batches of `batch_triples` through the WAL instead of SST
   // files (each batch atomic on its own; for small or incremental loads).
+  // Each batch resolves its terms afresh (dictionary and entity reads), so
+  // large batches pay that once per term for most loads: a million triples
+  // make a batch of a few hundred MB.
   bool use_sst = true;
-  size_t batch_triples = 100000;
+  size_t batch_triples = 1000000;
 };
 
 struct TripleText {
@@ -80,6 +83,7 @@ class BulkLoader {
   absl::Status init_;
   bool initialised_ = false;
   bool finished_ = false;
+  bool probe_terms_ = true;  // the store held terms when the load began
   std::string dir_;
   uint64_t added_ = 0;
   size_t cache_bytes_ = 0;

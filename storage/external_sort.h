@@ -27,6 +27,12 @@ struct Key24 {
   friend auto operator<=>(const Key24&, const Key24&) = default;
 };
 
+// Asks the kernel for transparent huge pages under a large buffer (a hint).
+void AdviseHugePages(void* data, size_t bytes);
+
+// Sorts `v` on two threads (both cores) without a temporary buffer.
+void SortInParallel(std::vector<Key24>& v);
+
 template <typename T>
 class ExternalSorter {
  public:
@@ -41,6 +47,11 @@ class ExternalSorter {
   absl::Status Finish();
   // False at the end.
   absl::StatusOr<bool> Next(T* out);
+
+  // After Finish(), when nothing was spilled: moves all distinct records out
+  // in order (Next() then yields nothing). False, and nothing moved, when the
+  // records are in run files.
+  bool TakeSorted(std::vector<T>* out);
 
   size_t runs() const { return runs_.size(); }
   uint64_t added() const { return added_; }

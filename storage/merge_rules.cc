@@ -53,8 +53,15 @@ Entity FoldEntity(const std::vector<Entity>& contributions,
       type = static_cast<EntityType>(t);
     }
   }
-  out.set_id(contributions[0].id());
-  out.set_key(contributions[0].key());
+  // Contributions of one entity share its id and key; should they differ
+  // (a damaged or hand-made record), the smallest (id, key) wins rather than
+  // the first, so the fold stays order-independent.
+  const Entity* ident = &contributions[0];
+  for (const Entity& c : contributions) {
+    if (c.id() < ident->id() || (c.id() == ident->id() && c.key() < ident->key())) ident = &c;
+  }
+  out.set_id(ident->id());
+  out.set_key(ident->key());
   out.set_name(name);
   out.set_type(type);
   out.set_mentions(mentions);

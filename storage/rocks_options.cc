@@ -54,13 +54,22 @@ rocksdb::ColumnFamilyOptions ColumnFamilyOptionsFor(const std::string& name) {
   if (permutation) {
     cf.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(kPrefixOfPermutation));
     table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-    // Only spo is probed by whole key (does this fact exist?); pos and osp
-    // are only scanned by prefix, so their filters hold prefixes only.
-    table.whole_key_filtering = name == kCfSpo;
+    // Prefixes only: pos and osp are only scanned by prefix; spo is also
+    // probed by whole key (does this fact exist?), but a whole-key filter
+    // cost 1.25 B/triple and the prefix filter already answers for new
+    // subjects.
+    table.whole_key_filtering = false;
     // Bigger blocks and sparser restarts: sorted 24-byte keys share long
     // prefixes, which delta encoding and ZSTD then squeeze.
-    table.block_size = 16 << 10;
-    table.block_restart_interval = 32;
+    // 64 KiB blocks, restart points every 128 keys and ZSTD level 9 at the
+    // bottom: the ids are random 64-bit hashes, so what compresses is the
+    // repetition (predicate ids, shared first ids, payloads) across many
+    // keys. Measured on 1 M synthetic triples (storage/README.md): 49.6 ->
+    // 42.0 B/triple for the three permutations. Prefix scans read one larger
+    // block; the extra CPU of level 9 is paid once, by compaction.
+    table.block_size = 64 << 10;
+    table.block_restart_interval = 128;
+    cf.bottommost_compression_opts.level = 9;
   } else if (name == kCfEvidence) {
     cf.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(kTripleBytes));
     table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
@@ -86,6 +95,16 @@ rocksdb::DBOptions StoreDbOptions() {
   db.max_manifest_file_size = 64 << 20;
   db.paranoid_checks = true;
   return db;
+}
+
+rocksdb::Options BulkSstOptions(const std::string& name) {
+  rocksdb::Options options(StoreDbOptions(), ColumnFamilyOptionsFor(name));
+  // SstFileWriter compresses with the bottommost settings. At ZSTD level 1
+  // the bulk path spends a third less CPU compressing than at level 3/9;
+  // the next compaction of those files (Store::Compact, or RocksDB's own)
+  // rewrites them with the family's level.
+  options.bottommost_compression_opts.level = 1;
+  return options;
 }
 
 }  // namespace kg::storage

@@ -19,6 +19,11 @@ rocksdb::ColumnFamilyOptions ColumnFamilyOptionsFor(const std::string& name);
 
 rocksdb::DBOptions StoreDbOptions();
 
+// Options for SstFileWriter files of the bulk path: the family's options
+// (same table format, filters, prefix extractor) with a cheaper compression
+// (see rocks_options.cc).
+rocksdb::Options BulkSstOptions(const std::string& name);
+
 }  // namespace kg::storage
 
 #endif  // KG_STORAGE_ROCKS_OPTIONS_H_

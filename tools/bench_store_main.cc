@@ -5,7 +5,9 @@
 //                  [--memory BYTES] [--no-kuzu] [--no-writebatch]
 //
 // Every load runs in a forked child so that its peak memory (ru_maxrss) is its
-// own. Times include reading and parsing the input files.
+// own. Times include reading and parsing the input files. KG_BENCH_TRACE=1
+// prints each load's split between Add() (reading, hashing) and Finish()
+// (sorting, SST files, ingestion) on stderr.
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -139,7 +141,14 @@ LoadReport LoadInChild(const std::vector<std::string>& files, const std::string&
       std::fprintf(stderr, "load: %s\n", st.ToString().c_str());
       return r;
     }
+    double add_cpu = CpuSeconds() - cpu0;
+    auto tf = Clock::now();
     auto res = loader.Finish();
+    if (getenv("KG_BENCH_TRACE")) {
+      std::fprintf(stderr, "add: %.2f s wall %.2f cpu; finish: %.2f s wall %.2f cpu\n",
+                   Seconds(t0, tf), add_cpu, Seconds(tf, Clock::now()),
+                   CpuSeconds() - cpu0 - add_cpu);
+    }
     if (!res.ok()) {
       std::fprintf(stderr, "load: %s\n", res.status().ToString().c_str());
       return r;
