@@ -20,13 +20,13 @@ namespace {
 
 // Padded per-word strings: two pads either side.
 struct Context {
-  std::vector<std::string> form, norm, shape, upos, xpos, gaz, cap;
+  std::vector<std::string> form, norm, shape, upos, xpos, gaz, cap, c0, c1, c2;
 
   void Fill(const std::vector<std::string_view>& words, const std::vector<std::string_view>& up,
             const std::vector<std::string_view>& xp, const GazetteerMatcher* gazetteers,
-            const CapitalizationTable& caps) {
+            const CapitalizationTable& caps, const WordClusters& clusters) {
     const size_t n = words.size() + 4;
-    for (auto* v : {&form, &norm, &shape, &upos, &xpos, &gaz, &cap}) {
+    for (auto* v : {&form, &norm, &shape, &upos, &xpos, &gaz, &cap, &c0, &c1, &c2}) {
       v->assign(n, "");
       (*v)[0] = "-S2-";
       (*v)[1] = "-S1-";
@@ -43,6 +43,16 @@ struct Context {
       } else {
         auto it = caps.find(absl::string_view(norm[i + 2].data(), norm[i + 2].size()));
         cap[i + 2] = it == caps.end() ? "?" : std::string(1, static_cast<char>('0' + it->second));
+      }
+      if (!clusters.empty()) {
+        const uint16_t* ids = clusters.Find(norm[i + 2]);
+        const int g = clusters.num_granularities();
+        auto id = [&](int level) {
+          return ids == nullptr ? std::string("?") : std::to_string(ids[std::min(level, g - 1)]);
+        };
+        c0[i + 2] = id(0);
+        c1[i + 2] = id(1);
+        c2[i + 2] = id(2);
       }
       shape[i + 2] = WordShape(words[i]);
       upos[i + 2] = i < up.size() ? std::string(up[i]) : "";
@@ -104,6 +114,17 @@ void Features(const Context& c, size_t i, std::string_view p1, std::string_view 
     out.push_back(FeatureHash(138, c.cap[k - 1], c.cap[k + 1]));
     out.push_back(FeatureHash(139, p1, c.cap[k]));
   }
+  if (!c.c0[k].empty()) {
+    out.push_back(FeatureHash(140, c.c0[k]));
+    out.push_back(FeatureHash(141, c.c1[k]));
+    out.push_back(FeatureHash(142, c.c2[k]));
+    out.push_back(FeatureHash(143, c.c1[k - 1]));
+    out.push_back(FeatureHash(144, c.c1[k + 1]));
+    out.push_back(FeatureHash(145, p1, c.c2[k]));
+    out.push_back(FeatureHash(146, c.shape[k], c.c1[k]));
+    out.push_back(FeatureHash(147, c.c0[k - 2]));
+    out.push_back(FeatureHash(148, c.c0[k + 2]));
+  }
 }
 
 // Label structure: prefix 'O','B','I','L','U' and the type.
@@ -141,11 +162,31 @@ std::vector<std::string> BioToBilou(const std::vector<std::string>& bio) {
   return out;
 }
 
+// The label that closes an open span at its current word: B-x -> U-x,
+// I-x -> L-x (-1 for other labels).
+std::vector<int> Closers(const std::vector<LabelInfo>& info) {
+  std::vector<int> closer(info.size(), -1);
+  for (size_t c = 0; c < info.size(); ++c) {
+    const char want = info[c].prefix == 'B' ? 'U' : info[c].prefix == 'I' ? 'L' : 0;
+    if (want == 0) continue;
+    for (size_t d = 0; d < info.size(); ++d) {
+      if (info[d].prefix == want && info[d].type == info[c].type) closer[c] = static_cast<int>(d);
+    }
+  }
+  return closer;
+}
+
 // Greedy decoding with the transition constraints; when training, `trainee`
-// (the same model) is updated toward `gold` on each word.
+// (the same model) is updated toward `gold` on each word. When a span is
+// open but the word scores best as outside it (O, or a new B/U), the span is
+// closed at the previous word (B -> U, I -> L) instead of being forced to
+// swallow this one: a greedy BILOU tagger otherwise runs names on into the
+// next words ("Michael J. McDermott mjmcdermott@hotmail.com").
+// `closer` empty: no early closing (models trained before the rule).
 std::vector<int> Decode(const Context& ctx, size_t n, const std::vector<std::string>& labels,
-                        const std::vector<LabelInfo>& info, const AveragedPerceptron& model,
-                        AveragedPerceptron* trainee, const std::vector<int>* gold, std::vector<uint64_t>& features,
+                        const std::vector<LabelInfo>& info, const std::vector<int>& closer,
+                        const AveragedPerceptron& model, AveragedPerceptron* trainee,
+                        const std::vector<int>* gold, std::vector<uint64_t>& features,
                         std::vector<float>& scores) {
   std::vector<int> out(n, 0);
   int prev = -1, prev2 = -1;
@@ -155,10 +196,23 @@ std::vector<int> Decode(const Context& ctx, size_t n, const std::vector<std::str
     Features(ctx, i, p1, p2, features);
     std::fill(scores.begin(), scores.end(), 0.0f);
     model.Score(features, absl::MakeSpan(scores));
+    const bool last = i + 1 == n;
     int best = -1;
     for (int c = 0; c < static_cast<int>(labels.size()); ++c) {
-      if (!Allowed(info, prev, c, i + 1 == n)) continue;
+      if (!Allowed(info, prev, c, last)) continue;
       if (best < 0 || scores[c] > scores[best]) best = c;
+    }
+    if (prev >= 0 && !closer.empty() && closer[prev] >= 0) {
+      int outside = -1;  // best label that starts outside any span
+      for (int c = 0; c < static_cast<int>(labels.size()); ++c) {
+        if (!Allowed(info, -1, c, last)) continue;
+        if (outside < 0 || scores[c] > scores[outside]) outside = c;
+      }
+      if (outside >= 0 && (best < 0 || scores[outside] > scores[best])) {
+        out[i - 1] = closer[prev];
+        prev = closer[prev];
+        best = outside;
+      }
     }
     if (best < 0) best = 0;
     if (trainee != nullptr) trainee->Update(features, (*gold)[i], best);
@@ -193,6 +247,7 @@ absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& train,
     index[labels[i]] = static_cast<int>(i);
     info.push_back(Info(labels[i]));
   }
+  const std::vector<int> closer = Closers(info);
   AveragedPerceptron model(static_cast<int>(labels.size()));
   std::vector<std::vector<int>> gold(train.size());
   for (size_t s = 0; s < train.size(); ++s) {
@@ -204,15 +259,20 @@ absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& train,
   std::vector<uint64_t> features;
   std::vector<float> scores(labels.size());
   Context ctx;
+  WordClusters clusters;
+  if (!clusters.Load(options.clusters)) {
+    return absl::InvalidArgumentError("recogniser training: inconsistent word clusters");
+  }
   for (int epoch = 0; epoch < options.epochs; ++epoch) {
     for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng() % i]);
     size_t right = 0, seen = 0;
     for (size_t s : order) {
       const NerExample& e = train[s];
       if (e.words.empty()) continue;
-      ctx.Fill(Views(e.words), Views(e.upos), Views(e.xpos), &gazetteers, options.capitalization);
-      std::vector<int> out =
-          Decode(ctx, e.words.size(), labels, info, model, &model, &gold[s], features, scores);
+      ctx.Fill(Views(e.words), Views(e.upos), Views(e.xpos), &gazetteers, options.capitalization,
+               clusters);
+      std::vector<int> out = Decode(ctx, e.words.size(), labels, info, closer, model, &model,
+                                    &gold[s], features, scores);
       for (size_t i = 0; i < out.size(); ++i) right += out[i] == gold[s][i];
       seen += out.size();
     }
@@ -235,6 +295,8 @@ absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& train,
     buckets.push_back(static_cast<char>(bucket));
   }
   out.set_cap_buckets(buckets);
+  *out.mutable_clusters() = options.clusters;
+  out.set_close_spans_early(true);
   return out;
 }
 
@@ -285,6 +347,10 @@ absl::StatusOr<EntityRecognizer> EntityRecognizer::FromProto(const NerModel& mod
   for (int i = 0; i < model.cap_words_size(); ++i) {
     r.capitalization_[model.cap_words(i)] = static_cast<uint8_t>(model.cap_buckets()[i]);
   }
+  r.close_spans_early_ = model.close_spans_early();
+  if (!r.clusters_.Load(model.clusters())) {
+    return absl::InvalidArgumentError("recogniser model: word clusters are inconsistent");
+  }
   return r;
 }
 
@@ -296,11 +362,12 @@ std::vector<std::string> EntityRecognizer::Recognize(
   std::vector<LabelInfo> info;
   for (const std::string& l : labels_) info.push_back(Info(l));
   Context ctx;
-  ctx.Fill(words, upos, xpos, gazetteers_, capitalization_);
+  ctx.Fill(words, upos, xpos, gazetteers_, capitalization_, clusters_);
   std::vector<uint64_t> features;
   std::vector<float> scores(labels_.size());
   std::vector<int> out =
-      Decode(ctx, words.size(), labels_, info, model_, nullptr, nullptr, features, scores);
+      Decode(ctx, words.size(), labels_, info, close_spans_early_ ? Closers(info) : std::vector<int>(),
+             model_, nullptr, nullptr, features, scores);
   for (size_t i = 0; i < out.size(); ++i) {
     const LabelInfo& li = info[out[i]];
     if (li.prefix == 'O') continue;

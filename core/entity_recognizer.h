@@ -5,7 +5,9 @@
 // by greedy left-to-right BILOU labelling with an averaged perceptron.
 // Features: the word and its neighbours (forms, lower-cased, shapes,
 // affixes), their UPOS/XPOS tags, the two labels already assigned, and
-// gazetteer matches (countries, subdivisions, demonyms; core/gazetteers.h).
+// gazetteer matches (countries, subdivisions, demonyms; core/gazetteers.h),
+// how often the word is capitalised in running text, and its distributional
+// word classes (core/word_clusters.h).
 // Decoding only follows valid BILOU transitions, so every output is a clean
 // set of spans.
 //
@@ -23,6 +25,8 @@
 #include "absl/status/statusor.h"
 #include "core/averaged_perceptron.h"
 #include "core/gazetteers.h"
+#include "core/tagger.h"  // CapitalizationTable
+#include "core/word_clusters.h"
 #include "proto/model.pb.h"
 
 namespace kg::core {
@@ -35,9 +39,6 @@ struct NerExample {
   std::vector<std::string> tags;  // BIO with kg type names
 };
 
-// Lower-cased word -> capitalisation bucket 0..4 (see NerModel.cap_words).
-using CapitalizationTable = absl::flat_hash_map<std::string, uint8_t>;
-
 // Counts, over running text (sentences from `texts`, first word of each
 // sentence skipped), how often each word is capitalised; keeps words seen
 // at least `min_count` times.
@@ -49,6 +50,7 @@ struct NerTrainOptions {
   float prune = 0.0f;
   std::function<void(std::string_view)> log;
   CapitalizationTable capitalization;  // may be empty
+  WordClusterModel clusters;           // may be empty
 };
 
 absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& train,
@@ -74,6 +76,8 @@ class EntityRecognizer {
   std::vector<std::string> labels_;  // BILOU
   const GazetteerMatcher* gazetteers_ = nullptr;
   CapitalizationTable capitalization_;
+  WordClusters clusters_;
+  bool close_spans_early_ = false;
 };
 
 }  // namespace kg::core

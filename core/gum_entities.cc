@@ -16,6 +16,11 @@ std::string MapGumType(std::string_view t) {
   if (t == "place") return "LOC";
   if (t == "organization") return "ORG";
   if (t == "event") return "EVENT";
+  // Other named things (works, laws, products, ...) are UNER's "other" names;
+  // times are left to the date rules.
+  if (t == "abstract" || t == "object" || t == "substance" || t == "animal" || t == "plant") {
+    return "MISC";
+  }
   return "";
 }
 
@@ -24,17 +29,14 @@ struct Open {
   std::string type;
 };
 
-}  // namespace
-
-NerSentence GumNamedEntities(const ConlluSentence& sentence) {
-  NerSentence out;
-  out.id = sentence.sent_id;
+// Typed mentions of the sentence's entity brackets (types mapped; unmapped
+// types left out).
+std::vector<NerSpan> Mentions(const ConlluSentence& sentence) {
   const int n = static_cast<int>(sentence.tokens.size());
   std::vector<NerSpan> mentions;
   absl::flat_hash_map<std::string, std::vector<Open>> open;  // by entity id
   for (int i = 0; i < n; ++i) {
     const ConlluToken& t = sentence.tokens[i];
-    out.words.push_back(t.form);
     std::string_view v = ConlluMiscValue(t.misc, "Entity");
     size_t p = 0;
     while (p < v.size()) {
@@ -75,28 +77,75 @@ NerSentence GumNamedEntities(const ConlluSentence& sentence) {
       }
     }
   }
-  // Name spans: a person's name is the proper noun heading it with its
-  // `flat` parts ("U.S. President Joe Biden" -> "Joe Biden": titles are
-  // compounds); other names run from the first to the last PROPN.
+  return mentions;
+}
+
+// BIO tags of the longest spans among overlapping ones.
+std::vector<std::string> KeepLongest(std::vector<NerSpan> names, int n) {
+  std::stable_sort(names.begin(), names.end(), [](const NerSpan& a, const NerSpan& b) {
+    return (a.end - a.begin) > (b.end - b.begin);
+  });
+  std::vector<NerSpan> kept;
+  for (const NerSpan& s : names) {
+    bool overlaps = false;
+    for (const NerSpan& k : kept) overlaps = overlaps || (s.begin < k.end && k.begin < s.end);
+    if (!overlaps) kept.push_back(s);
+  }
+  return SpansToBio(kept, n);
+}
+
+}  // namespace
+
+NerSentence GumMentionEntities(const ConlluSentence& sentence) {
+  NerSentence out;
+  out.id = sentence.sent_id;
+  std::vector<NerSpan> named;
+  for (const NerSpan& m : Mentions(sentence)) {
+    if (m.type != "PERSON" && m.type != "LOC" && m.type != "ORG") continue;
+    for (int i = m.begin; i < m.end; ++i) {
+      if (sentence.tokens[i].upos == "PROPN") {
+        named.push_back(m);
+        break;
+      }
+    }
+  }
+  for (const ConlluToken& t : sentence.tokens) out.words.push_back(t.form);
+  out.tags = KeepLongest(std::move(named), static_cast<int>(sentence.tokens.size()));
+  return out;
+}
+
+NerSentence GumNamedEntities(const ConlluSentence& sentence) {
+  NerSentence out;
+  out.id = sentence.sent_id;
+  for (const ConlluToken& t : sentence.tokens) out.words.push_back(t.form);
+  const std::vector<NerSpan> mentions = Mentions(sentence);
+  // Name spans, as Universal NER marks names: only a mention headed by a
+  // proper noun (or with one in apposition to its head) is named, so
+  // "computing departments in North America" is not an ORG name. A person's
+  // name is that proper noun with its `flat` parts ("U.S. President Joe
+  // Biden" -> "Joe Biden": titles are compounds); other names are the run
+  // of proper nouns around it, joined by "of", "the", "and", "&", "-"
+  // ("University of Portsmouth"), never crossing a comma.
   std::vector<NerSpan> names;
   auto head_of = [&](int i) { return sentence.tokens[i].head - 1; };  // -1: root or none
   auto is_flat = [&](int i) { return absl::StartsWith(sentence.tokens[i].deprel, "flat"); };
+  auto is_propn = [&](int i) { return sentence.tokens[i].upos == "PROPN"; };
   for (const NerSpan& m : mentions) {
-    int first = -1, last = -1;
-    for (int i = m.begin; i < m.end; ++i) {
-      if (sentence.tokens[i].upos == "PROPN") {
-        if (first < 0) first = i;
-        last = i;
+    int top = -1;  // the mention's syntactic head
+    for (int i = m.begin; i < m.end && top < 0; ++i) {
+      int hd = head_of(i);
+      if (hd < m.begin || hd >= m.end) top = i;
+    }
+    if (top < 0) continue;
+    int h = is_propn(top) ? top : -1;
+    for (int i = m.begin; i < m.end && h < 0; ++i) {
+      if (is_propn(i) && head_of(i) == top &&
+          absl::StartsWith(sentence.tokens[i].deprel, "appos")) {
+        h = i;
       }
     }
-    if (first < 0) continue;
+    if (h < 0) continue;
     if (m.type == "PERSON") {
-      int h = -1;
-      for (int i = m.begin; i < m.end && h < 0; ++i) {
-        int hd = head_of(i);
-        if ((hd < m.begin || hd >= m.end) && sentence.tokens[i].upos == "PROPN") h = i;
-      }
-      if (h < 0) h = last;
       while (is_flat(h) && head_of(h) >= m.begin && head_of(h) < m.end) h = head_of(h);
       int b = h, e = h + 1;
       bool grown = true;
@@ -117,20 +166,30 @@ NerSentence GumNamedEntities(const ConlluSentence& sentence) {
         }
       }
       names.push_back({b, e, m.type});
-    } else {
-      names.push_back({first, last + 1, m.type});
+      continue;
     }
+    auto joiner = [&](int i) {
+      const std::string& f = sentence.tokens[i].form;
+      return f == "of" || f == "the" || f == "and" || f == "&" || f == "-" || f == "de";
+    };
+    int b = h, e = h + 1;
+    while (b > m.begin && is_propn(b - 1)) --b;
+    while (e < m.end) {
+      if (is_propn(e)) {
+        ++e;
+        continue;
+      }
+      int j = e;
+      while (j < m.end && j < e + 2 && joiner(j)) ++j;
+      if (j > e && j < m.end && is_propn(j)) {
+        e = j + 1;
+        continue;
+      }
+      break;
+    }
+    names.push_back({b, e, m.type});
   }
-  std::stable_sort(names.begin(), names.end(), [](const NerSpan& a, const NerSpan& b) {
-    return (a.end - a.begin) > (b.end - b.begin);
-  });
-  std::vector<NerSpan> kept;
-  for (const NerSpan& s : names) {
-    bool overlaps = false;
-    for (const NerSpan& k : kept) overlaps = overlaps || (s.begin < k.end && k.begin < s.end);
-    if (!overlaps) kept.push_back(s);
-  }
-  out.tags = SpansToBio(kept, n);
+  out.tags = KeepLongest(std::move(names), static_cast<int>(sentence.tokens.size()));
   return out;
 }
 

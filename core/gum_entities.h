@@ -3,14 +3,19 @@
 
 // Named entities from GUM's CoNLL-U entity brackets (MISC "Entity=(...)"):
 // mentions of type person, place, organization and event become PERSON,
-// LOC, ORG and EVENT. A mention counts as named when it contains a PROPN
-// word. Its name span, as Universal NER marks names: for a person, the
-// proper noun heading the mention with its `flat` parts (titles are
-// compounds: "U.S. President Joe Biden" -> "Joe Biden", "the painter
-// Zurbarán" -> "Zurbarán"); for the other types, the stretch from the first
-// to the last PROPN ("the University of Portsmouth" -> "University of
-// Portsmouth").
-// Overlapping name spans keep the longest (outermost).
+// LOC, ORG and EVENT; abstract, object, substance, animal and plant ones
+// MISC (Universal NER's "other" names); times are left out. A mention is
+// named when its head is a proper noun (or has one in apposition: "the
+// painter Zurbarán"). Its name span, as Universal NER marks names: for a
+// person, that proper noun with its `flat` parts (titles are compounds: "U.S.
+// President Joe Biden" -> "Joe Biden"); for the other types, the run of
+// proper nouns around it, joined by of/the/and/&/-/de, without crossing a
+// comma ("the University of Portsmouth, United Kingdom" -> "University of
+// Portsmouth"). Overlapping name spans keep the longest (outermost).
+//
+// GumMentionEntities is the issue's literal rule instead: every person,
+// place and organization mention that contains a PROPN, over its whole
+// annotated span (overlaps keep the longest).
 
 #include <string>
 #include <vector>
@@ -22,6 +27,7 @@
 namespace kg::core {
 
 NerSentence GumNamedEntities(const ConlluSentence& sentence);
+NerSentence GumMentionEntities(const ConlluSentence& sentence);
 
 // Every *.conllu file of `dir` (sorted by name), or `dir` itself if a file.
 absl::StatusOr<std::vector<ConlluSentence>> ReadConlluDir(const std::string& dir);

@@ -20,11 +20,13 @@ constexpr double kMinDictShare = 0.97;
 // Per-word strings computed once per sentence, with two pads either side.
 struct Context {
   std::vector<std::string> form, norm, shape;
-  void Fill(const std::vector<std::string_view>& words) {
+  std::vector<char> cap;  // bucket '0'..'4', '?' unknown, 0 without a table
+  void Fill(const std::vector<std::string_view>& words, const CapitalizationTable& caps) {
     const size_t n = words.size() + 4;
     form.assign(n, "");
     norm.assign(n, "");
     shape.assign(n, "");
+    cap.assign(n, caps.empty() ? 0 : '-');
     form[0] = norm[0] = shape[0] = "-S2-";
     form[1] = norm[1] = shape[1] = "-S1-";
     form[n - 2] = norm[n - 2] = shape[n - 2] = "-E1-";
@@ -33,6 +35,10 @@ struct Context {
       form[i + 2] = std::string(words[i]);
       norm[i + 2] = NormalizedWord(words[i]);
       shape[i + 2] = WordShape(words[i]);
+      if (!caps.empty()) {
+        auto it = caps.find(absl::string_view(norm[i + 2].data(), norm[i + 2].size()));
+        cap[i + 2] = it == caps.end() ? '?' : static_cast<char>('0' + it->second);
+      }
     }
   }
 };
@@ -71,6 +77,14 @@ void Features(const Context& c, size_t i, std::string_view p1, std::string_view 
   out.push_back(FeatureHash(25, i == 0 ? "first" : "rest", c.shape[k]));
   out.push_back(FeatureHash(26, c.norm[k - 1], c.norm[k + 1]));
   out.push_back(FeatureHash(27, Suffix(w, 5)));
+  if (c.cap[k] != 0) {
+    const std::string_view cap(&c.cap[k], 1), next(&c.cap[k + 1], 1);
+    out.push_back(FeatureHash(28, cap));
+    out.push_back(FeatureHash(29, cap, c.shape[k]));
+    out.push_back(FeatureHash(30, cap, i == 0 ? "first" : "rest"));
+    out.push_back(FeatureHash(31, p1, cap));
+    out.push_back(FeatureHash(32, cap, next));
+  }
 }
 
 int Argmax(const std::vector<float>& scores) {
@@ -131,7 +145,7 @@ absl::StatusOr<TaggerModel> TrainTagger(const std::vector<ConlluSentence>& train
       const ConlluSentence& s = train[si];
       forms.clear();
       for (const ConlluToken& t : s.tokens) forms.push_back(t.form);
-      ctx.Fill(forms);
+      ctx.Fill(forms, options.capitalization);
       std::string_view p1 = "-S1-", p2 = "-S2-";
       for (size_t i = 0; i < s.tokens.size(); ++i) {
         int truth = label_index.at(Label(s.tokens[i]));
@@ -161,6 +175,15 @@ absl::StatusOr<TaggerModel> TrainTagger(const std::vector<ConlluSentence>& train
   perceptron.Average();
   for (const std::string& l : labels) model.add_labels(l);
   perceptron.ToProto(model.mutable_weights(), options.prune);
+  std::vector<std::pair<std::string, uint8_t>> caps(options.capitalization.begin(),
+                                                    options.capitalization.end());
+  std::sort(caps.begin(), caps.end());
+  std::string buckets;
+  for (const auto& [word, bucket] : caps) {
+    model.add_cap_words(word);
+    buckets.push_back(static_cast<char>(bucket));
+  }
+  model.set_cap_buckets(buckets);
   return model;
 }
 
@@ -191,6 +214,13 @@ absl::StatusOr<Tagger> Tagger::FromProto(const TaggerModel& model) {
     }
     t.dict_[model.dict_words(i)] = static_cast<int>(model.dict_labels(i));
   }
+  if (static_cast<size_t>(model.cap_words_size()) != model.cap_buckets().size()) {
+    return absl::InvalidArgumentError("tagger model: capitalisation table is inconsistent");
+  }
+  t.capitalization_.reserve(model.cap_words_size());
+  for (int i = 0; i < model.cap_words_size(); ++i) {
+    t.capitalization_[model.cap_words(i)] = static_cast<uint8_t>(model.cap_buckets()[i]);
+  }
   return t;
 }
 
@@ -198,7 +228,7 @@ std::vector<int> Tagger::Run(const std::vector<std::string_view>& words) const {
   std::vector<int> out(words.size(), 0);
   if (labels_.empty()) return out;
   Context ctx;
-  ctx.Fill(words);
+  ctx.Fill(words, capitalization_);
   std::vector<uint64_t> features;
   std::vector<float> scores(labels_.size());
   std::string_view p1 = "-S1-", p2 = "-S2-";

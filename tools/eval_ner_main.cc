@@ -1,30 +1,88 @@
-// kg-eval ner FILE.iob2|FILE.conllu|DIR [--model MODELS.kgm]
+// kg-eval ner FILE.iob2|FILE.conllu|DIR [--model MODELS.kgm] [--errors] [--whole-mentions]
 //
 // Runs the model set's tagger and entity recogniser over gold-tokenised
 // sentences and prints exact-span precision, recall and F1 per type.
 // IOB2 files (Universal NER) use their PER/ORG/LOC tags; CoNLL-U files and
 // directories of them (GUM) use their named entity mentions (see
-// core/gum_entities.h: person, place, organization, event mentions that
-// contain a PROPN, over their PROPN stretch). Predicted GPE counts as LOC.
+// core/gum_entities.h: person, place, organization mentions headed by a
+// PROPN, over their name span); with --whole-mentions, the literal
+// rule: every such mention containing a PROPN, over its whole annotated span
+// (nested ones reduced to the outermost). Predicted GPE counts as LOC.
 // The headline is the micro-averaged F1 over PERSON, ORG and LOC; the last
-// line is that figure alone.
+// line is that figure alone. --errors first lists, per sentence with a
+// mistake, the gold and predicted spans that differ (for error analysis).
 
+#include <algorithm>
 #include <iostream>
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/analyzer.h"
 #include "core/gum_entities.h"
 #include "core/iob2.h"
 #include "tools/nlp_eval.h"
 
+namespace {
+
+std::string SpanText(const kg::core::NerSentence& s, const kg::core::NerSpan& x) {
+  std::string out = x.type + ":";
+  for (int i = x.begin; i < x.end; ++i) absl::StrAppend(&out, i > x.begin ? " " : "", s.words[i]);
+  return out;
+}
+
+// Prints the spans only one side has, for each sentence with a difference.
+void PrintErrors(const kg::core::Analyzer& analyzer,
+                 const std::vector<kg::core::NerSentence>& gold) {
+  for (const kg::core::NerSentence& s : gold) {
+    std::vector<kg::core::Token> tokens(s.words.size());
+    for (size_t i = 0; i < tokens.size(); ++i) tokens[i].text = s.words[i];
+    analyzer.Tag(tokens);
+    analyzer.Recognize(tokens);
+    std::vector<std::string> tags;
+    for (const kg::core::Token& t : tokens) {
+      std::string tag = t.ner;
+      if (absl::EndsWith(tag, "-GPE")) tag = tag.substr(0, 2) + "LOC";
+      if (!absl::EndsWith(tag, "-PERSON") && !absl::EndsWith(tag, "-ORG") &&
+          !absl::EndsWith(tag, "-LOC")) {
+        tag = "O";
+      }
+      tags.push_back(tag);
+    }
+    auto g = kg::core::BioToSpans(s.tags);
+    auto p = kg::core::BioToSpans(tags);
+    std::string missed, wrong;
+    for (const auto& x : g) {
+      if (x.type != "PERSON" && x.type != "ORG" && x.type != "LOC") continue;
+      if (std::find(p.begin(), p.end(), x) == p.end()) absl::StrAppend(&missed, " [", SpanText(s, x), "]");
+    }
+    for (const auto& x : p) {
+      if (std::find(g.begin(), g.end(), x) == g.end()) absl::StrAppend(&wrong, " [", SpanText(s, x), "]");
+    }
+    if (missed.empty() && wrong.empty()) continue;
+    std::string text;
+    for (size_t i = 0; i < s.words.size(); ++i) {
+      absl::StrAppend(&text, i ? " " : "", s.words[i], "/", tokens[i].upos);
+    }
+    std::cout << "# " << s.id << "\n  " << text << "\n  gold only:" << missed
+              << "\n  predicted only:" << wrong << "\n";
+  }
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   std::string file, model = kg::core::Analyzer::DefaultModelPath();
+  bool errors = false, whole_mentions = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--model" && i + 1 < argc) {
       model = argv[++i];
+    } else if (arg == "--errors") {
+      errors = true;
+    } else if (arg == "--whole-mentions") {
+      whole_mentions = true;
     } else if (!arg.empty() && arg[0] != '-' && file.empty()) {
       file = arg;
     } else {
@@ -33,7 +91,7 @@ int main(int argc, char** argv) {
     }
   }
   if (file.empty()) {
-    std::cerr << "usage: kg-eval ner FILE.iob2|FILE.conllu|DIR [--model MODELS.kgm]\n";
+    std::cerr << "usage: kg-eval ner FILE.iob2|FILE.conllu|DIR [--model MODELS.kgm] [--errors] [--whole-mentions]\n";
     return 2;
   }
   auto analyzer = kg::core::Analyzer::Load(model);
@@ -55,8 +113,12 @@ int main(int argc, char** argv) {
       std::cerr << "kg-eval ner: " << sents.status().message() << "\n";
       return 1;
     }
-    for (const auto& s : *sents) gold.push_back(kg::core::GumNamedEntities(s));
+    for (const auto& s : *sents) {
+      gold.push_back(whole_mentions ? kg::core::GumMentionEntities(s)
+                                    : kg::core::GumNamedEntities(s));
+    }
   }
+  if (errors) PrintErrors(**analyzer, gold);
   auto scores = kg::tools::EvaluateNer(**analyzer, gold, {"PERSON", "ORG", "LOC"});
   std::cout << absl::StrFormat("file   %s\nmodel  %s\nsentences %d\n", file, model, gold.size());
   kg::tools::PrintNerScores(scores, "PERSON+ORG+LOC, exact span");

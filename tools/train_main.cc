@@ -8,17 +8,20 @@
 //            --out models/en.kgm
 //            [--seed N] [--epochs N] [--ner-epochs N] [--parser-epochs N]
 //            [--no-parser] [--jackknife K] [--max-sentences N] [--prune W]
-//            [--wiki DIR [--wiki-max-mb N]] [--parser-from MODELS.kgm]
-//            [--parser-model PARSER.pb]
+//            [--wiki DIR [--wiki-max-mb N] [--clusters]] [--ewt-only]
+//            [--parser-from MODELS.kgm] [--parser-model PARSER.pb]
 //            [--iso-codes DIR] [--wordnet DIR]
 //            [--dev-ud FILE] [--dev-uner FILE] [--dev-gum DIR]
 //
-// Deterministic for a given seed and input. The parser and the recogniser
-// train on K-fold jackknifed tags of EWT (core/jackknife.h; K = 4 by
-// default, 0 = tags of the final tagger), so they see tags as noisy as at
-// run time. --wiki gives the recogniser capitalisation statistics from
-// unlabelled WikiExtractor text (how often each word is written with a
-// capital inside a sentence). --parser-from copies the parser of an existing
+// Deterministic for a given seed and input. The tagger and the parser train
+// on EWT plus the GUM train documents (--ewt-only: EWT alone); the parser
+// and the recogniser train on K-fold jackknifed tags of that treebank
+// (core/jackknife.h; K = 4 by default, 0 = tags of the final tagger), so they
+// see tags as noisy as at run time. --wiki gives the recogniser
+// capitalisation statistics from unlabelled WikiExtractor text (how often
+// each word is written with a capital inside a sentence); --clusters adds
+// distributional word classes from the same text (core/word_clusters.h;
+// slow on the whole of wiki-2015 and no gain measured, so off by default). --parser-from copies the parser of an existing
 // model set, --parser-model takes a ParserModel written by kg-train-parser,
 // instead of training one here (to retrain only the other layers).
 // With --dev-* it prints dev figures after training.
@@ -46,6 +49,7 @@
 #include "core/model_file.h"
 #include "core/parser.h"
 #include "core/tagger.h"
+#include "core/word_clusters.h"
 #include "tools/nlp_eval.h"
 
 namespace {
@@ -60,6 +64,8 @@ struct Args {
   int ner_epochs = 10;
   int parser_epochs = 15;
   bool parser = true;
+  bool clusters = false;
+  bool ewt_only = false;
   int jackknife = 4;
   std::string wiki, parser_from, parser_model;
   double wiki_max_mb = 16;
@@ -71,8 +77,8 @@ int Usage() {
   std::cerr << "usage: kg-train --ud TRAIN.conllu --gum DIR --uner TRAIN.iob2 --out FILE\n"
                "                [--seed N] [--epochs N] [--ner-epochs N] [--parser-epochs N]\n"
                "                [--no-parser] [--jackknife K] [--max-sentences N] [--prune W]\n"
-               "                [--wiki DIR [--wiki-max-mb N]] [--parser-from MODELS.kgm]\n"
-               "                [--parser-model PARSER.pb]\n"
+               "                [--wiki DIR [--wiki-max-mb N] [--clusters]] [--ewt-only]\n"
+               "                [--parser-from MODELS.kgm] [--parser-model PARSER.pb]\n"
                "                [--iso-codes DIR] [--wordnet DIR]\n"
                "                [--dev-ud FILE] [--dev-uner FILE] [--dev-gum DIR]\n";
   return 2;
@@ -171,6 +177,8 @@ int main(int argc, char** argv) {
     else if (arg == "--max-sentences") ok = num(a.max_sentences);
     else if (arg == "--jackknife") ok = num(a.jackknife) && (a.jackknife == 0 || a.jackknife >= 2);
     else if (arg == "--no-parser") a.parser = false;
+    else if (arg == "--clusters") a.clusters = true;
+    else if (arg == "--ewt-only") a.ewt_only = true;
     else if (arg == "--wiki") ok = str(a.wiki);
     else if (arg == "--parser-from") ok = str(a.parser_from);
     else if (arg == "--parser-model") ok = str(a.parser_model);
@@ -214,18 +222,45 @@ int main(int argc, char** argv) {
       "kg-train --ud %s --gum %s --uner %s --seed %d --epochs %d --ner-epochs %d "
       "--parser-epochs %d --jackknife %d%s%s%s; iso-codes %s, WordNet %s",
       a.ud, a.gum, a.uner, a.seed, a.epochs, a.ner_epochs, a.parser_epochs, a.jackknife,
-      a.parser ? "" : " --no-parser", a.wiki.empty() ? "" : " --wiki " + a.wiki,
+      std::string(a.parser ? "" : " --no-parser") + (a.ewt_only ? " --ewt-only" : "") +
+          (a.clusters ? " --clusters" : ""),
+      a.wiki.empty() ? "" : " --wiki " + a.wiki,
       (a.parser_from.empty() ? "" : " --parser-from " + a.parser_from) +
           (a.parser_model.empty() ? "" : " --parser-model " + a.parser_model),
       a.iso, a.wordnet));
 
-  // Tagger and lemmatiser: UD English-EWT.
+  // Unlabelled text (--wiki): capitalisation statistics for the tagger and
+  // the recogniser, word classes for the recogniser (--clusters).
+  kg::core::CapitalizationTable capitalization;
+  kg::WordClusterModel clusters;
+  if (!a.wiki.empty()) {
+    std::vector<std::string> texts;
+    absl::Status st = ReadWiki(a.wiki, static_cast<size_t>(a.wiki_max_mb * 1048576), texts);
+    if (!st.ok()) return fail(st);
+    capitalization = kg::core::CountCapitalization(texts);
+    Log(absl::StrFormat("capitalisation of %d words from %d documents (%.1f s)",
+                        capitalization.size(), texts.size(), Seconds(start)));
+    if (a.clusters) {
+      kg::core::WordClusterOptions copt;
+      copt.seed = a.seed;
+      clusters = kg::core::BuildWordClusters(texts, copt);
+      Log(absl::StrFormat("word classes of %d words (%.1f s)", clusters.words_size(),
+                          Seconds(start)));
+    }
+  }
+
+  // Tagger and parser: UD English-EWT plus the GUM train documents (same
+  // UD/PTB tag sets; more varied genres), unless --ewt-only. Lemmatiser:
+  // EWT alone (its lemma conventions are the ones the extractor expects).
+  std::vector<kg::core::ConlluSentence> treebank = *ud;
+  if (!a.ewt_only) treebank.insert(treebank.end(), gum.begin(), gum.end());
   kg::core::TaggerTrainOptions topt;
   topt.epochs = a.epochs;
   topt.seed = a.seed;
   topt.prune = a.prune;
   topt.log = Log;
-  auto tagger_model = kg::core::TrainTagger(*ud, topt);
+  topt.capitalization = capitalization;
+  auto tagger_model = kg::core::TrainTagger(treebank, topt);
   if (!tagger_model.ok()) return fail(tagger_model.status());
   *models.mutable_tagger() = std::move(*tagger_model);
   *models.mutable_lemmatizer() = kg::core::TrainLemmatizer(*ud);
@@ -235,9 +270,9 @@ int main(int argc, char** argv) {
   if (!lemmatizer.ok()) return fail(lemmatizer.status());
   Log(absl::StrFormat("tagger and lemmatiser trained (%.1f s)", Seconds(start)));
 
-  // Predicted tags and lemmas of EWT train, as the parser and recogniser
+  // Predicted tags and lemmas of the treebank, as the parser and recogniser
   // will see them at run time.
-  std::vector<kg::core::ConlluSentence> predicted = *ud;
+  std::vector<kg::core::ConlluSentence> predicted = treebank;
   if (a.jackknife >= 2) {
     kg::core::TaggerTrainOptions jopt = topt;
     absl::Status st = kg::core::JackknifeTags(predicted, a.jackknife, jopt);
@@ -268,7 +303,8 @@ int main(int argc, char** argv) {
     popt.seed = a.seed;
     popt.prune = a.prune;
     popt.log = Log;
-    popt.provenance = absl::StrCat("kg-train on ", a.ud, " with predicted tags");
+    popt.provenance = absl::StrCat("kg-train on ", a.ud, a.ewt_only ? "" : " and " + a.gum,
+                                   " with predicted tags");
     auto parser = kg::core::TrainParser(parse_train, popt);
     if (!parser.ok()) return fail(parser.status());
     *models.mutable_parser() = std::move(*parser);
@@ -308,20 +344,30 @@ int main(int argc, char** argv) {
   }
   Log(absl::StrFormat("recogniser: %d of %d UNER sentences use jackknifed EWT tags", reused,
                       uner->size()));
-  for (const auto& s : gum) ner_train.push_back(Example(*tagger, kg::core::GumNamedEntities(s)));
+  for (size_t i = 0; i < gum.size(); ++i) {
+    kg::core::NerSentence named = kg::core::GumNamedEntities(gum[i]);
+    const size_t p = ud->size() + i;  // GUM's predicted tags, if jackknifed with the treebank
+    if (!a.ewt_only && p < predicted.size() &&
+        predicted[p].tokens.size() == named.words.size()) {
+      kg::core::NerExample e;
+      e.words = named.words;
+      e.tags = named.tags;
+      for (const auto& t : predicted[p].tokens) {
+        e.upos.push_back(t.upos);
+        e.xpos.push_back(t.xpos);
+      }
+      ner_train.push_back(std::move(e));
+    } else {
+      ner_train.push_back(Example(*tagger, named));
+    }
+  }
   kg::core::NerTrainOptions nopt;
   nopt.epochs = a.ner_epochs;
   nopt.seed = a.seed;
   nopt.prune = a.prune;
   nopt.log = Log;
-  if (!a.wiki.empty()) {
-    std::vector<std::string> texts;
-    absl::Status st = ReadWiki(a.wiki, static_cast<size_t>(a.wiki_max_mb * 1048576), texts);
-    if (!st.ok()) return fail(st);
-    nopt.capitalization = kg::core::CountCapitalization(texts);
-    Log(absl::StrFormat("capitalisation of %d words from %d documents (%.1f s)",
-                        nopt.capitalization.size(), texts.size(), Seconds(start)));
-  }
+  nopt.capitalization = std::move(capitalization);
+  nopt.clusters = std::move(clusters);
   auto ner = kg::core::TrainRecognizer(ner_train, matcher, nopt);
   if (!ner.ok()) return fail(ner.status());
   *models.mutable_ner() = std::move(*ner);

@@ -76,6 +76,34 @@ TEST(GumEntitiesTest, NamedMentionsOverTheirProperNouns) {
               ElementsAre("O", "O", "B-PERSON", "I-PERSON", "O"));
 }
 
+// A mention not headed by a proper noun is no name (its nested place still
+// is); a name stops at a comma; other named things are MISC. The literal
+// rule (GumMentionEntities) keeps whole mentions that contain a PROPN.
+TEST(GumEntitiesTest, HeadedByAProperNounAndLiteralMentions) {
+  const char* conllu =
+      "# sent_id = g-3\n"
+      "1\tcomputing\tcompute\tNOUN\tNN\t_\t2\tcompound\t_\tEntity=(1-organization-new-x-cf1-1-sgl\n"
+      "2\tdepartments\tdepartment\tNOUN\tNNS\t_\t0\troot\t_\t_\n"
+      "3\tin\tin\tADP\tIN\t_\t5\tcase\t_\t_\n"
+      "4\tNorth\tNorth\tPROPN\tNNP\t_\t5\tcompound\t_\tEntity=(2-place-new-x-cf2-1-sgl\n"
+      "5\tAmerica\tAmerica\tPROPN\tNNP\t_\t2\tnmod\t_\tEntity=2)1)\n"
+      "6\tat\tat\tADP\tIN\t_\t8\tcase\t_\t_\n"
+      "7\tLeiden\tLeiden\tPROPN\tNNP\t_\t8\tcompound\t_\tEntity=(3-organization-new-x-cf3-1-sgl(4-place-new-x-cf4-1-sgl)\n"
+      "8\tUniversity\tUniversity\tPROPN\tNNP\t_\t2\tnmod\t_\t_\n"
+      "9\t,\t,\tPUNCT\t,\t_\t10\tpunct\t_\t_\n"
+      "10\tNetherlands\tNetherlands\tPROPN\tNNP\t_\t8\tappos\t_\tEntity=(5-place-new-x-cf5-1-sgl)3)\n"
+      "11\tread\tread\tVERB\tVBD\t_\t2\tacl\t_\t_\n"
+      "12\tHamlet\tHamlet\tPROPN\tNNP\t_\t11\tobj\t_\tEntity=(6-object-new-x-cf6-1-sgl)\n\n";
+  auto sents = ParseConllu(conllu, "mem");
+  ASSERT_TRUE(sents.ok()) << sents.status();
+  EXPECT_THAT(GumNamedEntities((*sents)[0]).tags,
+              ElementsAre("O", "O", "O", "B-LOC", "I-LOC", "O", "B-ORG", "I-ORG", "O", "B-LOC",
+                          "O", "B-MISC"));
+  EXPECT_THAT(GumMentionEntities((*sents)[0]).tags,
+              ElementsAre("B-ORG", "I-ORG", "I-ORG", "I-ORG", "I-ORG", "O", "B-ORG", "I-ORG",
+                          "I-ORG", "I-ORG", "O", "O"));
+}
+
 TEST(GazetteersTest, CountriesSubdivisionsDemonymsFromDebianData) {
   if (!std::filesystem::exists("/usr/share/wordnet/data.adj") ||
       !std::filesystem::exists("/usr/share/iso-codes/json/iso_3166-1.json")) {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/conllu.h"
@@ -133,6 +134,48 @@ TEST_F(NlpTrainingTest, RecognizerBeatsAllOutsideBaseline) {
   double f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0;
   EXPECT_GT(outside, tokens / 2);
   EXPECT_GT(f1, 0.40) << "precision " << precision << " recall " << recall;
+}
+
+// In lower-cased text only the capitalisation statistics tell a name from a
+// noun; the table is kept in the model and used for unseen words.
+TEST(TaggerCapitalizationTest, TellsNamesFromNounsInLowerCase) {
+  auto sentence = [](const std::string& word, const std::string& upos, const std::string& xpos) {
+    ConlluSentence s;
+    for (const auto& [form, u, x] : std::vector<std::tuple<std::string, std::string, std::string>>{
+             {"i", "PRON", "PRP"}, {"met", "VERB", "VBD"}, {word, upos, xpos}, {".", "PUNCT", "."}}) {
+      ConlluToken t;
+      t.form = form;
+      t.upos = u;
+      t.xpos = x;
+      s.tokens.push_back(t);
+    }
+    return s;
+  };
+  TaggerTrainOptions options;
+  options.epochs = 5;
+  std::vector<ConlluSentence> train;
+  const std::vector<std::string> names = {"bob", "carol", "dave", "erin", "frank", "grace"};
+  const std::vector<std::string> nouns = {"dog", "man", "girl", "crowd", "team", "nurse"};
+  for (const auto& n : names) {
+    train.push_back(sentence(n, "PROPN", "NNP"));
+    options.capitalization[n] = 4;
+  }
+  for (const auto& n : nouns) {
+    train.push_back(sentence(n, "NOUN", "NN"));
+    options.capitalization[n] = 0;
+  }
+  options.capitalization["alice"] = 4;
+  options.capitalization["cat"] = 0;
+  auto model = TrainTagger(train, options);
+  ASSERT_TRUE(model.ok()) << model.status();
+  EXPECT_EQ(model->cap_words_size(), 14);
+  auto tagger = Tagger::FromProto(*model);
+  ASSERT_TRUE(tagger.ok()) << tagger.status();
+  ConlluSentence alice = sentence("alice", "", ""), cat = sentence("cat", "", "");
+  tagger->Tag(alice);
+  tagger->Tag(cat);
+  EXPECT_EQ(alice.tokens[2].upos, "PROPN");
+  EXPECT_EQ(cat.tokens[2].upos, "NOUN");
 }
 
 }  // namespace
