@@ -44,14 +44,34 @@ Projection::Builder::Builder() = default;
 void Projection::Builder::Reserve(size_t edges, size_t vertices) {
   edges_.reserve(edges);
   props_.reserve(edges);
-  vertex_of_.reserve(vertices);
+  GrowSlots(vertices);
   ids_.reserve(vertices);
 }
 
+void Projection::Builder::GrowSlots(size_t vertices) {
+  size_t size = 1024;
+  while (size < 2 * vertices) size *= 2;
+  if (size <= slots_.size()) return;
+  slots_.assign(size, VertexSlot{});
+  slot_mask_ = size - 1;
+  for (uint32_t v = 0; v < ids_.size(); ++v) {
+    size_t i = SlotOf(ids_[v]);
+    while (slots_[i].vertex != UINT32_MAX) i = (i + 1) & slot_mask_;
+    slots_[i] = VertexSlot{ids_[v], v};
+  }
+}
+
 uint32_t Projection::Builder::VertexFor(uint64_t id) {
-  auto [it, inserted] = vertex_of_.try_emplace(id, static_cast<uint32_t>(ids_.size()));
-  if (inserted) ids_.push_back(id);
-  return it->second;
+  if (2 * (ids_.size() + 1) > slots_.size()) GrowSlots(ids_.size() + 1);
+  for (size_t i = SlotOf(id);; i = (i + 1) & slot_mask_) {
+    VertexSlot& slot = slots_[i];
+    if (slot.vertex == UINT32_MAX) {
+      slot = VertexSlot{id, static_cast<uint32_t>(ids_.size())};
+      ids_.push_back(id);
+      return slot.vertex;
+    }
+    if (slot.id == id) return slot.vertex;
+  }
 }
 
 void Projection::Builder::AddFact(const Fact& fact) {
@@ -103,6 +123,13 @@ uint32_t Projection::Builder::PredicateForId(uint64_t predicate_id) {
 }
 
 void Projection::Builder::AddRecords(std::span<const storage::FactRecord> records) {
+  // Touch every slot the batch will probe first, so the misses overlap
+  // instead of being paid one after another.
+  if (2 * (ids_.size() + 2 * records.size()) > slots_.size()) GrowSlots(ids_.size() + 2 * records.size());
+  for (const storage::FactRecord& r : records) {
+    __builtin_prefetch(&slots_[SlotOf(r.object)]);
+    if (r.subject != last_subject_) __builtin_prefetch(&slots_[SlotOf(r.subject)]);
+  }
   for (const storage::FactRecord& r : records) {
     uint32_t s = SubjectVertex(r.subject);
     uint32_t o = VertexFor(r.object);
@@ -161,7 +188,7 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::Builder::Finish(uint64_t
     p.ids_[rank] = order[rank].first;
   }
   std::vector<std::pair<uint64_t, uint32_t>>().swap(order);
-  absl::flat_hash_map<uint64_t, uint32_t>().swap(vertex_of_);
+  std::vector<VertexSlot>().swap(slots_);
 
   if (sorted_by_subject_) {
     // Subjects came in ascending id order, so the renumbered sources do not

@@ -6,6 +6,7 @@
 //   kg-bench query [--fb15k FILE] [--nodes N] [--edges M] [--pairs P] [--k K]
 //                  [--peers networkx,sqlite,kuzu] [--scale-peers networkx,kuzu]
 //                  [--no-scale] [--scale-store] [--work DIR] [--seed S]
+//   kg-bench query --store DIR
 //
 // Measured per dataset: projection build (from the store for FB15k, which is
 // first bulk-loaded; from generated triples for the scale graph unless
@@ -89,6 +90,7 @@ struct Options {
   bool scale = true;
   bool scale_store = false;
   std::string work = "/tmp/kg-bench-query";
+  std::string store;  // --store DIR: only the projection of an existing store
   uint64_t seed = 42;
 };
 
@@ -226,6 +228,7 @@ class Bench {
   explicit Bench(Options o) : o_(std::move(o)) {}
 
   int Run() {
+    if (!o_.store.empty()) return RunStoreProjection() ? 0 : 1;
     fs::create_directories(o_.work);
     report_.Add(absl::StrFormat("kg-bench query: %d pairs, k=%d, seed %d; ratios are ours/peer (< 1: kg faster)",
                                 o_.pairs, o_.k, o_.seed));
@@ -283,8 +286,26 @@ class Bench {
     auto t1 = Clock::now();
     report_.Add(absl::StrFormat("store: %d triples bulk-loaded in %.2f s (%d distinct facts)", triples,
                                 Seconds(t0, t1), loaded->new_facts));
-    // The store's own scan, then the projection from the store (best of 3:
-    // the first pays cold caches).
+    // A cold build first: the store reopened, its block cache empty (what a
+    // one-shot `kg query` pays). Then the scans alone, then the best of 5
+    // warm builds (what a REPL pays after each change).
+    std::unique_ptr<Projection> projection;
+    store->reset();
+    store = kg::storage::Store::Open(db);
+    if (!store.ok()) {
+      std::fprintf(stderr, "kg-bench query: reopen: %s\n", std::string(store.status().message()).c_str());
+      return false;
+    }
+    {
+      Stopwatch w;
+      auto built = Projection::Build(**store);
+      double wall = w.Wall(), cpu = w.Cpu();
+      if (!built.ok()) {
+        std::fprintf(stderr, "kg-bench query: projection: %s\n", std::string(built.status().message()).c_str());
+        return false;
+      }
+      ReportProjection("from store, cold (just reopened)", **built, wall, cpu);
+    }
     {
       Stopwatch w;
       uint64_t facts = 0;
@@ -306,9 +327,8 @@ class Bench {
           "store scan  ForEachFactBatch alone: %d facts, wall %.3f s, cpu %.3f s (%.2f M facts/s cpu)", facts,
           w.Wall(), w.Cpu(), facts / w.Cpu() / 1e6));
     }
-    std::unique_ptr<Projection> projection;
     double best_wall = 1e9, best_cpu = 1e9;
-    for (int i = 0; i < 3; ++i) {
+    for (int i = 0; i < 5; ++i) {
       Stopwatch w;
       auto built = Projection::Build(**store);
       double wall = w.Wall(), cpu = w.Cpu();
@@ -317,10 +337,12 @@ class Bench {
         return false;
       }
       best_wall = std::min(best_wall, wall);
-      best_cpu = std::min(best_cpu, cpu);
-      projection = std::move(*built);
+      if (cpu < best_cpu) {
+        best_cpu = cpu;
+        projection = std::move(*built);
+      }
     }
-    ReportProjection("from store (best of 3)", *projection, best_wall, best_cpu);
+    ReportProjection("from store, warm (best of 5)", *projection, best_wall, best_cpu);
     // The same triples without the store: the CSR build alone.
     {
       Projection::Builder builder;
@@ -340,6 +362,42 @@ class Bench {
     }
     auto pairs = Pairs(*projection);
     Measures(*projection, pairs, "fb15k", o_.peers, o_.pairs, o_.pairs, store->get());
+    return true;
+  }
+
+  // --store: projection build figures of an existing store, nothing else.
+  bool RunStoreProjection() {
+    report_.Add(absl::StrCat("== projection of ", o_.store));
+    for (int i = 0; i < 3; ++i) {
+      kg::storage::StoreOptions options;
+      options.read_only = true;
+      auto store = kg::storage::Store::Open(o_.store, options);
+      if (!store.ok()) {
+        std::fprintf(stderr, "kg-bench query: %s\n", std::string(store.status().message()).c_str());
+        return false;
+      }
+      if (i == 0) {
+        Stopwatch w;
+        uint64_t facts = 0;
+        (void)(*store)->ForEachFactBatch([&](std::span<const kg::storage::FactRecord> batch) {
+          facts += batch.size();
+          return true;
+        });
+        report_.Add(absl::StrFormat(
+            "store scan  ForEachFactBatch alone (cold): %d facts, wall %.3f s, cpu %.3f s (%.2f M facts/s cpu)",
+            facts, w.Wall(), w.Cpu(), facts / w.Cpu() / 1e6));
+        continue;
+      }
+      Stopwatch w;
+      auto built = Projection::Build(**store);
+      double wall = w.Wall(), cpu = w.Cpu();
+      if (!built.ok()) {
+        std::fprintf(stderr, "kg-bench query: projection: %s\n", std::string(built.status().message()).c_str());
+        return false;
+      }
+      ReportProjection("from store (reopened, cold block cache)", **built, wall, cpu);
+    }
+    report_.Add(absl::StrFormat("peak RSS of kg-bench-query: %d MB", PeakRssMb()));
     return true;
   }
 
@@ -595,6 +653,7 @@ int Usage() {
                "usage: kg-bench query [--fb15k FILE] [--nodes N] [--edges M] [--pairs P] [--k K]\n"
                "                      [--peers LIST] [--scale-peers LIST] [--sqlite-pairs N]\n"
                "                      [--no-scale] [--scale-store] [--work DIR] [--seed S]\n"
+               "       kg-bench query --store DIR   (projection build figures of an existing store only)\n"
                "  LIST: comma-separated from networkx,sqlite,kuzu ('' for none)\n");
   return 2;
 }
@@ -640,6 +699,8 @@ int main(int argc, char** argv) {
       o.scale_peers = *v;
     } else if (a == "--sqlite-pairs") {
       if (!absl::SimpleAtoi(*v, &o.sqlite_pairs)) return BadNumber(a, *v);
+    } else if (a == "--store") {
+      o.store = *v;
     } else if (a == "--work") {
       o.work = *v;
     } else if (a == "--seed") {
