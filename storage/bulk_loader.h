@@ -43,8 +43,8 @@ struct BulkLoaderOptions {
   // false: write batches of `batch_triples` through the WAL instead of SST
   // files (each batch atomic on its own; for small or incremental loads).
   // Each batch resolves its terms afresh (dictionary and entity reads), so
-  // large batches pay that once per term for most loads: a million triples
-  // make a batch of a few hundred MB.
+  // larger batches pay that less often. Not bounded by memory_bytes: a
+  // million triples take a few hundred MB (290 MB peak on FB15k-237).
   bool use_sst = true;
   size_t batch_triples = 1000000;
 };
