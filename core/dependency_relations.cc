@@ -347,6 +347,7 @@ class TreeReader {
         }
       } else if (r == "obl" || r == "obl:agent") {
         std::string p = CaseOf(c);
+        if (p == "according_to") continue;  // a source (Attribution), not an argument
         bool agent = r == "obl:agent" || (passive && p == "by");
         for (int x : WithConjuncts(c)) {
           if (arg_[x] >= 0) {

@@ -2,7 +2,7 @@
 #define KG_CORE_RELATIONS_H_
 
 // kg::core::ExtractRelations: facts between the resolved entities of a
-// document, sentence by sentence. Patterns (each unit-tested in
+// document, sentence by sentence. Word-order patterns (each unit-tested in
 // tests/core/relations_test.cc):
 //  - subject-verb-object with the verb lemma plus the preposition that
 //    introduces the object ("met with X" -> meet_with, "committed $4 billion
@@ -23,7 +23,13 @@
 //  - negation (NEGATED), modals (MODAL), verbs of intention (HEDGED),
 //    "alleged"/"suspected" (ALLEGED) as flags, never dropped;
 //  - co_mentioned (CO_MENTION, low confidence) for entities of one sentence
-//    with no typed relation between them.
+//    at most four names apart with no typed relation between them, and (model
+//    mode) for the antecedent of a pronoun and the names of its sentence.
+//
+// In model mode the dependency tree is read first (core/dependency_relations.h);
+// the patterns above then add facts only between pairs the tree left
+// unrelated, and from verbs only between actors (people, organisations,
+// places, groups, programmes) and actors, issues or sums.
 
 #include <cstdint>
 #include <string>

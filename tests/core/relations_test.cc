@@ -1,6 +1,10 @@
 // Relation patterns, one test each, on sentences written for the test.
 #include "core/relations.h"
 
+#include <sstream>
+#include <string>
+#include <vector>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/core/extraction_testutil.h"
@@ -144,6 +148,394 @@ TEST(RelationsTest, SpeechComplementIsReported) {
   const ExtractedFact* x = testing::FindFact(f, "Latvia", "sign", "Baltic Accord");
   ASSERT_NE(x, nullptr) << testing::Dump(f);
   EXPECT_NE(x->flags() & REPORTED, 0u);
+}
+
+}  // namespace
+}  // namespace kg::core
+
+// Relations read from the dependency tree (model mode). The trees are written
+// by hand in UD, so each test pins one pattern whatever the shipped parser
+// does; the last tests run the shipped model end to end.
+#include "core/dependency_relations.h"
+#include "core/extractor.h"
+#include "core/mention_finder.h"
+#include "core/lexicon.h"
+
+namespace kg::core {
+namespace {
+
+// "Word/UPOS/head/deprel" tokens (head 1-based as in CoNLL-U, 0 = root);
+// names are spans [b, e) of 0-based tokens with a type.
+struct TreeCase {
+  Sentence sentence;
+  std::vector<Mention> mentions;
+  std::vector<DocEntity> entities;
+};
+
+struct Name {
+  int begin, end;
+  EntityType type;
+};
+
+TreeCase MakeTree(const std::string& conll, const std::vector<Name>& names) {
+  TreeCase c;
+  uint32_t offset = 0;
+  std::string item;
+  std::istringstream in(conll);
+  while (in >> item) {
+    std::vector<std::string> f;
+    size_t start = 0;
+    for (size_t p; (p = item.find('/', start)) != std::string::npos; start = p + 1) {
+      f.push_back(item.substr(start, p - start));
+    }
+    f.push_back(item.substr(start));
+    EXPECT_EQ(f.size(), 4u) << item;
+    Token t;
+    t.text = f[0];
+    t.upos = f[1];
+    t.lemma = LowerAscii(f[0]);
+    t.head = std::stoi(f[2]) - 1;
+    t.deprel = f[3];
+    if (t.upos == "VERB" && t.text.ends_with("ed")) t.xpos = "VBN";
+    t.begin = offset;
+    t.end = offset + static_cast<uint32_t>(t.text.size());
+    offset = t.end + 1;
+    c.sentence.tokens.push_back(t);
+  }
+  c.sentence.end = offset;
+  for (const Name& n : names) {
+    Mention m;
+    m.begin = n.begin;
+    m.end = n.end;
+    m.type = n.type;
+    m.byte_begin = c.sentence.tokens[n.begin].begin;
+    m.byte_end = c.sentence.tokens[n.end - 1].end;
+    for (int i = n.begin; i < n.end; ++i) {
+      m.text += (i > n.begin ? " " : "") + c.sentence.tokens[i].text;
+    }
+    m.entity = FindOrAddEntity(c.entities, m.text, n.type);
+    c.mentions.push_back(m);
+  }
+  return c;
+}
+
+struct TreeFacts {
+  std::vector<RawFact> facts;
+  std::vector<DocEntity> entities;
+  std::vector<int> pronouns;
+
+  const RawFact* Find(std::string_view s, std::string_view p, std::string_view o) const {
+    for (const RawFact& f : facts) {
+      if (entities[f.subject].name == s && entities[f.object].name == o && f.predicate == p) {
+        return &f;
+      }
+    }
+    return nullptr;
+  }
+  std::string Dump() const {
+    std::string out;
+    for (const RawFact& f : facts) {
+      out += entities[f.subject].name + " --" + f.predicate + "--> " + entities[f.object].name +
+             " flags=" + std::to_string(f.flags) + "\n";
+    }
+    return out;
+  }
+};
+
+TreeFacts ReadTree(const std::string& conll, const std::vector<Name>& names,
+                   DiscourseState* state = nullptr) {
+  TreeCase c = MakeTree(conll, names);
+  EXPECT_TRUE(HasUsableTree(c.sentence));
+  std::vector<const Mention*> ms;
+  for (const Mention& m : c.mentions) ms.push_back(&m);
+  DiscourseState local;
+  TreeFacts out;
+  out.facts = DependencyRelations(c.sentence, 0, ms, c.entities, DefaultLexicon(),
+                                  state != nullptr ? *state : local, &out.pronouns);
+  out.entities = c.entities;
+  return out;
+}
+
+TEST(TreeRelationsTest, SubjectVerbObliqueWithCase) {
+  TreeFacts t = ReadTree("Merkel/PROPN/2/nsubj met/VERB/0/root with/ADP/4/case Xi/PROPN/2/obl",
+                         {{0, 1, PERSON}, {3, 4, PERSON}});
+  const RawFact* f = t.Find("Merkel", "meet_with", "Xi");
+  ASSERT_NE(f, nullptr) << t.Dump();
+  EXPECT_EQ(f->flags, 0u);
+}
+
+TEST(TreeRelationsTest, DirectObjectAndParticle) {
+  TreeFacts t = ReadTree(
+      "Oslo/PROPN/2/nsubj set/VERB/0/root up/ADP/2/compound:prt Nordfond/PROPN/2/obj",
+      {{0, 1, GPE}, {3, 4, ORG}});
+  EXPECT_NE(t.Find("Oslo", "set_up", "Nordfond"), nullptr) << t.Dump();
+}
+
+TEST(TreeRelationsTest, PassiveAgentBecomesSubject) {
+  TreeFacts t = ReadTree(
+      "Kyoto/PROPN/3/nsubj:pass was/AUX/3/aux:pass ratified/VERB/0/root by/ADP/5/case "
+      "Russia/PROPN/3/obl:agent",
+      {{0, 1, PROGRAM}, {4, 5, GPE}});
+  EXPECT_NE(t.Find("Russia", "ratify", "Kyoto"), nullptr) << t.Dump();
+  EXPECT_EQ(t.Find("Kyoto", "ratify_by", "Russia"), nullptr) << t.Dump();
+}
+
+TEST(TreeRelationsTest, PassiveObliqueStaysWithTheSubject) {
+  TreeFacts t = ReadTree(
+      "Curie/PROPN/3/nsubj:pass was/AUX/3/aux:pass born/VERB/0/root in/ADP/5/case "
+      "Warsaw/PROPN/3/obl",
+      {{0, 1, PERSON}, {4, 5, GPE}});
+  EXPECT_NE(t.Find("Curie", "bear_in", "Warsaw"), nullptr) << t.Dump();
+}
+
+TEST(TreeRelationsTest, ConjunctsOnBothSides) {
+  TreeFacts t = ReadTree(
+      "Ghana/PROPN/4/nsubj and/CCONJ/3/cc Togo/PROPN/1/conj signed/VERB/0/root "
+      "treaties/NOUN/4/obj with/ADP/7/case Benin/PROPN/4/obl and/CCONJ/9/cc Niger/PROPN/7/conj",
+      {{0, 1, GPE}, {2, 3, GPE}, {6, 7, GPE}, {8, 9, GPE}});
+  for (const char* s : {"Ghana", "Togo"}) {
+    for (const char* o : {"Benin", "Niger"}) {
+      EXPECT_NE(t.Find(s, "sign_with", o), nullptr) << s << " " << o << "\n" << t.Dump();
+    }
+  }
+}
+
+TEST(TreeRelationsTest, CoordinatedSubjectsOfAnObjectlessVerb) {
+  TreeFacts t = ReadTree("Ghana/PROPN/4/nsubj and/CCONJ/3/cc Togo/PROPN/1/conj agreed/VERB/0/root",
+                         {{0, 1, GPE}, {2, 3, GPE}});
+  EXPECT_NE(t.Find("Ghana", "agree_with", "Togo"), nullptr) << t.Dump();
+}
+
+TEST(TreeRelationsTest, ObjectControlAndHedging) {
+  TreeFacts t = ReadTree(
+      "Greenpeace/PROPN/2/nsubj urged/VERB/0/root Norway/PROPN/2/obj to/PART/5/mark "
+      "ban/VERB/2/xcomp Statoil/PROPN/5/obj",
+      {{0, 1, ORG}, {2, 3, GPE}, {5, 6, ORG}});
+  const RawFact* urge = t.Find("Greenpeace", "urge", "Norway");
+  ASSERT_NE(urge, nullptr) << t.Dump();
+  EXPECT_NE(urge->flags & HEDGED, 0u);
+  const RawFact* ban = t.Find("Norway", "ban", "Statoil");
+  ASSERT_NE(ban, nullptr) << t.Dump();
+  EXPECT_NE(ban->flags & HEDGED, 0u);
+  EXPECT_EQ(t.Find("Greenpeace", "ban", "Statoil"), nullptr) << t.Dump();
+}
+
+TEST(TreeRelationsTest, ConjoinedVerbInheritsTheSubject) {
+  TreeFacts t = ReadTree(
+      "Peru/PROPN/2/nsubj left/VERB/0/root Unasur/PROPN/2/obj and/CCONJ/5/cc joined/VERB/2/conj "
+      "Prosur/PROPN/5/obj",
+      {{0, 1, GPE}, {2, 3, ORG}, {5, 6, ORG}});
+  EXPECT_NE(t.Find("Peru", "join", "Prosur"), nullptr) << t.Dump();
+  EXPECT_EQ(t.Find("Unasur", "join", "Prosur"), nullptr) << t.Dump();
+}
+
+TEST(TreeRelationsTest, RelativeClauses) {
+  // "Siemens, which acquired Varian, ..." and "the accord Chile rejected".
+  TreeFacts a = ReadTree(
+      "Siemens/PROPN/5/nsubj which/PRON/3/nsubj acquired/VERB/1/acl:relcl Varian/PROPN/3/obj "
+      "grew/VERB/0/root",
+      {{0, 1, ORG}, {3, 4, ORG}});
+  EXPECT_NE(a.Find("Siemens", "acquire", "Varian"), nullptr) << a.Dump();
+  TreeFacts b = ReadTree(
+      "Peru/PROPN/2/nsubj signed/VERB/0/root Accord/PROPN/2/obj Chile/PROPN/5/nsubj "
+      "rejected/VERB/3/acl:relcl",
+      {{0, 1, GPE}, {2, 3, PROGRAM}, {3, 4, GPE}});
+  EXPECT_NE(b.Find("Chile", "reject", "Accord"), nullptr) << b.Dump();
+}
+
+TEST(TreeRelationsTest, ParticipleModifierIsPassive) {
+  TreeFacts t = ReadTree(
+      "Quito/PROPN/2/nsubj hosted/VERB/0/root Habitat/PROPN/2/obj launched/VERB/3/acl by/ADP/6/case "
+      "UNESCO/PROPN/4/obl:agent",
+      {{0, 1, GPE}, {2, 3, PROGRAM}, {5, 6, ORG}});
+  EXPECT_NE(t.Find("UNESCO", "launch", "Habitat"), nullptr) << t.Dump();
+}
+
+TEST(TreeRelationsTest, ObjectReachedThroughANoun) {
+  TreeFacts t = ReadTree(
+      "Mexico/PROPN/2/nsubj revoked/VERB/0/root the/DET/4/det immunity/NOUN/2/obj of/ADP/6/case "
+      "DEA/PROPN/4/nmod",
+      {{0, 1, GPE}, {5, 6, ORG}});
+  EXPECT_NE(t.Find("Mexico", "revoke_of", "DEA"), nullptr) << t.Dump();
+  // A noun naming the object's kind: "ended the policy of Remain".
+  TreeFacts k = ReadTree(
+      "Biden/PROPN/2/nsubj ended/VERB/0/root the/DET/4/det policy/NOUN/2/obj of/ADP/6/case "
+      "Remain/PROPN/4/nmod",
+      {{0, 1, ORG}, {5, 6, PROGRAM}});
+  EXPECT_NE(k.Find("Biden", "end", "Remain"), nullptr) << k.Dump();
+}
+
+TEST(TreeRelationsTest, ObliqueThroughANounKeepsTheVerbsPreposition) {
+  TreeFacts t = ReadTree(
+      "Japan/PROPN/2/nsubj committed/VERB/0/root aid/NOUN/2/obj to/ADP/5/case "
+      "projects/NOUN/2/obl in/ADP/7/case Laos/PROPN/5/nmod",
+      {{0, 1, GPE}, {6, 7, GPE}});
+  EXPECT_NE(t.Find("Japan", "commit_to", "Laos"), nullptr) << t.Dump();
+}
+
+TEST(TreeRelationsTest, NegationAndModality) {
+  TreeFacts t = ReadTree(
+      "Portugal/PROPN/4/nsubj did/AUX/4/aux not/PART/4/advmod ratify/VERB/0/root "
+      "Lisbon/PROPN/4/obj",
+      {{0, 1, GPE}, {4, 5, PROGRAM}});
+  const RawFact* f = t.Find("Portugal", "ratify", "Lisbon");
+  ASSERT_NE(f, nullptr) << t.Dump();
+  EXPECT_NE(f->flags & NEGATED, 0u);
+  EXPECT_EQ(f->flags & MODAL, 0u);
+  TreeFacts m = ReadTree(
+      "Spain/PROPN/3/nsubj could/AUX/3/aux recognize/VERB/0/root Kosovo/PROPN/3/obj",
+      {{0, 1, GPE}, {3, 4, GPE}});
+  const RawFact* g = m.Find("Spain", "recognize", "Kosovo");
+  ASSERT_NE(g, nullptr) << m.Dump();
+  EXPECT_NE(g->flags & MODAL, 0u);
+  EXPECT_EQ(g->flags & NEGATED, 0u);
+}
+
+TEST(TreeRelationsTest, AllegationAndReportedSpeech) {
+  TreeFacts t = ReadTree(
+      "Berg/PROPN/2/nsubj said/VERB/0/root Latvia/PROPN/5/nsubj allegedly/ADV/5/advmod "
+      "signed/VERB/2/ccomp Accord/PROPN/5/obj",
+      {{0, 1, PERSON}, {2, 3, GPE}, {5, 6, PROGRAM}});
+  const RawFact* f = t.Find("Latvia", "sign", "Accord");
+  ASSERT_NE(f, nullptr) << t.Dump();
+  EXPECT_NE(f->flags & REPORTED, 0u);
+  EXPECT_NE(f->flags & ALLEGED, 0u);
+}
+
+TEST(TreeRelationsTest, CopulaWithRoleNounAndOrganisation) {
+  TreeFacts t = ReadTree(
+      "Solberg/PROPN/3/nsubj is/AUX/3/cop adviser/NOUN/0/root on/ADP/5/case "
+      "Council/PROPN/3/nmod",
+      {{0, 1, PERSON}, {4, 5, ORG}});
+  EXPECT_NE(t.Find("Solberg", "holds_role", "adviser"), nullptr) << t.Dump();
+  EXPECT_NE(t.Find("Solberg", "member_of", "Council"), nullptr) << t.Dump();
+}
+
+TEST(TreeRelationsTest, CopulaWithPredicateNoun) {
+  TreeFacts t = ReadTree(
+      "Ottawa/PROPN/4/nsubj is/AUX/4/cop the/DET/4/det capital/NOUN/0/root of/ADP/6/case "
+      "Canada/PROPN/4/nmod",
+      {{0, 1, GPE}, {5, 6, GPE}});
+  EXPECT_NE(t.Find("Ottawa", "capital_of", "Canada"), nullptr) << t.Dump();
+}
+
+TEST(TreeRelationsTest, NationalityOnThePredicateNoun) {
+  TreeFacts t = ReadTree(
+      "Schmid/PROPN/5/nsubj is/AUX/5/cop a/DET/5/det Swiss/PROPN/5/amod racer/NOUN/0/root",
+      {{0, 1, PERSON}, {3, 4, GPE}});
+  EXPECT_NE(t.Find("Schmid", "affiliated_with", "Swiss"), nullptr) << t.Dump();
+}
+
+TEST(TreeRelationsTest, AppositionOfPlacesAndOfARole) {
+  TreeFacts t = ReadTree(
+      "Ruiz/PROPN/2/nsubj lives/VERB/0/root in/ADP/4/case Leon/PROPN/2/obl ,/PUNCT/6/punct "
+      "Guanajuato/PROPN/4/appos",
+      {{0, 1, PERSON}, {3, 4, GPE}, {5, 6, GPE}});
+  EXPECT_NE(t.Find("Leon", "located_in", "Guanajuato"), nullptr) << t.Dump();
+  TreeFacts r = ReadTree(
+      "the/DET/3/det senior/ADJ/3/amod director/NOUN/8/nsubj on/ADP/5/case Council/PROPN/3/nmod "
+      ",/PUNCT/7/punct Gonzalez/PROPN/3/appos spoke/VERB/0/root",
+      {{4, 5, ORG}, {6, 7, PERSON}});
+  EXPECT_NE(r.Find("Gonzalez", "holds_role", "senior director"), nullptr) << r.Dump();
+  EXPECT_NE(r.Find("Gonzalez", "member_of", "Council"), nullptr) << r.Dump();
+}
+
+TEST(TreeRelationsTest, NominalModifierOnAName) {
+  // "arms trafficking from Colombia": the modifier hangs off a non-head word.
+  TreeFacts t = ReadTree(
+      "Peru/PROPN/2/nsubj fights/VERB/0/root arms/NOUN/2/obj trafficking/NOUN/3/compound "
+      "from/ADP/6/case Colombia/PROPN/4/nmod",
+      {{0, 1, GPE}, {2, 4, TOPIC}, {5, 6, GPE}});
+  EXPECT_NE(t.Find("arms trafficking", "from", "Colombia"), nullptr) << t.Dump();
+}
+
+TEST(TreeRelationsTest, PossessiveThroughANoun) {
+  TreeFacts t = ReadTree(
+      "Brazil/PROPN/3/nmod:poss 's/PART/1/case role/NOUN/0/root in/ADP/5/case "
+      "deforestation/NOUN/3/nmod",
+      {{0, 1, GPE}, {4, 5, TOPIC}});
+  EXPECT_NE(t.Find("Brazil", "role_in", "deforestation"), nullptr) << t.Dump();
+}
+
+TEST(TreeRelationsTest, MeetingBetweenTwoActors) {
+  TreeFacts t = ReadTree(
+      "the/DET/2/det meeting/NOUN/0/root between/ADP/4/case Ardern/PROPN/2/nmod and/CCONJ/6/cc "
+      "Morrison/PROPN/4/conj",
+      {{3, 4, PERSON}, {5, 6, PERSON}});
+  EXPECT_NE(t.Find("Ardern", "meet_with", "Morrison"), nullptr) << t.Dump();
+}
+
+TEST(TreeRelationsTest, AttributionNamesTheSource) {
+  TreeFacts t = ReadTree(
+      "according/VERB/3/case to/ADP/1/fixed Reuters/PROPN/6/obl ,/PUNCT/3/punct "
+      "Siemens/PROPN/6/nsubj bought/VERB/0/root Varian/PROPN/6/obj",
+      {{2, 3, ORG}, {4, 5, ORG}, {6, 7, ORG}});
+  EXPECT_NE(t.Find("Reuters", "reports", "Siemens"), nullptr) << t.Dump();
+}
+
+TEST(TreeRelationsTest, PronounSubjectsResolveToTheLastSubject) {
+  DiscourseState state;
+  ReadTree("Ruiz/PROPN/2/nsubj arrived/VERB/0/root", {{0, 1, PERSON}}, &state);
+  ASSERT_GE(state.person, 0);
+  // A new sentence: the entity list restarts, so "Ruiz" is entity 0 again.
+  TreeFacts t = ReadTree(
+      "Ruiz/PROPN/2/nsubj slept/VERB/0/root ./PUNCT/2/punct she/PRON/5/nsubj "
+      "praised/VERB/2/parataxis Ecuador/PROPN/5/obj",
+      {{0, 1, PERSON}, {5, 6, GPE}}, &state);
+  EXPECT_NE(t.Find("Ruiz", "praise", "Ecuador"), nullptr) << t.Dump();
+  EXPECT_FALSE(t.pronouns.empty());
+}
+
+TEST(TreeRelationsTest, UnusableTreesAreRecognised) {
+  Sentence s;
+  Token t;
+  t.text = "Peru";
+  s.tokens.push_back(t);  // no deprel: untagged
+  EXPECT_FALSE(HasUsableTree(s));
+  s.tokens[0].deprel = "root";
+  s.tokens[0].head = 3;  // outside the sentence
+  EXPECT_FALSE(HasUsableTree(s));
+  s.tokens[0].head = -1;
+  EXPECT_TRUE(HasUsableTree(s));
+}
+
+// The shipped model end to end (facts the tree and the patterns agree on
+// whatever the parser's small errors).
+DocumentFacts ExtractModel(std::string_view text) {
+  static const Extractor* extractor = [] {
+    absl::StatusOr<std::unique_ptr<Extractor>> e = Extractor::Create({});
+    EXPECT_TRUE(e.ok()) << e.status();
+    return e.ok() ? e->release() : nullptr;
+  }();
+  if (extractor == nullptr) return {};
+  Document doc;
+  doc.set_id("test-doc");
+  absl::StatusOr<DocumentFacts> facts = extractor->Extract(doc, text);
+  EXPECT_TRUE(facts.ok()) << facts.status();
+  return facts.ok() ? *facts : DocumentFacts();
+}
+
+TEST(ModelRelationsTest, ShippedModelReadsCoreSentences) {
+  DocumentFacts f = ExtractModel(
+      "Angela Merkel met with Xi Jinping in Berlin. "
+      "The Kyoto Protocol was ratified by Russia in 2004. "
+      "Portugal did not ratify the Lisbon Treaty.");
+  EXPECT_NE(testing::FindFact(f, "Angela Merkel", "meet_with", "Xi Jinping"), nullptr)
+      << testing::Dump(f);
+  EXPECT_NE(testing::FindFact(f, "Russia", "ratify", "Kyoto Protocol"), nullptr)
+      << testing::Dump(f);
+  const ExtractedFact* x = testing::FindFact(f, "Portugal", "ratify", "Lisbon Treaty");
+  ASSERT_NE(x, nullptr) << testing::Dump(f);
+  EXPECT_NE(x->flags() & NEGATED, 0u);
+}
+
+TEST(ModelRelationsTest, PronounCoMentionInTheNextSentence) {
+  DocumentFacts f = ExtractModel(
+      "Marta Ruiz is a Chilean diplomat. She was born in Valparaiso and studied in Lima.");
+  EXPECT_NE(testing::FindFact(f, "Marta Ruiz", "", "Valparaiso", /*directed=*/false), nullptr)
+      << testing::Dump(f);
+  EXPECT_NE(testing::FindFact(f, "Marta Ruiz", "", "Lima", /*directed=*/false), nullptr)
+      << testing::Dump(f);
 }
 
 }  // namespace
