@@ -105,6 +105,12 @@ IngestSummary IngestFiles(const std::vector<std::string>& paths, const core::Ext
       ++summary.failed;
       continue;
     }
+    if (text->size() > kMaxIngestBytes) {
+      err << "kg: " << file << ": " << text->size() << " bytes is over kg ingest's limit of "
+          << kMaxIngestBytes << " bytes per document; skipped (kg-load splits large documents)\n";
+      ++summary.failed;
+      continue;
+    }
     // A NUL byte means a binary (or UTF-16) file, as kg-load decides too.
     if (size_t nul = text->find('\0'); nul != std::string::npos) {
       err << "kg: " << file << ": binary file (NUL byte at byte offset " << nul << "); skipped\n";

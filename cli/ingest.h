@@ -5,6 +5,7 @@
 // facts and writes each document atomically. A bad file is reported with its
 // name (and byte offset where one applies) and skipped; the others go on.
 
+#include <cstdint>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -40,6 +41,11 @@ absl::StatusOr<std::vector<core::BlockedMerge>> StoredUnmerges(storage::Store& s
 // `resolution` is core::ResolutionFingerprint of the extractor's blocked
 // merges: a stored document with the same content hash but another
 // fingerprint is extracted again.
+// kg ingest extracts a document whole, in memory (about 120 bytes per byte
+// of text), so larger files are refused with a message naming them; kg-load
+// splits large documents and reads them in bounded memory.
+inline constexpr uint64_t kMaxIngestBytes = 4 << 20;
+
 IngestSummary IngestFiles(const std::vector<std::string>& paths, const core::Extractor& extractor,
                           storage::Store& store, std::ostream& err,
                           const std::string& resolution = "");

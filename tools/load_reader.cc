@@ -167,7 +167,7 @@ class Reader {
         if (format == InputFormat::kWiki) {
           ReadWiki(std::move(*all));
         } else {
-          ReadWholeDocument(std::move(*all));
+          ReadWholeDocument(std::move(*all), format == InputFormat::kText);
         }
         break;
       }
@@ -259,12 +259,24 @@ class Reader {
     return !stopped_;
   }
 
-  void ReadWholeDocument(std::string text) {
+  // `plain_text`: lines are prose lines (not HTML, where a minified page is
+  // one long line of markup), so an overlong one refuses the document.
+  void ReadWholeDocument(std::string text, bool plain_text) {
     uint64_t size = text.size();
     if (std::optional<std::string> reason = BinaryReason(text)) {
       Issue(LoadIssue::Severity::kError, 0, -1, absl::StrCat(*reason, ": skipped"));
       sink_->OnBytesRead(size);
       return;
+    }
+    if (plain_text) {
+      if (std::optional<LongLine> long_line = FindLongLine(text, kMaxLineBytes)) {
+        Issue(LoadIssue::Severity::kError, 0, static_cast<int64_t>(long_line->offset),
+              absl::StrCat("line ", long_line->number, " is ", long_line->bytes,
+                           " bytes long, over the limit of ", kMaxLineBytes,
+                           " bytes for a line of prose: skipped (break it into lines)"));
+        sink_->OnBytesRead(size);
+        return;
+      }
     }
     if (!Repair(&text, 0, 0)) return;
     SourceDocument doc;

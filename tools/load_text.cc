@@ -111,4 +111,17 @@ std::vector<std::pair<uint64_t, uint64_t>> SplitSpans(std::string_view text, uin
   return spans;
 }
 
+std::optional<LongLine> FindLongLine(std::string_view text, uint64_t max_bytes) {
+  uint64_t begin = 0, number = 1;
+  while (begin < text.size()) {
+    size_t nl = text.find('\n', begin);
+    uint64_t end = nl == std::string_view::npos ? text.size() : nl;
+    if (end - begin > max_bytes) return LongLine{number, begin, end - begin};
+    if (nl == std::string_view::npos) break;
+    begin = end + 1;
+    ++number;
+  }
+  return std::nullopt;
+}
+
 }  // namespace kg::tools

@@ -41,6 +41,20 @@ Utf8Repair RepairUtf8(std::string* text);
 // character boundary. Returns one span [0, size) when the text fits.
 std::vector<std::pair<uint64_t, uint64_t>> SplitSpans(std::string_view text, uint64_t max_bytes);
 
+// Prose has line breaks: a plain-text document with a line longer than this
+// (a whole book or a dump with no line end) is refused rather than ground
+// through the pipeline for minutes.
+inline constexpr uint64_t kMaxLineBytes = 1 << 20;
+
+struct LongLine {
+  uint64_t number = 0;  // 1-based line number
+  uint64_t offset = 0;  // byte offset of the line's first byte
+  uint64_t bytes = 0;   // its length without the line end
+};
+
+// The first line of `text` (lines end at '\n') longer than `max_bytes`.
+std::optional<LongLine> FindLongLine(std::string_view text, uint64_t max_bytes);
+
 }  // namespace kg::tools
 
 #endif  // KG_TOOLS_LOAD_TEXT_H_

@@ -129,5 +129,20 @@ TEST(SplitSpansTest, NeverCutsInsideACharacter) {
   }
 }
 
+TEST(FindLongLineTest, NamesTheFirstLineOverTheLimit) {
+  EXPECT_FALSE(FindLongLine("", 4).has_value());
+  EXPECT_FALSE(FindLongLine("abcd\nabcd\r\nab", 5).has_value());
+  std::optional<LongLine> l = FindLongLine("ab\nabcdef\nabcdefgh", 5);
+  ASSERT_TRUE(l.has_value());
+  EXPECT_EQ(l->number, 2u);
+  EXPECT_EQ(l->offset, 3u);
+  EXPECT_EQ(l->bytes, 6u);
+  // The last line has no line end.
+  l = FindLongLine("ab\n\nabcdef", 5);
+  ASSERT_TRUE(l.has_value());
+  EXPECT_EQ(l->number, 3u);
+  EXPECT_EQ(l->offset, 4u);
+}
+
 }  // namespace
 }  // namespace kg::tools

@@ -60,7 +60,7 @@ class ResourceLimitsHeavyTest : public ::testing::Test {
   std::string dir_;
 };
 
-TEST_F(ResourceLimitsHeavyTest, DISABLED_FiftyMegabyteLine) {
+TEST_F(ResourceLimitsHeavyTest, FiftyMegabyteLine) {
   std::string path = dir_ + "/one_line.txt";
   const std::string sentence =
       "Officials from Mexico and the United States discussed arms trafficking in Washington. ";
