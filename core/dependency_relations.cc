@@ -57,6 +57,9 @@ class TreeReader {
     for (int i = 0; i < n; ++i) {
       if (in_mention_[i] || arg_[i] >= 0 || s_.tokens[i].upos != "PRON") continue;
       int e = PronounEntity(lower_[i]);
+      if (lower_[i] == "they" || lower_[i] == "them" || lower_[i] == "their") {
+        if (int here = PluralAntecedent(i, mentions); here >= 0) e = here;
+      }
       if (e < 0) continue;
       Arg a;
       a.entity = e;
@@ -101,6 +104,21 @@ class TreeReader {
       fallback = i;
     }
     return fallback;
+  }
+
+  // "DEA agents ... they": a name modifying a plural noun earlier in the
+  // sentence, or a group, is the nearest antecedent of "they".
+  int PluralAntecedent(int pos, const std::vector<const Mention*>& mentions) const {
+    int best = -1;
+    for (const Mention* m : mentions) {
+      if (m->end > pos || m->entity < 0 || IsValueType(m->type)) continue;
+      int head = MentionHead(*m);
+      if (head < 0) continue;
+      int h = Head(head);
+      bool before_plural = Rel(head) == "compound" && h >= 0 && s_.tokens[h].xpos == "NNS";
+      if (before_plural || entities_[m->entity].type == GROUP) best = m->entity;
+    }
+    return best;
   }
 
   int PronounEntity(const std::string& w) const {
@@ -171,12 +189,31 @@ class TreeReader {
     return out;
   }
 
+  // A conjunct in a list with a coordinator somewhere ("A, B and C"); a
+  // "conj" without one ("the Council, Juan González,") is an apposition
+  // the parser mislabelled.
+  bool IsConjunct(int c) const {
+    if (Rel(c) != "conj") return false;
+    int h = Head(c);
+    for (int x : children_[h]) {
+      if (Rel(x) != "conj") continue;
+      for (int y : children_[x]) {
+        if (Rel(y) == "cc") return true;
+      }
+    }
+    return false;
+  }
+
+  bool IsApposition(int c) const {
+    return Rel(c) == "appos" || (Rel(c) == "conj" && !IsConjunct(c));
+  }
+
   // t and its conjuncts ("immigration and drug trafficking").
   std::vector<int> WithConjuncts(int t) const {
     std::vector<int> out = {t};
     for (size_t i = 0; i < out.size() && out.size() < 12; ++i) {
       for (int c : children_[out[i]]) {
-        if (Rel(c) == "conj") out.push_back(c);
+        if (IsConjunct(c)) out.push_back(c);
       }
     }
     return out;
@@ -202,7 +239,7 @@ class TreeReader {
     }
     if (arg_[t] < 0) {
       for (int c : children_[t]) {
-        if (Rel(c) == "appos" && arg_[c] >= 0 && !args_[arg_[c]].value) return c;
+        if (IsApposition(c) && arg_[c] >= 0 && !args_[arg_[c]].value) return c;
       }
     }
     return t;
@@ -500,7 +537,7 @@ class TreeReader {
 
   void Appositions(int a) {
     for (int c : children_[a]) {
-      if (Rel(c) != "appos") continue;
+      if (!IsApposition(c)) continue;
       if (arg_[c] >= 0) {
         EntityType x = entities_[args_[arg_[a]].entity].type;
         EntityType y = entities_[args_[arg_[c]].entity].type;
@@ -513,9 +550,19 @@ class TreeReader {
     }
     // "<the senior adviser on the Arctic Council>, Ingrid Solberg": the
     // name is in apposition to the role noun.
-    if (Rel(a) == "appos" && Head(a) >= 0 && arg_[Head(a)] < 0) {
+    // The parser may hang the name on the last name of the role's phrase
+    // ("the senior director of X on the Y Council, Juan González"): climb
+    // nominal modifiers up to the role noun.
+    if (IsApposition(a) && entities_[args_[arg_[a]].entity].type == PERSON) {
       int noun = Head(a);
-      if (s_.tokens[noun].upos == "NOUN") PredicateNoun(a, noun, 0.75f, 0);
+      for (int depth = 0; noun >= 0 && arg_[noun] >= 0 && depth < 4; ++depth) {
+        if (Rel(noun) != "nmod" || entities_[args_[arg_[noun]].entity].type == PERSON) break;
+        noun = Head(noun);
+      }
+      if (noun >= 0 && arg_[noun] < 0 && s_.tokens[noun].upos == "NOUN" &&
+          (noun == Head(a) || lex_.IsRoleNoun(lower_[noun]))) {
+        PredicateNoun(a, noun, 0.75f, 0);
+      }
     }
   }
 

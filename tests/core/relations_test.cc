@@ -197,6 +197,7 @@ TreeCase MakeTree(const std::string& conll, const std::vector<Name>& names) {
     t.head = std::stoi(f[2]) - 1;
     t.deprel = f[3];
     if (t.upos == "VERB" && t.text.ends_with("ed")) t.xpos = "VBN";
+    if (t.upos == "NOUN") t.xpos = t.text.ends_with("s") ? "NNS" : "NN";
     t.begin = offset;
     t.end = offset + static_cast<uint32_t>(t.text.size());
     offset = t.end + 1;
@@ -484,6 +485,26 @@ TEST(TreeRelationsTest, PronounSubjectsResolveToTheLastSubject) {
       {{0, 1, PERSON}, {5, 6, GPE}}, &state);
   EXPECT_NE(t.Find("Ruiz", "praise", "Ecuador"), nullptr) << t.Dump();
   EXPECT_FALSE(t.pronouns.empty());
+}
+
+TEST(TreeRelationsTest, TheyAfterANameModifyingAPluralNoun) {
+  TreeFacts t = ReadTree(
+      "Peru/PROPN/2/nsubj expelled/VERB/0/root Interpol/PROPN/4/compound agents/NOUN/2/obj "
+      "after/SCONJ/7/mark they/PRON/7/nsubj arrested/VERB/2/advcl Ortega/PROPN/7/obj",
+      {{0, 1, GPE}, {2, 3, ORG}, {7, 8, PERSON}});
+  EXPECT_NE(t.Find("Interpol", "arrest", "Ortega"), nullptr) << t.Dump();
+  EXPECT_EQ(t.Find("Peru", "arrest", "Ortega"), nullptr) << t.Dump();
+}
+
+TEST(TreeRelationsTest, ConjunctWithoutCoordinatorIsAnApposition) {
+  // The parser's "the director of X on the Council, Gonzalez," as a conj.
+  TreeFacts t = ReadTree(
+      "the/DET/2/det director/NOUN/9/nsubj of/ADP/4/case Andes/PROPN/2/nmod on/ADP/6/case "
+      "Council/PROPN/4/nmod ,/PUNCT/8/punct Gonzalez/PROPN/6/conj spoke/VERB/0/root",
+      {{3, 4, LOC}, {5, 6, ORG}, {7, 8, PERSON}});
+  EXPECT_NE(t.Find("Gonzalez", "holds_role", "director"), nullptr) << t.Dump();
+  EXPECT_NE(t.Find("Gonzalez", "director_of", "Andes"), nullptr) << t.Dump();
+  EXPECT_EQ(t.Find("Andes", "on", "Gonzalez"), nullptr) << t.Dump();
 }
 
 TEST(TreeRelationsTest, UnusableTreesAreRecognised) {
