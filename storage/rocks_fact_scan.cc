@@ -28,6 +28,9 @@ namespace {
 using google::protobuf::internal::WireFormatLite;
 
 constexpr size_t kBatch = 4096;
+// Largest spo family (on disk) whose scan fills the block cache (64 MiB,
+// rocks_options.cc; blocks are cached uncompressed, ~3x larger).
+constexpr uint64_t kCachedScanBytes = 8 << 20;
 
 // Reads the numbers of a fact payload into `r` with protobuf's decoder;
 // false when it is not a valid Fact encoding.
@@ -124,9 +127,13 @@ absl::Status RocksStore::ForEachFactBatch(const std::function<bool(std::span<con
   const rocksdb::Snapshot* snapshot = read_only_ ? nullptr : db_->GetSnapshot();
   ro.snapshot = snapshot;
   ro.total_order_seek = true;
-  // One sequential pass over the whole family: keep the block cache for
-  // point reads, and read ahead in large steps.
-  ro.fill_cache = false;
+  // One sequential pass over the whole family, read ahead in large steps.
+  // A small family stays in the block cache (the next projection, after a
+  // change to the store, then reads it warm); a large one would only evict
+  // the blocks point reads need.
+  uint64_t live_bytes = 0;
+  ro.fill_cache = db_->GetIntProperty(cf(kSpo), "rocksdb.estimate-live-data-size", &live_bytes) &&
+                  live_bytes < kCachedScanBytes;
   ro.readahead_size = 4 << 20;
   ro.adaptive_readahead = true;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(kSpo)));
