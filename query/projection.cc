@@ -123,16 +123,22 @@ uint32_t Projection::Builder::PredicateForId(uint64_t predicate_id) {
 }
 
 void Projection::Builder::AddRecords(std::span<const storage::FactRecord> records) {
-  // Touch every slot the batch will probe first, so the misses overlap
-  // instead of being paid one after another.
   // At most 2 new vertices per record: keep the load under 3/4 (Reserve sized
-  // the table for a load of 1/2 from the store's entity count).
+  // the table for a load of 1/2 from the store's entity count), so the table
+  // does not move during the batch.
   if (4 * (ids_.size() + 2 * records.size()) > 3 * slots_.size()) GrowSlots(ids_.size() + 2 * records.size());
-  for (const storage::FactRecord& r : records) {
-    __builtin_prefetch(&slots_[SlotOf(r.object)]);
-    if (r.subject != last_subject_) __builtin_prefetch(&slots_[SlotOf(r.subject)]);
-  }
-  for (const storage::FactRecord& r : records) {
+  // Touch the slots a few records ahead, so the cache misses of consecutive
+  // lookups overlap instead of being paid one after another.
+  constexpr size_t kAhead = 16;
+  const size_t n = records.size();
+  for (size_t i = 0; i < std::min(n, kAhead); ++i) __builtin_prefetch(&slots_[SlotOf(records[i].object)]);
+  for (size_t i = 0; i < n; ++i) {
+    if (i + kAhead < n) {
+      const storage::FactRecord& ahead = records[i + kAhead];
+      __builtin_prefetch(&slots_[SlotOf(ahead.object)]);
+      if (ahead.subject != records[i + kAhead - 1].subject) __builtin_prefetch(&slots_[SlotOf(ahead.subject)]);
+    }
+    const storage::FactRecord& r = records[i];
     uint32_t s = SubjectVertex(r.subject);
     uint32_t o = VertexFor(r.object);
     if (last_id_predicate_index_ == UINT32_MAX || r.predicate_id != last_predicate_id_) {
