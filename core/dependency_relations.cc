@@ -13,6 +13,16 @@ bool IsValueType(EntityType t) {
   return t == DATE || t == MONEY || t == QUANTITY || t == PERCENT;
 }
 
+// Prepositions that relate one name to another by place, origin or part
+// ("trafficking from X", "the Bank of Spain", "a theatre in London").
+// Others on a name ("to", "for", "by", "as", "with") mostly belong to a
+// verb or an event the parser attached to the name.
+bool IsRelationalPreposition(std::string_view p) {
+  return p == "of" || p == "in" || p == "from" || p == "at" || p == "on" || p == "near" ||
+         p == "within" || p == "across" || p == "through" || p == "outside" || p == "inside" ||
+         p == "along" || p == "between" || p == "via";
+}
+
 // Something a fact can be about: a name, or a pronoun standing for one.
 struct Arg {
   int entity = -1;
@@ -572,7 +582,7 @@ class TreeReader {
       for (int c : OutsideChildren(a)) {
         if (Rel(c) != "nmod" && !(Rel(c) == "obl" && Head(c) != a)) continue;
         std::string p = CaseOf(c);
-        if (p.empty()) continue;
+        if (!IsRelationalPreposition(p)) continue;
         for (int y : WithConjuncts(c)) Emit(a, y, p, 0, 0.65f);
       }
       return;

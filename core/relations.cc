@@ -262,6 +262,16 @@ class SentenceRelations {
     return lex_.IsPreposition(W(p)) && W(p) != "of" && W(p) != "like" && W(p) != "including";
   }
 
+  // Has verb token v a subject in the tree that is a name or a pronoun?
+  bool TreeNamesSubject(int v) const {
+    for (int i = 0; i < N(); ++i) {
+      const Token& t = s_.tokens[i];
+      if (t.head != v || (t.deprel != "nsubj" && t.deprel != "nsubj:pass")) continue;
+      if (at_[i] >= 0 || t.upos == "PRON") return true;
+    }
+    return false;
+  }
+
   // Does verb token v govern mention o in the tree, without another verb
   // (another clause) in between?
   bool TreeDominates(int v, const Mention& o) const {
@@ -520,6 +530,8 @@ class SentenceRelations {
     for (size_t v = 0; v < verbs.size(); ++v) {
       VerbInfo& vi = verbs[v];
       int pos = vi.pos;
+      // Beside a tree, a verb whose subject the tree names is the tree's.
+      bool tree_subject = verbs_fallback_ && TreeNamesSubject(pos);
       // Subject: nearest suitable mention to the left within the clause.
       int subj = -1;
       bool pronoun = false;
@@ -562,6 +574,7 @@ class SentenceRelations {
           }
         }
       }
+      if (tree_subject) continue;
       int subject_entity = vi.subject >= 0   ? m_[vi.subject]->entity
                            : vi.subject == -2 ? *last_person_
                                               : -1;
