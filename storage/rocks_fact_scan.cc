@@ -41,7 +41,8 @@ bool DecodePayloadSlow(std::string_view payload, FactRecord& r) {
     uint32_t tag = in.ReadTag();
     if (tag == 0) return in.ConsumedEntireMessage();  // end of input, not a zero tag
     switch (tag) {
-      case WireFormatLite::MakeTag(Fact::kConfidenceFieldNumber, WireFormatLite::WIRETYPE_FIXED32): {
+      case WireFormatLite::MakeTag(Fact::kConfidenceFieldNumber,
+                                   WireFormatLite::WIRETYPE_FIXED32): {
         uint32_t bits;
         if (!in.ReadLittleEndian32(&bits)) return false;
         r.confidence = WireFormatLite::DecodeFloat(bits);
@@ -95,7 +96,8 @@ bool DecodePayload(std::string_view payload, FactRecord& r) {
         uint32_t bits = static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 |
                         static_cast<uint32_t>(p[2]) << 16 | static_cast<uint32_t>(p[3]) << 24;
         p += 4;
-        if (field == Fact::kConfidenceFieldNumber) out.confidence = WireFormatLite::DecodeFloat(bits);
+        if (field == Fact::kConfidenceFieldNumber)
+          out.confidence = WireFormatLite::DecodeFloat(bits);
         break;
       }
       case WireFormatLite::WIRETYPE_FIXED64:
@@ -119,7 +121,8 @@ bool DecodePayload(std::string_view payload, FactRecord& r) {
 
 }  // namespace
 
-absl::Status RocksStore::ForEachFactBatch(const std::function<bool(std::span<const FactRecord>)>& fn) {
+absl::Status RocksStore::ForEachFactBatch(
+    const std::function<bool(std::span<const FactRecord>)>& fn) {
   // The consistency of every read call (see ReadView in rocks_store.cc): a
   // snapshot in the writer process, the shared view lock in a secondary.
   std::shared_lock<std::shared_mutex> view_lock(view_mu_);
@@ -144,8 +147,8 @@ absl::Status RocksStore::ForEachFactBatch(const std::function<bool(std::span<con
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     rocksdb::Slice k = it->key();
     if (k.size() != kTripleBytes) {
-      inner = absl::DataLossError(absl::StrCat("spo key of ", k.size(), " bytes (expected ", kTripleBytes,
-                                               ") in ", path_));
+      inner = absl::DataLossError(
+          absl::StrCat("spo key of ", k.size(), " bytes (expected ", kTripleBytes, ") in ", path_));
       break;
     }
     FactRecord& r = batch.emplace_back();
@@ -172,7 +175,8 @@ absl::Status RocksStore::ForEachFactBatch(const std::function<bool(std::span<con
   return absl::OkStatus();
 }
 
-absl::Status RocksStore::ForEachPredicate(const std::function<bool(uint64_t, std::string_view)>& fn) {
+absl::Status RocksStore::ForEachPredicate(
+    const std::function<bool(uint64_t, std::string_view)>& fn) {
   absl::Status inner;
   RETURN_IF_ERROR(Scan(kPredicates, "", [&](std::string_view k, std::string_view v) {
     if (k.size() != kIdBytes) {

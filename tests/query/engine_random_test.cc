@@ -48,14 +48,16 @@ struct Filter {
   bool Admits(const F& f) const {
     if (typed && (f.flags & CO_MENTION)) return false;
     if (f.confidence < min_confidence) return false;
-    if (!predicates.empty() && std::find(predicates.begin(), predicates.end(), f.predicate) == predicates.end()) {
+    if (!predicates.empty() &&
+        std::find(predicates.begin(), predicates.end(), f.predicate) == predicates.end()) {
       return false;
     }
     if (document.empty() && since.empty() && until.empty()) return true;
     for (const Ev& e : f.evidence) {
       bool doc_ok = document.empty() || e.doc.ends_with("/" + document);
       bool date_ok = (since.empty() && until.empty()) ||
-                     (!e.date.empty() && (since.empty() || e.date >= since) && (until.empty() || e.date <= until));
+                     (!e.date.empty() && (since.empty() || e.date >= since) &&
+                      (until.empty() || e.date <= until));
       if (doc_ok && date_ok) return true;
     }
     return false;
@@ -120,8 +122,9 @@ class RandomGraph {
       for (int k = 0, nev = 1 + static_cast<int>(rng() % 2); k < nev; ++k) {
         Ev e{docs[rng() % 2], dates[rng() % 5]};
         f.evidence.push_back(e);
-        evidence.push_back(FakeStore::MakeEvidence(e.doc, static_cast<uint32_t>(facts_.size() * 2 + k),
-                                                   absl::StrCat("sentence ", facts_.size()), e.date));
+        evidence.push_back(
+            FakeStore::MakeEvidence(e.doc, static_cast<uint32_t>(facts_.size() * 2 + k),
+                                    absl::StrCat("sentence ", facts_.size()), e.date));
       }
       store_.AddFact(ids_[f.s], f.predicate, ids_[f.o], f.confidence, f.flags, evidence);
       facts_.push_back(std::move(f));
@@ -180,7 +183,8 @@ std::vector<int> Distances(const std::vector<std::vector<bool>>& adj, int s) {
 }
 
 // Every simple path s..t with at most max_hops hops, as vertex sequences.
-std::vector<std::vector<int>> SimplePaths(const std::vector<std::vector<bool>>& adj, int s, int t, int max_hops) {
+std::vector<std::vector<int>> SimplePaths(const std::vector<std::vector<bool>>& adj, int s, int t,
+                                          int max_hops) {
   std::vector<std::vector<int>> out;
   std::vector<int> path{s};
   std::vector<bool> on(adj.size(), false);
@@ -226,7 +230,8 @@ class EngineRandomTest : public ::testing::Test {
       int from = g.index(h.from.name), to = g.index(h.to.name);
       int x = g.index(p.nodes[i].name), y = g.index(p.nodes[i + 1].name);
       EXPECT_TRUE((from == x && to == y) || (from == y && to == x));
-      EXPECT_TRUE(g.HasAdmitted(f, from, h.predicate, to)) << h.from.name << " " << h.predicate << " " << h.to.name;
+      EXPECT_TRUE(g.HasAdmitted(f, from, h.predicate, to))
+          << h.from.name << " " << h.predicate << " " << h.to.name;
     }
   }
 };
@@ -249,7 +254,8 @@ TEST_F(EngineRandomTest, EveryFormAgreesWithBruteForce) {
       for (int a = 0; a < n; ++a) {
         auto dist = Distances(adj, a);
         // neighbors: the set of entities within depth 2 and their distances.
-        auto nb = Run(engine, absl::StrCat("neighbors \"", g.name(a), "\" depth 2 limit 1000 ", filter.text));
+        auto nb = Run(
+            engine, absl::StrCat("neighbors \"", g.name(a), "\" depth 2 limit 1000 ", filter.text));
         std::map<std::string, int> got, want;
         for (const NeighbourNode& x : nb->nodes) got[x.node.name] = x.distance;
         for (int c = 0; c < n; ++c) {
@@ -299,8 +305,9 @@ TEST_F(EngineRandomTest, EveryFormAgreesWithBruteForce) {
           }
           const bool typed_connectors = rng() % 2;
           const std::string type_clause = typed_connectors ? " type person,gpe" : "";
-          auto c = Run(engine, absl::StrCat("connect \"", g.name(a), "\" and \"", g.name(b),
-                                            "\" max 3 k 1000 limit 1000", type_clause, " ", filter.text));
+          auto c = Run(engine,
+                       absl::StrCat("connect \"", g.name(a), "\" and \"", g.name(b),
+                                    "\" max 3 k 1000 limit 1000", type_clause, " ", filter.text));
           EXPECT_EQ(c->paths.size(), paths3.size());
           std::map<std::string, int> got_on;
           for (const Connector& x : c->connectors) got_on[x.node.name] = x.paths;
@@ -324,7 +331,8 @@ TEST_F(EngineRandomTest, EveryFormAgreesWithBruteForce) {
       std::map<std::string, double> got_degree;
       for (const RankedEntity& x : top->ranking) got_degree[x.node.name] = x.score;
       EXPECT_EQ(got_degree, want_degree);
-      for (size_t i = 1; i < top->ranking.size(); ++i) EXPECT_GE(top->ranking[i - 1].score, top->ranking[i].score);
+      for (size_t i = 1; i < top->ranking.size(); ++i)
+        EXPECT_GE(top->ranking[i - 1].score, top->ranking[i].score);
       // top by pagerank: 30 rounds of r'(v) = 0.15 + 0.85 * sum over admitted
       // u->v of r(u) / outdeg(u), from r = 1/n over the projected entities.
       std::vector<double> rank(n, 1.0 / projected), next(n);

@@ -31,12 +31,16 @@ using storage::Store;
 class PerFactOnly : public Store {
  public:
   explicit PerFactOnly(Store* inner) : inner_(inner) {}
-  absl::StatusOr<storage::PutResult> PutDocument(const DocumentFacts& d) override { return inner_->PutDocument(d); }
+  absl::StatusOr<storage::PutResult> PutDocument(const DocumentFacts& d) override {
+    return inner_->PutDocument(d);
+  }
   absl::Status ForgetDocument(std::string_view id) override { return inner_->ForgetDocument(id); }
   absl::StatusOr<std::optional<Document>> GetDocument(std::string_view id) override {
     return inner_->GetDocument(id);
   }
-  absl::StatusOr<std::optional<Entity>> GetEntity(uint64_t id) override { return inner_->GetEntity(id); }
+  absl::StatusOr<std::optional<Entity>> GetEntity(uint64_t id) override {
+    return inner_->GetEntity(id);
+  }
   absl::StatusOr<std::optional<uint64_t>> LookupTerm(std::string_view key) override {
     return inner_->LookupTerm(key);
   }
@@ -46,17 +50,21 @@ class PerFactOnly : public Store {
   absl::Status ForEachDocument(const std::function<bool(const Document&)>& fn) override {
     return inner_->ForEachDocument(fn);
   }
-  absl::Status ForEachFact(const std::function<bool(const Fact&)>& fn) override { return inner_->ForEachFact(fn); }
+  absl::Status ForEachFact(const std::function<bool(const Fact&)>& fn) override {
+    return inner_->ForEachFact(fn);
+  }
   absl::Status FactsFrom(uint64_t s, const std::function<bool(const Fact&)>& fn) override {
     return inner_->FactsFrom(s, fn);
   }
   absl::Status FactsTo(uint64_t o, const std::function<bool(const Fact&)>& fn) override {
     return inner_->FactsTo(o, fn);
   }
-  absl::Status ForEachEvidence(const Fact& f, const std::function<bool(const Evidence&)>& fn) override {
+  absl::Status ForEachEvidence(const Fact& f,
+                               const std::function<bool(const Evidence&)>& fn) override {
     return inner_->ForEachEvidence(f, fn);
   }
-  absl::Status ForEachMerge(std::string_view key, const std::function<bool(const Merge&)>& fn) override {
+  absl::Status ForEachMerge(std::string_view key,
+                            const std::function<bool(const Merge&)>& fn) override {
     return inner_->ForEachMerge(key, fn);
   }
   absl::StatusOr<storage::StoreStats> Stats() override { return inner_->Stats(); }
@@ -79,7 +87,8 @@ void Fill(Store& store, int documents, int facts_per_document, uint32_t seed) {
     doc.mutable_document()->set_date("2021-03-18");
     std::map<std::string, int> mentions;
     for (int i = 0; i < facts_per_document; ++i) {
-      std::string s = absl::StrCat("Entity ", rng() % vocabulary), o = absl::StrCat("Entity ", rng() % vocabulary);
+      std::string s = absl::StrCat("Entity ", rng() % vocabulary),
+                  o = absl::StrCat("Entity ", rng() % vocabulary);
       ++mentions[s];
       ++mentions[o];
       ExtractedFact* f = doc.add_facts();
@@ -105,8 +114,9 @@ void Fill(Store& store, int documents, int facts_per_document, uint32_t seed) {
   }
   storage::BulkLoader loader(&store);
   for (int i = 0; i < 300; ++i) {
-    ASSERT_TRUE(loader.Add(absl::StrCat("Entity ", rng() % vocabulary), absl::StrCat("imported", rng() % 3),
-                           absl::StrCat("Resource ", rng() % 50))
+    ASSERT_TRUE(loader
+                    .Add(absl::StrCat("Entity ", rng() % vocabulary),
+                         absl::StrCat("imported", rng() % 3), absl::StrCat("Resource ", rng() % 50))
                     .ok());
   }
   auto loaded = loader.Finish();
@@ -127,7 +137,8 @@ Shape ShapeOf(const Projection& p, bool sort_rows) {
     std::vector<EdgeKey> out, in;
     auto key = [&](Vertex other, EdgeIndex e) {
       const EdgeProps& x = p.Props(e);
-      return EdgeKey{p.EntityId(other), p.PredicateName(x.predicate()), x.flags(), x.confidence_q, x.support};
+      return EdgeKey{p.EntityId(other), p.PredicateName(x.predicate()), x.flags(), x.confidence_q,
+                     x.support};
     };
     for (EdgeIndex i = p.OutBegin(v); i < p.OutEnd(v); ++i) {
       out.push_back(key(p.OutTarget(i), i));
@@ -150,8 +161,9 @@ Shape ShapeOf(const Projection& p, bool sort_rows) {
 class ProjectionStoreTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    path_ = new std::string(
-        (std::filesystem::temp_directory_path() / absl::StrCat("kg_query_projection_store_", getpid())).string());
+    path_ = new std::string((std::filesystem::temp_directory_path() /
+                             absl::StrCat("kg_query_projection_store_", getpid()))
+                                .string());
     std::filesystem::remove_all(*path_);
     auto opened = Store::Open(*path_);
     ASSERT_TRUE(opened.ok()) << opened.status();
@@ -175,28 +187,31 @@ Store* ProjectionStoreTest::store_ = nullptr;
 
 TEST_F(ProjectionStoreTest, BatchScanReturnsWhatForEachFactReturns) {
   std::vector<Fact> facts;
-  ASSERT_TRUE(store_->ForEachFact([&](const Fact& f) {
-                      facts.push_back(f);
-                      return true;
-                    })
+  ASSERT_TRUE(store_
+                  ->ForEachFact([&](const Fact& f) {
+                    facts.push_back(f);
+                    return true;
+                  })
                   .ok());
   ASSERT_GT(facts.size(), 4096u);
   std::vector<FactRecord> records;
   int batches = 0;
-  ASSERT_TRUE(store_->ForEachFactBatch([&](std::span<const FactRecord> batch) {
-                      ++batches;
-                      EXPECT_FALSE(batch.empty());
-                      records.insert(records.end(), batch.begin(), batch.end());
-                      return true;
-                    })
+  ASSERT_TRUE(store_
+                  ->ForEachFactBatch([&](std::span<const FactRecord> batch) {
+                    ++batches;
+                    EXPECT_FALSE(batch.empty());
+                    records.insert(records.end(), batch.begin(), batch.end());
+                    return true;
+                  })
                   .ok());
   EXPECT_GE(batches, 2);
   ASSERT_EQ(records.size(), facts.size());
   std::map<uint64_t, std::string> predicates;
-  ASSERT_TRUE(store_->ForEachPredicate([&](uint64_t id, std::string_view text) {
-                      EXPECT_TRUE(predicates.emplace(id, std::string(text)).second);
-                      return true;
-                    })
+  ASSERT_TRUE(store_
+                  ->ForEachPredicate([&](uint64_t id, std::string_view text) {
+                    EXPECT_TRUE(predicates.emplace(id, std::string(text)).second);
+                    return true;
+                  })
                   .ok());
   bool some_support = false, some_co_mention = false, some_imported = false;
   for (size_t i = 0; i < facts.size(); ++i) {
@@ -217,7 +232,8 @@ TEST_F(ProjectionStoreTest, BatchScanReturnsWhatForEachFactReturns) {
 
   // Stopping early: no further batch after fn returns false.
   batches = 0;
-  ASSERT_TRUE(store_->ForEachFactBatch([&](std::span<const FactRecord>) { return ++batches < 1; }).ok());
+  ASSERT_TRUE(
+      store_->ForEachFactBatch([&](std::span<const FactRecord>) { return ++batches < 1; }).ok());
   EXPECT_EQ(batches, 1);
 }
 
@@ -254,7 +270,8 @@ TEST(ProjectionLayoutTest, SortedAndShuffledInputGiveTheSameGraph) {
   std::vector<E> edges;
   for (int i = 0; i < 5000; ++i) {
     edges.push_back({100 + rng() % 300, 100 + rng() % 300, absl::StrCat("p", rng() % 5),
-                     0.1f * static_cast<float>(1 + rng() % 10), rng() % 4 == 0 ? uint32_t{CO_MENTION} : 0u,
+                     0.1f * static_cast<float>(1 + rng() % 10),
+                     rng() % 4 == 0 ? uint32_t{CO_MENTION} : 0u,
                      static_cast<uint32_t>(1 + rng() % 3)});
   }
   std::stable_sort(edges.begin(), edges.end(), [](const E& a, const E& b) { return a.s < b.s; });
