@@ -187,7 +187,7 @@ std::vector<int> Decode(const Context& ctx, size_t n, const std::vector<std::str
                         const std::vector<LabelInfo>& info, const std::vector<int>& closer,
                         const AveragedPerceptron& model, AveragedPerceptron* trainee,
                         const std::vector<int>* gold, std::vector<uint64_t>& features,
-                        std::vector<float>& scores) {
+                        std::vector<float>& scores, float weight = 1.0f) {
   std::vector<int> out(n, 0);
   int prev = -1, prev2 = -1;
   for (size_t i = 0; i < n; ++i) {
@@ -215,7 +215,7 @@ std::vector<int> Decode(const Context& ctx, size_t n, const std::vector<std::str
       }
     }
     if (best < 0) best = 0;
-    if (trainee != nullptr) trainee->Update(features, (*gold)[i], best);
+    if (trainee != nullptr) trainee->Update(features, (*gold)[i], best, weight);
     out[i] = best;
     prev2 = prev;
     prev = best;
@@ -272,7 +272,7 @@ absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& train,
       ctx.Fill(Views(e.words), Views(e.upos), Views(e.xpos), &gazetteers, options.capitalization,
                clusters);
       std::vector<int> out = Decode(ctx, e.words.size(), labels, info, closer, model, &model,
-                                    &gold[s], features, scores);
+                                    &gold[s], features, scores, e.weight);
       for (size_t i = 0; i < out.size(); ++i) right += out[i] == gold[s][i];
       seen += out.size();
     }

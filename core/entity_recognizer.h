@@ -37,6 +37,7 @@ struct NerExample {
   std::vector<std::string> upos;
   std::vector<std::string> xpos;
   std::vector<std::string> tags;  // BIO with kg type names
+  float weight = 1.0f;            // size of the perceptron updates it causes
 };
 
 // Counts, over running text (sentences from `texts`, first word of each

@@ -16,9 +16,10 @@ std::string MapGumType(std::string_view t) {
   if (t == "place") return "LOC";
   if (t == "organization") return "ORG";
   if (t == "event") return "EVENT";
-  // Other named things (works, laws, products, ...) are UNER's "other" names;
-  // times are left to the date rules.
-  if (t == "abstract" || t == "object" || t == "substance" || t == "animal" || t == "plant") {
+  // Other named things (works, products, ...) are UNER's "other" names.
+  // Abstract mentions are left out: many are citations ("Miller & Robertson")
+  // that would teach person names as MISC. Times are left to the date rules.
+  if (t == "object" || t == "substance" || t == "animal" || t == "plant") {
     return "MISC";
   }
   return "";

@@ -3,8 +3,9 @@
 
 // Named entities from GUM's CoNLL-U entity brackets (MISC "Entity=(...)"):
 // mentions of type person, place, organization and event become PERSON,
-// LOC, ORG and EVENT; abstract, object, substance, animal and plant ones
-// MISC (Universal NER's "other" names); times are left out. A mention is
+// LOC, ORG and EVENT; object, substance, animal and plant ones MISC
+// (Universal NER's "other" names); abstract ones (many are citations such as
+// "Miller & Robertson") and times are left out. A mention is
 // named when its head is a proper noun (or has one in apposition: "the
 // painter Zurbarán"). Its name span, as Universal NER marks names: for a
 // person, that proper noun with its `flat` parts (titles are compounds: "U.S.

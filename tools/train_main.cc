@@ -9,6 +9,7 @@
 //            [--seed N] [--epochs N] [--ner-epochs N] [--parser-epochs N]
 //            [--no-parser] [--jackknife K] [--max-sentences N] [--prune W]
 //            [--wiki DIR [--wiki-max-mb N] [--clusters]] [--ewt-only]
+//            [--gum-ner-weight W]
 //            [--parser-from MODELS.kgm] [--parser-model PARSER.pb]
 //            [--iso-codes DIR] [--wordnet DIR]
 //            [--dev-ud FILE] [--dev-uner FILE] [--dev-gum DIR]
@@ -21,7 +22,9 @@
 // capitalisation statistics from unlabelled WikiExtractor text (how often
 // each word is written with a capital inside a sentence); --clusters adds
 // distributional word classes from the same text (core/word_clusters.h;
-// slow on the whole of wiki-2015 and no gain measured, so off by default). --parser-from copies the parser of an existing
+// slow on the whole of wiki-2015 and no gain measured, so off by default).
+// --gum-ner-weight scales the recogniser's updates on GUM sentences (1 by
+// default; GUM's conventions differ from Universal NER's). --parser-from copies the parser of an existing
 // model set, --parser-model takes a ParserModel written by kg-train-parser,
 // instead of training one here (to retrain only the other layers).
 // With --dev-* it prints dev figures after training.
@@ -66,6 +69,7 @@ struct Args {
   bool parser = true;
   bool clusters = false;
   bool ewt_only = false;
+  float gum_ner_weight = 1.0f;
   int jackknife = 4;
   std::string wiki, parser_from, parser_model;
   double wiki_max_mb = 16;
@@ -78,6 +82,7 @@ int Usage() {
                "                [--seed N] [--epochs N] [--ner-epochs N] [--parser-epochs N]\n"
                "                [--no-parser] [--jackknife K] [--max-sentences N] [--prune W]\n"
                "                [--wiki DIR [--wiki-max-mb N] [--clusters]] [--ewt-only]\n"
+               "                [--gum-ner-weight W]\n"
                "                [--parser-from MODELS.kgm] [--parser-model PARSER.pb]\n"
                "                [--iso-codes DIR] [--wordnet DIR]\n"
                "                [--dev-ud FILE] [--dev-uner FILE] [--dev-gum DIR]\n";
@@ -185,6 +190,10 @@ int main(int argc, char** argv) {
     else if (arg == "--wiki-max-mb") {
       const char* v = value();
       ok = v != nullptr && absl::SimpleAtod(v, &a.wiki_max_mb) && a.wiki_max_mb > 0;
+    }
+    else if (arg == "--gum-ner-weight") {
+      const char* v = value();
+      ok = v != nullptr && absl::SimpleAtof(v, &a.gum_ner_weight) && a.gum_ner_weight > 0;
     }
     else if (arg == "--prune") {
       const char* v = value();
@@ -356,9 +365,11 @@ int main(int argc, char** argv) {
         e.upos.push_back(t.upos);
         e.xpos.push_back(t.xpos);
       }
+      e.weight = a.gum_ner_weight;
       ner_train.push_back(std::move(e));
     } else {
       ner_train.push_back(Example(*tagger, named));
+      ner_train.back().weight = a.gum_ner_weight;
     }
   }
   kg::core::NerTrainOptions nopt;
