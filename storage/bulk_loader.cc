@@ -32,9 +32,9 @@ class SstOut {
       rocksdb::Options options = BulkSstOptions(ColumnFamilyNames()[cf_]);
       // The files are ingested and read (compacted) right away: keeping
       // them in the page cache is what we want.
-      writer_ = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), options,
-                                                         store_->cf(cf_),
-                                                         /*invalidate_page_cache=*/false);
+      writer_ =
+          std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), options, store_->cf(cf_),
+                                                   /*invalidate_page_cache=*/false);
       RETURN_IF_ERROR(FromRocks(writer_->Open(path_), path_));
     }
     ++entries_;
@@ -108,9 +108,8 @@ void EncodeKey24(const Key24& k, char* out) {
 // Runs put(i, out) for i in [0, n) as two key ranges, each written to its
 // own SST file on its own thread (`v` is sorted, so the files never overlap).
 template <typename Put>
-absl::Status WriteInTwoFiles(RocksStore* store, Cf cf, const std::string& stem, size_t n,
-                             Put put, std::vector<rocksdb::IngestExternalFileArg>* args,
-                             uint64_t* bytes) {
+absl::Status WriteInTwoFiles(RocksStore* store, Cf cf, const std::string& stem, size_t n, Put put,
+                             std::vector<rocksdb::IngestExternalFileArg>* args, uint64_t* bytes) {
   size_t mid = n / 2;
   SstOut lo(store, cf, stem + ".0.sst"), hi(store, cf, stem + ".1.sst");
   absl::Status hi_status;
@@ -143,7 +142,8 @@ absl::Status WriteFactsInMemory(RocksStore* store, const rocksdb::ReadOptions& r
     for (size_t i = lo; i < hi; ++i) {
       EncodeKey24(v[i], key);
       std::string_view k(key, kTripleBytes);
-      if (existing->Valid() && Sv(existing->key()) < k) existing->Seek(rocksdb::Slice(key, kTripleBytes));
+      if (existing->Valid() && Sv(existing->key()) < k)
+        existing->Seek(rocksdb::Slice(key, kTripleBytes));
       if (existing->Valid() && Sv(existing->key()) == k) {
         known[i] = 1;
         Fact f;
@@ -160,8 +160,8 @@ absl::Status WriteFactsInMemory(RocksStore* store, const rocksdb::ReadOptions& r
     }
     return FromRocks(existing->status(), store->path());
   };
-  RETURN_IF_ERROR(WriteInTwoFiles(store, kSpo, dir + "/spo", v.size(), put_spo, args,
-                                  &result->sst_bytes));
+  RETURN_IF_ERROR(
+      WriteInTwoFiles(store, kSpo, dir + "/spo", v.size(), put_spo, args, &result->sst_bytes));
   size_t fresh = 0;
   for (size_t i = 0; i < v.size(); ++i) {
     if (!known[i]) v[fresh++] = v[i];
@@ -216,7 +216,8 @@ absl::Status BulkLoader::Init() {
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);  // leftovers of a crashed load
   std::filesystem::create_directories(dir_, ec);
-  if (ec) return init_ = absl::InternalError(absl::StrCat("cannot create ", dir_, ": ", ec.message()));
+  if (ec)
+    return init_ = absl::InternalError(absl::StrCat("cannot create ", dir_, ": ", ec.message()));
   {
     std::unique_ptr<rocksdb::Iterator> it(
         store_->db()->NewIterator(rocksdb::ReadOptions(), store_->cf(kTerms)));
@@ -334,8 +335,8 @@ absl::StatusOr<BulkResult> BulkLoader::Finish() {
     for (const auto& [text, pid] : predicate_ids_) {
       auto [it, inserted] = by_id.emplace(pid, text);
       if (!inserted && it->second != text) {
-        return absl::InternalError(absl::StrCat("predicate id collision between '", it->second,
-                                                "' and '", text, "'"));
+        return absl::InternalError(
+            absl::StrCat("predicate id collision between '", it->second, "' and '", text, "'"));
       }
     }
     SstOut out(store_, kPredicates, dir_ + "/predicates.sst");
@@ -463,10 +464,12 @@ absl::StatusOr<BulkResult> BulkLoader::Finish() {
         if (!more) break;
         size_t cut = rec.size() - kIdBytes - 1;
         std::string_view key = std::string_view(rec).substr(0, cut);
-        if (stored->Valid() && Sv(stored->key()) < key) stored->Seek(rocksdb::Slice(key.data(), key.size()));
+        if (stored->Valid() && Sv(stored->key()) < key)
+          stored->Seek(rocksdb::Slice(key.data(), key.size()));
         if (stored->Valid() && Sv(stored->key()) == key) {
-          return absl::AbortedError(absl::StrCat(
-              "term '", std::string(key), "' was stored under another id while this load ran; load again"));
+          return absl::AbortedError(
+              absl::StrCat("term '", std::string(key),
+                           "' was stored under another id while this load ran; load again"));
         }
         RETURN_IF_ERROR(terms.Put(key, std::string_view(rec).substr(cut + 1)));
       }

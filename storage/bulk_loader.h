@@ -54,11 +54,11 @@ struct TripleText {
 };
 
 struct BulkResult {
-  uint64_t triples_added = 0;   // Add() calls
-  uint64_t new_facts = 0;       // distinct triples not in the store before
+  uint64_t triples_added = 0;  // Add() calls
+  uint64_t new_facts = 0;      // distinct triples not in the store before
   uint64_t new_entities = 0;
-  uint64_t runs_spilled = 0;    // > 0 when the input did not fit in memory
-  uint64_t sst_bytes = 0;       // size of the ingested files
+  uint64_t runs_spilled = 0;  // > 0 when the input did not fit in memory
+  uint64_t sst_bytes = 0;     // size of the ingested files
 };
 
 class BulkLoader {
@@ -87,7 +87,7 @@ class BulkLoader {
   std::string dir_;
   uint64_t added_ = 0;
   size_t cache_bytes_ = 0;
-  absl::flat_hash_map<std::string, uint64_t> name_ids_;     // raw name -> id
+  absl::flat_hash_map<std::string, uint64_t> name_ids_;       // raw name -> id
   absl::flat_hash_map<std::string, uint64_t> predicate_ids_;  // raw -> id
   std::unique_ptr<ExternalSorter<Key24>> spo_;
   std::unique_ptr<ExternalSorter<std::string>> terms_;  // id, key \0 name

@@ -75,7 +75,6 @@ struct ExternalSorter<T>::Run {
   }
 };
 
-
 template <typename T>
 ExternalSorter<T>::ExternalSorter(std::string dir, std::string name, size_t memory_bytes)
     : dir_(std::move(dir)), name_(std::move(name)), budget_(std::max<size_t>(memory_bytes, 4096)) {}
@@ -111,7 +110,8 @@ absl::Status ExternalSorter<T>::Spill() {
   run->path = absl::StrCat(dir_, "/", name_, ".", runs_.size(), ".run");
   FILE* f = fopen(run->path.c_str(), "wb");
   if (f == nullptr) {
-    return absl::InternalError(absl::StrCat("cannot write ", run->path, ": ", std::strerror(errno)));
+    return absl::InternalError(
+        absl::StrCat("cannot write ", run->path, ": ", std::strerror(errno)));
   }
   std::unique_ptr<char[]> buf(new char[kIoBuffer]);
   setvbuf(f, buf.get(), _IOFBF, kIoBuffer);

@@ -24,9 +24,8 @@ constexpr size_t kPrefixOfPermutation = kIdBytes;
 
 const std::vector<std::string>& ColumnFamilyNames() {
   static const auto* names = new std::vector<std::string>{
-      "default",   kCfTerms, kCfEntities, kCfAliases,   kCfContrib,  kCfPredicates,
-      kCfSpo,      kCfPos,   kCfOsp,      kCfEvidence,  kCfDocs,     kCfDocIndex,
-      kCfMerges};
+      "default", kCfTerms, kCfEntities, kCfAliases, kCfContrib,  kCfPredicates, kCfSpo,
+      kCfPos,    kCfOsp,   kCfEvidence, kCfDocs,    kCfDocIndex, kCfMerges};
   return *names;
 }
 
@@ -77,8 +76,7 @@ rocksdb::ColumnFamilyOptions ColumnFamilyOptionsFor(const std::string& name) {
   } else if (name == kCfContrib) {
     cf.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(kIdBytes));
     table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  } else if (name == kCfEntities || name == kCfTerms || name == kCfPredicates ||
-             name == kCfDocs) {
+  } else if (name == kCfEntities || name == kCfTerms || name == kCfPredicates || name == kCfDocs) {
     // Point lookups: whole-key bloom.
     table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   }

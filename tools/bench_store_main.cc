@@ -85,7 +85,8 @@ bool ReadTsv(const std::string& path, Fn fn) {
 double CpuSeconds() {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+         (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 struct LoadReport {
@@ -296,23 +297,22 @@ void PrintRow(const std::string& dataset, const std::string& path, const LoadRep
     std::printf("%-12s %-11s FAILED\n", dataset.c_str(), path.c_str());
     return;
   }
-  std::printf("%-12s %-11s %10llu %10llu %8.2f %11.0f %8.2f %11.0f %9.1f %8.0f %7.1f/%-7.1f %8.1f/%-8.1f %6.1f\n",
-              dataset.c_str(), path.c_str(), static_cast<unsigned long long>(r.triples_in),
-              static_cast<unsigned long long>(r.facts), r.load_seconds,
-              r.triples_in / r.load_seconds, r.load_cpu, r.triples_in / r.load_cpu,
-              static_cast<double>(r.sst_bytes) / r.facts,
-              r.peak_kb / 1024.0, r.lookup_p50, r.lookup_p99, r.scan_p50, r.scan_p99,
-              r.compact_seconds);
+  std::printf(
+      "%-12s %-11s %10llu %10llu %8.2f %11.0f %8.2f %11.0f %9.1f %8.0f %7.1f/%-7.1f %8.1f/%-8.1f "
+      "%6.1f\n",
+      dataset.c_str(), path.c_str(), static_cast<unsigned long long>(r.triples_in),
+      static_cast<unsigned long long>(r.facts), r.load_seconds, r.triples_in / r.load_seconds,
+      r.load_cpu, r.triples_in / r.load_cpu, static_cast<double>(r.sst_bytes) / r.facts,
+      r.peak_kb / 1024.0, r.lookup_p50, r.lookup_p99, r.scan_p50, r.scan_p99, r.compact_seconds);
 }
 
 void PrintHeader() {
   std::printf("%-12s %-11s %10s %10s %8s %11s %8s %11s %9s %8s %15s %17s %6s\n", "dataset", "path",
-              "triples", "facts", "load s", "triples/s", "cpu s", "trip/cpu-s", "B/triple", "peak MB",
-              "lookup p50/p99us", "scan p50/p99 us", "cmp s");
+              "triples", "facts", "load s", "triples/s", "cpu s", "trip/cpu-s", "B/triple",
+              "peak MB", "lookup p50/p99us", "scan p50/p99 us", "cmp s");
 }
 
-void Bench(const std::string& dataset, const std::vector<std::string>& files,
-           const Options& opt) {
+void Bench(const std::string& dataset, const std::vector<std::string>& files, const Options& opt) {
   std::string base = opt.work + "/" + dataset;
   LoadReport sst = Load(files, base + "-sst.db", true, opt);
   PrintRow(dataset, "sst", sst);

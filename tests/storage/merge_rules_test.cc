@@ -54,7 +54,7 @@ TEST(MergeRulesTest, FoldIsOrderIndependentForOneEntity) {
   ExpectOrderIndependent(parts, {true, true, true, false});
   Entity e = FoldEntity(parts, {true, true, true, false});
   EXPECT_EQ(e.name(), "Mérida Initiative");  // mixed case, then the longer (accented) form
-  EXPECT_EQ(e.type(), GPE);             // weight 3 over 2 and 1
+  EXPECT_EQ(e.type(), GPE);                  // weight 3 over 2 and 1
   EXPECT_EQ(e.mentions(), 6u);
   EXPECT_EQ(e.documents(), 3u);
   EXPECT_EQ(e.aliases_size(), 2);
@@ -63,8 +63,7 @@ TEST(MergeRulesTest, FoldIsOrderIndependentForOneEntity) {
 TEST(MergeRulesTest, TypeTiesGoToTheLowerEnumInAnyOrder) {
   std::vector<Entity> parts = {Part(1, "k", "K", GPE, 2), Part(1, "k", "K", ORG, 2)};
   ExpectOrderIndependent(parts, {true, true});
-  EXPECT_EQ(FoldEntity(parts, {true, true}).type(),
-            std::min(GPE, ORG));
+  EXPECT_EQ(FoldEntity(parts, {true, true}).type(), std::min(GPE, ORG));
 }
 
 // The fuzz finding: contributions that disagree on id or key (not produced by
@@ -78,18 +77,16 @@ TEST(MergeRulesTest, FoldIsOrderIndependentWhenIdsOrKeysDisagree) {
 
 TEST(MergeRulesTest, RandomContributionsFoldTheSameInAnyOrder) {
   std::mt19937 rng(5);
-  const std::vector<std::string> names = {"AMLO", "Amlo", "López Obrador", "Lopez Obrador", "",
-                                          "LÓPEZ"};
-  const std::vector<EntityType> types = {ENTITY_TYPE_UNSPECIFIED, PERSON, ORG, GPE,
-                                         RESOURCE};
+  const std::vector<std::string> names = {"AMLO",          "Amlo", "López Obrador",
+                                          "Lopez Obrador", "",     "LÓPEZ"};
+  const std::vector<EntityType> types = {ENTITY_TYPE_UNSPECIFIED, PERSON, ORG, GPE, RESOURCE};
   for (int round = 0; round < 200; ++round) {
     std::vector<Entity> parts;
     std::vector<bool> from_doc;
     int n = 1 + rng() % 4;
     for (int i = 0; i < n; ++i) {
       parts.push_back(Part(1 + rng() % 2, rng() % 2 ? "x" : "y", names[rng() % names.size()],
-                           types[rng() % types.size()], rng() % 3,
-                           {names[rng() % names.size()]}));
+                           types[rng() % types.size()], rng() % 3, {names[rng() % names.size()]}));
       from_doc.push_back(rng() % 2);
     }
     ExpectOrderIndependent(parts, from_doc);
@@ -98,11 +95,12 @@ TEST(MergeRulesTest, RandomContributionsFoldTheSameInAnyOrder) {
 }
 
 TEST(MergeRulesTest, AddingOneByOneEqualsFoldingAll) {
-  std::vector<Entity> parts = {Part(4, "k", "K", PERSON, 1, {"Kay"}),
-                               Part(4, "k", "Kk", PERSON, 2), Part(4, "k", "kK", PERSON, 0)};
+  std::vector<Entity> parts = {Part(4, "k", "K", PERSON, 1, {"Kay"}), Part(4, "k", "Kk", PERSON, 2),
+                               Part(4, "k", "kK", PERSON, 0)};
   std::vector<bool> from_doc = {true, true, false};
   Entity merged = FoldEntity({parts[0]}, {from_doc[0]});
-  for (size_t i = 1; i < parts.size(); ++i) ASSERT_TRUE(AddToEntity(&merged, parts[i], from_doc[i]));
+  for (size_t i = 1; i < parts.size(); ++i)
+    ASSERT_TRUE(AddToEntity(&merged, parts[i], from_doc[i]));
   EXPECT_EQ(merged.DebugString(), FoldEntity(parts, from_doc).DebugString());
 }
 
