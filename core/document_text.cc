@@ -115,9 +115,12 @@ void MaskHtml(std::string& masked, std::vector<TextRegion>& regions) {
     e = e == std::string::npos ? n : e + 1;
     if (!closing && (name == "script" || name == "style" || name == "noscript")) {
       std::string close = "</" + name;
-      size_t c = lower.find(close, e);
-      size_t ce = c == std::string::npos ? n : masked.find('>', c);
-      ce = ce == std::string::npos ? n : ce + 1;
+      // An unclosed script or style runs to the end of the text.
+      size_t ce = n;
+      if (size_t c = lower.find(close, e); c != std::string::npos) {
+        size_t gt = masked.find('>', c);
+        ce = gt == std::string::npos ? n : gt + 1;
+      }
       blank(i, ce, true);
       i = ce;
       continue;

@@ -38,6 +38,19 @@ TEST(DocumentTextTest, MaskedKeepsLengthAndOffsets) {
   EXPECT_EQ(doc->masked().substr(body, 30), text.substr(body, 30));
 }
 
+// Found by fuzz-document_text: an unclosed <style> made the skipped region
+// run one byte past the text.
+TEST(DocumentTextTest, UnclosedStyleRunsToTheEndAndNoFurther) {
+  const std::string text = "<p>Mexico and the United States met.</p><style>p{x:1}";
+  absl::StatusOr<DocumentText> doc = DocumentText::Parse(text);
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  ASSERT_FALSE(doc->skipped().empty());
+  EXPECT_EQ(doc->skipped().back().end, text.size());
+  EXPECT_EQ(doc->masked().size(), text.size());
+  EXPECT_EQ(doc->masked().find("x:1"), std::string::npos);
+  EXPECT_NE(doc->masked().find("Mexico and the United States met."), std::string::npos);
+}
+
 TEST(DocumentTextTest, DatelineIsParsedAndSkipped) {
   std::string text = "Title Of The Piece Here\n\n07/04/19 (written by someone) \xE2\x80\x93 On Monday the mayor spoke.\n";
   absl::StatusOr<DocumentText> doc = DocumentText::Parse(text);

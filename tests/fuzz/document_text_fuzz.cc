@@ -24,7 +24,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(masked.size() == size, "masked text has another length");
   size_t pos = 0;
   for (const kg::core::TextRegion& r : doc->skipped()) {
-    FUZZ_CHECK(r.begin >= pos && r.begin < r.end && r.end <= size, "bad skipped region");
+    FUZZ_CHECK(r.begin >= pos && r.begin < r.end && r.end <= size,
+               "bad skipped region [" + std::to_string(r.begin) + ", " + std::to_string(r.end) +
+                   ") after " + std::to_string(pos) + " in " + std::to_string(size) + " bytes");
     FUZZ_CHECK(masked.compare(pos, r.begin - pos, text.substr(pos, r.begin - pos)) == 0,
                "bytes outside skipped regions changed");
     for (uint32_t i = r.begin; i < r.end; ++i) {
