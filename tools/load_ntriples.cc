@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "proto/status_macros.h"
+#include "utf8proc.h"
 
 namespace kg::tools {
 namespace {
@@ -225,6 +226,15 @@ class LineParser {
 }  // namespace
 
 absl::StatusOr<bool> ParseNTriplesLine(std::string_view line, SourceTriple* out) {
+  // N-Triples is UTF-8; a stray byte anywhere (an IRI included) is an error
+  // at its column rather than a term the store would have to repair.
+  const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(line.data());
+  for (size_t i = 0; i < line.size();) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t n = utf8proc_iterate(bytes + i, static_cast<utf8proc_ssize_t>(line.size() - i), &cp);
+    if (n <= 0) return absl::InvalidArgumentError(absl::StrCat("column ", i + 1, ": invalid UTF-8"));
+    i += static_cast<size_t>(n);
+  }
   return LineParser(line).Parse(out);
 }
 

@@ -16,6 +16,18 @@ TEST(NTriplesTest, IrisAndBlankNodes) {
   EXPECT_FALSE(t.object_is_literal);
 }
 
+// Found by fuzz-ntriples: a stray byte inside an IRI was passed through.
+TEST(NTriplesTest, InvalidUtf8IsAnErrorAtItsColumn) {
+  SourceTriple t;
+  absl::StatusOr<bool> r = ParseNTriplesLine("<http://a> <\xA4ttp://p> \"x\" .", &t);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(std::string(r.status().message()), "column 13: invalid UTF-8");
+  r = ParseNTriplesLine("<http://a> <http://p> \"M\xC3\xA9rida\" .", &t);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(t.object, "M\xC3\xA9rida");
+}
+
 TEST(NTriplesTest, LiteralEscapesLanguageAndDatatype) {
   SourceTriple t;
   ASSERT_TRUE(*ParseNTriplesLine(
