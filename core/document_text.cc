@@ -457,7 +457,9 @@ absl::StatusOr<DocumentText> DocumentText::Parse(std::string_view text) {
     if (!seen_body) {
       seen_body = true;
       // Dateline at the start of the first paragraph: DATE [(...)] SEP.
-      size_t off = line.find_first_not_of(" \t");
+      // A line that is only blanks here (other whitespace made it count as
+      // text) has no dateline; found by fuzz-document_text.
+      size_t off = std::min(line.find_first_not_of(" \t"), line.size());
       size_t len = 0;
       std::string date = ParseDateAt(line.substr(off), &len);
       if (!date.empty()) {
