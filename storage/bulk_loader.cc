@@ -1,8 +1,10 @@
 #include "storage/bulk_loader.h"
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include "absl/base/internal/endian.h"
@@ -18,6 +20,20 @@
 
 namespace kg::storage {
 namespace {
+
+// A stored fact that a structured load now also asserts: its payload with
+// the IMPORTED flag and full confidence, or nullopt when it already has them.
+absl::StatusOr<std::optional<std::string>> ImportedOver(const rocksdb::Slice& stored) {
+  Fact f;
+  if (!f.ParseFromArray(stored.data(), static_cast<int>(stored.size()))) {
+    return absl::DataLossError("unreadable fact record in the store");
+  }
+  if (f.flags() & IMPORTED) return std::nullopt;
+  f.set_flags(f.flags() | IMPORTED);
+  f.set_confidence(std::max(f.confidence(), 1.0f));
+  return f.SerializeAsString();
+}
+
 
 std::string_view Sv(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
 
@@ -146,14 +162,8 @@ absl::Status WriteFactsInMemory(RocksStore* store, const rocksdb::ReadOptions& r
         existing->Seek(rocksdb::Slice(key, kTripleBytes));
       if (existing->Valid() && Sv(existing->key()) == k) {
         known[i] = 1;
-        Fact f;
-        if (!f.ParseFromArray(existing->value().data(), existing->value().size())) {
-          return absl::DataLossError("unreadable fact record in the store");
-        }
-        if (f.flags() & IMPORTED) continue;
-        f.set_flags(f.flags() | IMPORTED);
-        f.set_confidence(std::max(f.confidence(), 1.0f));
-        RETURN_IF_ERROR(out.Put(k, f.SerializeAsString()));
+        ASSIGN_OR_RETURN(std::optional<std::string> payload, ImportedOver(existing->value()));
+        if (payload) RETURN_IF_ERROR(out.Put(k, *payload));
         continue;
       }
       RETURN_IF_ERROR(out.Put(k, imported));
@@ -505,14 +515,8 @@ absl::StatusOr<BulkResult> BulkLoader::Finish() {
         AppendId(&key, k.c);
         if (existing->Valid() && existing->key().compare(key) < 0) existing->Seek(key);
         if (existing->Valid() && Sv(existing->key()) == key) {
-          Fact f;
-          if (!f.ParseFromArray(existing->value().data(), existing->value().size())) {
-            return absl::DataLossError("unreadable fact record in the store");
-          }
-          if (f.flags() & IMPORTED) continue;
-          f.set_flags(f.flags() | IMPORTED);
-          f.set_confidence(std::max(f.confidence(), 1.0f));
-          RETURN_IF_ERROR(spo_out.Put(key, f.SerializeAsString()));
+          ASSIGN_OR_RETURN(std::optional<std::string> payload, ImportedOver(existing->value()));
+          if (payload) RETURN_IF_ERROR(spo_out.Put(key, *payload));
           continue;
         }
         RETURN_IF_ERROR(spo_out.Put(key, imported));

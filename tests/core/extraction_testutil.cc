@@ -8,20 +8,36 @@
 
 namespace kg::core::testing {
 
-DocumentFacts ExtractRules(std::string_view text) {
-  static const Extractor* extractor = [] {
-    ExtractorOptions options;
-    options.use_model = false;
-    absl::StatusOr<std::unique_ptr<Extractor>> e = Extractor::Create(options);
-    EXPECT_TRUE(e.ok()) << e.status();
-    return e.ok() ? e->release() : nullptr;
-  }();
+DocumentFacts ExtractWith(const Extractor* extractor, std::string_view text) {
   if (extractor == nullptr) return {};
   Document doc;
   doc.set_id("test-doc");
   absl::StatusOr<DocumentFacts> facts = extractor->Extract(doc, text);
   EXPECT_TRUE(facts.ok()) << facts.status();
   return facts.ok() ? *facts : DocumentFacts();
+}
+
+// Extractors are built once per process (the model takes a while to load).
+const Extractor* SharedExtractor(bool use_model) {
+  auto make = [](bool model) -> const Extractor* {
+    ExtractorOptions options;
+    options.use_model = model;
+    absl::StatusOr<std::unique_ptr<Extractor>> e = Extractor::Create(options);
+    EXPECT_TRUE(e.ok()) << e.status();
+    return e.ok() ? e->release() : nullptr;
+  };
+  static const Extractor* rules = make(false);
+  if (!use_model) return rules;
+  static const Extractor* model = make(true);
+  return model;
+}
+
+DocumentFacts ExtractRules(std::string_view text) {
+  return ExtractWith(SharedExtractor(/*use_model=*/false), text);
+}
+
+DocumentFacts ExtractModel(std::string_view text) {
+  return ExtractWith(SharedExtractor(/*use_model=*/true), text);
 }
 
 const Entity* FindEntity(const DocumentFacts& facts, std::string_view name) {

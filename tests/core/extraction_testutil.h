@@ -7,12 +7,17 @@
 #include <string>
 #include <string_view>
 
+#include "core/extractor.h"
 #include "proto/kg.pb.h"
 
 namespace kg::core::testing {
 
+// Extracts with `extractor` (document id "test-doc"); fails the test on error.
+DocumentFacts ExtractWith(const Extractor* extractor, std::string_view text);
 // Extracts with the rule-based extractor (no model); fails the test on error.
 DocumentFacts ExtractRules(std::string_view text);
+// Extracts with the shipped model (loaded once per process).
+DocumentFacts ExtractModel(std::string_view text);
 
 const Entity* FindEntity(const DocumentFacts& facts, std::string_view name);
 // A fact between the entities named (by TermKey of the names), in either

@@ -13,6 +13,7 @@ namespace kg::core {
 namespace {
 
 using ::kg::core::testing::Dump;
+using ::kg::core::testing::ExtractModel;
 using ::kg::core::testing::ExtractRules;
 using ::kg::core::testing::FindEntity;
 using ::kg::core::testing::FindFact;
@@ -521,21 +522,7 @@ TEST(TreeRelationsTest, UnusableTreesAreRecognised) {
 }
 
 // The shipped model end to end (facts the tree and the patterns agree on
-// whatever the parser's small errors).
-DocumentFacts ExtractModel(std::string_view text) {
-  static const Extractor* extractor = [] {
-    absl::StatusOr<std::unique_ptr<Extractor>> e = Extractor::Create({});
-    EXPECT_TRUE(e.ok()) << e.status();
-    return e.ok() ? e->release() : nullptr;
-  }();
-  if (extractor == nullptr) return {};
-  Document doc;
-  doc.set_id("test-doc");
-  absl::StatusOr<DocumentFacts> facts = extractor->Extract(doc, text);
-  EXPECT_TRUE(facts.ok()) << facts.status();
-  return facts.ok() ? *facts : DocumentFacts();
-}
-
+// whatever the parser's small errors), through testing::ExtractModel.
 TEST(ModelRelationsTest, ShippedModelReadsCoreSentences) {
   DocumentFacts f = ExtractModel(
       "Angela Merkel met with Xi Jinping in Berlin. "

@@ -150,11 +150,7 @@ DocumentFacts ExtractBlocked(std::string_view text, std::vector<BlockedMerge> bl
   o.blocked_merges = std::move(blocked);
   absl::StatusOr<std::unique_ptr<Extractor>> e = Extractor::Create(o);
   EXPECT_TRUE(e.ok()) << e.status();
-  Document doc;
-  doc.set_id("unmerge-test");
-  absl::StatusOr<DocumentFacts> f = (*e)->Extract(doc, text);
-  EXPECT_TRUE(f.ok()) << f.status();
-  return f.ok() ? *f : DocumentFacts();
+  return testing::ExtractWith(e.ok() ? e->get() : nullptr, text);
 }
 
 constexpr char kAcronymText[] =
