@@ -37,7 +37,7 @@ int ExitCodeFor(const absl::Status& status) {
 int RunKg(int argc, char** argv, std::ostream& out, std::ostream& err) {
   absl::StatusOr<Args> args = ParseArgs(argc, argv);
   if (!args.ok()) {
-    err << "kg: " << args.status().message() << "\n" << MainUsage();
+    err << "kg: " << Printable(args.status().message()) << "\n" << MainUsage();
     return kExitUsage;
   }
   const bool no_color = args->Has("--no-color");
@@ -68,7 +68,7 @@ int RunKg(int argc, char** argv, std::ostream& out, std::ostream& err) {
   }
   const Command* command = FindCommand(name);
   if (command == nullptr) {
-    err << "kg: unknown command '" << name << "'\n" << MainUsage();
+    err << "kg: unknown command '" << Printable(name) << "'\n" << MainUsage();
     return kExitUsage;
   }
   if (args->Has("--help")) {

@@ -27,7 +27,7 @@ int RunForget(const Args& args, std::ostream& out, std::ostream& err) {
     if (absl::IsNotFound(s)) s = (*store)->ForgetDocument(DocumentIdForPath(arg));
     if (!s.ok()) {
       Style style(args.color_err);
-      err << style.Red("kg:") << " " << arg << ": " << s.message() << "\n";
+      err << style.Red("kg:") << " " << Printable(arg) << ": " << Printable(s.message()) << "\n";
       status = std::max(status, ExitCodeFor(s));
       continue;
     }

@@ -109,7 +109,7 @@ int RunUnmerge(const Args& args, std::ostream& out, std::ostream& err) {
                            "\" is recorded");
     if (!known.empty()) absl::StrAppend(&problem, "; its merged aliases: ", absl::StrJoin(known, ", "));
     Style style(args.color_err);
-    err << style.Red("kg:") << " " << problem << "\n";
+    err << style.Red("kg:") << " " << Printable(problem) << "\n";
     return kExitUsage;
   }
 

@@ -134,14 +134,14 @@ std::string CommandUsage(const Command& command) {
 
 int Fail(const Args& args, std::ostream& err, const absl::Status& status) {
   Style style(args.color_err);
-  err << style.Red("kg:") << " " << status.message() << "\n";
+  err << style.Red("kg:") << " " << Printable(status.message()) << "\n";
   return ExitCodeFor(status);
 }
 
 int UsageError(const Args& args, std::ostream& err, const std::string& problem) {
   Style style(args.color_err);
   const Command* c = args.positional.empty() ? nullptr : FindCommand(args.positional[0]);
-  err << style.Red("kg:") << " " << problem << "\n";
+  err << style.Red("kg:") << " " << Printable(problem) << "\n";
   if (c != nullptr) {
     err << "usage: kg [--db DIR] " << c->synopsis << " [options]   (kg " << c->name
         << " --help for more)\n";
@@ -152,7 +152,9 @@ int UsageError(const Args& args, std::ostream& err, const std::string& problem) 
 absl::Status WriteOutput(const Args& args, const std::string& text, std::ostream& out) {
   const std::string* path = args.Find("-o");
   if (path == nullptr || *path == "-") {
-    out << text;
+    // Standard output may be a terminal: control bytes from documents are
+    // shown escaped (Printable); -o FILE gets the bytes unchanged.
+    out << Printable(text);
     return absl::OkStatus();
   }
   std::ofstream f(*path, std::ios::binary | std::ios::trunc);

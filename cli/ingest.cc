@@ -10,6 +10,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "cli/terminal.h"
 #include "core/content_hash.h"
 #include "proto/term_key.h"
 
@@ -91,7 +92,7 @@ IngestSummary IngestFiles(const std::vector<std::string>& paths, const core::Ext
   std::vector<std::string> errors;
   std::vector<std::string> files = CollectFiles(paths, &errors);
   for (const std::string& e : errors) {
-    err << "kg: " << e << "\n";
+    err << "kg: " << Printable(e) << "\n";
     ++summary.failed;
   }
   const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
@@ -101,19 +102,19 @@ IngestSummary IngestFiles(const std::vector<std::string>& paths, const core::Ext
     ++summary.files;
     absl::StatusOr<std::string> text = ReadFile(file);
     if (!text.ok()) {
-      err << "kg: " << file << ": " << text.status().message() << "\n";
+      err << "kg: " << Printable(file) << ": " << Printable(text.status().message()) << "\n";
       ++summary.failed;
       continue;
     }
     if (text->size() > kMaxIngestBytes) {
-      err << "kg: " << file << ": " << text->size() << " bytes is over kg ingest's limit of "
+      err << "kg: " << Printable(file) << ": " << text->size() << " bytes is over kg ingest's limit of "
           << kMaxIngestBytes << " bytes per document; skipped (kg-load splits large documents)\n";
       ++summary.failed;
       continue;
     }
     // A NUL byte means a binary (or UTF-16) file, as kg-load decides too.
     if (size_t nul = text->find('\0'); nul != std::string::npos) {
-      err << "kg: " << file << ": binary file (NUL byte at byte offset " << nul << "); skipped\n";
+      err << "kg: " << Printable(file) << ": binary file (NUL byte at byte offset " << nul << "); skipped\n";
       ++summary.failed;
       continue;
     }
@@ -127,7 +128,7 @@ IngestSummary IngestFiles(const std::vector<std::string>& paths, const core::Ext
     // Identical content already stored: skip the extraction work entirely.
     absl::StatusOr<std::optional<Document>> existing = store.GetDocument(doc.id());
     if (!existing.ok()) {
-      err << "kg: " << file << ": " << existing.status().message() << "\n";
+      err << "kg: " << Printable(file) << ": " << Printable(existing.status().message()) << "\n";
       ++summary.failed;
       continue;
     }
@@ -138,13 +139,13 @@ IngestSummary IngestFiles(const std::vector<std::string>& paths, const core::Ext
     }
     absl::StatusOr<DocumentFacts> facts = extractor.Extract(doc, *text);
     if (!facts.ok()) {
-      err << "kg: " << file << ": " << facts.status().message() << "\n";
+      err << "kg: " << Printable(file) << ": " << Printable(facts.status().message()) << "\n";
       ++summary.failed;
       continue;
     }
     absl::StatusOr<storage::PutResult> put = store.PutDocument(*facts);
     if (!put.ok()) {
-      err << "kg: " << file << ": " << put.status().message() << "\n";
+      err << "kg: " << Printable(file) << ": " << Printable(put.status().message()) << "\n";
       ++summary.failed;
       continue;
     }

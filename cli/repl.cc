@@ -133,9 +133,9 @@ std::vector<std::string> Session::Predicates() {
 
 int Session::Error(const absl::Status& status) {
   if (options_.interactive) {
-    err_ << style_.Red("error:") << " " << status.message() << "\n";
+    err_ << style_.Red("error:") << " " << Printable(status.message()) << "\n";
   } else {
-    err_ << "kg: line " << line_ << ": " << status.message() << "\n";
+    err_ << "kg: line " << line_ << ": " << Printable(status.message()) << "\n";
   }
   return ExitCodeFor(status);
 }
@@ -144,7 +144,10 @@ int Session::Usage(const std::string& message) {
   return Error(absl::InvalidArgumentError(message));
 }
 
-void Session::Show(const std::string& text) {
+void Session::Show(const std::string& raw) {
+  // Names and sentences come from documents and imported triples; see
+  // Printable() for why their control bytes are not written raw.
+  const std::string text = Printable(raw);
   if (options_.interactive) {
     ShowPaged(text, out_, /*allow_pager=*/true);
   } else {
@@ -341,7 +344,7 @@ int Session::RunInteractive() {
   if (!options_.db_path.empty()) {
     absl::Status s = Open(options_.db_path);
     if (!s.ok()) {
-      err_ << style_.Yellow("warning:") << " " << s.message() << "\n";
+      err_ << style_.Yellow("warning:") << " " << Printable(s.message()) << "\n";
       db_path_ = options_.db_path;
     }
   }
@@ -386,7 +389,7 @@ int Session::RunScript(std::istream& in) {
     absl::Status s = Open(options_.db_path);
     if (!s.ok()) {
       line_ = 0;
-      err_ << "kg: " << s.message() << "\n";
+      err_ << "kg: " << Printable(s.message()) << "\n";
       return ExitCodeFor(s);
     }
   }

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "absl/strings/string_view.h"
+
 namespace kg::cli {
 
 bool IsTerminal(int fd);
@@ -16,6 +18,18 @@ bool ColorAllowed(int fd, bool no_color_flag);
 // Rows and columns of the terminal on `fd`; 0 when unknown.
 int TerminalRows(int fd);
 int TerminalColumns(int fd);
+
+// `text` with every control character a terminal would act on (C0 except
+// newline and tab, DEL, and the UTF-8-encoded C1 range U+0080..U+009F)
+// written as \xNN. Error messages quote names, queries and file names that
+// came from users or documents; printed raw, an ESC in one of them could
+// recolour or rewrite the user's terminal.
+std::string Printable(std::string_view text);
+inline std::string Printable(absl::string_view text) {
+  return Printable(std::string_view(text.data(), text.size()));
+}
+inline std::string Printable(const std::string& text) { return Printable(std::string_view(text)); }
+inline std::string Printable(const char* text) { return Printable(std::string_view(text)); }
 
 // Wraps text in ANSI escapes when enabled; passes it through otherwise.
 class Style {

@@ -81,6 +81,20 @@ TEST_F(CommandsTest, UsageErrorsExitTwo) {
   EXPECT_EQ(Kg("entity Atlantis").exit_code, 2);
 }
 
+// An ESC (or other control byte) inside a query reaches the error message
+// escaped, from `kg query` and from the REPL's script mode alike.
+TEST_F(CommandsTest, ControlBytesInQueriesAreShownEscaped) {
+  const std::string query = "\"$(printf 'entity \"ab\\033[31mX\"')\"";
+  RunResult direct = Kg("query " + query);
+  EXPECT_EQ(direct.exit_code, 2);
+  EXPECT_THAT(direct.out, HasSubstr("ab\\x1b[31mX"));
+  EXPECT_EQ(direct.out.find('\x1b'), std::string::npos) << direct.out;
+  RunResult repl = testing::Sh("printf 'entity \"ab\\033[31mX\"\\n' | " + testing::KgBin() +
+                               " --db " + ShellQuote(*db_) + " repl 2>&1");
+  EXPECT_THAT(repl.out, HasSubstr("ab\\x1b[31mX"));
+  EXPECT_EQ(repl.out.find('\x1b'), std::string::npos) << repl.out;
+}
+
 TEST_F(CommandsTest, MissingStoreExitsThree) {
   RunResult r = Kg("stats", "/nonexistent/kg.db");
   EXPECT_EQ(r.exit_code, 3);

@@ -7,8 +7,8 @@
 #
 #   tests/fuzz/run.sh BUILD [SECONDS_PER_TARGET] [PARALLEL_JOBS]
 #
-# The seed is fixed (-seed=1) so a run is repeatable as far as a time bound
-# allows. Prints one line per target: executions, coverage, corpus size.
+# The seed is fixed (-seed=1; KG_FUZZ_SEED overrides, 0 = random, for long
+# local runs) so a CI run is repeatable as far as a time bound allows. Prints one line per target: executions, coverage, corpus size.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -28,7 +28,7 @@ run_one() {
   local work=$build/fuzz-corpus/$name artifacts=$build/fuzz-artifacts/$name
   local log=$build/fuzz-logs/$name.log
   mkdir -p "$work" "$artifacts" "$build/fuzz-logs"
-  local args=(-max_total_time="$seconds" -seed=1 -rss_limit_mb=2048 -timeout=20
+  local args=(-max_total_time="$seconds" -seed="${KG_FUZZ_SEED:-1}" -rss_limit_mb=2048 -timeout=20
               -print_final_stats=1 -artifact_prefix="$artifacts/")
   [ -f "$root/tests/fuzz/$name.dict" ] && args+=(-dict="$root/tests/fuzz/$name.dict")
   if "$bin" "${args[@]}" "$work" "$root/tests/fuzz/$name" >"$log" 2>&1; then
