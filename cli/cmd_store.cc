@@ -140,7 +140,9 @@ int RunImport(const Args& args, std::ostream& out, std::ostream& err) {
       continue;
     }
     out << "imported " << path << ": " << r->documents << " document(s), " << r->triples
-        << " triple(s)\n";
+        << " triple(s)";
+    if (r->unmerges > 0) out << ", " << r->unmerges << " unmerge(s)";
+    out << "\n";
   }
   return status;
 }

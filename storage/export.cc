@@ -149,6 +149,15 @@ absl::Status ExportJsonl(Store& store, std::ostream& out) {
   }));
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
+  // Unmerges first: they are the user's decisions, and an importer reading
+  // the file in order has them before any document that honoured them.
+  ASSIGN_OR_RETURN(std::vector<Merge> unmerges, store.Unmerges());
+  for (const Merge& u : unmerges) {
+    std::string json;
+    auto st = google::protobuf::util::MessageToJsonString(u, &json, options);
+    if (!st.ok()) return absl::InternalError(absl::StrCat("cannot encode unmerge of ", u.alias()));
+    out << "{\"unmerge\":" << json << "}\n";
+  }
   for (const auto& id : ids) {
     ASSIGN_OR_RETURN(auto facts, store.GetDocumentFacts(id));
     if (!facts) continue;  // forgotten meanwhile
@@ -229,7 +238,19 @@ absl::StatusOr<ImportResult> ImportJsonl(Store& store, std::istream& in, std::st
     if (j.is_discarded() || !j.is_object()) {
       return absl::InvalidArgumentError(absl::StrCat(Where(source, n), "not a JSON object"));
     }
-    if (j.contains("document")) {
+    if (j.contains("unmerge")) {
+      Merge unmerge;
+      auto st = google::protobuf::util::JsonStringToMessage(j["unmerge"].dump(), &unmerge);
+      if (!st.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(Where(source, n), "bad unmerge: ", std::string(st.message())));
+      }
+      absl::Status added = store.AddUnmerge(unmerge);
+      if (!added.ok()) {
+        return absl::Status(added.code(), absl::StrCat(Where(source, n), added.message()));
+      }
+      ++result.unmerges;
+    } else if (j.contains("document")) {
       DocumentFacts doc;
       auto st = google::protobuf::util::JsonStringToMessage(j["document"].dump(), &doc);
       if (!st.ok()) {
@@ -256,7 +277,7 @@ absl::StatusOr<ImportResult> ImportJsonl(Store& store, std::istream& in, std::st
       ++result.triples;
     } else {
       return absl::InvalidArgumentError(
-          absl::StrCat(Where(source, n), "expected a \"document\" or \"triple\" object"));
+          absl::StrCat(Where(source, n), "expected an \"unmerge\", \"document\" or \"triple\" object"));
     }
   }
   ASSIGN_OR_RETURN(BulkResult r, loader.Finish());

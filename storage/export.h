@@ -3,8 +3,9 @@
 
 // Export and import of a store's content (`kg export`, `kg import`).
 //
-//  - JSONL: one object per line. {"document": <DocumentFacts as protobuf
-//    JSON>} per document (what it contributed, see Store::GetDocumentFacts),
+//  - JSONL: one object per line. First {"unmerge": <Merge as protobuf JSON>}
+//    per user override recorded with `kg unmerge` (Store::Unmerges order),
+//    then {"document": <DocumentFacts as protobuf JSON>} per document (what it contributed, see Store::GetDocumentFacts),
 //    in document-id order, then {"triple": {"subject", "predicate",
 //    "object"}} per imported fact, sorted. Lossless: importing it into an
 //    empty store and exporting again gives the same bytes.
@@ -38,6 +39,7 @@ absl::Status ExportNTriples(Store& store, std::ostream& out);
 absl::Status ExportCsv(Store& store, const std::string& nodes_path, const std::string& edges_path);
 
 struct ImportResult {
+  uint64_t unmerges = 0;   // user overrides recorded (JSONL only)
   uint64_t documents = 0;  // documents put (changed or not)
   uint64_t triples = 0;    // structured triples read
   uint64_t new_facts = 0;  // from the triples

@@ -38,6 +38,11 @@ void Fill(Store& store) {
   ASSERT_TRUE(loader.Add("Mérida Initiative", "funds", "Arms Trafficking").ok());
   ASSERT_TRUE(loader.Add("/m/027rn", "/location/country/form_of_government", "/m/06cx9").ok());
   ASSERT_TRUE(loader.Finish().ok());
+  Merge unmerge;  // the user split "MI" off again (`kg unmerge MI`)
+  unmerge.set_alias("MI");
+  unmerge.set_canonical(TermKey("Mérida Initiative"));
+  unmerge.set_rule("unmerge");
+  ASSERT_TRUE(store.AddUnmerge(unmerge).ok());
 }
 
 TEST(ExportTest, JsonlRoundTripIsExact) {
@@ -48,8 +53,14 @@ TEST(ExportTest, JsonlRoundTripIsExact) {
   auto b = Open("b");
   auto r = ImportJsonl(*b, first, "first.jsonl");
   ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->unmerges, 1u);
   EXPECT_EQ(r->documents, 4u);
   EXPECT_EQ(r->triples, 3u);
+  auto unmerges = b->Unmerges();
+  ASSERT_TRUE(unmerges.ok());
+  ASSERT_EQ(unmerges->size(), 1u);
+  EXPECT_EQ((*unmerges)[0].alias(), "MI");
+  EXPECT_EQ((*unmerges)[0].canonical(), TermKey("Mérida Initiative"));
   std::stringstream second;
   ASSERT_TRUE(ExportJsonl(*b, second).ok());
   EXPECT_EQ(second.str(), first.str());
@@ -94,6 +105,14 @@ TEST(ExportTest, NTriplesImportReadsIrisLiteralsAndReportsLines) {
   auto j = ImportJsonl(*s, bad_json, "bad.jsonl");
   ASSERT_FALSE(j.ok());
   EXPECT_THAT(std::string(j.status().message()), HasSubstr("bad.jsonl:"));
+  std::stringstream bad_unmerge("{\"unmerge\": {\"alias\": 7}}\n");
+  auto u = ImportJsonl(*s, bad_unmerge, "u.jsonl");
+  ASSERT_FALSE(u.ok());
+  EXPECT_THAT(std::string(u.status().message()), HasSubstr("u.jsonl:1: bad unmerge"));
+  std::stringstream empty_unmerge("\n{\"unmerge\": {\"alias\": \"\"}}\n");
+  auto eu = ImportJsonl(*s, empty_unmerge, "e.jsonl");
+  ASSERT_FALSE(eu.ok());
+  EXPECT_THAT(std::string(eu.status().message()), HasSubstr("e.jsonl:2:"));
 }
 
 TEST(ExportTest, CsvHasHeadersQuotingAndEveryRecord) {
