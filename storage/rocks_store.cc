@@ -868,26 +868,29 @@ absl::StatusOr<std::optional<uint64_t>> RocksStore::LookupTerm(std::string_view 
   return best;
 }
 
-absl::Status RocksStore::ForEachEntity(const std::function<bool(const Entity&)>& fn) {
-  ReadView view(this);
+namespace {
+
+// Every record of family `c` parsed as a Msg, in key order, until fn says stop.
+template <typename Msg>
+absl::Status ForEachRecord(RocksStore& store, Cf c, std::string_view what,
+                           const std::function<bool(const Msg&)>& fn) {
   absl::Status inner;
-  RETURN_IF_ERROR(ScanIn(view, kEntities, "", [&](std::string_view, std::string_view v) {
-    Entity e;
-    inner = ParseInto(v, &e, "entity");
-    return inner.ok() && fn(e);
+  RETURN_IF_ERROR(store.Scan(c, "", [&](std::string_view, std::string_view v) {
+    Msg m;
+    inner = ParseInto(v, &m, what);
+    return inner.ok() && fn(m);
   }));
   return inner;
 }
 
+}  // namespace
+
+absl::Status RocksStore::ForEachEntity(const std::function<bool(const Entity&)>& fn) {
+  return ForEachRecord<Entity>(*this, kEntities, "entity", fn);
+}
+
 absl::Status RocksStore::ForEachDocument(const std::function<bool(const Document&)>& fn) {
-  ReadView view(this);
-  absl::Status inner;
-  RETURN_IF_ERROR(ScanIn(view, kDocs, "", [&](std::string_view, std::string_view v) {
-    Document d;
-    inner = ParseInto(v, &d, "document");
-    return inner.ok() && fn(d);
-  }));
-  return inner;
+  return ForEachRecord<Document>(*this, kDocs, "document", fn);
 }
 
 absl::Status RocksStore::ForEachFact(const std::function<bool(const Fact&)>& fn) {
