@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <vector>
@@ -19,6 +20,31 @@ namespace {
 
 std::string Where(std::string_view source, uint64_t line) {
   return absl::StrCat(std::string(source), ":", line, ": ");
+}
+
+// The import loop both formats share: each non-blank line (CR stripped) goes
+// to `one` with the offset of its first non-blank byte; an error it returns
+// is prefixed with "source:line: ". The triples added to `loader` are
+// finished at the end.
+absl::StatusOr<ImportResult> ImportLines(
+    Store& store, std::istream& in, std::string_view source, const BulkLoaderOptions& bulk,
+    const std::function<absl::Status(const std::string& line, size_t first, BulkLoader& loader,
+                                     ImportResult& result)>& one) {
+  ImportResult result;
+  BulkLoader loader(&store, bulk);
+  std::string line;
+  uint64_t n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    size_t first = line.find_first_not_of(" \t");
+    if (first == std::string::npos) continue;
+    absl::Status st = one(line, first, loader, result);
+    if (!st.ok()) return absl::Status(st.code(), absl::StrCat(Where(source, n), st.message()));
+  }
+  ASSIGN_OR_RETURN(BulkResult r, loader.Finish());
+  result.new_facts = r.new_facts;
+  return result;
 }
 
 // The spelling an imported entity was loaded under (its contribution with
@@ -226,63 +252,38 @@ absl::Status ExportCsv(Store& store, const std::string& nodes_path, const std::s
 
 absl::StatusOr<ImportResult> ImportJsonl(Store& store, std::istream& in, std::string_view source,
                                          const BulkLoaderOptions& bulk) {
-  ImportResult result;
-  BulkLoader loader(&store, bulk);
-  std::string line;
-  uint64_t n = 0;
-  while (std::getline(in, line)) {
-    ++n;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+  return ImportLines(store, in, source, bulk, [&](const std::string& line, size_t,
+                                                  BulkLoader& loader, ImportResult& result) {
     nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) {
-      return absl::InvalidArgumentError(absl::StrCat(Where(source, n), "not a JSON object"));
-    }
+    if (j.is_discarded() || !j.is_object()) return absl::InvalidArgumentError("not a JSON object");
     if (j.contains("unmerge")) {
       Merge unmerge;
       auto st = google::protobuf::util::JsonStringToMessage(j["unmerge"].dump(), &unmerge);
-      if (!st.ok()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(Where(source, n), "bad unmerge: ", std::string(st.message())));
-      }
-      absl::Status added = store.AddUnmerge(unmerge);
-      if (!added.ok()) {
-        return absl::Status(added.code(), absl::StrCat(Where(source, n), added.message()));
-      }
+      if (!st.ok()) return absl::InvalidArgumentError("bad unmerge: " + std::string(st.message()));
+      RETURN_IF_ERROR(store.AddUnmerge(unmerge));
       ++result.unmerges;
     } else if (j.contains("document")) {
       DocumentFacts doc;
       auto st = google::protobuf::util::JsonStringToMessage(j["document"].dump(), &doc);
-      if (!st.ok()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(Where(source, n), "bad document: ", std::string(st.message())));
-      }
-      auto put = store.PutDocument(doc);
-      if (!put.ok()) {
-        return absl::Status(put.status().code(),
-                            absl::StrCat(Where(source, n), put.status().message()));
-      }
+      if (!st.ok()) return absl::InvalidArgumentError("bad document: " + std::string(st.message()));
+      RETURN_IF_ERROR(store.PutDocument(doc).status());
       ++result.documents;
     } else if (j.contains("triple")) {
       const auto& t = j["triple"];
       if (!t.is_object() || !t.value("subject", nlohmann::json()).is_string() ||
           !t.value("predicate", nlohmann::json()).is_string() ||
           !t.value("object", nlohmann::json()).is_string()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(Where(source, n), "a triple needs string subject, predicate, object"));
+        return absl::InvalidArgumentError("a triple needs string subject, predicate, object");
       }
-      absl::Status st = loader.Add(t["subject"].get<std::string>(),
-                                   t["predicate"].get<std::string>(), t["object"].get<std::string>());
-      if (!st.ok()) return absl::Status(st.code(), absl::StrCat(Where(source, n), st.message()));
+      RETURN_IF_ERROR(loader.Add(t["subject"].get<std::string>(), t["predicate"].get<std::string>(),
+                                 t["object"].get<std::string>()));
       ++result.triples;
     } else {
       return absl::InvalidArgumentError(
-          absl::StrCat(Where(source, n), "expected an \"unmerge\", \"document\" or \"triple\" object"));
+          "expected an \"unmerge\", \"document\" or \"triple\" object");
     }
-  }
-  ASSIGN_OR_RETURN(BulkResult r, loader.Finish());
-  result.new_facts = r.new_facts;
-  return result;
+    return absl::OkStatus();
+  });
 }
 
 namespace {
@@ -336,37 +337,27 @@ absl::StatusOr<std::string> NtTerm(std::string_view line, size_t& pos) {
 absl::StatusOr<ImportResult> ImportNTriples(Store& store, std::istream& in,
                                             std::string_view source,
                                             const BulkLoaderOptions& bulk) {
-  ImportResult result;
-  BulkLoader loader(&store, bulk);
-  std::string line;
-  uint64_t n = 0;
-  while (std::getline(in, line)) {
-    ++n;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    size_t first = line.find_first_not_of(" \t");
-    if (first == std::string::npos || line[first] == '#') continue;
+  return ImportLines(store, in, source, bulk, [&](const std::string& line, size_t first,
+                                                  BulkLoader& loader, ImportResult& result) {
+    if (line[first] == '#') return absl::OkStatus();
     size_t pos = first;
     std::string terms[3];
     for (auto& t : terms) {
       auto term = NtTerm(line, pos);
       if (!term.ok()) {
         return absl::InvalidArgumentError(
-            absl::StrCat(Where(source, n), "column ", pos + 1, ": ", term.status().message()));
+            absl::StrCat("column ", pos + 1, ": ", term.status().message()));
       }
       t = std::move(*term);
     }
     while (pos < line.size() && (line[pos] == ' ' || line[pos] == '\t')) ++pos;
     if (pos >= line.size() || line[pos] != '.') {
-      return absl::InvalidArgumentError(
-          absl::StrCat(Where(source, n), "column ", pos + 1, ": expected '.'"));
+      return absl::InvalidArgumentError(absl::StrCat("column ", pos + 1, ": expected '.'"));
     }
-    absl::Status st = loader.Add(terms[0], terms[1], terms[2]);
-    if (!st.ok()) return absl::Status(st.code(), absl::StrCat(Where(source, n), st.message()));
+    RETURN_IF_ERROR(loader.Add(terms[0], terms[1], terms[2]));
     ++result.triples;
-  }
-  ASSIGN_OR_RETURN(BulkResult r, loader.Finish());
-  result.new_facts = r.new_facts;
-  return result;
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace kg::storage
