@@ -4,6 +4,7 @@
 // the seen times) is read field by field with protobuf's CodedInputStream
 // instead of being parsed into a message per fact.
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -11,10 +12,14 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <system_error>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/wire_format_lite.h"
 #include "proto/status_macros.h"
@@ -119,6 +124,96 @@ bool DecodePayload(std::string_view payload, FactRecord& r) {
   return true;
 }
 
+// The type field of an Entity value (field 3, varint); the other fields are
+// skipped unparsed. False when the bytes are not a valid Entity encoding.
+bool DecodeEntityType(std::string_view value, EntityType& type) {
+  const auto* p = reinterpret_cast<const uint8_t*>(value.data());
+  const uint8_t* end = p + value.size();
+  auto varint = [&](uint64_t* v) {
+    uint64_t x = 0;
+    for (int shift = 0; shift < 64 && p < end; shift += 7) {
+      uint8_t b = *p++;
+      x |= static_cast<uint64_t>(b & 0x7F) << shift;
+      if (b < 0x80) {
+        *v = x;
+        return true;
+      }
+    }
+    return false;
+  };
+  uint64_t found = ENTITY_TYPE_UNSPECIFIED;
+  while (p < end) {
+    uint64_t tag;
+    if (!varint(&tag) || (tag >> 3) == 0) return false;
+    switch (static_cast<int>(tag & 7)) {
+      case WireFormatLite::WIRETYPE_VARINT: {
+        uint64_t v;
+        if (!varint(&v)) return false;
+        if ((tag >> 3) == Entity::kTypeFieldNumber) found = v;
+        break;
+      }
+      case WireFormatLite::WIRETYPE_FIXED32:
+        if (end - p < 4) return false;
+        p += 4;
+        break;
+      case WireFormatLite::WIRETYPE_FIXED64:
+        if (end - p < 8) return false;
+        p += 8;
+        break;
+      case WireFormatLite::WIRETYPE_LENGTH_DELIMITED: {
+        uint64_t n;
+        if (!varint(&n) || n > static_cast<uint64_t>(end - p)) return false;
+        p += n;
+        break;
+      }
+      default:
+        return false;
+    }
+  }
+  // An enum value this build does not know reads as unspecified (proto3
+  // keeps it as an open enum, EntityType_IsValid decides).
+  type = found <= INT32_MAX && EntityType_IsValid(static_cast<int>(found))
+             ? static_cast<EntityType>(found)
+             : ENTITY_TYPE_UNSPECIFIED;
+  return true;
+}
+
+// The common encoding inline, anything else (groups) through the library.
+bool DecodeEntityTypeOrParse(std::string_view value, EntityType& type) {
+  if (DecodeEntityType(value, type)) return true;
+  Entity e;
+  if (!e.ParseFromArray(value.data(), static_cast<int>(value.size()))) return false;
+  type = e.type();
+  return true;
+}
+
+// Read options of a whole-family pass: one sequential read, ahead in large
+// steps. A small family stays in the block cache (the next projection, after
+// a change to the store, then reads it warm); a large one would only evict
+// the blocks point reads need.
+rocksdb::ReadOptions ScanOptions(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family,
+                                 const rocksdb::Snapshot* snapshot) {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
+  ro.total_order_seek = true;
+  uint64_t live_bytes = 0;
+  ro.fill_cache = db->GetIntProperty(family, "rocksdb.estimate-live-data-size", &live_bytes) &&
+                  live_bytes < kCachedScanBytes;
+  ro.readahead_size = 4 << 20;
+  ro.adaptive_readahead = true;
+  return ro;
+}
+
+// Part `part` of `parts` equal ranges of the 64-bit id space, as 8-byte
+// big-endian key bounds (the upper one empty for the last part).
+std::pair<std::string, std::string> PartBounds(int part, int parts) {
+  const uint64_t step = parts <= 1 ? 0 : (UINT64_MAX / static_cast<uint64_t>(parts)) + 1;
+  std::string lo, hi;
+  AppendId(&lo, step * static_cast<uint64_t>(part));
+  if (part + 1 < parts) AppendId(&hi, step * static_cast<uint64_t>(part + 1));
+  return {lo, hi};
+}
+
 }  // namespace
 
 absl::Status RocksStore::ForEachFactBatch(
@@ -126,19 +221,8 @@ absl::Status RocksStore::ForEachFactBatch(
   // The consistency of every read call (see ReadView in rocks_store.cc): a
   // snapshot in the writer process, the shared view lock in a secondary.
   std::shared_lock<std::shared_mutex> view_lock(view_mu_);
-  rocksdb::ReadOptions ro;
   const rocksdb::Snapshot* snapshot = read_only_ ? nullptr : db_->GetSnapshot();
-  ro.snapshot = snapshot;
-  ro.total_order_seek = true;
-  // One sequential pass over the whole family, read ahead in large steps.
-  // A small family stays in the block cache (the next projection, after a
-  // change to the store, then reads it warm); a large one would only evict
-  // the blocks point reads need.
-  uint64_t live_bytes = 0;
-  ro.fill_cache = db_->GetIntProperty(cf(kSpo), "rocksdb.estimate-live-data-size", &live_bytes) &&
-                  live_bytes < kCachedScanBytes;
-  ro.readahead_size = 4 << 20;
-  ro.adaptive_readahead = true;
+  rocksdb::ReadOptions ro = ScanOptions(db_, cf(kSpo), snapshot);
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(kSpo)));
   std::vector<FactRecord> batch;
   batch.reserve(kBatch);
@@ -186,6 +270,119 @@ absl::Status RocksStore::ForEachPredicate(
     return fn(ReadId(k.data()), v);
   }));
   return inner;
+}
+
+}  // namespace kg::storage
+
+namespace kg::storage {
+
+absl::Status RocksStore::ScanGraph(const GraphScan& scan) {
+  if (scan.parts < 1 || scan.parts > 64) {
+    return absl::InvalidArgumentError(absl::StrCat("ScanGraph: ", scan.parts, " parts (1 to 64)"));
+  }
+  // One view for every pass and thread: a snapshot in the writer process,
+  // the shared view lock in a secondary (see ReadView in rocks_store.cc).
+  std::shared_lock<std::shared_mutex> view_lock(view_mu_);
+  const rocksdb::Snapshot* snapshot = read_only_ ? nullptr : db_->GetSnapshot();
+  std::atomic<bool> stop{false};
+
+  // Runs pass(part) for every part, parts 1.. on threads of their own.
+  auto run_parts = [&](const std::function<absl::Status(int)>& pass) {
+    std::vector<absl::Status> status(scan.parts);
+    std::vector<std::thread> threads;
+    int inline_from = scan.parts;
+    for (int part = 1; part < scan.parts; ++part) {
+      try {
+        threads.emplace_back([&, part] { status[part] = pass(part); });
+      } catch (const std::system_error&) {  // no thread: read the rest here
+        inline_from = part;
+        break;
+      }
+    }
+    status[0] = pass(0);
+    for (int part = inline_from; part < scan.parts; ++part) status[part] = pass(part);
+    for (std::thread& t : threads) t.join();
+    for (const absl::Status& s : status) RETURN_IF_ERROR(s);
+    return absl::OkStatus();
+  };
+
+  // One part of one family: fn(key, value) per entry, false to stop.
+  auto scan_part =
+      [&](Cf family, int part,
+          const std::function<absl::Status(rocksdb::Slice, rocksdb::Slice, bool&)>& fn) {
+        auto [lo, hi] = PartBounds(part, scan.parts);
+        rocksdb::Slice lower(lo), upper(hi);
+        rocksdb::ReadOptions ro = ScanOptions(db_, cf(family), snapshot);
+        ro.iterate_lower_bound = &lower;
+        if (!hi.empty()) ro.iterate_upper_bound = &upper;
+        std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(family)));
+        absl::Status inner;
+        bool more = true;
+        for (it->Seek(lower); more && it->Valid() && !stop.load(std::memory_order_relaxed);
+             it->Next()) {
+          inner = fn(it->key(), it->value(), more);
+          if (!inner.ok()) break;
+        }
+        if (!more) stop = true;
+        RETURN_IF_ERROR(FromRocks(it->status(), path_));
+        if (!inner.ok()) stop = true;
+        return inner;
+      };
+
+  absl::Status result = run_parts([&](int part) -> absl::Status {
+    std::vector<EntityTypeRecord> batch;
+    batch.reserve(kBatch);
+    RETURN_IF_ERROR(scan_part(kEntities, part, [&](rocksdb::Slice k, rocksdb::Slice v, bool& more) {
+      if (k.size() != kIdBytes) {
+        return absl::DataLossError(absl::StrCat("entity key of ", k.size(), " bytes (expected ",
+                                                kIdBytes, ") in ", path_));
+      }
+      EntityTypeRecord& r = batch.emplace_back();
+      r.id = ReadId(k.data());
+      if (!DecodeEntityTypeOrParse(std::string_view(v.data(), v.size()), r.type)) {
+        return absl::DataLossError(
+            absl::StrFormat("unreadable entity %016x in the store %s", r.id, path_));
+      }
+      if (batch.size() == kBatch) {
+        more = scan.entities(part, std::span<const EntityTypeRecord>(batch));
+        batch.clear();
+      }
+      return absl::OkStatus();
+    }));
+    if (!batch.empty() && !stop && !scan.entities(part, std::span<const EntityTypeRecord>(batch)))
+      stop = true;
+    return absl::OkStatus();
+  });
+  if (result.ok() && !stop && !scan.entities_done()) stop = true;
+  if (result.ok() && !stop) {
+    result = run_parts([&](int part) -> absl::Status {
+      std::vector<FactRecord> batch;
+      batch.reserve(kBatch);
+      RETURN_IF_ERROR(scan_part(kSpo, part, [&](rocksdb::Slice k, rocksdb::Slice v, bool& more) {
+        if (k.size() != kTripleBytes) {
+          return absl::DataLossError(absl::StrCat("spo key of ", k.size(), " bytes (expected ",
+                                                  kTripleBytes, ") in ", path_));
+        }
+        FactRecord& r = batch.emplace_back();
+        r.subject = ReadId(k.data());
+        r.predicate_id = ReadId(k.data() + kIdBytes);
+        r.object = ReadId(k.data() + 2 * kIdBytes);
+        if (!DecodePayload(std::string_view(v.data(), v.size()), r)) {
+          return absl::DataLossError(absl::StrCat("unreadable fact record in the store ", path_));
+        }
+        if (batch.size() == kBatch) {
+          more = scan.facts(part, std::span<const FactRecord>(batch));
+          batch.clear();
+        }
+        return absl::OkStatus();
+      }));
+      if (!batch.empty() && !stop && !scan.facts(part, std::span<const FactRecord>(batch)))
+        stop = true;
+      return absl::OkStatus();
+    });
+  }
+  if (snapshot != nullptr) db_->ReleaseSnapshot(snapshot);
+  return result;
 }
 
 }  // namespace kg::storage

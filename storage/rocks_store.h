@@ -65,6 +65,7 @@ class RocksStore : public Store {
   // storage/rocks_fact_scan.cc
   absl::Status ForEachFactBatch(const std::function<bool(std::span<const FactRecord>)>& fn) override;
   absl::Status ForEachPredicate(const std::function<bool(uint64_t, std::string_view)>& fn) override;
+  absl::Status ScanGraph(const GraphScan& scan) override;
 
   // Structured triples through one atomic WriteBatch, with the BulkLoader's
   // semantics (IMPORTED facts, RESOURCE entities); adds to `result`.

@@ -59,6 +59,27 @@ struct FactRecord {
   uint32_t support = 0;
 };
 
+// An entity as the parallel scan Store::ScanGraph passes it.
+struct EntityTypeRecord {
+  uint64_t id = 0;
+  EntityType type = ENTITY_TYPE_UNSPECIFIED;
+};
+
+// The passes of Store::ScanGraph. The 64-bit id space is cut into `parts`
+// equal ranges, each read on its own thread (ids are hashes, so the parts
+// hold about equal shares). Callbacks for different parts run concurrently;
+// those of one part run one after another, in key order. Part i's ids are all
+// below part i+1's.
+struct GraphScan {
+  int parts = 1;
+  // First every entity's id and type (part by part, ascending ids).
+  std::function<bool(int part, std::span<const EntityTypeRecord>)> entities;
+  // Then once, on the calling thread, after every entity part finished.
+  std::function<bool()> entities_done;
+  // Then every fact, in SPO order within a part (part = subject id range).
+  std::function<bool(int part, std::span<const FactRecord>)> facts;
+};
+
 struct StoreStats {
   uint64_t documents = 0;
   uint64_t entities = 0;
@@ -138,6 +159,11 @@ class Store {
   virtual absl::Status ForEachFactBatch(
       const std::function<bool(std::span<const FactRecord>)>& /*fn*/) {
     return absl::UnimplementedError("ForEachFactBatch");
+  }
+  // The projection's input from one consistent view, read in parallel (see
+  // GraphScan). A callback returning false stops the scan (OkStatus).
+  virtual absl::Status ScanGraph(const GraphScan& /*scan*/) {
+    return absl::UnimplementedError("ScanGraph");
   }
   // Every predicate of the dictionary: fn(id, text). Ids are never reused,
   // so a call after ForEachFactBatch names every id that scan returned.
