@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <thread>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -17,9 +18,15 @@ namespace {
 
 constexpr uint32_t kMaxPredicates = 1u << 24;
 
-double ThreadCpuSeconds() {
+double WallSeconds() {
   timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<double>(ts.tv_sec) + ts.tv_nsec * 1e-9;
+}
+
+double ProcessCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
   return static_cast<double>(ts.tv_sec) + ts.tv_nsec * 1e-9;
 }
 
@@ -29,15 +36,16 @@ uint16_t QuantizeConfidence(float c) {
   return static_cast<uint16_t>(std::lround(c * 65535.0f));
 }
 
-EdgeProps MakeProps(uint32_t predicate_index, float confidence, uint32_t flags, uint32_t support) {
+}  // namespace
+
+EdgeProps MakeEdgeProps(uint32_t predicate_index, float confidence, uint32_t flags,
+                        uint32_t support) {
   EdgeProps p;
   p.predicate_flags = (predicate_index & 0xFFFFFFu) | ((flags & 0xFFu) << 24);
   p.confidence_q = QuantizeConfidence(confidence);
   p.support = static_cast<uint16_t>(std::min<uint32_t>(support, 65535));
   return p;
 }
-
-}  // namespace
 
 Projection::Builder::Builder() = default;
 
@@ -75,8 +83,8 @@ uint32_t Projection::Builder::VertexFor(uint64_t id) {
 }
 
 void Projection::Builder::AddFact(const Fact& fact) {
-  AddEdge(fact.subject(), fact.object(), fact.predicate(), fact.confidence(), fact.flags(), fact.support(),
-          fact.predicate_id());
+  AddEdge(fact.subject(), fact.object(), fact.predicate(), fact.confidence(), fact.flags(),
+          fact.support(), fact.predicate_id());
 }
 
 uint32_t Projection::Builder::SubjectVertex(uint64_t subject) {
@@ -97,7 +105,8 @@ void Projection::Builder::AddEdge(uint64_t subject, uint64_t object, std::string
   if (last_predicate_index_ == UINT32_MAX || predicate != last_predicate_) {
     auto it = predicate_of_.find(absl::string_view(predicate.data(), predicate.size()));
     if (it == predicate_of_.end()) {
-      it = predicate_of_.emplace(std::string(predicate), static_cast<uint32_t>(predicates_.size())).first;
+      it = predicate_of_.emplace(std::string(predicate), static_cast<uint32_t>(predicates_.size()))
+               .first;
       predicates_.emplace_back(predicate);
       predicate_ids_.push_back(predicate_id);
       predicate_named_.push_back(true);
@@ -107,11 +116,12 @@ void Projection::Builder::AddEdge(uint64_t subject, uint64_t object, std::string
     last_predicate_index_ = it->second;
   }
   edges_.emplace_back(s, o);
-  props_.push_back(MakeProps(last_predicate_index_, confidence, flags, support));
+  props_.push_back(MakeEdgeProps(last_predicate_index_, confidence, flags, support));
 }
 
 uint32_t Projection::Builder::PredicateForId(uint64_t predicate_id) {
-  auto [it, inserted] = predicate_of_id_.try_emplace(predicate_id, static_cast<uint32_t>(predicates_.size()));
+  auto [it, inserted] =
+      predicate_of_id_.try_emplace(predicate_id, static_cast<uint32_t>(predicates_.size()));
   if (inserted) {
     predicates_.emplace_back();
     predicate_ids_.push_back(predicate_id);
@@ -126,17 +136,20 @@ void Projection::Builder::AddRecords(std::span<const storage::FactRecord> record
   // At most 2 new vertices per record: keep the load under 3/4 (Reserve sized
   // the table for a load of 1/2 from the store's entity count), so the table
   // does not move during the batch.
-  if (4 * (ids_.size() + 2 * records.size()) > 3 * slots_.size()) GrowSlots(ids_.size() + 2 * records.size());
+  if (4 * (ids_.size() + 2 * records.size()) > 3 * slots_.size())
+    GrowSlots(ids_.size() + 2 * records.size());
   // Touch the slots a few records ahead, so the cache misses of consecutive
   // lookups overlap instead of being paid one after another.
   constexpr size_t kAhead = 16;
   const size_t n = records.size();
-  for (size_t i = 0; i < std::min(n, kAhead); ++i) __builtin_prefetch(&slots_[SlotOf(records[i].object)]);
+  for (size_t i = 0; i < std::min(n, kAhead); ++i)
+    __builtin_prefetch(&slots_[SlotOf(records[i].object)]);
   for (size_t i = 0; i < n; ++i) {
     if (i + kAhead < n) {
       const storage::FactRecord& ahead = records[i + kAhead];
       __builtin_prefetch(&slots_[SlotOf(ahead.object)]);
-      if (ahead.subject != records[i + kAhead - 1].subject) __builtin_prefetch(&slots_[SlotOf(ahead.subject)]);
+      if (ahead.subject != records[i + kAhead - 1].subject)
+        __builtin_prefetch(&slots_[SlotOf(ahead.subject)]);
     }
     const storage::FactRecord& r = records[i];
     uint32_t s = SubjectVertex(r.subject);
@@ -146,7 +159,7 @@ void Projection::Builder::AddRecords(std::span<const storage::FactRecord> record
       last_predicate_id_ = r.predicate_id;
     }
     edges_.emplace_back(s, o);
-    props_.push_back(MakeProps(last_id_predicate_index_, r.confidence, r.flags, r.support));
+    props_.push_back(MakeEdgeProps(last_id_predicate_index_, r.confidence, r.flags, r.support));
   }
 }
 
@@ -159,15 +172,18 @@ void Projection::Builder::NamePredicate(uint64_t predicate_id, std::string_view 
   --unnamed_predicates_;
 }
 
-void Projection::Builder::SetType(uint64_t entity_id, EntityType type) { types_.emplace_back(entity_id, type); }
+void Projection::Builder::SetType(uint64_t entity_id, EntityType type) {
+  types_.emplace_back(entity_id, type);
+}
 
 absl::StatusOr<std::unique_ptr<Projection>> Projection::Builder::Finish(uint64_t store_version) {
   if (too_many_predicates_) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("projection: ", predicates_.size(), " distinct predicates, more than the 2^24 supported"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "projection: ", predicates_.size(), " distinct predicates, more than the 2^24 supported"));
   }
   if (ids_.size() >= UINT32_MAX - 1 || edges_.size() >= UINT32_MAX - 1) {
-    return absl::InvalidArgumentError(absl::StrCat("projection: ", ids_.size(), " vertices / ", edges_.size(),
+    return absl::InvalidArgumentError(absl::StrCat("projection: ", ids_.size(), " vertices / ",
+                                                   edges_.size(),
                                                    " edges exceed the 32-bit CSR limit"));
   }
   if (unnamed_predicates_ > 0) {
@@ -240,7 +256,8 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::Builder::Finish(uint64_t
       o = renumber[o];
     }
     std::vector<uint32_t>().swap(renumber);
-    p.graph_ = CsrGraph(boost::edges_are_unsorted_multi_pass, edges_.begin(), edges_.end(), props_.begin(), n);
+    p.graph_ = CsrGraph(boost::edges_are_unsorted_multi_pass, edges_.begin(), edges_.end(),
+                        props_.begin(), n);
   }
   std::vector<std::pair<uint32_t, uint32_t>>().swap(edges_);
   std::vector<EdgeProps>().swap(props_);
@@ -254,25 +271,50 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::Builder::Finish(uint64_t
   p.predicates_ = std::move(predicates_);
   p.predicate_ids_ = std::move(predicate_ids_);
   p.predicate_of_ = std::move(predicate_of_);
-  p.out_start_ = p.graph_.m_forward.m_rowstart.data();
-  p.out_target_ = p.graph_.m_forward.m_column.data();
-  p.in_start_ = p.graph_.m_backward.m_rowstart.data();
-  p.in_source_ = p.graph_.m_backward.m_column.data();
-  p.in_edge_ = p.graph_.m_backward.m_edge_properties.data();
-  p.edge_props_ = p.graph_.m_forward.m_edge_properties.data();
-  const auto& props = p.graph_.m_forward.m_edge_properties;
-  for (size_t i = 1; i < props.size() && p.uniform_weights_; ++i) {
-    p.uniform_weights_ = props[i].confidence_q == props[0].confidence_q && props[i].support == props[0].support &&
-                         props[i].co_mention() == props[0].co_mention();
-  }
+  p.Seal();
   return projection;
 }
 
-absl::StatusOr<std::unique_ptr<Projection>> Projection::Build(storage::Store& store) {
+void Projection::Seal() {
+  out_start_ = graph_.m_forward.m_rowstart.data();
+  out_target_ = graph_.m_forward.m_column.data();
+  in_start_ = graph_.m_backward.m_rowstart.data();
+  in_source_ = graph_.m_backward.m_column.data();
+  in_edge_ = graph_.m_backward.m_edge_properties.data();
+  edge_props_ = graph_.m_forward.m_edge_properties.data();
+  const auto& props = graph_.m_forward.m_edge_properties;
+  uniform_weights_ = true;
+  for (size_t i = 1; i < props.size() && uniform_weights_; ++i) {
+    uniform_weights_ = props[i].confidence_q == props[0].confidence_q &&
+                       props[i].support == props[0].support &&
+                       props[i].co_mention() == props[0].co_mention();
+  }
+}
+
+absl::StatusOr<std::unique_ptr<Projection>> Projection::Build(storage::Store& store,
+                                                              const BuildOptions& options) {
   // Read the version first: a write racing the scan makes the cache stale, never wrongly fresh.
-  uint64_t version = store.Version();
+  const uint64_t version = store.Version();
+  const double cpu0 = ProcessCpuSeconds();
+  int threads = options.threads;
+  if (threads <= 0) {
+    // A second thread pays off only on a large store and a second core.
+    absl::StatusOr<storage::StoreStats> stats = store.Stats();
+    threads =
+        stats.ok() && stats->facts >= 200'000 && std::thread::hardware_concurrency() >= 2 ? 2 : 1;
+  }
+  absl::StatusOr<std::unique_ptr<Projection>> built = BuildFromScan(store, threads, version);
+  if ((built.ok() && *built == nullptr) || absl::IsUnimplemented(built.status())) {
+    built = BuildWithBuilder(store, version);
+  }
+  if (built.ok()) (*built)->build_profile_.cpu_seconds = ProcessCpuSeconds() - cpu0;
+  return built;
+}
+
+absl::StatusOr<std::unique_ptr<Projection>> Projection::BuildWithBuilder(storage::Store& store,
+                                                                         uint64_t version) {
   BuildProfile profile;
-  double t0 = ThreadCpuSeconds();
+  double t0 = WallSeconds();
   Builder builder;
   if (absl::StatusOr<storage::StoreStats> stats = store.Stats(); stats.ok()) {
     builder.Reserve(stats->facts, stats->entities);
@@ -294,16 +336,16 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::Build(storage::Store& st
   } else {
     return batched;
   }
-  double t1 = ThreadCpuSeconds();
+  double t1 = WallSeconds();
   RETURN_IF_ERROR(store.ForEachEntity([&](const Entity& entity) {
     builder.SetType(entity.id(), entity.type());
     return true;
   }));
-  double t2 = ThreadCpuSeconds();
+  double t2 = WallSeconds();
   ASSIGN_OR_RETURN(std::unique_ptr<Projection> projection, builder.Finish(version));
   profile.facts_seconds = t1 - t0;
   profile.types_seconds = t2 - t1;
-  profile.csr_seconds = ThreadCpuSeconds() - t2;
+  profile.csr_seconds = WallSeconds() - t2;
   projection->build_profile_ = profile;
   return projection;
 }
@@ -330,11 +372,14 @@ Vertex Projection::EdgeSource(EdgeIndex e) const {
 size_t Projection::MemoryBytes() const {
   const auto& f = graph_.m_forward;
   const auto& b = graph_.m_backward;
-  size_t bytes = f.m_rowstart.capacity() * sizeof(EdgeIndex) + f.m_column.capacity() * sizeof(Vertex) +
-                 f.m_edge_properties.capacity() * sizeof(EdgeProps) + b.m_rowstart.capacity() * sizeof(EdgeIndex) +
-                 b.m_column.capacity() * sizeof(Vertex) + b.m_edge_properties.capacity() * sizeof(EdgeIndex);
+  size_t bytes =
+      f.m_rowstart.capacity() * sizeof(EdgeIndex) + f.m_column.capacity() * sizeof(Vertex) +
+      f.m_edge_properties.capacity() * sizeof(EdgeProps) +
+      b.m_rowstart.capacity() * sizeof(EdgeIndex) + b.m_column.capacity() * sizeof(Vertex) +
+      b.m_edge_properties.capacity() * sizeof(EdgeIndex);
   bytes += ids_.capacity() * sizeof(uint64_t) + types_.capacity();
-  for (const std::string& s : predicates_) bytes += sizeof(std::string) + (s.size() > 15 ? s.capacity() : 0);
+  for (const std::string& s : predicates_)
+    bytes += sizeof(std::string) + (s.size() > 15 ? s.capacity() : 0);
   bytes += predicate_of_.capacity() * (sizeof(std::pair<std::string, uint32_t>) + 1);
   return bytes;
 }

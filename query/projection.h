@@ -46,10 +46,16 @@ struct EdgeProps {
 };
 static_assert(sizeof(EdgeProps) == 8);
 
+// Packs a fact's numbers: confidence to 16-bit fixed point, support
+// saturating at 65535, the low 8 flag bits.
+EdgeProps MakeEdgeProps(uint32_t predicate_index, float confidence, uint32_t flags,
+                        uint32_t support);
+
 using Vertex = uint32_t;
 using EdgeIndex = uint32_t;
-using CsrGraph = boost::compressed_sparse_row_graph<boost::bidirectionalS, boost::no_property, EdgeProps,
-                                                    boost::no_property, Vertex, EdgeIndex>;
+using CsrGraph =
+    boost::compressed_sparse_row_graph<boost::bidirectionalS, boost::no_property, EdgeProps,
+                                       boost::no_property, Vertex, EdgeIndex>;
 
 class Projection {
  public:
@@ -117,17 +123,34 @@ class Projection {
     bool sorted_by_subject_ = true;
   };
 
-  // CPU seconds (this thread) of the phases of Build.
+  // Wall-clock seconds of the phases of Build, and the CPU time of the
+  // process (every thread) during the whole build.
   struct BuildProfile {
     double facts_seconds = 0;  // scanning facts into the builder
-    double types_seconds = 0;  // entity types
-    double csr_seconds = 0;    // Finish: renumbering and the CSR arrays
+    double types_seconds = 0;  // entity types (parallel path: and the vertex table)
+    double csr_seconds = 0;    // renumbering and the CSR arrays
+    double cpu_seconds = 0;
+    int threads = 1;  // threads that read the store
   };
 
-  // One pass over the store's facts (Store::ForEachFactBatch, or
-  // ForEachFact for a store without it), then one over ForEachEntity for
-  // types.
-  static absl::StatusOr<std::unique_ptr<Projection>> Build(storage::Store& store);
+  struct BuildOptions {
+    // Threads reading the store (Store::ScanGraph parts); 0: up to 2, by the
+    // machine's cores and the store's size.
+    int threads = 0;
+  };
+
+  // From a store with Store::ScanGraph: the entities (ids in order, types)
+  // on `threads` threads, which numbers every vertex up front, then the
+  // facts on as many threads straight into the CSR arrays
+  // (query/projection_scan.cc). Otherwise, or when the two passes disagree
+  // (a fact naming an entity the entity pass did not see), one pass over
+  // Store::ForEachFactBatch (or ForEachFact) through a Builder, then one over
+  // ForEachEntity for types. The result is the same graph either way.
+  static absl::StatusOr<std::unique_ptr<Projection>> Build(storage::Store& store,
+                                                           const BuildOptions& options);
+  static absl::StatusOr<std::unique_ptr<Projection>> Build(storage::Store& store) {
+    return Build(store, BuildOptions());
+  }
   const BuildProfile& build_profile() const { return build_profile_; }
 
   uint32_t num_vertices() const { return static_cast<uint32_t>(ids_.size()); }
@@ -171,6 +194,17 @@ class Projection {
 
  private:
   Projection() = default;
+  // The ScanGraph path (projection_scan.cc); nullptr when the store's passes
+  // disagree and the Builder path must decide. Unimplemented when the store
+  // has no ScanGraph.
+  static absl::StatusOr<std::unique_ptr<Projection>> BuildFromScan(storage::Store& store,
+                                                                   int threads,
+                                                                   uint64_t store_version);
+  // The Builder path (projection.cc).
+  static absl::StatusOr<std::unique_ptr<Projection>> BuildWithBuilder(storage::Store& store,
+                                                                      uint64_t store_version);
+  // Shared tail of both paths: cached array pointers, uniform weights.
+  void Seal();
 
   CsrGraph graph_;
   std::vector<uint64_t> ids_;   // vertex -> entity id, ascending

@@ -33,8 +33,8 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -56,7 +56,9 @@ using kg::query::Projection;
 using kg::query::Searcher;
 using kg::query::Vertex;
 
-double Seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+double Seconds(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
 
 double ThreadCpuSeconds() {
   timespec ts{};
@@ -85,8 +87,8 @@ struct Options {
   std::string peers = "networkx,sqlite,kuzu";
   std::string scale_peers = "networkx,kuzu";
   int sqlite_pairs = 20;
-  int scale_k_pairs = 20;        // networkx k-shortest is slow on the big graph
-  int scale_kuzu_two_hop = 50;   // Kùzu's 2-hop recursive join on hubs too
+  int scale_k_pairs = 20;       // networkx k-shortest is slow on the big graph
+  int scale_kuzu_two_hop = 50;  // Kùzu's 2-hop recursive join on hubs too
   bool scale = true;
   bool scale_store = false;
   std::string work = "/tmp/kg-bench-query";
@@ -104,7 +106,8 @@ struct Latencies {
     return s[i];
   }
   double Mean() const {
-    return seconds.empty() ? 0 : std::accumulate(seconds.begin(), seconds.end(), 0.0) / seconds.size();
+    return seconds.empty() ? 0
+                           : std::accumulate(seconds.begin(), seconds.end(), 0.0) / seconds.size();
   }
 };
 
@@ -230,8 +233,9 @@ class Bench {
   int Run() {
     if (!o_.store.empty()) return RunStoreProjection() ? 0 : 1;
     fs::create_directories(o_.work);
-    report_.Add(absl::StrFormat("kg-bench query: %d pairs, k=%d, seed %d; ratios are ours/peer (< 1: kg faster)",
-                                o_.pairs, o_.k, o_.seed));
+    report_.Add(absl::StrFormat(
+        "kg-bench query: %d pairs, k=%d, seed %d; ratios are ours/peer (< 1: kg faster)", o_.pairs,
+        o_.k, o_.seed));
     if (!RunFb15k()) return 1;
     if (o_.scale && !RunScale()) return 1;
     report_.Add(absl::StrFormat("peak RSS of kg-bench-query: %d MB", PeakRssMb()));
@@ -265,8 +269,8 @@ class Bench {
       if (line.empty()) continue;
       std::vector<std::string> f = absl::StrSplit(line, '\t');
       if (f.size() != 3) {
-        std::fprintf(stderr, "kg-bench query: %s:%llu: expected 3 tab-separated fields\n", o_.fb15k.c_str(),
-                     static_cast<unsigned long long>(lineno));
+        std::fprintf(stderr, "kg-bench query: %s:%llu: expected 3 tab-separated fields\n",
+                     o_.fb15k.c_str(), static_cast<unsigned long long>(lineno));
         return false;
       }
       absl::Status s = loader.Add(f[0], f[1], f[2]);
@@ -279,13 +283,14 @@ class Bench {
     }
     auto loaded = loader.Finish();
     if (!loaded.ok()) {
-      std::fprintf(stderr, "kg-bench query: bulk load: %s\n", std::string(loaded.status().message()).c_str());
+      std::fprintf(stderr, "kg-bench query: bulk load: %s\n",
+                   std::string(loaded.status().message()).c_str());
       return false;
     }
     (void)(*store)->Compact();
     auto t1 = Clock::now();
-    report_.Add(absl::StrFormat("store: %d triples bulk-loaded in %.2f s (%d distinct facts)", triples,
-                                Seconds(t0, t1), loaded->new_facts));
+    report_.Add(absl::StrFormat("store: %d triples bulk-loaded in %.2f s (%d distinct facts)",
+                                triples, Seconds(t0, t1), loaded->new_facts));
     // A cold build first: the store reopened, its block cache empty (what a
     // one-shot `kg query` pays). Then the scans alone, then the best of 5
     // warm builds (what a REPL pays after each change).
@@ -293,7 +298,8 @@ class Bench {
     store->reset();
     store = kg::storage::Store::Open(db);
     if (!store.ok()) {
-      std::fprintf(stderr, "kg-bench query: reopen: %s\n", std::string(store.status().message()).c_str());
+      std::fprintf(stderr, "kg-bench query: reopen: %s\n",
+                   std::string(store.status().message()).c_str());
       return false;
     }
     {
@@ -301,7 +307,8 @@ class Bench {
       auto built = Projection::Build(**store);
       double wall = w.Wall(), cpu = w.Cpu();
       if (!built.ok()) {
-        std::fprintf(stderr, "kg-bench query: projection: %s\n", std::string(built.status().message()).c_str());
+        std::fprintf(stderr, "kg-bench query: projection: %s\n",
+                     std::string(built.status().message()).c_str());
         return false;
       }
       ReportProjection("from store, cold (just reopened)", **built, wall, cpu);
@@ -313,8 +320,9 @@ class Bench {
         ++facts;
         return true;
       });
-      report_.Add(absl::StrFormat("store scan  ForEachFact alone: %d facts, wall %.3f s, cpu %.3f s (%.2f M facts/s cpu)",
-                                  facts, w.Wall(), w.Cpu(), facts / w.Cpu() / 1e6));
+      report_.Add(absl::StrFormat(
+          "store scan  ForEachFact alone: %d facts, wall %.3f s, cpu %.3f s (%.2f M facts/s cpu)",
+          facts, w.Wall(), w.Cpu(), facts / w.Cpu() / 1e6));
     }
     {
       Stopwatch w;
@@ -323,9 +331,10 @@ class Bench {
         facts += batch.size();
         return true;
       });
-      report_.Add(absl::StrFormat(
-          "store scan  ForEachFactBatch alone: %d facts, wall %.3f s, cpu %.3f s (%.2f M facts/s cpu)", facts,
-          w.Wall(), w.Cpu(), facts / w.Cpu() / 1e6));
+      report_.Add(
+          absl::StrFormat("store scan  ForEachFactBatch alone: %d facts, wall %.3f s, cpu %.3f s "
+                          "(%.2f M facts/s cpu)",
+                          facts, w.Wall(), w.Cpu(), facts / w.Cpu() / 1e6));
     }
     double best_wall = 1e9, best_cpu = 1e9;
     for (int i = 0; i < 5; ++i) {
@@ -333,7 +342,8 @@ class Bench {
       auto built = Projection::Build(**store);
       double wall = w.Wall(), cpu = w.Cpu();
       if (!built.ok()) {
-        std::fprintf(stderr, "kg-bench query: projection: %s\n", std::string(built.status().message()).c_str());
+        std::fprintf(stderr, "kg-bench query: projection: %s\n",
+                     std::string(built.status().message()).c_str());
         return false;
       }
       best_wall = std::min(best_wall, wall);
@@ -355,7 +365,8 @@ class Bench {
       }
       Stopwatch w;
       builder.Reserve(raw.size(), projection->num_vertices());
-      for (const auto& [s, t, p] : raw) builder.AddEdge(s, t, projection->PredicateName(p), 1.0f, 0, 1);
+      for (const auto& [s, t, p] : raw)
+        builder.AddEdge(s, t, projection->PredicateName(p), 1.0f, 0, 1);
       auto built = builder.Finish();
       double wall = w.Wall(), cpu = w.Cpu();
       if (built.ok()) ReportProjection("from in-memory triples (Builder only)", **built, wall, cpu);
@@ -383,16 +394,18 @@ class Bench {
           facts += batch.size();
           return true;
         });
-        report_.Add(absl::StrFormat(
-            "store scan  ForEachFactBatch alone (cold): %d facts, wall %.3f s, cpu %.3f s (%.2f M facts/s cpu)",
-            facts, w.Wall(), w.Cpu(), facts / w.Cpu() / 1e6));
+        report_.Add(
+            absl::StrFormat("store scan  ForEachFactBatch alone (cold): %d facts, wall %.3f s, cpu "
+                            "%.3f s (%.2f M facts/s cpu)",
+                            facts, w.Wall(), w.Cpu(), facts / w.Cpu() / 1e6));
         continue;
       }
       Stopwatch w;
       auto built = Projection::Build(**store);
       double wall = w.Wall(), cpu = w.Cpu();
       if (!built.ok()) {
-        std::fprintf(stderr, "kg-bench query: projection: %s\n", std::string(built.status().message()).c_str());
+        std::fprintf(stderr, "kg-bench query: projection: %s\n",
+                     std::string(built.status().message()).c_str());
         return false;
       }
       ReportProjection("from store (reopened, cold block cache)", **built, wall, cpu);
@@ -403,8 +416,9 @@ class Bench {
 
   bool RunScale() {
     report_.Add("");
-    report_.Add(absl::StrFormat("== scale-free graph: %d vertices, %d edges requested (preferential attachment)",
-                                o_.nodes, o_.edges));
+    report_.Add(absl::StrFormat(
+        "== scale-free graph: %d vertices, %d edges requested (preferential attachment)", o_.nodes,
+        o_.edges));
     auto g0 = Clock::now();
     auto edges = ScaleFree(o_.nodes, o_.edges, o_.seed);
     auto g1 = Clock::now();
@@ -424,7 +438,8 @@ class Bench {
       }
       auto loaded = loader.Finish();
       if (!loaded.ok()) {
-        std::fprintf(stderr, "kg-bench query: bulk load: %s\n", std::string(loaded.status().message()).c_str());
+        std::fprintf(stderr, "kg-bench query: bulk load: %s\n",
+                     std::string(loaded.status().message()).c_str());
         return false;
       }
       (void)store->Compact();
@@ -450,20 +465,34 @@ class Bench {
     }
     std::vector<std::pair<uint32_t, uint32_t>>().swap(edges);
     auto pairs = Pairs(*projection);
-    Measures(*projection, pairs, "scale", o_.scale_peers, o_.scale_k_pairs, o_.scale_kuzu_two_hop, nullptr);
+    Measures(*projection, pairs, "scale", o_.scale_peers, o_.scale_k_pairs, o_.scale_kuzu_two_hop,
+             nullptr);
     return true;
   }
 
+  // `cpu` is this thread's; a build from a store reports its own process CPU
+  // (every thread it reads with) instead.
   void ReportProjection(const std::string& how, const Projection& p, double wall, double cpu) {
-    report_.Add(absl::StrFormat(
-        "projection %-42s %8d vertices %9d edges  wall %7.3f s  cpu %7.3f s  %6.2f M edges/s (cpu)  %5.1f bytes/edge",
-        how, p.num_vertices(), p.num_edges(), wall, cpu, p.num_edges() / cpu / 1e6,
-        static_cast<double>(p.MemoryBytes()) / std::max<uint32_t>(1, p.num_edges())));
     const Projection::BuildProfile& b = p.build_profile();
+    if (b.cpu_seconds > 0) cpu = b.cpu_seconds;
+    report_.Add(
+        absl::StrFormat("projection %-42s %8d vertices %9d edges  wall %7.3f s  cpu %7.3f s  %6.2f "
+                        "M edges/s wall  %6.2f M edges/cpu-s"
+                        "  %5.1f bytes/edge  load %.2f",
+                        how, p.num_vertices(), p.num_edges(), wall, cpu, p.num_edges() / wall / 1e6,
+                        p.num_edges() / cpu / 1e6,
+                        static_cast<double>(p.MemoryBytes()) / std::max<uint32_t>(1, p.num_edges()),
+                        LoadAverage()));
     if (b.facts_seconds + b.types_seconds + b.csr_seconds > 0) {
-      report_.Add(absl::StrFormat("  phases (cpu): facts scan %.3f s, entity types %.3f s, CSR %.3f s",
-                                  b.facts_seconds, b.types_seconds, b.csr_seconds));
+      report_.Add(absl::StrFormat(
+          "  phases (wall, %d thread%s): entity pass %.3f s, facts scan %.3f s, CSR %.3f s",
+          b.threads, b.threads == 1 ? "" : "s", b.types_seconds, b.facts_seconds, b.csr_seconds));
     }
+  }
+
+  static double LoadAverage() {
+    double load[1] = {0};
+    return getloadavg(load, 1) == 1 ? load[0] : -1;
   }
 
   // Random pairs of distinct vertices that take part in a fact.
@@ -477,8 +506,9 @@ class Bench {
     return pairs;
   }
 
-  void Measures(const Projection& p, const std::vector<std::pair<Vertex, Vertex>>& pairs, const std::string& tag,
-                const std::string& peers, int k_pairs, int kuzu_two_hop, kg::storage::Store* store) {
+  void Measures(const Projection& p, const std::vector<std::pair<Vertex, Vertex>>& pairs,
+                const std::string& tag, const std::string& peers, int k_pairs, int kuzu_two_hop,
+                kg::storage::Store* store) {
     Searcher searcher(p);
     EdgeAdmission all;
     constexpr int kMaxHops = 64;
@@ -535,13 +565,16 @@ class Bench {
         Stopwatch w;
         auto r = engine.Run(q);
         std::string out = r.ok() ? engine.Format(**r, kg::query::OutputFormat::kJson) : "";
-        e.Add(w, r.ok() && !(*r)->paths.empty() ? static_cast<int>((*r)->paths[0].hops.size()) : -1);
+        e.Add(w,
+              r.ok() && !(*r)->paths.empty() ? static_cast<int>((*r)->paths[0].hops.size()) : -1);
       }
       engine_path.series.push_back(e);
       // Its answers must agree with the bare search.
       int agree = 0;
-      for (size_t i = 0; i < pairs.size(); ++i) agree += e.answers[i] == shortest.series[0].answers[i];
-      engine_path.series[0].note = absl::StrFormat("end to end; hops agree with search %d/%d", agree, pairs.size());
+      for (size_t i = 0; i < pairs.size(); ++i)
+        agree += e.answers[i] == shortest.series[0].answers[i];
+      engine_path.series[0].note =
+          absl::StrFormat("end to end; hops agree with search %d/%d", agree, pairs.size());
     }
 
     // Peers.
@@ -567,10 +600,12 @@ class Bench {
     if (Contains(peers, "networkx")) py_peers.push_back("networkx");
     if (Contains(peers, "sqlite")) py_peers.push_back("sqlite");
     if (!py_peers.empty()) {
-      if (Contains(peers, "networkx")) std::system(("bash " + bench_dir + "/install_peers.sh networkx >&2").c_str());
-      std::string cmd = absl::StrCat("python3 ", bench_dir, "/query_peers.py --edges ", edges_file, " --pairs ",
-                                     pairs_file, " --k ", o_.k, " --k-pairs ", k_pairs, " --sqlite-pairs ",
-                                     o_.sqlite_pairs, " --peers ", absl::StrJoin(py_peers, ","));
+      if (Contains(peers, "networkx"))
+        std::system(("bash " + bench_dir + "/install_peers.sh networkx >&2").c_str());
+      std::string cmd =
+          absl::StrCat("python3 ", bench_dir, "/query_peers.py --edges ", edges_file, " --pairs ",
+                       pairs_file, " --k ", o_.k, " --k-pairs ", k_pairs, " --sqlite-pairs ",
+                       o_.sqlite_pairs, " --peers ", absl::StrJoin(py_peers, ","));
       if (auto j = RunPeer(cmd)) {
         for (const std::string& peer : py_peers) {
           if (!j->contains(peer)) continue;
@@ -579,7 +614,8 @@ class Bench {
             report_.Add(absl::StrCat(peer, ": ", r["error"].get<std::string>()));
             continue;
           }
-          report_.Add(absl::StrFormat("%s %s: graph loaded in %.2f s", peer, r["version"].get<std::string>(),
+          report_.Add(absl::StrFormat("%s %s: graph loaded in %.2f s", peer,
+                                      r["version"].get<std::string>(),
                                       r["load_seconds"].get<double>()));
           if (r.contains("shortest")) shortest.series.push_back(FromPeer(peer, r["shortest"]));
           if (r.contains("kshortest")) kshortest.series.push_back(FromPeer(peer, r["kshortest"]));
@@ -589,10 +625,12 @@ class Bench {
     }
     if (Contains(peers, "kuzu")) {
       std::system(("bash " + bench_dir + "/install_peers.sh kuzu >&2").c_str());
-      std::string cmd = absl::StrCat("node ", bench_dir, "/query_kuzu.mjs --edges ", edges_file, " --pairs ",
-                                     pairs_file, " --db ", o_.work, "/", tag, ".kuzu --two-hop-pairs ", kuzu_two_hop);
+      std::string cmd = absl::StrCat("node ", bench_dir, "/query_kuzu.mjs --edges ", edges_file,
+                                     " --pairs ", pairs_file, " --db ", o_.work, "/", tag,
+                                     ".kuzu --two-hop-pairs ", kuzu_two_hop);
       if (auto j = RunPeer(cmd)) {
-        report_.Add(absl::StrFormat("kuzu %s: graph loaded (COPY FROM) in %.2f s", (*j)["version"].get<std::string>(),
+        report_.Add(absl::StrFormat("kuzu %s: graph loaded (COPY FROM) in %.2f s",
+                                    (*j)["version"].get<std::string>(),
                                     (*j)["load_seconds"].get<double>()));
         shortest.series.push_back(FromPeer("kuzu", (*j)["shortest"]));
         two_hop.series.push_back(FromPeer("kuzu", (*j)["two_hop"]));
@@ -602,9 +640,10 @@ class Bench {
   }
 
   void PrintTable(const std::vector<Measure>& measures) {
-    report_.Add(absl::StrFormat("%-22s %-9s %4s %9s %9s %9s %9s %9s %10s %10s %10s %8s  %s", "measure", "system",
-                                "n", "cpu p50", "cpu p99", "cpu mean", "wall p50", "wall mean", "cpu p50 r",
-                                "cpu mean r", "wall mean r", "agree", "note"));
+    report_.Add(absl::StrFormat("%-22s %-9s %4s %9s %9s %9s %9s %9s %10s %10s %10s %8s  %s",
+                                "measure", "system", "n", "cpu p50", "cpu p99", "cpu mean",
+                                "wall p50", "wall mean", "cpu p50 r", "cpu mean r", "wall mean r",
+                                "agree", "note"));
     report_.Add("  (latencies in ms; r = ours/peer on the same queries: below 1, kg is faster)");
     for (const Measure& m : measures) {
       if (m.series.empty()) continue;
@@ -621,13 +660,15 @@ class Bench {
             theirs_cpu.seconds.push_back(s.cpu.seconds[i]);
             mine_wall.seconds.push_back(ours.latency.seconds[i]);
             theirs_wall.seconds.push_back(s.latency.seconds[i]);
-            if (s.answers[i].is_number_integer() && s.answers[i].get<int64_t>() == -2) continue;  // beyond a cap
+            if (s.answers[i].is_number_integer() && s.answers[i].get<int64_t>() == -2)
+              continue;  // beyond a cap
             ++compared;
             if (s.answers[i] == ours.answers[i]) {
               ++ok;
             } else if (compared - ok == 1) {
               std::fprintf(stderr, "  disagreement on %s #%zu: kg %s, %s %s\n", m.name.c_str(), i,
-                           ours.answers[i].dump().c_str(), s.system.c_str(), s.answers[i].dump().c_str());
+                           ours.answers[i].dump().c_str(), s.system.c_str(),
+                           s.answers[i].dump().c_str());
             }
           }
           r50 = absl::StrFormat("%.4f", mine_cpu.Percentile(0.5) / theirs_cpu.Percentile(0.5));
@@ -635,11 +676,12 @@ class Bench {
           rwall = absl::StrFormat("%.4f", mine_wall.Mean() / theirs_wall.Mean());
           agree = absl::StrFormat("%d/%d", ok, compared);
         }
-        report_.Add(absl::StrFormat("%-22s %-9s %4d %9.4f %9.4f %9.4f %9.4f %9.4f %10s %10s %10s %8s  %s",
-                                    &s == &ours ? m.name : "", s.system, s.latency.seconds.size(),
-                                    s.cpu.Percentile(0.5) * 1e3, s.cpu.Percentile(0.99) * 1e3, s.cpu.Mean() * 1e3,
-                                    s.latency.Percentile(0.5) * 1e3, s.latency.Mean() * 1e3, r50, rmean, rwall,
-                                    agree, s.note));
+        report_.Add(
+            absl::StrFormat("%-22s %-9s %4d %9.4f %9.4f %9.4f %9.4f %9.4f %10s %10s %10s %8s  %s",
+                            &s == &ours ? m.name : "", s.system, s.latency.seconds.size(),
+                            s.cpu.Percentile(0.5) * 1e3, s.cpu.Percentile(0.99) * 1e3,
+                            s.cpu.Mean() * 1e3, s.latency.Percentile(0.5) * 1e3,
+                            s.latency.Mean() * 1e3, r50, rmean, rwall, agree, s.note));
       }
     }
   }
@@ -649,17 +691,19 @@ class Bench {
 };
 
 int Usage() {
-  std::fprintf(stderr,
-               "usage: kg-bench query [--fb15k FILE] [--nodes N] [--edges M] [--pairs P] [--k K]\n"
-               "                      [--peers LIST] [--scale-peers LIST] [--sqlite-pairs N]\n"
-               "                      [--no-scale] [--scale-store] [--work DIR] [--seed S]\n"
-               "       kg-bench query --store DIR   (projection build figures of an existing store only)\n"
-               "  LIST: comma-separated from networkx,sqlite,kuzu ('' for none)\n");
+  std::fprintf(
+      stderr,
+      "usage: kg-bench query [--fb15k FILE] [--nodes N] [--edges M] [--pairs P] [--k K]\n"
+      "                      [--peers LIST] [--scale-peers LIST] [--sqlite-pairs N]\n"
+      "                      [--no-scale] [--scale-store] [--work DIR] [--seed S]\n"
+      "       kg-bench query --store DIR   (projection build figures of an existing store only)\n"
+      "  LIST: comma-separated from networkx,sqlite,kuzu ('' for none)\n");
   return 2;
 }
 
 int BadNumber(const std::string& option, const std::string& value) {
-  std::fprintf(stderr, "kg-bench query: %s needs a number, got '%s'\n", option.c_str(), value.c_str());
+  std::fprintf(stderr, "kg-bench query: %s needs a number, got '%s'\n", option.c_str(),
+               value.c_str());
   return 2;
 }
 
