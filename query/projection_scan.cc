@@ -265,6 +265,11 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::BuildFromScan(storage::S
     std::vector<EdgeProps>().swap(state[i].props);
   }
   part_base[parts] = static_cast<EdgeIndex>(m);
+  // The store's fact count sized the buffers: give back a large overshoot.
+  if (column.capacity() - m > m / 32) {
+    column.shrink_to_fit();
+    props.shrink_to_fit();
+  }
   for (uint32_t v = 0; v < n; ++v) out_start[v + 1] += out_start[v];
 
   // In-edge row starts; each part's count becomes its cursor: part i's edges

@@ -123,6 +123,39 @@ void Fill(Store& store, int documents, int facts_per_document, uint32_t seed) {
   ASSERT_TRUE(loaded.ok()) << loaded.status();
 }
 
+// What a projection must leave out: an entity without facts, and a predicate
+// whose only fact was forgotten (the dictionary keeps it).
+void AddOddities(Store& store) {
+  DocumentFacts loner;
+  loner.mutable_document()->set_id("/corpus/loner.txt");
+  loner.mutable_document()->set_content_hash("loner");
+  Entity* e = loner.add_entities();
+  e->set_name("Lonely Entity");
+  e->set_key(TermKey("Lonely Entity"));
+  e->set_type(PERSON);
+  e->set_mentions(1);
+  ASSERT_TRUE(store.PutDocument(loner).ok());
+
+  DocumentFacts gone;
+  gone.mutable_document()->set_id("/corpus/gone.txt");
+  gone.mutable_document()->set_content_hash("gone");
+  for (const char* name : {"Gone A", "Gone B"}) {
+    Entity* g = gone.add_entities();
+    g->set_name(name);
+    g->set_key(TermKey(name));
+    g->set_type(ORG);
+    g->set_mentions(1);
+  }
+  ExtractedFact* f = gone.add_facts();
+  f->set_subject(TermKey("Gone A"));
+  f->set_object(TermKey("Gone B"));
+  f->set_predicate("vanished");
+  f->set_confidence(0.5f);
+  f->mutable_evidence()->set_doc_id("/corpus/gone.txt");
+  ASSERT_TRUE(store.PutDocument(gone).ok());
+  ASSERT_TRUE(store.ForgetDocument("/corpus/gone.txt").ok());
+}
+
 // Everything a projection holds, in a comparable form: per vertex its entity
 // id, type, out-edges and in-edges as (other end id, predicate name, props).
 using EdgeKey = std::tuple<uint64_t, std::string, uint32_t, uint16_t, uint16_t>;
@@ -170,6 +203,7 @@ class ProjectionStoreTest : public ::testing::Test {
     store_ = opened->release();
     // > 4096 distinct facts: the scan passes several batches.
     Fill(*store_, 4, 1800, 11);
+    AddOddities(*store_);
   }
   static void TearDownTestSuite() {
     delete store_;
@@ -255,6 +289,175 @@ TEST_F(ProjectionStoreTest, BatchedBuildEqualsPerFactBuild) {
     EXPECT_EQ((*batched)->PredicateId(i), (*per_fact)->PredicateId(*j));
     EXPECT_EQ((*batched)->PredicateIndex((*batched)->PredicateName(i)), i);
   }
+}
+
+// Hides ScanGraph (as in a Store without it): Build takes the Builder path
+// over ForEachFactBatch.
+class BatchOnly : public PerFactOnly {
+ public:
+  explicit BatchOnly(Store* inner) : PerFactOnly(inner), inner_(inner) {}
+  absl::Status ForEachFactBatch(
+      const std::function<bool(std::span<const FactRecord>)>& fn) override {
+    return inner_->ForEachFactBatch(fn);
+  }
+  absl::Status ForEachPredicate(
+      const std::function<bool(uint64_t, std::string_view)>& fn) override {
+    return inner_->ForEachPredicate(fn);
+  }
+
+ private:
+  Store* inner_;
+};
+
+// ScanGraph whose entity pass misses every entity whose id is divisible by
+// `modulus` (as if a writer added them between two passes): the facts then
+// name unknown entities, and Build must fall back to the Builder.
+class MissingEntities : public BatchOnly {
+ public:
+  MissingEntities(Store* inner, uint64_t modulus)
+      : BatchOnly(inner), inner_(inner), modulus_(modulus) {}
+  absl::Status ScanGraph(const storage::GraphScan& scan) override {
+    storage::GraphScan filtered = scan;
+    filtered.entities = [&](int part, std::span<const storage::EntityTypeRecord> batch) {
+      std::vector<storage::EntityTypeRecord> kept;
+      for (const auto& r : batch) {
+        if (r.id % modulus_ != 0) kept.push_back(r);
+      }
+      return scan.entities(part, kept);
+    };
+    ++calls;
+    return inner_->ScanGraph(filtered);
+  }
+  int calls = 0;
+
+ private:
+  Store* inner_;
+  uint64_t modulus_;
+};
+
+TEST_F(ProjectionStoreTest, ScanGraphPartsReturnWhatTheSingleScansReturn) {
+  std::vector<FactRecord> expected_facts;
+  ASSERT_TRUE(store_
+                  ->ForEachFactBatch([&](std::span<const FactRecord> b) {
+                    expected_facts.insert(expected_facts.end(), b.begin(), b.end());
+                    return true;
+                  })
+                  .ok());
+  std::vector<std::pair<uint64_t, int>> expected_entities;
+  ASSERT_TRUE(store_
+                  ->ForEachEntity([&](const Entity& e) {
+                    expected_entities.emplace_back(e.id(), static_cast<int>(e.type()));
+                    return true;
+                  })
+                  .ok());
+  ASSERT_GT(expected_entities.size(), 100u);
+  for (int parts : {1, 2, 3, 7}) {
+    SCOPED_TRACE(parts);
+    std::vector<std::vector<FactRecord>> facts(parts);
+    std::vector<std::vector<std::pair<uint64_t, int>>> entities(parts);
+    bool facts_started = false, done_called = false, entities_after_done = false;
+    storage::GraphScan scan;
+    scan.parts = parts;
+    scan.entities = [&](int part, std::span<const storage::EntityTypeRecord> b) {
+      EXPECT_FALSE(b.empty());
+      for (const auto& r : b) entities[part].emplace_back(r.id, static_cast<int>(r.type));
+      if (facts_started || done_called) entities_after_done = true;
+      return true;
+    };
+    scan.entities_done = [&] {
+      done_called = true;
+      return true;
+    };
+    scan.facts = [&](int part, std::span<const FactRecord> b) {
+      facts_started = true;
+      facts[part].insert(facts[part].end(), b.begin(), b.end());
+      return true;
+    };
+    ASSERT_TRUE(store_->ScanGraph(scan).ok());
+    EXPECT_TRUE(done_called);
+    EXPECT_FALSE(entities_after_done);
+    std::vector<FactRecord> all_facts;
+    std::vector<std::pair<uint64_t, int>> all_entities;
+    int nonempty_parts = 0;
+    for (int i = 0; i < parts; ++i) {
+      nonempty_parts += !facts[i].empty();
+      all_facts.insert(all_facts.end(), facts[i].begin(), facts[i].end());
+      all_entities.insert(all_entities.end(), entities[i].begin(), entities[i].end());
+    }
+    // Hash ids spread over every part.
+    EXPECT_EQ(nonempty_parts, parts);
+    EXPECT_EQ(all_entities, expected_entities);
+    ASSERT_EQ(all_facts.size(), expected_facts.size());
+    for (size_t i = 0; i < all_facts.size(); ++i) {
+      const FactRecord &a = all_facts[i], &b = expected_facts[i];
+      ASSERT_TRUE(a.subject == b.subject && a.predicate_id == b.predicate_id &&
+                  a.object == b.object && a.confidence == b.confidence && a.flags == b.flags &&
+                  a.support == b.support)
+          << i;
+    }
+  }
+  // A callback returning false stops the scan: no facts after entities_done says stop.
+  storage::GraphScan stop;
+  stop.parts = 2;
+  int fact_batches = 0;
+  stop.entities = [](int, std::span<const storage::EntityTypeRecord>) { return true; };
+  stop.entities_done = [] { return false; };
+  stop.facts = [&](int, std::span<const FactRecord>) { return ++fact_batches > 0; };
+  ASSERT_TRUE(store_->ScanGraph(stop).ok());
+  EXPECT_EQ(fact_batches, 0);
+  stop.parts = 0;
+  EXPECT_EQ(store_->ScanGraph(stop).code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(ProjectionStoreTest, ParallelBuildEqualsBuilderBuild) {
+  BatchOnly batch_only(store_);
+  auto reference = Projection::Build(batch_only);
+  ASSERT_TRUE(reference.ok()) << reference.status();
+  const Projection& r = **reference;
+  EXPECT_EQ(r.build_profile().threads, 1);
+  // The oddities are left out by the Builder path: check they are in the store.
+  ASSERT_TRUE(store_->LookupTerm(TermKey("Lonely Entity")).ok());
+  auto lonely = store_->LookupTerm(TermKey("Lonely Entity"));
+  ASSERT_TRUE(lonely->has_value());
+  EXPECT_FALSE(r.VertexOf(**lonely).has_value());
+  EXPECT_FALSE(r.PredicateIndex("vanished").has_value());
+  for (int threads : {1, 2, 3}) {
+    SCOPED_TRACE(threads);
+    Projection::BuildOptions options;
+    options.threads = threads;
+    auto built = Projection::Build(*store_, options);
+    ASSERT_TRUE(built.ok()) << built.status();
+    const Projection& p = **built;
+    EXPECT_EQ(p.build_profile().threads, threads);
+    EXPECT_EQ(p.num_vertices(), r.num_vertices());
+    EXPECT_EQ(p.num_edges(), r.num_edges());
+    EXPECT_TRUE(ShapeOf(p, false) == ShapeOf(r, false));
+    EXPECT_EQ(p.uniform_weights(), r.uniform_weights());
+    EXPECT_FALSE(p.VertexOf(**lonely).has_value());
+    EXPECT_FALSE(p.PredicateIndex("vanished").has_value());
+    ASSERT_EQ(p.predicates().size(), r.predicates().size());
+    for (uint32_t i = 0; i < p.predicates().size(); ++i) {
+      auto j = r.PredicateIndex(p.PredicateName(i));
+      ASSERT_TRUE(j.has_value()) << p.PredicateName(i);
+      EXPECT_EQ(p.PredicateId(i), r.PredicateId(*j));
+      EXPECT_EQ(p.PredicateIndex(p.PredicateName(i)), i);
+    }
+    EXPECT_LE(p.MemoryBytes(), r.MemoryBytes() + r.MemoryBytes() / 100);  // within 1 %
+  }
+}
+
+TEST_F(ProjectionStoreTest, PassesThatDisagreeFallBackToTheBuilder) {
+  BatchOnly batch_only(store_);
+  auto reference = Projection::Build(batch_only);
+  ASSERT_TRUE(reference.ok()) << reference.status();
+  MissingEntities missing(store_, 5);
+  Projection::BuildOptions options;
+  options.threads = 2;
+  auto built = Projection::Build(missing, options);
+  ASSERT_TRUE(built.ok()) << built.status();
+  EXPECT_EQ(missing.calls, 1);
+  EXPECT_EQ((*built)->build_profile().threads, 1);  // the Builder's result
+  EXPECT_TRUE(ShapeOf(**built, false) == ShapeOf(**reference, false));
 }
 
 // The same edges in subject order (direct CSR layout) and shuffled (Boost's
