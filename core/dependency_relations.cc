@@ -9,9 +9,7 @@
 namespace kg::core {
 namespace {
 
-bool IsValueType(EntityType t) {
-  return t == DATE || t == MONEY || t == QUANTITY || t == PERCENT;
-}
+bool IsValueType(EntityType t) { return t == DATE || t == MONEY || t == QUANTITY || t == PERCENT; }
 
 // Prepositions that relate one name to another by place, origin or part
 // ("trafficking from X", "the Bank of Spain", "a theatre in London").
@@ -43,6 +41,7 @@ class TreeReader {
     arg_.assign(n, -1);
     in_mention_.assign(n, false);
     mention_of_.assign(n, nullptr);
+    name_head_.assign(n, -1);
     for (int i = 0; i < n; ++i) {
       lower_[i] = LowerAscii(s_.tokens[i].text);
       int h = s_.tokens[i].head;
@@ -52,7 +51,10 @@ class TreeReader {
       if (m->type == DATE || m->type == PERCENT || m->entity < 0) continue;
       int head = MentionHead(*m);
       if (head < 0) continue;
-      for (int i = m->begin; i < m->end && i < n; ++i) in_mention_[i] = true;
+      for (int i = m->begin; i < m->end && i < n; ++i) {
+        in_mention_[i] = true;
+        name_head_[i] = head;
+      }
       if (arg_[head] >= 0) continue;
       Arg a;
       a.entity = m->entity;
@@ -66,7 +68,8 @@ class TreeReader {
     }
     for (int i = 0; i < n; ++i) {
       if (in_mention_[i] || arg_[i] >= 0 || s_.tokens[i].upos != "PRON") continue;
-      int e = PronounEntity(lower_[i]);
+      int e = SentenceAntecedent(i);
+      if (e < 0) e = PronounEntity(lower_[i]);
       if (lower_[i] == "they" || lower_[i] == "them" || lower_[i] == "their") {
         if (int here = PluralAntecedent(i, mentions); here >= 0) e = here;
       }
@@ -86,7 +89,7 @@ class TreeReader {
     const int n = N();
     for (int v = 0; v < n; ++v) {
       const Token& t = s_.tokens[v];
-      if (t.upos == "VERB" && arg_[v] < 0 && !in_mention_[v]) Verb(v);
+      if (t.upos == "VERB" && arg_[v] < 0 && !in_mention_[v] && !IsMistaggedNoun(v)) Verb(v);
       if (HasChild(v, "cop")) Copula(v);
     }
     for (int a = 0; a < n; ++a) {
@@ -130,6 +133,32 @@ class TreeReader {
     }
     return best;
   }
+
+  // A pronoun's antecedent within its own sentence: the last subject before
+  // it of the right kind ("the Congress weighed in when it drafted ...":
+  // "it" is the Congress, not the previous sentence's subject).
+  int SentenceAntecedent(int pos) const {
+    const std::string& w = lower_[pos];
+    bool person = w == "he" || w == "she" || w == "his" || w == "her" || w == "him";
+    bool thing = w == "it" || w == "its";
+    if (!person && !thing) return -1;
+    int best = -1;
+    for (int j = 0; j < pos; ++j) {
+      if (Rel(j) != "nsubj" && Rel(j) != "nsubj:pass") continue;
+      int t = NameAt(j);
+      if (arg_[t] < 0 || args_[arg_[t]].value) continue;
+      EntityType type = entities_[args_[arg_[t]].entity].type;
+      if (person ? type == PERSON
+                 : (type == ORG || type == GPE || type == PROGRAM || type == LOC)) {
+        best = args_[arg_[t]].entity;
+      }
+    }
+    return best;
+  }
+
+  // A token of a name the parser split ("Human Rights Watch" with "Watch"
+  // as a subject of its own) stands for the whole name.
+  int NameAt(int t) const { return arg_[t] < 0 && name_head_[t] >= 0 ? name_head_[t] : t; }
 
   int PronounEntity(const std::string& w) const {
     if (w == "he" || w == "she" || w == "him" || w == "his" || w == "her" || w == "himself" ||
@@ -229,6 +258,41 @@ class TreeReader {
     return out;
   }
 
+  // A noun naming a measure or a document ("policy", "bill", "letter"):
+  // its kind (PROGRAM, WORK) or one of the documents of public life.
+  bool IsInstrument(int t) const {
+    std::string lemma = NounLemma(t);
+    EntityType type = lex_.HeadType(lemma);
+    if (type == PROGRAM || type == WORK) return true;
+    static constexpr std::string_view kDocuments[] = {
+        "letter",   "statement",   "resolution",  "order",     "decree", "measure",
+        "proposal", "legislation", "regulation",  "rule",      "memo",   "memorandum",
+        "motion",   "petition",    "declaration", "directive", "reform"};
+    for (std::string_view d : kDocuments) {
+      if (lemma == d) return true;
+    }
+    return false;
+  }
+
+  // A plural noun for people in an organisation ("DEA agents", "CBP
+  // officers"): a name modifying it stands for them as an object.
+  bool IsPeopleNoun(int t) const {
+    if (s_.tokens[t].xpos != "NNS") return false;
+    std::string lemma = NounLemma(t);
+    if (lex_.IsRoleNoun(lemma) || lemma == "official" || lemma == "staff") return true;
+    for (std::string_view suf : {"er", "or", "ant", "ent", "ist", "ee", "ian"}) {
+      if (lemma.size() >= suf.size() + 2 && lemma.ends_with(suf)) return true;
+    }
+    return false;
+  }
+
+  // A noun the tagger took for a verb after "to" ("committed aid to
+  // development projects"): not a form any verb has, but a noun.
+  bool IsMistaggedNoun(int t) const {
+    return s_.tokens[t].upos == "VERB" && lex_.VerbLemma(lower_[t]).empty() &&
+           lex_.IsNoun(lower_[t]);
+  }
+
   bool IsRelativePronoun(int t) const {
     const std::string& w = lower_[t];
     return w == "who" || w == "which" || w == "that" || w == "whom";
@@ -243,6 +307,7 @@ class TreeReader {
   // the noun its clause modifies; a noun with a name in apposition ("the
   // senior adviser ..., Ingrid Solberg") for that name.
   int Resolve(int t, int v) const {
+    t = NameAt(t);
     if (IsRelativePronoun(t) && arg_[t] < 0) {
       int h = RelativeHead(v);
       if (h >= 0) return h;
@@ -258,6 +323,28 @@ class TreeReader {
   // Subject tokens of verb (or predicate) v; *passive set when the subject
   // is the patient.
   std::vector<int> Subjects(int v, bool* passive, bool* inherited, int depth = 0) const {
+    std::vector<int> out = DirectSubjects(v, passive, inherited, depth);
+    if (out.empty() || depth > 4) return out;
+    // "X kept policies that empower Y", "X drafted a letter urging Y": an
+    // instrument (a policy, a law, a document) acts for whoever adopted or
+    // issued it.
+    std::vector<int> agents;
+    for (int x : out) {
+      if (arg_[x] >= 0 || !IsInstrument(x) || Rel(x) != "obj") continue;
+      int u = Head(x);
+      if (u < 0 || s_.tokens[u].upos != "VERB") continue;
+      for (int a : Subjects(u, nullptr, nullptr, depth + 1)) {
+        if (arg_[a] >= 0) agents.push_back(a);
+      }
+    }
+    if (!agents.empty()) {
+      if (inherited != nullptr) *inherited = true;
+      out.insert(out.end(), agents.begin(), agents.end());
+    }
+    return out;
+  }
+
+  std::vector<int> DirectSubjects(int v, bool* passive, bool* inherited, int depth) const {
     std::vector<int> out;
     bool pass = HasChild(v, "aux:pass");
     for (int c : children_[v]) {
@@ -305,8 +392,7 @@ class TreeReader {
     for (int t = v, depth = 0; t >= 0 && depth < 5; ++depth) {
       for (int c : children_[t]) {
         const std::string& w = lower_[c];
-        if ((Rel(c) == "advmod" || Rel(c) == "neg") &&
-            (w == "not" || w == "n't" || w == "never")) {
+        if ((Rel(c) == "advmod" || Rel(c) == "neg") && (w == "not" || w == "n't" || w == "never")) {
           f |= NEGATED;
         }
         if (Rel(c) == "aux" && lex_.IsModal(w)) f |= MODAL;
@@ -383,6 +469,15 @@ class TreeReader {
           if (arg_[x] >= 0) {
             objects.push_back(x);
           } else {
+            // "empower the CBP agents" -> empower CBP.
+            if (IsPeopleNoun(x)) {
+              for (int y : children_[x]) {
+                if ((Rel(y) == "compound" || Rel(y) == "nmod:poss") && arg_[y] >= 0 &&
+                    !args_[arg_[y]].value) {
+                  objects.push_back(y);
+                }
+              }
+            }
             // "revoked the immunity of X" -> revoke_of; but "ended the
             // policy of X", where the noun names X's kind -> end.
             bool kind = lex_.HeadType(lower_[x]) != ENTITY_TYPE_UNSPECIFIED;
@@ -390,6 +485,20 @@ class TreeReader {
               bool same = kind && p == "of";
               obliques.push_back({y, p.empty() || same ? lemma : lemma + "_" + p});
             }
+          }
+        }
+      } else if ((r == "advcl" || r == "xcomp") && IsMistaggedNoun(c)) {
+        // "aid to development projects in X" read as "to develop": the
+        // "to" phrase is the verb's oblique.
+        bool to = false;
+        for (int m : children_[c]) to |= Rel(m) == "mark" && lower_[m] == "to";
+        if (!to) continue;
+        for (int y : children_[c]) {
+          if (Rel(y) != "obj") continue;
+          if (arg_[y] >= 0) {
+            obliques.push_back({y, lemma + "_to"});
+          } else {
+            for (auto& [z, q] : NamesUnder(y)) obliques.push_back({z, lemma + "_to"});
           }
         }
       } else if (r == "obl" || r == "obl:agent") {
@@ -689,6 +798,7 @@ class TreeReader {
   std::vector<int> arg_;  // token -> index into args_ (mention heads, pronouns)
   std::vector<bool> in_mention_;
   std::vector<const Mention*> mention_of_;  // mention whose head token this is
+  std::vector<int> name_head_;              // token -> head token of its mention, or -1
   std::vector<Arg> args_;
   std::vector<int> pronoun_entities_;
   std::vector<RawFact> facts_;
@@ -708,8 +818,8 @@ bool HasUsableTree(const Sentence& sentence) {
 
 std::vector<RawFact> DependencyRelations(const Sentence& sentence, int index,
                                          const std::vector<const Mention*>& mentions,
-                                         std::vector<DocEntity>& entities,
-                                         const Lexicon& lexicon, DiscourseState& state,
+                                         std::vector<DocEntity>& entities, const Lexicon& lexicon,
+                                         DiscourseState& state,
                                          std::vector<int>* pronoun_entities) {
   TreeReader reader(sentence, index, mentions, entities, lexicon, state);
   if (pronoun_entities != nullptr) {

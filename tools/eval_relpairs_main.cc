@@ -15,8 +15,9 @@
 //
 // --rules forces rule-based extraction; --model selects a model file.
 // --diag prints, per document, the gold entities left unaligned and the
-// typed pairs that are wrong or missed (with the predicate), and at the end
-// the precision of each predicate and the share of gold entities aligned.
+// typed pairs that are wrong or missed (with the predicate and the gold types
+// of both ends), and at the end the precision of each predicate and of each
+// gold type pair, and the share of gold entities aligned.
 
 #include <algorithm>
 #include <chrono>
@@ -130,6 +131,7 @@ int main(int argc, char** argv) {
   Counts typed, all;
   long partial_alignments = 0, gold_entities = 0, aligned_entities = 0, reachable = 0;
   std::map<std::string, std::pair<long, long>> per_predicate;  // predicted, correct
+  std::map<std::string, std::pair<long, long>> per_types;      // by gold type pair
   long unaligned_pairs = 0, tokens = 0, ndocs = 0, failed = 0;
   double seconds = 0;
   for (const auto& d : docs) {
@@ -226,15 +228,19 @@ int main(int argc, char** argv) {
       pred_all.insert(p);
       if (!(f.flags() & kg::CO_MENTION)) {
         if (pred_typed.insert(p).second) {
-          why[p] = f.subject() + " --" + f.predicate() + "--> " + f.object() + "  | " +
-                   f.evidence().text();
+          why[p] = "[" + vtype[x] + "-" + vtype[y] + "] " + f.subject() + " --" + f.predicate() +
+                   "--> " + f.object() + "  | " + f.evidence().text();
           auto& pc = per_predicate[f.predicate()];
           ++pc.first;
           pc.second += gold.count(p);
+          auto& tc = per_types[std::min(vtype[x], vtype[y]) + "-" + std::max(vtype[x], vtype[y])];
+          ++tc.first;
+          tc.second += gold.count(p);
         }
       }
     }
-    for (auto [pred, counts] : {std::make_pair(&pred_typed, &typed), std::make_pair(&pred_all, &all)}) {
+    for (auto [pred, counts] :
+         {std::make_pair(&pred_typed, &typed), std::make_pair(&pred_all, &all)}) {
       counts->gold += static_cast<long>(gold.size());
       counts->predicted += static_cast<long>(pred->size());
       for (const auto& p : *pred) counts->tp += gold.count(p);
@@ -268,14 +274,19 @@ int main(int argc, char** argv) {
               failed, tokens, unaligned_pairs);
   typed.Print("typed relations:");
   all.Print("incl. co-mention:");
-  std::printf("gold entities aligned %ld/%ld (%ld by part of a name); gold pairs with both ends "
-              "aligned %ld/%ld\n",
-              aligned_entities, gold_entities, partial_alignments, reachable, all.gold);
+  std::printf(
+      "gold entities aligned %ld/%ld (%ld by part of a name); gold pairs with both ends "
+      "aligned %ld/%ld\n",
+      aligned_entities, gold_entities, partial_alignments, reachable, all.gold);
   if (diag) {
     std::vector<std::pair<std::string, std::pair<long, long>>> preds(per_predicate.begin(),
                                                                      per_predicate.end());
     std::sort(preds.begin(), preds.end(),
               [](const auto& x, const auto& y) { return x.second.first > y.second.first; });
+    for (const auto& [types, counts] : per_types) {
+      std::printf("  types %-10s pairs %5ld  correct %5.1f%%\n", types.c_str(), counts.first,
+                  100.0 * counts.second / counts.first);
+    }
     for (size_t i = 0; i < preds.size() && i < 40; ++i) {
       std::printf("  predicate %-24s pairs %5ld  correct %5.1f%%\n", preds[i].first.c_str(),
                   preds[i].second.first, 100.0 * preds[i].second.second / preds[i].second.first);

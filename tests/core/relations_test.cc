@@ -82,8 +82,8 @@ TEST(RelationsTest, AllegationIsAFlag) {
 }
 
 TEST(RelationsTest, AttributionGivesSourceAndReportedFlag) {
-  DocumentFacts f = ExtractRules(
-      "As reported by the Financial Times, Siemens acquired Varian for $16 billion.");
+  DocumentFacts f =
+      ExtractRules("As reported by the Financial Times, Siemens acquired Varian for $16 billion.");
   EXPECT_NE(FindFact(f, "Financial Times", "reports", "Siemens"), nullptr) << Dump(f);
   const ExtractedFact* x = FindFact(f, "Siemens", "acquire", "Varian");
   ASSERT_NE(x, nullptr) << Dump(f);
@@ -99,8 +99,8 @@ TEST(RelationsTest, AppositiveRoleAndMembership) {
 }
 
 TEST(RelationsTest, PrepositionOnAnIssueNoun) {
-  DocumentFacts f = ExtractRules(
-      "Officials want to curb cocaine trafficking from Colombia before the summit.");
+  DocumentFacts f =
+      ExtractRules("Officials want to curb cocaine trafficking from Colombia before the summit.");
   const Entity* topic = FindEntity(f, "cocaine trafficking");
   ASSERT_NE(topic, nullptr) << Dump(f);
   EXPECT_EQ(topic->type(), TOPIC);
@@ -108,14 +108,14 @@ TEST(RelationsTest, PrepositionOnAnIssueNoun) {
 }
 
 TEST(RelationsTest, Possessive) {
-  DocumentFacts f = ExtractRules(
-      "Critics questioned Brazil's role in deforestation during the hearing.");
+  DocumentFacts f =
+      ExtractRules("Critics questioned Brazil's role in deforestation during the hearing.");
   EXPECT_NE(FindFact(f, "Brazil", "role_in", "deforestation"), nullptr) << Dump(f);
 }
 
 TEST(RelationsTest, MeetingBetweenTwoActors) {
-  DocumentFacts f = ExtractRules(
-      "After the meeting between Jacinda Ardern and Scott Morrison, trade resumed.");
+  DocumentFacts f =
+      ExtractRules("After the meeting between Jacinda Ardern and Scott Morrison, trade resumed.");
   EXPECT_NE(FindFact(f, "Jacinda Ardern", "meet_with", "Scott Morrison"), nullptr) << Dump(f);
 }
 
@@ -159,8 +159,8 @@ TEST(RelationsTest, SpeechComplementIsReported) {
 // does; the last tests run the shipped model end to end.
 #include "core/dependency_relations.h"
 #include "core/extractor.h"
-#include "core/mention_finder.h"
 #include "core/lexicon.h"
+#include "core/mention_finder.h"
 
 namespace kg::core {
 namespace {
@@ -198,6 +198,7 @@ TreeCase MakeTree(const std::string& conll, const std::vector<Name>& names) {
     t.head = std::stoi(f[2]) - 1;
     t.deprel = f[3];
     if (t.upos == "VERB" && t.text.ends_with("ed")) t.xpos = "VBN";
+    if (t.upos == "VERB" && t.text.ends_with("ing")) t.xpos = "VBG";
     if (t.upos == "NOUN") t.xpos = t.text.ends_with("s") ? "NNS" : "NN";
     t.begin = offset;
     t.end = offset + static_cast<uint32_t>(t.text.size());
@@ -267,9 +268,9 @@ TEST(TreeRelationsTest, SubjectVerbObliqueWithCase) {
 }
 
 TEST(TreeRelationsTest, DirectObjectAndParticle) {
-  TreeFacts t = ReadTree(
-      "Oslo/PROPN/2/nsubj set/VERB/0/root up/ADP/2/compound:prt Nordfond/PROPN/2/obj",
-      {{0, 1, GPE}, {3, 4, ORG}});
+  TreeFacts t =
+      ReadTree("Oslo/PROPN/2/nsubj set/VERB/0/root up/ADP/2/compound:prt Nordfond/PROPN/2/obj",
+               {{0, 1, GPE}, {3, 4, ORG}});
   EXPECT_NE(t.Find("Oslo", "set_up", "Nordfond"), nullptr) << t.Dump();
 }
 
@@ -347,7 +348,8 @@ TEST(TreeRelationsTest, RelativeClauses) {
 
 TEST(TreeRelationsTest, ParticipleModifierIsPassive) {
   TreeFacts t = ReadTree(
-      "Quito/PROPN/2/nsubj hosted/VERB/0/root Habitat/PROPN/2/obj launched/VERB/3/acl by/ADP/6/case "
+      "Quito/PROPN/2/nsubj hosted/VERB/0/root Habitat/PROPN/2/obj launched/VERB/3/acl "
+      "by/ADP/6/case "
       "UNESCO/PROPN/4/obl:agent",
       {{0, 1, GPE}, {2, 3, PROGRAM}, {5, 6, ORG}});
   EXPECT_NE(t.Find("UNESCO", "launch", "Habitat"), nullptr) << t.Dump();
@@ -384,9 +386,9 @@ TEST(TreeRelationsTest, NegationAndModality) {
   ASSERT_NE(f, nullptr) << t.Dump();
   EXPECT_NE(f->flags & NEGATED, 0u);
   EXPECT_EQ(f->flags & MODAL, 0u);
-  TreeFacts m = ReadTree(
-      "Spain/PROPN/3/nsubj could/AUX/3/aux recognize/VERB/0/root Kosovo/PROPN/3/obj",
-      {{0, 1, GPE}, {3, 4, GPE}});
+  TreeFacts m =
+      ReadTree("Spain/PROPN/3/nsubj could/AUX/3/aux recognize/VERB/0/root Kosovo/PROPN/3/obj",
+               {{0, 1, GPE}, {3, 4, GPE}});
   const RawFact* g = m.Find("Spain", "recognize", "Kosovo");
   ASSERT_NE(g, nullptr) << m.Dump();
   EXPECT_NE(g->flags & MODAL, 0u);
@@ -422,9 +424,9 @@ TEST(TreeRelationsTest, CopulaWithPredicateNoun) {
 }
 
 TEST(TreeRelationsTest, NationalityOnThePredicateNoun) {
-  TreeFacts t = ReadTree(
-      "Schmid/PROPN/5/nsubj is/AUX/5/cop a/DET/5/det Swiss/PROPN/5/amod racer/NOUN/0/root",
-      {{0, 1, PERSON}, {3, 4, GPE}});
+  TreeFacts t =
+      ReadTree("Schmid/PROPN/5/nsubj is/AUX/5/cop a/DET/5/det Swiss/PROPN/5/amod racer/NOUN/0/root",
+               {{0, 1, PERSON}, {3, 4, GPE}});
   EXPECT_NE(t.Find("Schmid", "affiliated_with", "Swiss"), nullptr) << t.Dump();
 }
 
@@ -506,6 +508,115 @@ TEST(TreeRelationsTest, ConjunctWithoutCoordinatorIsAnApposition) {
   EXPECT_NE(t.Find("Gonzalez", "holds_role", "director"), nullptr) << t.Dump();
   EXPECT_NE(t.Find("Gonzalez", "director_of", "Andes"), nullptr) << t.Dump();
   EXPECT_EQ(t.Find("Andes", "on", "Gonzalez"), nullptr) << t.Dump();
+}
+
+TEST(TreeRelationsTest, AnInstrumentActsForWhoeverAdoptedIt) {
+  // "Oslo kept rules that favour Statoil": the rules act for Oslo.
+  TreeFacts a = ReadTree(
+      "Oslo/PROPN/2/nsubj kept/VERB/0/root rules/NOUN/2/obj that/PRON/5/nsubj "
+      "favour/VERB/3/acl:relcl Statoil/PROPN/5/obj",
+      {{0, 1, GPE}, {5, 6, ORG}});
+  const RawFact* f = a.Find("Oslo", "favour", "Statoil");
+  ASSERT_NE(f, nullptr) << a.Dump();
+  EXPECT_LT(f->confidence, 0.7f);  // inherited, not read directly
+  // "Unicef drafted a letter urging Norway": a participle on the document.
+  TreeFacts b = ReadTree(
+      "Unicef/PROPN/2/nsubj drafted/VERB/0/root a/DET/4/det letter/NOUN/2/obj "
+      "urging/VERB/4/acl Norway/PROPN/5/obj",
+      {{0, 1, ORG}, {5, 6, GPE}});
+  EXPECT_NE(b.Find("Unicef", "urge", "Norway"), nullptr) << b.Dump();
+  // People are not instruments: "Oslo met reporters who praised Statoil".
+  TreeFacts c = ReadTree(
+      "Oslo/PROPN/2/nsubj met/VERB/0/root reporters/NOUN/2/obj who/PRON/5/nsubj "
+      "praised/VERB/3/acl:relcl Statoil/PROPN/5/obj",
+      {{0, 1, GPE}, {5, 6, ORG}});
+  EXPECT_EQ(c.Find("Oslo", "praise", "Statoil"), nullptr) << c.Dump();
+}
+
+TEST(TreeRelationsTest, ANameOnAPluralOfPeopleIsTheObject) {
+  // "Peru expelled the Interpol agents" -> Peru expel Interpol.
+  TreeFacts t = ReadTree(
+      "Peru/PROPN/2/nsubj expelled/VERB/0/root the/DET/5/det Interpol/PROPN/5/compound "
+      "agents/NOUN/2/obj",
+      {{0, 1, GPE}, {3, 4, ORG}});
+  EXPECT_NE(t.Find("Peru", "expel", "Interpol"), nullptr) << t.Dump();
+  // Not for things: "Peru expelled the Interpol files" says nothing of Interpol.
+  TreeFacts u = ReadTree(
+      "Peru/PROPN/2/nsubj burned/VERB/0/root the/DET/5/det Interpol/PROPN/5/compound "
+      "files/NOUN/2/obj",
+      {{0, 1, GPE}, {3, 4, ORG}});
+  EXPECT_EQ(u.Find("Peru", "burn", "Interpol"), nullptr) << u.Dump();
+}
+
+TEST(TreeRelationsTest, PronounPrefersASubjectOfItsOwnSentence) {
+  DiscourseState state;
+  ReadTree("Unasur/PROPN/2/nsubj met/VERB/0/root", {{0, 1, ORG}}, &state);
+  ASSERT_GE(state.thing, 0);
+  // "The Storting objected when it rejected the Kyoto Protocol": "it" is the
+  // Storting, not the previous sentence's Unasur.
+  TreeFacts t = ReadTree(
+      "Storting/PROPN/2/nsubj objected/VERB/0/root when/ADV/5/advmod it/PRON/5/nsubj "
+      "rejected/VERB/2/advcl Kyoto/PROPN/5/obj",
+      {{0, 1, ORG}, {5, 6, PROGRAM}}, &state);
+  EXPECT_NE(t.Find("Storting", "reject", "Kyoto"), nullptr) << t.Dump();
+}
+
+TEST(TreeRelationsTest, ATokenOfASplitNameStandsForTheName) {
+  // The parser hung "Watch" of "Human Rights Watch" as the verb's subject.
+  TreeFacts t = ReadTree(
+      "groups/NOUN/0/root like/ADP/4/case Human/ADJ/4/amod Rights/NOUN/1/nmod "
+      "Watch/PRON/6/nsubj criticised/VERB/4/acl:relcl Chile/PROPN/6/obj",
+      {{2, 5, ORG}, {6, 7, GPE}});
+  EXPECT_NE(t.Find("Human Rights Watch", "criticise", "Chile"), nullptr) << t.Dump();
+}
+
+TEST(TreeRelationsTest, ANounTaggedAsAVerbAfterToIsAnOblique) {
+  // "Norway committed aid to development projects in Ghana", with
+  // "development" tagged as a verb ("to develop").
+  TreeFacts t = ReadTree(
+      "Norway/PROPN/2/nsubj committed/VERB/0/root aid/NOUN/2/obj to/PART/5/mark "
+      "development/VERB/2/advcl projects/NOUN/5/obj in/ADP/8/case Ghana/PROPN/6/nmod",
+      {{0, 1, GPE}, {7, 8, GPE}});
+  EXPECT_NE(t.Find("Norway", "commit_to", "Ghana"), nullptr) << t.Dump();
+  EXPECT_EQ(t.Find("Norway", "development_in", "Ghana"), nullptr) << t.Dump();
+}
+
+// Word-order patterns beside a tree (ExtractRelations on a parsed sentence).
+std::vector<RawFact> ExtractBesideTree(const std::string& conll, const std::vector<Name>& names,
+                                       std::vector<DocEntity>* entities) {
+  TreeCase c = MakeTree(conll, names);
+  Analysis analysis;
+  analysis.sentences.push_back(c.sentence);
+  std::vector<RawFact> facts = ExtractRelations(analysis, c.mentions, c.entities, DefaultLexicon());
+  *entities = c.entities;
+  return facts;
+}
+
+bool HasTypedFact(const std::vector<RawFact>& facts, const std::vector<DocEntity>& entities,
+                  std::string_view a, std::string_view b) {
+  for (const RawFact& f : facts) {
+    if (f.predicate == kCoMentioned) continue;
+    const std::string& s = entities[f.subject].name;
+    const std::string& o = entities[f.object].name;
+    if ((s == a && o == b) || (s == b && o == a)) return true;
+  }
+  return false;
+}
+
+TEST(TreeRelationsTest, WordOrderBesideATreeTakesNoObjectForASubject) {
+  // "He attended Yale and obtained a degree from Harvard": Yale is the
+  // object of "attended", not the subject of "obtained".
+  std::vector<DocEntity> entities;
+  std::vector<RawFact> facts = ExtractBesideTree(
+      "He/PRON/2/nsubj attended/VERB/0/root Yale/PROPN/2/obj and/CCONJ/5/cc "
+      "obtained/VERB/2/conj a/DET/7/det degree/NOUN/5/obj from/ADP/9/case Harvard/PROPN/5/obl",
+      {{2, 3, ORG}, {8, 9, ORG}}, &entities);
+  EXPECT_FALSE(HasTypedFact(facts, entities, "Yale", "Harvard"));
+  // Next to its verb, word order still reads a subject the parser missed.
+  facts = ExtractBesideTree(
+      "Yale/PROPN/3/dep quickly/ADV/3/advmod hired/VERB/0/root Harvard/PROPN/3/obj",
+      {{0, 1, ORG}, {3, 4, ORG}}, &entities);
+  EXPECT_TRUE(HasTypedFact(facts, entities, "Yale", "Harvard"));
 }
 
 TEST(TreeRelationsTest, UnusableTreesAreRecognised) {
