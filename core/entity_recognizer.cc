@@ -7,9 +7,9 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/ascii.h"
 #include "core/iob2.h"
 #include "core/sentence_splitter.h"
 #include "core/tokenizer.h"
@@ -183,9 +183,11 @@ std::vector<int> Closers(const std::vector<LabelInfo>& info) {
 // swallow this one: a greedy BILOU tagger otherwise runs names on into the
 // next words ("Michael J. McDermott mjmcdermott@hotmail.com").
 // `closer` empty: no early closing (models trained before the rule).
+// `Model`: AveragedPerceptron while training, PerceptronScorer after.
+template <typename Model>
 std::vector<int> Decode(const Context& ctx, size_t n, const std::vector<std::string>& labels,
                         const std::vector<LabelInfo>& info, const std::vector<int>& closer,
-                        const AveragedPerceptron& model, AveragedPerceptron* trainee,
+                        const Model& model, AveragedPerceptron* trainee,
                         const std::vector<int>* gold, std::vector<uint64_t>& features,
                         std::vector<float>& scores, float weight = 1.0f) {
   std::vector<int> out(n, 0);
@@ -326,7 +328,7 @@ CapitalizationTable CountCapitalization(const std::vector<std::string>& texts, i
 
 absl::StatusOr<EntityRecognizer> EntityRecognizer::FromProto(const NerModel& model,
                                                              const GazetteerMatcher* gazetteers) {
-  auto weights = AveragedPerceptron::FromProto(model.weights());
+  auto weights = PerceptronScorer::FromProto(model.weights());
   if (!weights.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("recogniser model: ", weights.status().message()));
@@ -336,8 +338,8 @@ absl::StatusOr<EntityRecognizer> EntityRecognizer::FromProto(const NerModel& mod
   r.labels_.assign(model.labels().begin(), model.labels().end());
   if (static_cast<int>(r.labels_.size()) != r.model_.num_classes() || r.labels_.empty() ||
       r.labels_[0] != "O") {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "recogniser model: %d labels for %d classes", r.labels_.size(), r.model_.num_classes()));
+    return absl::InvalidArgumentError(absl::StrFormat("recogniser model: %d labels for %d classes",
+                                                      r.labels_.size(), r.model_.num_classes()));
   }
   r.gazetteers_ = gazetteers;
   if (static_cast<size_t>(model.cap_words_size()) != model.cap_buckets().size()) {
@@ -365,9 +367,9 @@ std::vector<std::string> EntityRecognizer::Recognize(
   ctx.Fill(words, upos, xpos, gazetteers_, capitalization_, clusters_);
   std::vector<uint64_t> features;
   std::vector<float> scores(labels_.size());
-  std::vector<int> out =
-      Decode(ctx, words.size(), labels_, info, close_spans_early_ ? Closers(info) : std::vector<int>(),
-             model_, nullptr, nullptr, features, scores);
+  std::vector<int> out = Decode(ctx, words.size(), labels_, info,
+                                close_spans_early_ ? Closers(info) : std::vector<int>(), model_,
+                                nullptr, nullptr, features, scores);
   for (size_t i = 0; i < out.size(); ++i) {
     const LabelInfo& li = info[out[i]];
     if (li.prefix == 'O') continue;

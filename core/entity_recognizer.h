@@ -25,6 +25,7 @@
 #include "absl/status/statusor.h"
 #include "core/averaged_perceptron.h"
 #include "core/gazetteers.h"
+#include "core/perceptron_scorer.h"
 #include "core/tagger.h"  // CapitalizationTable
 #include "core/word_clusters.h"
 #include "proto/model.pb.h"
@@ -73,7 +74,7 @@ class EntityRecognizer {
  private:
   EntityRecognizer() = default;
 
-  AveragedPerceptron model_;
+  PerceptronScorer model_;
   std::vector<std::string> labels_;  // BILOU
   const GazetteerMatcher* gazetteers_ = nullptr;
   CapitalizationTable capitalization_;

@@ -278,7 +278,7 @@ void Parser::Run(const std::vector<FeatureToken>& words, ArcHybridState& st) con
     features.clear();
     ExtractParserFeatures(st, words, features);
     std::fill(scores.begin(), scores.end(), 0.0f);
-    model_.Score(features, absl::MakeSpan(scores));
+    model_.ScoreShortRowsFirst(features, absl::MakeSpan(scores));
     int best = BestLegal(st, scores, root_label_);
     if (best < 0) {
       // No labelled move is legal (a model without the needed labels):

@@ -1,7 +1,12 @@
 #include "core/perceptron_scorer.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <bit>
+#include <cstdlib>
+#include <cstring>
+#include <new>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
@@ -9,10 +14,14 @@
 namespace kg::core {
 namespace {
 
-// Slot payload: bits 0-7 the row's size. Rows of <= 2 entries are inline:
-// entry k (24 bits: class in the low byte, weight above) at bit 8 + 24k.
-// Longer rows: bits 32-63 the offset of the row in entries_.
+// Slot payload: bits 0-7 the row's size (0 = no row). Rows of <= 2 entries
+// are inline: entry k (24 bits: class in the low byte, weight above) at bit
+// 8 + 24k. Longer rows: bit 8 set for a dense row; bits 32-63 the row's
+// offset in entries_ (sparse) or dense_ (dense).
 constexpr int kMaxInline = 2;
+constexpr uint64_t kDense = 0x100;
+constexpr size_t kBatch = 64;
+constexpr size_t kHugePage = size_t{2} << 20;
 
 inline uint64_t PackEntry(uint32_t cls, uint32_t bf16) {
   return static_cast<uint64_t>(cls & 0xff) | (static_cast<uint64_t>(bf16 & 0xffff) << 8);
@@ -28,7 +37,46 @@ inline float FromBf16(uint64_t b) {
   return std::bit_cast<float>(static_cast<uint32_t>(b & 0xffff) << 16);
 }
 
+// A dense row costs about num_classes / 8 vector steps, a sparse one a
+// scalar step per entry.
+bool WantDense(uint32_t size, uint32_t num_classes) {
+  return size > static_cast<uint32_t>(kMaxInline) && size * 8 >= num_classes;
+}
+
+// scores[c] += w[c]: one IEEE addition per class whatever the vector width,
+// so every build computes the same sums.
+__attribute__((target_clones("avx2", "default"))) void AddDenseRow(const uint16_t* w, float* scores,
+                                                                   int n) {
+  for (int c = 0; c < n; ++c) {
+    scores[c] += std::bit_cast<float>(static_cast<uint32_t>(w[c]) << 16);
+  }
+}
+
 }  // namespace
+
+// The slot table: zeroed memory, 2 MiB aligned and advised as huge pages
+// when large (a multi-megabyte table probed at random otherwise misses the
+// TLB on most probes).
+struct PerceptronScorer::SlotBlock {
+  Slot* slots = nullptr;
+  explicit SlotBlock(size_t n) {
+    const size_t bytes = n * sizeof(Slot);
+    if (bytes >= kHugePage) {
+      const size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+      void* mem = std::aligned_alloc(kHugePage, rounded);
+      if (mem != nullptr) {
+        madvise(mem, rounded, MADV_HUGEPAGE);  // advice only; failure is harmless
+        std::memset(mem, 0, rounded);
+        slots = static_cast<Slot*>(mem);
+        return;
+      }
+    }
+    slots = static_cast<Slot*>(std::calloc(n, sizeof(Slot)));
+  }
+  ~SlotBlock() { std::free(slots); }
+  SlotBlock(const SlotBlock&) = delete;
+  SlotBlock& operator=(const SlotBlock&) = delete;
+};
 
 absl::StatusOr<PerceptronScorer> PerceptronScorer::FromProto(const PerceptronModel& in) {
   if (in.num_classes() == 0 || in.num_classes() > 255) {
@@ -42,98 +90,178 @@ absl::StatusOr<PerceptronScorer> PerceptronScorer::FromProto(const PerceptronMod
         "perceptron model is inconsistent: %d features, %d rows, %d classes, %d weights",
         in.features_size(), in.row_sizes_size(), in.classes_size(), num_weights));
   }
+  const uint32_t num_classes = in.num_classes();
   PerceptronScorer s;
-  s.num_classes_ = static_cast<int>(in.num_classes());
+  s.num_classes_ = static_cast<int>(num_classes);
   size_t capacity = 16;
   int bits = 4;
   while (capacity < 2 * static_cast<size_t>(in.features_size())) capacity <<= 1, ++bits;
   s.shift_ = 64 - bits;
   s.mask_ = capacity - 1;
-  s.slots_.assign(capacity, Slot{0, 0});
+  auto block = std::make_shared<SlotBlock>(capacity);
+  if (block->slots == nullptr) {
+    return absl::ResourceExhaustedError("perceptron model: no memory for the feature table");
+  }
+  Slot* slots = block->slots;
 
+  const uint64_t* features = in.features().data();
+  const uint32_t* row_sizes = in.row_sizes().data();
+  const uint32_t* classes = in.classes().data();
+  const uint32_t* bf16s = bf16 ? in.bf16().data() : nullptr;
+  const int32_t* qweights = bf16 ? nullptr : in.qweights().data();
+  const float scale = in.scale();
+  const size_t num_entries = static_cast<size_t>(in.classes_size());
+  std::vector<bool> seen(num_classes);
   size_t k = 0;
   for (int r = 0; r < in.features_size(); ++r) {
-    const uint32_t size = in.row_sizes(r);
-    if (size > in.num_classes() || k + size > static_cast<size_t>(in.classes_size())) {
+    const uint32_t size = row_sizes[r];
+    if (size > num_classes || k + size > num_entries) {
       return absl::InvalidArgumentError(
           absl::StrFormat("perceptron model row %d has a bad size %u", r, size));
     }
-    uint64_t payload = size;
-    if (size > kMaxInline) payload |= static_cast<uint64_t>(s.entries_.size()) << 32;
-    for (uint32_t j = 0; j < size; ++j, ++k) {
-      const uint32_t cls = in.classes(static_cast<int>(k));
-      if (cls >= in.num_classes()) {
+    auto weight = [&](size_t e) -> uint32_t {
+      return bf16 ? bf16s[e] : ToBf16(static_cast<float>(qweights[e]) * scale);
+    };
+    bool dense = WantDense(size, num_classes);
+    std::fill(seen.begin(), seen.end(), false);
+    for (uint32_t j = 0; j < size; ++j) {
+      const uint32_t cls = classes[k + j];
+      if (cls >= num_classes) {
         return absl::InvalidArgumentError(
             absl::StrFormat("perceptron model row %d has a bad class %u", r, cls));
       }
-      const uint32_t w =
-          bf16 ? in.bf16(static_cast<int>(k))
-               : ToBf16(static_cast<float>(in.qweights(static_cast<int>(k))) * in.scale());
-      const uint64_t e = PackEntry(cls, w);
-      if (size <= kMaxInline) {
-        payload |= e << (8 + 24 * j);
-      } else {
-        s.entries_.push_back(static_cast<uint32_t>(e));
+      // A class twice in a row is summed in order, which a dense row cannot.
+      if (seen[cls]) dense = false;
+      seen[cls] = true;
+    }
+    uint64_t payload = size;
+    if (dense) {
+      payload |= kDense | (static_cast<uint64_t>(s.dense_.size()) << 32);
+      const size_t base = s.dense_.size();
+      s.dense_.resize(base + num_classes, 0);
+      for (uint32_t j = 0; j < size; ++j) {
+        s.dense_[base + classes[k + j]] = static_cast<uint16_t>(weight(k + j));
+      }
+    } else if (size > kMaxInline) {
+      payload |= static_cast<uint64_t>(s.entries_.size()) << 32;
+      for (uint32_t j = 0; j < size; ++j) {
+        s.entries_.push_back(static_cast<uint32_t>(PackEntry(classes[k + j], weight(k + j))));
+      }
+    } else {
+      for (uint32_t j = 0; j < size; ++j) {
+        payload |= PackEntry(classes[k + j], weight(k + j)) << (8 + 24 * j);
       }
     }
-    const uint64_t key = in.features(r);
-    if (key == 0) continue;
+    k += size;
+    if (s.dense_.size() > UINT32_MAX || s.entries_.size() > UINT32_MAX) {
+      return absl::InvalidArgumentError("perceptron model is too large");
+    }
+    const uint64_t key = features[r];
+    if (key == 0) {
+      if (s.zero_payload_ != 0) {
+        return absl::InvalidArgumentError("perceptron model repeats feature 0000000000000000");
+      }
+      s.zero_payload_ = payload;
+      ++s.num_features_;
+      continue;
+    }
     size_t i = s.SlotOf(key);
-    while (s.slots_[i].key != 0) {
-      if (s.slots_[i].key == key) {
+    while (slots[i].key != 0) {
+      if (slots[i].key == key) {
         return absl::InvalidArgumentError(
             absl::StrFormat("perceptron model repeats feature %016x", key));
       }
       i = (i + 1) & s.mask_;
     }
-    s.slots_[i] = Slot{key, payload};
+    slots[i] = Slot{key, payload};
     ++s.num_features_;
   }
-  if (k != static_cast<size_t>(in.classes_size())) {
+  if (k != num_entries) {
     return absl::InvalidArgumentError("perceptron model has weights outside any row");
   }
+  s.slots_ = slots;
+  s.block_ = std::move(block);
   return s;
 }
 
+inline uint64_t PerceptronScorer::Find(uint64_t key, size_t i) const {
+  if (key == 0) return zero_payload_;
+  while (true) {
+    const Slot& slot = slots_[i];
+    if (slot.key == key) return slot.payload;
+    if (slot.key == 0) return 0;
+    i = (i + 1) & mask_;
+  }
+}
+
+inline void PerceptronScorer::PrefetchRow(uint64_t p) const {
+  if ((p & 0xff) <= kMaxInline) return;
+  if (p & kDense) {
+    const char* row = reinterpret_cast<const char*>(dense_.data() + (p >> 32));
+    for (size_t b = 0; b < num_classes_ * sizeof(uint16_t); b += 64) __builtin_prefetch(row + b);
+  } else {
+    __builtin_prefetch(entries_.data() + (p >> 32));
+  }
+}
+
+inline void PerceptronScorer::AddRow(uint64_t p, float* scores) const {
+  const uint32_t size = p & 0xff;
+  if (size <= kMaxInline) {
+    for (uint32_t j = 0; j < size; ++j) {
+      const uint64_t e = p >> (8 + 24 * j);
+      scores[e & 0xff] += FromBf16(e >> 8);
+    }
+  } else if (p & kDense) {
+    AddDenseRow(dense_.data() + (p >> 32), scores, num_classes_);
+  } else {
+    const uint32_t* e = entries_.data() + (p >> 32);
+    const uint32_t* e_end = e + size;
+    for (; e != e_end; ++e) scores[*e & 0xff] += FromBf16(*e >> 8);
+  }
+}
+
 void PerceptronScorer::Score(absl::Span<const uint64_t> features, absl::Span<float> scores) const {
-  if (slots_.empty()) return;
-  constexpr size_t kBatch = 64;
+  if (slots_ == nullptr) return;
   size_t where[kBatch];
   uint64_t rows[kBatch];
   for (size_t begin = 0; begin < features.size(); begin += kBatch) {
-    const size_t end = std::min(features.size(), begin + kBatch);
-    for (size_t f = begin; f < end; ++f) {
-      where[f - begin] = SlotOf(features[f]);
-      __builtin_prefetch(&slots_[where[f - begin]]);
+    const size_t n = std::min(features.size() - begin, kBatch);
+    const uint64_t* f = features.data() + begin;
+    for (size_t j = 0; j < n; ++j) {
+      where[j] = SlotOf(f[j]);
+      __builtin_prefetch(&slots_[where[j]]);
+    }
+    for (size_t j = 0; j < n; ++j) {
+      rows[j] = Find(f[j], where[j]);
+      PrefetchRow(rows[j]);
+    }
+    for (size_t j = 0; j < n; ++j) AddRow(rows[j], scores.data());
+  }
+}
+
+void PerceptronScorer::ScoreShortRowsFirst(absl::Span<const uint64_t> features,
+                                           absl::Span<float> scores) const {
+  if (slots_ == nullptr) return;
+  size_t where[kBatch];
+  uint64_t rows[kBatch];
+  for (size_t begin = 0; begin < features.size(); begin += kBatch) {
+    const size_t n = std::min(features.size() - begin, kBatch);
+    const uint64_t* f = features.data() + begin;
+    for (size_t j = 0; j < n; ++j) {
+      where[j] = SlotOf(f[j]);
+      __builtin_prefetch(&slots_[where[j]]);
     }
     size_t num_rows = 0;
-    for (size_t f = begin; f < end; ++f) {
-      const uint64_t key = features[f];
-      size_t i = where[f - begin];
-      while (slots_[i].key != key) {
-        if (slots_[i].key == 0) break;
-        i = (i + 1) & mask_;
-      }
-      if (slots_[i].key != key || key == 0) continue;
-      const uint64_t p = slots_[i].payload;
-      const uint32_t size = p & 0xff;
-      if (size > kMaxInline) {
-        __builtin_prefetch(&entries_[p >> 32]);
+    for (size_t j = 0; j < n; ++j) {
+      const uint64_t p = Find(f[j], where[j]);
+      if ((p & 0xff) > kMaxInline) {
+        PrefetchRow(p);
         rows[num_rows++] = p;
-        continue;
-      }
-      for (uint32_t j = 0; j < size; ++j) {
-        const uint64_t e = p >> (8 + 24 * j);
-        scores[e & 0xff] += FromBf16(e >> 8);
+      } else {
+        AddRow(p, scores.data());
       }
     }
-    for (size_t r = 0; r < num_rows; ++r) {
-      const uint32_t* e = entries_.data() + (rows[r] >> 32);
-      const uint32_t* e_end = e + (rows[r] & 0xff);
-      for (; e != e_end; ++e) {
-        scores[*e & 0xff] += FromBf16(*e >> 8);
-      }
-    }
+    for (size_t r = 0; r < num_rows; ++r) AddRow(rows[r], scores.data());
   }
 }
 

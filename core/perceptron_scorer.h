@@ -2,19 +2,31 @@
 #define KG_CORE_PERCEPTRON_SCORER_H_
 
 // kg::core::PerceptronScorer: a read-only, cache-friendly form of a trained
-// PerceptronModel (core/averaged_perceptron.h) for fast inference.
+// PerceptronModel (core/averaged_perceptron.h) for fast inference, used by
+// the tagger, the parser and the recogniser.
 //
-// Scoring a parser state touches ~130 features in a table of millions, so it
-// is bound by memory latency. This layout needs one cache miss per feature
-// for most features (rows of up to two classes live inside the hash slot),
-// and Score() prefetches all slots of a call before reading any, so the
-// misses overlap. Weights are kept as bfloat16 (the model's own bf16
-// weights, or its legacy linear 16-bit weights converted) and summed as
-// floats.
+// Scoring touches tens to hundreds of features in a table of up to millions,
+// and the frequent features carry weights for most classes. The layout:
+//  - an open-addressing hash table (in transparent huge pages when the
+//    kernel offers them, so random probes rarely miss the TLB); rows of up
+//    to two classes live inside the slot, so most rare features cost one
+//    cache miss;
+//  - longer rows as (class, weight) lists, or, when they cover at least an
+//    eighth of the classes, as dense rows added with SIMD.
+// Score() prefetches the slots of up to 64 features before reading any, so
+// the misses overlap. Weights are bfloat16 (the model's own, or its legacy
+// linear 16-bit weights converted) and summed as floats.
 //
-// Limits: at most 255 classes. A feature whose hash is 0 is dropped.
+// Results are exactly those of summing each feature's weights in the order
+// documented per method: float addition is not associative, and the saved
+// models' decisions (near ties included) were fixed with these orders. A
+// dense row adds +0 to the classes it has no weight for, which changes no
+// sum (at most the sign of a zero, which compares equal).
+//
+// Limits: at most 255 classes.
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -30,23 +42,39 @@ class PerceptronScorer {
 
   int num_classes() const { return num_classes_; }
   size_t num_features() const { return num_features_; }
-  // Adds the weights of `features` to `scores` (num_classes entries).
-  // Unknown features add nothing. Thread-safe.
+
+  // Adds the weights of `features` to `scores` (num_classes entries), each
+  // class's weights in the order of `features` (as
+  // AveragedPerceptron::Score). Unknown features add nothing. Thread-safe.
   void Score(absl::Span<const uint64_t> features, absl::Span<float> scores) const;
+
+  // The same sum in the parser's order: features in runs of 64; within a
+  // run, first the features with at most two classes, then the others, each
+  // group in feature order.
+  void ScoreShortRowsFirst(absl::Span<const uint64_t> features, absl::Span<float> scores) const;
 
  private:
   struct Slot {
-    uint64_t key;      // 0 = empty
+    uint64_t key;      // 0 = empty (key 0 itself is kept in zero_payload_)
     uint64_t payload;  // see perceptron_scorer.cc
   };
+  struct SlotBlock;  // huge-page memory
+
   size_t SlotOf(uint64_t key) const { return (key * 0x9e3779b97f4a7c15ULL) >> shift_; }
+  // Payload of `key`, or 0 if absent; `i` its (prefetched) home slot.
+  uint64_t Find(uint64_t key, size_t i) const;
+  void AddRow(uint64_t payload, float* scores) const;
+  void PrefetchRow(uint64_t payload) const;
 
   int num_classes_ = 0;
   size_t num_features_ = 0;
   int shift_ = 63;
   size_t mask_ = 1;
-  std::vector<Slot> slots_;
+  std::shared_ptr<const SlotBlock> block_;  // shared by copies; immutable
+  const Slot* slots_ = nullptr;
+  uint64_t zero_payload_ = 0;
   std::vector<uint32_t> entries_;  // class | (bf16 weight << 8)
+  std::vector<uint16_t> dense_;    // rows of num_classes_ bf16 weights
 };
 
 }  // namespace kg::core

@@ -189,15 +189,14 @@ absl::StatusOr<TaggerModel> TrainTagger(const std::vector<ConlluSentence>& train
 
 absl::StatusOr<Tagger> Tagger::FromProto(const TaggerModel& model) {
   Tagger t;
-  auto weights = AveragedPerceptron::FromProto(model.weights());
+  auto weights = PerceptronScorer::FromProto(model.weights());
   if (!weights.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("tagger model: ", weights.status().message()));
+    return absl::InvalidArgumentError(absl::StrCat("tagger model: ", weights.status().message()));
   }
   t.model_ = std::move(*weights);
   if (model.labels_size() != t.model_.num_classes()) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "tagger model: %d labels for %d classes", model.labels_size(), t.model_.num_classes()));
+    return absl::InvalidArgumentError(absl::StrFormat("tagger model: %d labels for %d classes",
+                                                      model.labels_size(), t.model_.num_classes()));
   }
   for (const std::string& l : model.labels()) {
     std::vector<std::string> parts = absl::StrSplit(l, absl::MaxSplits(' ', 1));

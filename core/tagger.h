@@ -25,6 +25,7 @@
 #include "core/analysis.h"
 #include "core/averaged_perceptron.h"
 #include "core/conllu.h"
+#include "core/perceptron_scorer.h"
 #include "proto/model.pb.h"
 
 namespace kg::core {
@@ -36,7 +37,7 @@ using CapitalizationTable = absl::flat_hash_map<std::string, uint8_t>;
 struct TaggerTrainOptions {
   int epochs = 8;
   uint64_t seed = 1;
-  float prune = 0.0f;  // drop averaged weights below this from the model
+  float prune = 0.0f;                         // drop averaged weights below this from the model
   std::function<void(std::string_view)> log;  // one line per epoch; may be empty
   CapitalizationTable capitalization;         // may be empty
 };
@@ -61,7 +62,7 @@ class Tagger {
   // Class index per word.
   std::vector<int> Run(const std::vector<std::string_view>& words) const;
 
-  AveragedPerceptron model_;
+  PerceptronScorer model_;
   std::vector<std::string> upos_;  // per class
   std::vector<std::string> xpos_;
   std::vector<std::string> labels_;

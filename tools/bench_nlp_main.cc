@@ -173,7 +173,8 @@ int main(int argc, char** argv) {
                                a.has_parser() ? "yes" : "no");
   std::cout << absl::StrFormat("%-22s %14s %10s\n", "stage (one core)", "tokens/s", "x baseline");
   auto row = [&](const char* name, double s) {
-    std::cout << absl::StrFormat("%-22s %14.0f %10.3f\n", name, rate(s), base > 0 ? rate(s) / base : 0);
+    std::cout << absl::StrFormat("%-22s %14.0f %10.3f\n", name, rate(s),
+                                 base > 0 ? rate(s) / base : 0);
   };
   row("tokenise+split (base)", tok_s);
   row("tag+lemma", tag_s);

@@ -1,0 +1,176 @@
+#include "core/perceptron_scorer.h"
+
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "core/averaged_perceptron.h"
+#include "gtest/gtest.h"
+
+namespace kg::core {
+namespace {
+
+constexpr int kClasses = 40;
+
+// A model whose rows come in every layout the scorer has: inline (<= 2
+// classes), sparse lists and dense rows. Frequent features ("f0".."f9")
+// meet most classes; rare ones a few.
+PerceptronModel TrainModel() {
+  AveragedPerceptron p(kClasses);
+  std::mt19937 rng(7);
+  for (int i = 0; i < 20000; ++i) {
+    const int truth = static_cast<int>(rng() % kClasses);
+    const int guess = static_cast<int>(rng() % kClasses);
+    std::vector<uint64_t> f = {FeatureHash(0, std::to_string(rng() % 10)),
+                               FeatureHash(1, std::to_string(rng() % 3000)),
+                               FeatureHash(2, std::to_string(truth * 7 + rng() % 5))};
+    // Steps spanning 2^-12..2^12, so sums of bf16 weights round in float
+    // and the order of additions shows in the result.
+    const float step = std::ldexp(1.0f + static_cast<float>(rng() % 1000) / 1000.0f,
+                                  static_cast<int>(rng() % 25) - 12);
+    p.Update(f, truth, guess, step);
+  }
+  p.Average();
+  PerceptronModel msg;
+  p.ToProto(&msg);
+  return msg;
+}
+
+// Random feature lists: known features, unknown ones and repeats, long
+// enough to span several prefetch batches.
+std::vector<std::vector<uint64_t>> Queries() {
+  std::mt19937 rng(11);
+  std::vector<std::vector<uint64_t>> out;
+  for (int q = 0; q < 200; ++q) {
+    std::vector<uint64_t> f;
+    const int n = 1 + static_cast<int>(rng() % 150);
+    for (int i = 0; i < n; ++i) {
+      const int t = static_cast<int>(rng() % 4);
+      f.push_back(FeatureHash(t, std::to_string(rng() % (t == 0 ? 10 : 3000))));
+    }
+    if (n > 3) f.push_back(f[1]);
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+bool SameBits(const std::vector<float>& a, const std::vector<float>& b) {
+  // +0 and -0 compare equal and act alike in later sums; all else bitwise.
+  for (size_t c = 0; c < a.size(); ++c) {
+    if (a[c] == 0.0f && b[c] == 0.0f) continue;
+    if (std::bit_cast<uint32_t>(a[c]) != std::bit_cast<uint32_t>(b[c])) return false;
+  }
+  return a.size() == b.size();
+}
+
+TEST(PerceptronScorerTest, ModelHasEveryRowLayout) {
+  const PerceptronModel msg = TrainModel();
+  int inline_rows = 0, sparse_rows = 0, dense_rows = 0;
+  for (uint32_t size : msg.row_sizes()) {
+    if (size <= 2) {
+      ++inline_rows;
+    } else if (size * 8 < kClasses) {
+      ++sparse_rows;
+    } else {
+      ++dense_rows;
+    }
+  }
+  EXPECT_GT(inline_rows, 0);
+  EXPECT_GT(sparse_rows, 0);
+  EXPECT_GT(dense_rows, 0);
+}
+
+TEST(PerceptronScorerTest, ScoreSumsExactlyLikeTheAveragedPerceptron) {
+  const PerceptronModel msg = TrainModel();
+  auto reference = AveragedPerceptron::FromProto(msg);
+  auto scorer = PerceptronScorer::FromProto(msg);
+  ASSERT_TRUE(reference.ok()) << reference.status();
+  ASSERT_TRUE(scorer.ok()) << scorer.status();
+  EXPECT_EQ(scorer->num_features(), reference->num_features());
+  for (const auto& f : Queries()) {
+    std::vector<float> want(kClasses, 0.5f), got(kClasses, 0.5f);
+    reference->Score(f, absl::MakeSpan(want));
+    scorer->Score(f, absl::MakeSpan(got));
+    EXPECT_TRUE(SameBits(want, got));
+  }
+}
+
+TEST(PerceptronScorerTest, ShortRowsFirstOrder) {
+  const PerceptronModel msg = TrainModel();
+  absl::flat_hash_map<uint64_t, uint32_t> row_size;
+  for (int r = 0; r < msg.features_size(); ++r) row_size[msg.features(r)] = msg.row_sizes(r);
+  auto reference = AveragedPerceptron::FromProto(msg);
+  auto scorer = PerceptronScorer::FromProto(msg);
+  ASSERT_TRUE(reference.ok() && scorer.ok());
+  for (const auto& f : Queries()) {
+    // Per run of 64: rows of <= 2 classes, then the rest, one at a time.
+    std::vector<float> want(kClasses, 0.0f), got(kClasses, 0.0f);
+    for (size_t begin = 0; begin < f.size(); begin += 64) {
+      const size_t end = std::min(f.size(), begin + 64);
+      for (bool short_rows : {true, false}) {
+        for (size_t i = begin; i < end; ++i) {
+          auto it = row_size.find(f[i]);
+          if (it == row_size.end() || (it->second <= 2) != short_rows) continue;
+          reference->Score(absl::MakeConstSpan(&f[i], 1), absl::MakeSpan(want));
+        }
+      }
+    }
+    scorer->ScoreShortRowsFirst(f, absl::MakeSpan(got));
+    EXPECT_TRUE(SameBits(want, got));
+  }
+}
+
+TEST(PerceptronScorerTest, RepeatedClassAndZeroKeyKeepExactSums) {
+  PerceptronModel msg;
+  msg.set_num_classes(4);
+  auto add_row = [&](uint64_t key, std::vector<std::pair<uint32_t, float>> row) {
+    msg.add_features(key);
+    msg.add_row_sizes(static_cast<uint32_t>(row.size()));
+    for (auto [cls, w] : row) {
+      msg.add_classes(cls);
+      msg.add_bf16(std::bit_cast<uint32_t>(w) >> 16);
+    }
+  };
+  add_row(0, {{1, 2.0f}});
+  // Class 2 twice in a row long enough to be dense: must stay a sum in order.
+  add_row(5, {{2, 1024.0f}, {0, 1.0f}, {2, 0.0078125f}, {3, -3.0f}});
+  auto reference = AveragedPerceptron::FromProto(msg);
+  auto scorer = PerceptronScorer::FromProto(msg);
+  ASSERT_TRUE(reference.ok() && scorer.ok());
+  const std::vector<uint64_t> f = {5, 0, 9, 5};
+  std::vector<float> want(4, 1.0f), got(4, 1.0f);
+  reference->Score(f, absl::MakeSpan(want));
+  scorer->Score(f, absl::MakeSpan(got));
+  EXPECT_TRUE(SameBits(want, got));
+  EXPECT_EQ(got[1], 3.0f);  // the key-0 feature counts
+}
+
+TEST(PerceptronScorerTest, RejectsCorruptModels) {
+  PerceptronModel msg;
+  EXPECT_FALSE(PerceptronScorer::FromProto(msg).ok());  // no classes
+  msg.set_num_classes(300);
+  EXPECT_FALSE(PerceptronScorer::FromProto(msg).ok());  // too many classes
+  msg.set_num_classes(3);
+  msg.add_features(1);
+  msg.add_row_sizes(1);
+  msg.add_classes(7);
+  msg.add_bf16(0x3f80);
+  EXPECT_FALSE(PerceptronScorer::FromProto(msg).ok());  // class out of range
+  msg.set_classes(0, 1);
+  EXPECT_TRUE(PerceptronScorer::FromProto(msg).ok());
+  msg.add_features(1);
+  msg.add_row_sizes(1);
+  msg.add_classes(2);
+  msg.add_bf16(0x3f80);
+  auto repeated = PerceptronScorer::FromProto(msg);
+  ASSERT_FALSE(repeated.ok());
+  EXPECT_NE(repeated.status().message().find("repeats"), std::string::npos);
+  msg.set_row_sizes(1, 5);
+  EXPECT_FALSE(PerceptronScorer::FromProto(msg).ok());  // row overruns
+}
+
+}  // namespace
+}  // namespace kg::core
