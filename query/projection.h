@@ -130,6 +130,13 @@ class Projection {
     double types_seconds = 0;  // entity types (parallel path: and the vertex table)
     double csr_seconds = 0;    // renumbering and the CSR arrays
     double cpu_seconds = 0;
+    // CPU time of the process (every thread) per phase, where measured.
+    double facts_cpu = 0, types_cpu = 0, csr_cpu = 0;
+    // Parallel path: the CPU time on the longest chain of work (each
+    // parallel phase counted by its busiest thread), i.e. the wall time the
+    // build needs on an idle machine with a core per thread. On a shared
+    // machine wall time also counts waiting for a core.
+    double critical_path_cpu = 0;
     int threads = 1;  // threads that read the store
   };
 

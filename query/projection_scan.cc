@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -41,6 +42,35 @@ double WallSeconds() {
   return static_cast<double>(ts.tv_sec) + ts.tv_nsec * 1e-9;
 }
 
+double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + ts.tv_nsec * 1e-9;
+}
+
+// CPU time of one thread's work in one pass, measured inside the callbacks:
+// each callback, plus the time between two callbacks (the store reading the
+// next batch). Only the read before the first batch is missed.
+struct PassCpu {
+  double seconds = 0;
+  double last_exit = -1;
+  double Enter() {
+    double now = ThreadCpuSeconds();
+    if (last_exit >= 0) seconds += now - last_exit;
+    return now;
+  }
+  void Exit(double entered) {
+    last_exit = ThreadCpuSeconds();
+    seconds += last_exit - entered;
+  }
+};
+
+double ProcessCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + ts.tv_nsec * 1e-9;
+}
+
 // Entity id -> vertex: open addressing, linear probing, load <= 1/2. Filled
 // once before the fact pass, then only read (by every scan thread), so
 // lookups need no lock; the fact pass prefetches the slots it will probe.
@@ -51,7 +81,9 @@ class VertexTable {
     while (size < 2 * ids.size()) size *= 2;
     AssignHuge(slots_, size, Slot{});
     mask_ = size - 1;
+    constexpr uint32_t kAhead = 16;
     for (uint32_t v = 0; v < ids.size(); ++v) {
+      if (v + kAhead < ids.size()) Prefetch(ids[v + kAhead]);
       size_t i = SlotOf(ids[v]);
       while (slots_[i].vertex != kNone) i = (i + 1) & mask_;
       slots_[i] = Slot{ids[v], v};
@@ -98,6 +130,8 @@ struct Part {
   // The passes disagree (a fact names an entity or predicate the earlier
   // passes did not return, or keys come out of order): the Builder decides.
   bool disagree = false;
+  PassCpu entity_cpu, fact_cpu;
+  double sort_cpu = 0;
 };
 
 // Runs fn(part) for every part, parts 1.. on threads of their own (in line
@@ -124,7 +158,7 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::BuildFromScan(storage::S
                                                                       int threads,
                                                                       uint64_t store_version) {
   const int parts = std::clamp(threads, 1, 16);
-  const double t0 = WallSeconds();
+  const double t0 = WallSeconds(), c0 = ProcessCpuSeconds();
   uint64_t expected_facts = 0;
   if (absl::StatusOr<storage::StoreStats> stats = store.Stats(); stats.ok())
     expected_facts = stats->facts;
@@ -147,52 +181,10 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::BuildFromScan(storage::S
   VertexTable table;
   std::vector<EdgeIndex> out_start;  // forward row starts, counted by the fact pass
   bool disagree = false;
-  double t1 = t0;
+  double t1 = t0, c1 = c0;
 
-  storage::GraphScan scan;
-  scan.parts = parts;
-  scan.entities = [&](int part, std::span<const storage::EntityTypeRecord> batch) {
-    Part& p = state[part];
-    for (const storage::EntityTypeRecord& r : batch) {
-      if (!p.ids.empty() && r.id <= p.ids.back()) p.disagree = true;
-      p.ids.push_back(r.id);
-      p.types.push_back(static_cast<uint8_t>(r.type));
-    }
-    return !p.disagree;
-  };
-  scan.entities_done = [&]() {
-    size_t n = 0;
-    for (const Part& p : state) n += p.ids.size();
-    ReserveHuge(ids, n);
-    types.reserve(n);
-    for (const Part& p : state) {
-      if (p.disagree) return !(disagree = true);
-      if (!p.ids.empty() && !ids.empty() && p.ids.front() <= ids.back()) return !(disagree = true);
-      ids.insert(ids.end(), p.ids.begin(), p.ids.end());
-      types.insert(types.end(), p.types.begin(), p.types.end());
-    }
-    for (Part& p : state) {
-      std::vector<uint64_t>().swap(p.ids);
-      std::vector<uint8_t>().swap(p.types);
-    }
-    // Too many for 32-bit vertex numbers: the Builder reports it.
-    if (n >= UINT32_MAX - 1) return !(disagree = true);
-    table.Fill(ids);
-    AssignHuge(out_start, n + 1, EdgeIndex{0});
-    for (int i = 0; i < parts; ++i) {
-      Part& p = state[i];
-      AssignHuge(p.in_count, n, EdgeIndex{0});
-      // Part 0's buffers take the others' edges at the end without moving.
-      ReserveHuge(p.targets,
-                  i == 0 ? expected_facts + 1024 : expected_facts / parts * 5 / 4 + 1024);
-      ReserveHuge(p.props, i == 0 ? expected_facts + 1024 : expected_facts / parts * 5 / 4 + 1024);
-      p.predicate_used.assign(predicate_names.size(), 0);
-    }
-    t1 = WallSeconds();
-    return true;
-  };
-  scan.facts = [&](int part, std::span<const storage::FactRecord> records) {
-    Part& p = state[part];
+  // One batch of one part's facts into its edge buffers.
+  auto add_facts = [&](Part& p, std::span<const storage::FactRecord> records) {
     // Overlap the cache misses of consecutive lookups.
     constexpr size_t kAhead = 16;
     const size_t n = records.size();
@@ -228,6 +220,58 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::BuildFromScan(storage::S
     }
     return true;
   };
+  storage::GraphScan scan;
+  scan.parts = parts;
+  scan.entities = [&](int part, std::span<const storage::EntityTypeRecord> batch) {
+    Part& p = state[part];
+    const double entered = p.entity_cpu.Enter();
+    for (const storage::EntityTypeRecord& r : batch) {
+      if (!p.ids.empty() && r.id <= p.ids.back()) p.disagree = true;
+      p.ids.push_back(r.id);
+      p.types.push_back(static_cast<uint8_t>(r.type));
+    }
+    p.entity_cpu.Exit(entered);
+    return !p.disagree;
+  };
+  scan.entities_done = [&]() {
+    size_t n = 0;
+    for (const Part& p : state) n += p.ids.size();
+    ReserveHuge(ids, n);
+    types.reserve(n);
+    for (const Part& p : state) {
+      if (p.disagree) return !(disagree = true);
+      if (!p.ids.empty() && !ids.empty() && p.ids.front() <= ids.back()) return !(disagree = true);
+      ids.insert(ids.end(), p.ids.begin(), p.ids.end());
+      types.insert(types.end(), p.types.begin(), p.types.end());
+    }
+    for (Part& p : state) {
+      std::vector<uint64_t>().swap(p.ids);
+      std::vector<uint8_t>().swap(p.types);
+    }
+    // Too many for 32-bit vertex numbers: the Builder reports it.
+    if (n >= UINT32_MAX - 1) return !(disagree = true);
+    table.Fill(ids);
+    AssignHuge(out_start, n + 1, EdgeIndex{0});
+    for (int i = 0; i < parts; ++i) {
+      Part& p = state[i];
+      AssignHuge(p.in_count, n, EdgeIndex{0});
+      // Part 0's buffers take the others' edges at the end without moving.
+      ReserveHuge(p.targets,
+                  i == 0 ? expected_facts + 1024 : expected_facts / parts * 5 / 4 + 1024);
+      ReserveHuge(p.props, i == 0 ? expected_facts + 1024 : expected_facts / parts * 5 / 4 + 1024);
+      p.predicate_used.assign(predicate_names.size(), 0);
+    }
+    t1 = WallSeconds();
+    c1 = ProcessCpuSeconds();
+    return true;
+  };
+  scan.facts = [&](int part, std::span<const storage::FactRecord> records) {
+    Part& p = state[part];
+    const double entered = p.fact_cpu.Enter();
+    const bool ok = add_facts(p, records);
+    p.fact_cpu.Exit(entered);
+    return ok;
+  };
   RETURN_IF_ERROR(store.ScanGraph(scan));
   if (disagree) return nullptr;
   Vertex previous_last = kNone;
@@ -237,7 +281,7 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::BuildFromScan(storage::S
     if (previous_last != kNone && p.first_subject <= previous_last) return nullptr;
     previous_last = p.last_vertex;
   }
-  const double t2 = WallSeconds();
+  const double t2 = WallSeconds(), c2 = ProcessCpuSeconds();
 
   auto projection = std::unique_ptr<Projection>(new Projection());
   Projection& g = *projection;
@@ -295,6 +339,8 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::BuildFromScan(storage::S
   ForEachPart(parts, [&](int i) {
     Part& p = state[i];
     if (p.first_subject == kNone) return;
+    const double started = ThreadCpuSeconds();
+    absl::Cleanup timed = [&] { p.sort_cpu = ThreadCpuSeconds() - started; };
     EdgeIndex* cursor = p.in_count.data();
     Vertex s = p.first_subject;
     for (EdgeIndex e = part_base[i]; e < part_base[i + 1]; ++e) {
@@ -368,6 +414,24 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::BuildFromScan(storage::S
   g.build_profile_.types_seconds = t1 - t0;
   g.build_profile_.facts_seconds = t2 - t1;
   g.build_profile_.csr_seconds = WallSeconds() - t2;
+  g.build_profile_.types_cpu = c1 - c0;
+  g.build_profile_.facts_cpu = c2 - c1;
+  g.build_profile_.csr_cpu = ProcessCpuSeconds() - c2;
+  // On an idle machine with a core per thread, the other parts' CPU of each
+  // parallel phase overlaps the longest part's.
+  double overlapped = 0;
+  for (auto pass : {+[](const Part& p) { return p.entity_cpu.seconds; },
+                    +[](const Part& p) { return p.fact_cpu.seconds; },
+                    +[](const Part& p) { return p.sort_cpu; }}) {
+    double sum = 0, longest = 0;
+    for (const Part& p : state) {
+      sum += pass(p);
+      longest = std::max(longest, pass(p));
+    }
+    overlapped += sum - longest;
+  }
+  g.build_profile_.critical_path_cpu = g.build_profile_.types_cpu + g.build_profile_.facts_cpu +
+                                       g.build_profile_.csr_cpu - overlapped;
   g.build_profile_.threads = parts;
   return projection;
 }

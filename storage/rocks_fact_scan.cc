@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -214,6 +215,36 @@ std::pair<std::string, std::string> PartBounds(int part, int parts) {
   return {lo, hi};
 }
 
+// DecodePayload, remembering the last payload decoded: runs of equal
+// payloads (every imported fact has the same one) skip the decoding.
+class PayloadDecoder {
+ public:
+  bool Decode(rocksdb::Slice v, FactRecord& r) {
+    if (v.size() == last_size_ && v.size() <= sizeof(last_) &&
+        std::memcmp(v.data(), last_, v.size()) == 0) {
+      r.confidence = confidence_;
+      r.flags = flags_;
+      r.support = support_;
+      return true;
+    }
+    if (!DecodePayload(std::string_view(v.data(), v.size()), r)) return false;
+    if (v.size() <= sizeof(last_)) {
+      std::memcpy(last_, v.data(), v.size());
+      last_size_ = v.size();
+      confidence_ = r.confidence;
+      flags_ = r.flags;
+      support_ = r.support;
+    }
+    return true;
+  }
+
+ private:
+  char last_[32] = {};
+  size_t last_size_ = SIZE_MAX;
+  float confidence_ = 0;
+  uint32_t flags_ = 0, support_ = 0;
+};
+
 }  // namespace
 
 absl::Status RocksStore::ForEachFactBatch(
@@ -226,6 +257,7 @@ absl::Status RocksStore::ForEachFactBatch(
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(kSpo)));
   std::vector<FactRecord> batch;
   batch.reserve(kBatch);
+  PayloadDecoder payloads;
   absl::Status inner;
   bool stopped = false;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -240,7 +272,7 @@ absl::Status RocksStore::ForEachFactBatch(
     r.predicate_id = ReadId(k.data() + kIdBytes);
     r.object = ReadId(k.data() + 2 * kIdBytes);
     rocksdb::Slice v = it->value();
-    if (!DecodePayload(std::string_view(v.data(), v.size()), r)) {
+    if (!payloads.Decode(v, r)) {
       inner = absl::DataLossError(absl::StrCat("unreadable fact record in the store ", path_));
       break;
     }
@@ -358,6 +390,7 @@ absl::Status RocksStore::ScanGraph(const GraphScan& scan) {
     result = run_parts([&](int part) -> absl::Status {
       std::vector<FactRecord> batch;
       batch.reserve(kBatch);
+      PayloadDecoder payloads;
       RETURN_IF_ERROR(scan_part(kSpo, part, [&](rocksdb::Slice k, rocksdb::Slice v, bool& more) {
         if (k.size() != kTripleBytes) {
           return absl::DataLossError(absl::StrCat("spo key of ", k.size(), " bytes (expected ",
@@ -367,7 +400,7 @@ absl::Status RocksStore::ScanGraph(const GraphScan& scan) {
         r.subject = ReadId(k.data());
         r.predicate_id = ReadId(k.data() + kIdBytes);
         r.object = ReadId(k.data() + 2 * kIdBytes);
-        if (!DecodePayload(std::string_view(v.data(), v.size()), r)) {
+        if (!payloads.Decode(v, r)) {
           return absl::DataLossError(absl::StrCat("unreadable fact record in the store ", path_));
         }
         if (batch.size() == kBatch) {

@@ -484,9 +484,17 @@ class Bench {
                         static_cast<double>(p.MemoryBytes()) / std::max<uint32_t>(1, p.num_edges()),
                         LoadAverage()));
     if (b.facts_seconds + b.types_seconds + b.csr_seconds > 0) {
-      report_.Add(absl::StrFormat(
-          "  phases (wall, %d thread%s): entity pass %.3f s, facts scan %.3f s, CSR %.3f s",
-          b.threads, b.threads == 1 ? "" : "s", b.types_seconds, b.facts_seconds, b.csr_seconds));
+      report_.Add(
+          absl::StrFormat("  phases (wall / process cpu, %d thread%s): entity pass %.3f / %.3f s, "
+                          "facts scan %.3f / %.3f s, CSR "
+                          "%.3f / %.3f s",
+                          b.threads, b.threads == 1 ? "" : "s", b.types_seconds, b.types_cpu,
+                          b.facts_seconds, b.facts_cpu, b.csr_seconds, b.csr_cpu));
+      if (b.critical_path_cpu > 0) {
+        report_.Add(absl::StrFormat(
+            "  critical path cpu %.3f s (the wall time with a core per thread): %.2f M edges/s",
+            b.critical_path_cpu, p.num_edges() / b.critical_path_cpu / 1e6));
+      }
     }
   }
 
