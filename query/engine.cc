@@ -215,7 +215,7 @@ struct Engine::Impl {
     ASSIGN_OR_RETURN(h.to, NodeOf(f.object()));
     h.predicate = f.predicate();
     h.confidence = f.confidence();
-    h.support = f.support();
+    h.support = SourceCount(f.support(), f.flags());
     h.flags = f.flags();
     uint32_t total = 0;
     RETURN_IF_ERROR(store->ForEachEvidence(f, [&](const Evidence& ev) {

@@ -46,6 +46,14 @@ struct EdgeProps {
 };
 static_assert(sizeof(EdgeProps) == 8);
 
+// How many sources assert a fact: its evidence sentences (the store's
+// support counts only those) plus one when it was imported as a structured
+// triple, which is an assertion without a sentence. An imported fact alone
+// is 1, not 0; one also stated by two sentences is 3.
+inline uint32_t SourceCount(uint32_t support, uint32_t flags) {
+  return support + ((flags & IMPORTED) != 0 ? 1 : 0);
+}
+
 // Packs a fact's numbers: confidence to 16-bit fixed point, support
 // saturating at 65535, the low 8 flag bits.
 EdgeProps MakeEdgeProps(uint32_t predicate_index, float confidence, uint32_t flags,

@@ -29,7 +29,7 @@ EdgeAdmission::EdgeAdmission(const Projection& projection, const EdgeFilter& fil
 
 double EdgeWeight(const EdgeProps& p) {
   double c = p.confidence();
-  uint32_t support = std::max<uint32_t>(p.support, 1);
+  uint32_t support = std::max<uint32_t>(SourceCount(p.support, p.flags()), 1);
   double q = support == 1 ? 1.0 - c : std::pow(1.0 - c, static_cast<double>(support));
   double prob = std::clamp(1.0 - q, 1e-4, 1.0);
   double w = -std::log(prob);
