@@ -10,12 +10,14 @@
 #include "core/sentence_splitter.h"
 #include "core/tokenizer.h"
 #include "core/value_recognizer.h"
+#include "proto/status_macros.h"
 
 namespace kg::core {
 
 absl::StatusOr<std::unique_ptr<Analyzer>> Analyzer::Load(const std::string& model_path) {
-  auto models = ReadModelSet(model_path);
-  if (!models.ok()) return models.status();
+  std::unique_ptr<google::protobuf::Arena> arena = NewModelArena();
+  auto* models = google::protobuf::Arena::CreateMessage<ModelSet>(arena.get());
+  RETURN_IF_ERROR(ReadModelSet(model_path, *models));
   auto analyzer = FromModelSet(*models);
   if (!analyzer.ok()) {
     return absl::Status(analyzer.status().code(),

@@ -1,40 +1,139 @@
 #include "core/model_file.h"
 
+#include <fcntl.h>
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/gzip_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <sstream>
+#include <limits>
+#include <memory>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "core/huge_pages.h"
+#include "proto/status_macros.h"
 
 namespace kg::core {
 
-absl::StatusOr<ModelSet> ReadModelSet(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::NotFoundError(
-        absl::StrCat(path, ": cannot open model file: ", std::strerror(errno)));
+namespace {
+
+// A read-only mapping of the file, pre-faulted in one call.
+class MappedFile {
+ public:
+  static absl::StatusOr<std::unique_ptr<MappedFile>> Open(const std::string& path) {
+    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      return absl::NotFoundError(
+          absl::StrCat(path, ": cannot open model file: ", std::strerror(errno)));
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      close(fd);
+      return absl::InvalidArgumentError(absl::StrCat(path, ": not a regular file"));
+    }
+    auto f = std::make_unique<MappedFile>();
+    f->size_ = static_cast<size_t>(st.st_size);
+    if (f->size_ > 0) {
+      void* p = mmap(nullptr, f->size_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+      if (p == MAP_FAILED) {
+        const int err = errno;
+        close(fd);
+        return absl::DataLossError(
+            absl::StrCat(path, ": cannot read model file: ", std::strerror(err)));
+      }
+      f->data_ = static_cast<const char*>(p);
+    }
+    close(fd);
+    return f;
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  std::string bytes = std::move(buffer).str();
-  ModelSet models;
+  MappedFile() = default;
+  ~MappedFile() {
+    if (data_ != nullptr) munmap(const_cast<char*>(data_), size_);
+  }
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  const char* data() const { return data_; }
+  size_t size() const { return size_; }
+
+ private:
+  const char* data_ = nullptr;
+  size_t size_ = 0;
+};
+
+// Huge-page memory for the decompressed bytes and the parsed message.
+struct HugeBuffer {
+  explicit HugeBuffer(size_t n) : data(static_cast<char*>(AllocateHuge(n, true))), size(n) {}
+  ~HugeBuffer() { FreeHuge(data, size); }
+  HugeBuffer(const HugeBuffer&) = delete;
+  HugeBuffer& operator=(const HugeBuffer&) = delete;
+  char* data;
+  size_t size;
+};
+
+void* ArenaBlock(size_t n) { return AllocateHuge(n, /*populate=*/true); }
+void FreeArenaBlock(void* p, size_t n) { FreeHuge(p, n); }
+
+// One-shot gunzip of a single-member gzip file, whose trailer records the
+// size; false when the data does not fit that shape (the caller then
+// streams).
+bool ParseGzipWhole(const char* gz, size_t gz_size, ModelSet& models) {
+  if (gz_size < 18 || gz_size > UINT32_MAX) return false;
+  const auto* tail = reinterpret_cast<const unsigned char*>(gz + gz_size - 4);
+  const size_t size = tail[0] | (tail[1] << 8) | (tail[2] << 16) | (size_t{tail[3]} << 24);
+  // A damaged trailer must not make us map gigabytes: models compress about
+  // 1.5:1, so a claimed ratio above 32:1 goes to the streaming path.
+  if (size > INT32_MAX || size > 32 * gz_size + (1 << 20)) return false;
+  HugeBuffer raw(size + 1);  // one spare byte: output beyond `size` means a mismatch
+  if (raw.data == nullptr) return false;
+  z_stream z{};
+  if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) return false;
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz));
+  z.avail_in = static_cast<uInt>(gz_size);
+  z.next_out = reinterpret_cast<Bytef*>(raw.data);
+  z.avail_out = static_cast<uInt>(raw.size);
+  const int rc = inflate(&z, Z_FINISH);
+  const bool whole = rc == Z_STREAM_END && z.total_out == size && z.avail_in == 0;
+  inflateEnd(&z);
+  return whole && models.ParseFromArray(raw.data, static_cast<int>(size));
+}
+
+}  // namespace
+
+std::unique_ptr<google::protobuf::Arena> NewModelArena() {
+  google::protobuf::ArenaOptions options;
+  options.start_block_size = size_t{8} << 20;
+  options.max_block_size = size_t{32} << 20;
+  options.block_alloc = &ArenaBlock;
+  options.block_dealloc = &FreeArenaBlock;
+  return std::make_unique<google::protobuf::Arena>(options);
+}
+
+absl::Status ReadModelSet(const std::string& path, ModelSet& models) {
+  ASSIGN_OR_RETURN(std::unique_ptr<MappedFile> file, MappedFile::Open(path));
+  const char* bytes = file->data();
+  const size_t size = file->size();
   bool ok;
-  if (bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1f &&
+  if (size >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1f &&
       static_cast<unsigned char>(bytes[1]) == 0x8b) {
-    google::protobuf::io::ArrayInputStream raw(bytes.data(), static_cast<int>(bytes.size()));
-    google::protobuf::io::GzipInputStream gz(&raw, google::protobuf::io::GzipInputStream::GZIP);
-    google::protobuf::io::CodedInputStream coded(&gz);
-    coded.SetTotalBytesLimit(std::numeric_limits<int>::max());
-    ok = models.ParseFromCodedStream(&coded) && coded.ConsumedEntireMessage();
+    ok = ParseGzipWhole(bytes, size, models);
+    if (!ok && size <= INT32_MAX) {
+      models.Clear();
+      google::protobuf::io::ArrayInputStream in(bytes, static_cast<int>(size));
+      google::protobuf::io::GzipInputStream gz(&in, google::protobuf::io::GzipInputStream::GZIP);
+      google::protobuf::io::CodedInputStream coded(&gz);
+      coded.SetTotalBytesLimit(std::numeric_limits<int>::max());
+      ok = models.ParseFromCodedStream(&coded) && coded.ConsumedEntireMessage();
+    }
   } else {
-    ok = models.ParseFromString(bytes);
+    ok = size <= INT32_MAX && models.ParseFromArray(bytes, static_cast<int>(size));
   }
   if (!ok) {
     return absl::DataLossError(
@@ -46,6 +145,12 @@ absl::StatusOr<ModelSet> ReadModelSet(const std::string& path) {
         "retrain it with kg-train",
         path, models.version(), kModelVersion));
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ModelSet> ReadModelSet(const std::string& path) {
+  ModelSet models;
+  RETURN_IF_ERROR(ReadModelSet(path, models));
   return models;
 }
 

@@ -1,15 +1,13 @@
 #include "core/perceptron_scorer.h"
 
-#include <sys/mman.h>
-
 #include <algorithm>
 #include <bit>
 #include <cstdlib>
 #include <cstring>
-#include <new>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
+#include "core/huge_pages.h"
 
 namespace kg::core {
 namespace {
@@ -54,26 +52,22 @@ __attribute__((target_clones("avx2", "default"))) void AddDenseRow(const uint16_
 
 }  // namespace
 
-// The slot table: zeroed memory, 2 MiB aligned and advised as huge pages
-// when large (a multi-megabyte table probed at random otherwise misses the
-// TLB on most probes).
+// The slot table, in huge pages (core/huge_pages.h) when large.
 struct PerceptronScorer::SlotBlock {
   Slot* slots = nullptr;
-  explicit SlotBlock(size_t n) {
-    const size_t bytes = n * sizeof(Slot);
-    if (bytes >= kHugePage) {
-      const size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
-      void* mem = std::aligned_alloc(kHugePage, rounded);
-      if (mem != nullptr) {
-        madvise(mem, rounded, MADV_HUGEPAGE);  // advice only; failure is harmless
-        std::memset(mem, 0, rounded);
-        slots = static_cast<Slot*>(mem);
-        return;
-      }
-    }
-    slots = static_cast<Slot*>(std::calloc(n, sizeof(Slot)));
+  size_t bytes = 0;
+  bool huge = false;
+  explicit SlotBlock(size_t n) : bytes(n * sizeof(Slot)), huge(bytes >= kHugePage) {
+    slots = static_cast<Slot*>(huge ? AllocateHuge(bytes, /*populate=*/true)
+                                    : std::calloc(n, sizeof(Slot)));
   }
-  ~SlotBlock() { std::free(slots); }
+  ~SlotBlock() {
+    if (huge) {
+      FreeHuge(slots, bytes);
+    } else {
+      std::free(slots);
+    }
+  }
   SlotBlock(const SlotBlock&) = delete;
   SlotBlock& operator=(const SlotBlock&) = delete;
 };
@@ -113,7 +107,11 @@ absl::StatusOr<PerceptronScorer> PerceptronScorer::FromProto(const PerceptronMod
   const size_t num_entries = static_cast<size_t>(in.classes_size());
   std::vector<bool> seen(num_classes);
   size_t k = 0;
+  constexpr int kInsertAhead = 16;  // slots of later rows are fetched while this one is built
   for (int r = 0; r < in.features_size(); ++r) {
+    if (r + kInsertAhead < in.features_size()) {
+      __builtin_prefetch(&slots[s.SlotOf(features[r + kInsertAhead])], 1);
+    }
     const uint32_t size = row_sizes[r];
     if (size > num_classes || k + size > num_entries) {
       return absl::InvalidArgumentError(
@@ -242,26 +240,31 @@ void PerceptronScorer::Score(absl::Span<const uint64_t> features, absl::Span<flo
 void PerceptronScorer::ScoreShortRowsFirst(absl::Span<const uint64_t> features,
                                            absl::Span<float> scores) const {
   if (slots_ == nullptr) return;
-  size_t where[kBatch];
-  uint64_t rows[kBatch];
-  for (size_t begin = 0; begin < features.size(); begin += kBatch) {
-    const size_t n = std::min(features.size() - begin, kBatch);
+  // Look-ups run ahead over kLookahead features (all of a parser state) so
+  // their misses overlap; the sums still go run of kBatch by run.
+  constexpr size_t kLookahead = 4 * kBatch;
+  size_t where[kLookahead];
+  uint64_t rows[kLookahead];
+  for (size_t begin = 0; begin < features.size(); begin += kLookahead) {
+    const size_t n = std::min(features.size() - begin, kLookahead);
     const uint64_t* f = features.data() + begin;
     for (size_t j = 0; j < n; ++j) {
       where[j] = SlotOf(f[j]);
       __builtin_prefetch(&slots_[where[j]]);
     }
-    size_t num_rows = 0;
     for (size_t j = 0; j < n; ++j) {
-      const uint64_t p = Find(f[j], where[j]);
-      if ((p & 0xff) > kMaxInline) {
-        PrefetchRow(p);
-        rows[num_rows++] = p;
-      } else {
-        AddRow(p, scores.data());
+      rows[j] = Find(f[j], where[j]);
+      PrefetchRow(rows[j]);
+    }
+    for (size_t run = 0; run < n; run += kBatch) {
+      const size_t run_end = std::min(n, run + kBatch);
+      for (size_t j = run; j < run_end; ++j) {
+        if ((rows[j] & 0xff) <= kMaxInline) AddRow(rows[j], scores.data());
+      }
+      for (size_t j = run; j < run_end; ++j) {
+        if ((rows[j] & 0xff) > kMaxInline) AddRow(rows[j], scores.data());
       }
     }
-    for (size_t r = 0; r < num_rows; ++r) AddRow(rows[r], scores.data());
   }
 }
 
