@@ -367,7 +367,9 @@ class TreeReader {
       return Subjects(h, nullptr, nullptr, depth + 1);
     }
     if (r == "conj" || r == "advcl") {
-      if (s_.tokens[h].upos == "VERB" || HasChild(h, "cop")) {
+      // A "verb" inside a name ("money laundering, cracking down on X") is
+      // no clause to share a subject with.
+      if ((s_.tokens[h].upos == "VERB" && !in_mention_[h]) || HasChild(h, "cop")) {
         return Subjects(h, nullptr, nullptr, depth + 1);
       }
       return out;

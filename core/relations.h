@@ -23,8 +23,11 @@
 //  - negation (NEGATED), modals (MODAL), verbs of intention (HEDGED),
 //    "alleged"/"suspected" (ALLEGED) as flags, never dropped;
 //  - co_mentioned (CO_MENTION, low confidence) for entities of one sentence
-//    at most four names apart with no typed relation between them, and (model
-//    mode) for the antecedent of a pronoun and the names of its sentence.
+//    at most four names apart with no typed relation between them, (model
+//    mode) for the antecedent of a pronoun and the names of its sentence, and
+//    across sentences for a name and the country named nearest to it (at
+//    most four sentences away; the evidence is the name's sentence, since
+//    a store keeps one text per sentence).
 //
 // In model mode the dependency tree is read first (core/dependency_relations.h);
 // the patterns above then add facts only between pairs the tree left

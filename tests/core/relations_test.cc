@@ -132,6 +132,28 @@ TEST(RelationsTest, CoMentionWhenNoSyntacticRelation) {
   EXPECT_LT(x->confidence(), 0.5f);
 }
 
+TEST(RelationsTest, ANameIsLinkedToTheNearestCountry) {
+  DocumentFacts f = ExtractRules(
+      "Most pupils at Ridley Academy board. The school opened in 1902. Many come from Canada. "
+      "Some come from Norway.");
+  const ExtractedFact* x = FindFact(f, "Ridley Academy", kCoMentioned, "Canada", false);
+  ASSERT_NE(x, nullptr) << Dump(f);
+  EXPECT_NE(x->flags() & CO_MENTION, 0u);
+  EXPECT_LT(x->confidence(), 0.3f);         // weaker than a co-mention in one sentence
+  EXPECT_EQ(x->evidence().sentence(), 0u);  // the name's sentence
+  EXPECT_EQ(FindFact(f, "Ridley Academy", "", "Norway", false), nullptr) << Dump(f);
+  // Countries are not one another's context.
+  EXPECT_EQ(FindFact(f, "Canada", "", "Norway", false), nullptr) << Dump(f);
+}
+
+TEST(RelationsTest, NoCountryContextFromFarAway) {
+  DocumentFacts f = ExtractRules(
+      "Most pupils at Ridley Academy board. The school opened in 1902. It grew slowly. "
+      "A gym was built. A library followed. Fees rose. Many pupils come from Canada.");
+  ASSERT_NE(FindEntity(f, "Canada"), nullptr) << Dump(f);
+  EXPECT_EQ(FindFact(f, "Ridley Academy", "", "Canada", false), nullptr) << Dump(f);
+}
+
 TEST(RelationsTest, PronounSubjectResolvesToLastPerson) {
   DocumentFacts f = ExtractRules(
       "Marta Ruiz arrived in Quito on Monday. She later praised Ecuador for its help.");
