@@ -30,15 +30,25 @@ bool Legal(const ArcHybridState& st, int cls, int root_label) {
 }
 
 // Best-scoring legal class (lowest index on ties); -1 if none is legal.
+// Legal() per class, with the move legality and the root rule hoisted out
+// of the loop (classes are still considered in index order).
 int BestLegal(const ArcHybridState& st, const std::vector<float>& scores, int root_label) {
+  const int num_classes = static_cast<int>(scores.size());
+  const bool left = st.CanLeft(), right = st.CanRight();
+  const bool left_to_root = st.b0() == st.n();
   int best = -1;
   float best_score = kNegInf;
-  for (int c = 0; c < static_cast<int>(scores.size()); ++c) {
-    if (!Legal(st, c, root_label)) continue;
+  auto consider = [&](int c) {
     if (best < 0 || scores[c] > best_score) {
       best = c;
       best_score = scores[c];
     }
+  };
+  if (num_classes > 0 && st.CanShift()) consider(0);
+  for (int l = 0; 1 + 2 * l < num_classes; ++l) {
+    const bool is_root = l == root_label;
+    if (left && (root_label < 0 || is_root == left_to_root)) consider(1 + 2 * l);
+    if (right && 2 + 2 * l < num_classes && (root_label < 0 || !is_root)) consider(2 + 2 * l);
   }
   return best;
 }
