@@ -671,6 +671,24 @@ class SentenceRelations {
         }
         ++found;
       }
+      // "address other issues, like A, B, and C's role in D": each item of
+      // an exemplar list on the verb's issue noun is an object (its first
+      // name that is no possessor), however the parser hung the list.
+      if (!passive && !reporting) {
+        for (int i = pos + 1; i < stop && i + 1 < n; ++i) {
+          if (IsBoundary(i)) break;
+          bool such_as = W(i) == "such" && W(i + 1) == "as";
+          if (W(i) != "like" && W(i) != "including" && !such_as) continue;
+          int b = W(i - 1) == "," ? i - 2 : i - 1;
+          if (b > pos && lex_.IsFrameNoun(W(b))) {
+            for (int k : ExemplarItems(i + (such_as ? 2 : 1))) {
+              Emit(subject_entity, m_[k]->entity, vi.lemma, flags, 0.6f,
+                   subject_mention != nullptr ? subject_mention : m_[k], m_[k]);
+            }
+          }
+          break;
+        }
+      }
       if (found == 0 && vi.subject2 >= 0 && !vi.inherited) {
         Emit(m_[vi.subject2]->entity, subject_entity, vi.lemma + "_with", flags, 0.6f,
              m_[vi.subject2], subject_mention);
@@ -680,6 +698,30 @@ class SentenceRelations {
              subject_mention != nullptr ? subject_mention : m_[source_]);
       }
     }
+  }
+
+  // The items of a list starting at token `from` ("A, B and C's role in
+  // D"), up to a clause boundary: per item, its first name that is not a
+  // possessor.
+  std::vector<int> ExemplarItems(int from) const {
+    std::vector<int> out;
+    bool taken = false;
+    for (int i = from; i < N(); ++i) {
+      if (IsBoundary(i) || W(i) == ".") break;
+      if (W(i) == "," || W(i) == "and" || W(i) == "or") {
+        taken = false;
+        continue;
+      }
+      int k = at_[i];
+      if (k < 0) continue;
+      const Mention& m = *m_[k];
+      i = m.end - 1;
+      bool possessor = m.end < N() && IsPossessiveMark(W(m.end));
+      if (taken || possessor || IsValueType(m.type) || m.modifier) continue;
+      out.push_back(k);
+      taken = true;
+    }
+    return out;
   }
 
   size_t FirstVerbAfterSource(const std::vector<VerbInfo>& verbs) const {

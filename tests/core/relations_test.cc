@@ -132,6 +132,19 @@ TEST(RelationsTest, CoMentionWhenNoSyntacticRelation) {
   EXPECT_LT(x->confidence(), 0.5f);
 }
 
+TEST(RelationsTest, EachItemOfAnExemplarListIsAnObject) {
+  DocumentFacts f = ExtractRules(
+      "The Andes Pact does not address other issues, like money laundering, cracking down on "
+      "bribes, and Chile's role in arms trafficking.");
+  for (const char* issue : {"money laundering", "arms trafficking"}) {
+    const ExtractedFact* x = FindFact(f, "Andes Pact", "address", issue);
+    ASSERT_NE(x, nullptr) << issue << "\n" << Dump(f);
+    EXPECT_NE(x->flags() & NEGATED, 0u);
+  }
+  // The possessor is not the item.
+  EXPECT_EQ(FindFact(f, "Andes Pact", "address", "Chile"), nullptr) << Dump(f);
+}
+
 TEST(RelationsTest, ANameIsLinkedToTheNearestCountry) {
   DocumentFacts f = ExtractRules(
       "Most pupils at Ridley Academy board. The school opened in 1902. Many come from Canada. "
