@@ -303,7 +303,9 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::Build(storage::Store& st
     threads =
         stats.ok() && stats->facts >= 200'000 && std::thread::hardware_concurrency() >= 2 ? 2 : 1;
   }
-  absl::StatusOr<std::unique_ptr<Projection>> built = BuildFromScan(store, threads, version);
+  absl::StatusOr<std::unique_ptr<Projection>> built =
+      options.parallel_scan ? BuildFromScan(store, threads, version)
+                            : absl::UnimplementedError("Builder path asked");
   if ((built.ok() && *built == nullptr) || absl::IsUnimplemented(built.status())) {
     built = BuildWithBuilder(store, version);
   }
@@ -314,7 +316,7 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::Build(storage::Store& st
 absl::StatusOr<std::unique_ptr<Projection>> Projection::BuildWithBuilder(storage::Store& store,
                                                                          uint64_t version) {
   BuildProfile profile;
-  double t0 = WallSeconds();
+  double t0 = WallSeconds(), c0 = ProcessCpuSeconds();
   Builder builder;
   if (absl::StatusOr<storage::StoreStats> stats = store.Stats(); stats.ok()) {
     builder.Reserve(stats->facts, stats->entities);
@@ -336,16 +338,21 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::BuildWithBuilder(storage
   } else {
     return batched;
   }
-  double t1 = WallSeconds();
+  double t1 = WallSeconds(), c1 = ProcessCpuSeconds();
   RETURN_IF_ERROR(store.ForEachEntity([&](const Entity& entity) {
     builder.SetType(entity.id(), entity.type());
     return true;
   }));
-  double t2 = WallSeconds();
+  double t2 = WallSeconds(), c2 = ProcessCpuSeconds();
   ASSIGN_OR_RETURN(std::unique_ptr<Projection> projection, builder.Finish(version));
   profile.facts_seconds = t1 - t0;
   profile.types_seconds = t2 - t1;
   profile.csr_seconds = WallSeconds() - t2;
+  profile.facts_cpu = c1 - c0;
+  profile.types_cpu = c2 - c1;
+  profile.csr_cpu = ProcessCpuSeconds() - c2;
+  profile.critical_path_cpu =
+      profile.facts_cpu + profile.types_cpu + profile.csr_cpu;  // one thread
   projection->build_profile_ = profile;
   return projection;
 }

@@ -152,6 +152,9 @@ class Projection {
     // Threads reading the store (Store::ScanGraph parts); 0: up to 2, by the
     // machine's cores and the store's size.
     int threads = 0;
+    // False: the single-threaded Builder path (the algorithm before
+    // Store::ScanGraph), for comparisons in benchmarks and tests.
+    bool parallel_scan = true;
   };
 
   // From a store with Store::ScanGraph: the entities (ids in order, types)
