@@ -284,7 +284,19 @@ void Parser::Run(const std::vector<FeatureToken>& words, ArcHybridState& st) con
   features.reserve(256);
   std::vector<float> scores(num_classes);
   st.Reset(static_cast<int>(words.size()) - 1);
+  const bool root_move = root_label_ >= 0 && 1 + 2 * root_label_ < num_classes;
   while (!st.Terminal()) {
+    // States with a single legal class need no scores (BestLegal would pick
+    // it whatever they are): an empty stack can only shift (about a third
+    // of all states), a lone word before the root only takes the root.
+    if (!st.CanLeft() && !st.CanRight()) {
+      st.Apply(Move::kShift, LabelOf(0));
+      continue;
+    }
+    if (root_move && !st.CanShift() && !st.CanRight()) {
+      st.Apply(Move::kLeft, root_label_);
+      continue;
+    }
     features.clear();
     ExtractParserFeatures(st, words, features);
     std::fill(scores.begin(), scores.end(), 0.0f);
