@@ -298,6 +298,17 @@ class TreeReader {
     return w == "who" || w == "which" || w == "that" || w == "whom";
   }
 
+  // "immigration, which AMLO discussed": a "which"/"that" the parser made a
+  // second subject of v beside another one is the clause's object.
+  bool RelativeObject(int c, int v) const {
+    if (lower_[c] != "which" && lower_[c] != "that") return false;
+    if (RelativeHead(v) < 0) return false;
+    for (int x : children_[v]) {
+      if (x != c && (Rel(x) == "nsubj" || Rel(x) == "nsubj:pass")) return true;
+    }
+    return false;
+  }
+
   // The noun a relative clause at verb v modifies, or -1.
   int RelativeHead(int v) const {
     return (Rel(v) == "acl:relcl" || Rel(v) == "advcl:relcl") && Head(v) >= 0 ? Head(v) : -1;
@@ -310,6 +321,12 @@ class TreeReader {
     t = NameAt(t);
     if (IsRelativePronoun(t) && arg_[t] < 0) {
       int h = RelativeHead(v);
+      // "who" stands for someone: a place or a thing the parser hung the
+      // clause on ("seekers left in Mexico who have become ...") is not it.
+      if (h >= 0 && (lower_[t] == "who" || lower_[t] == "whom") && arg_[h] >= 0) {
+        EntityType type = entities_[args_[arg_[h]].entity].type;
+        if (type != PERSON && type != ORG && type != GROUP && type != MISC) return t;
+      }
       if (h >= 0) return h;
     }
     if (arg_[t] < 0) {
@@ -323,8 +340,12 @@ class TreeReader {
   // Subject tokens of verb (or predicate) v; *passive set when the subject
   // is the patient.
   std::vector<int> Subjects(int v, bool* passive, bool* inherited, int depth = 0) const {
-    std::vector<int> out = DirectSubjects(v, passive, inherited, depth);
-    if (out.empty() || depth > 4) return out;
+    bool carried = false;
+    std::vector<int> out = DirectSubjects(v, passive, &carried, depth);
+    if (inherited != nullptr) *inherited = carried;
+    // Only a subject of the verb itself (or the noun its participle
+    // modifies) is an instrument; one carried down a clause chain is not.
+    if (out.empty() || depth > 0 || (carried && Rel(v) != "acl")) return out;
     // "X kept policies that empower Y", "X drafted a letter urging Y": an
     // instrument (a policy, a law, a document) acts for whoever adopted or
     // issued it.
@@ -349,6 +370,7 @@ class TreeReader {
     bool pass = HasChild(v, "aux:pass");
     for (int c : children_[v]) {
       if (Rel(c) == "nsubj" || Rel(c) == "nsubj:pass") {
+        if (RelativeObject(c, v)) continue;
         if (Rel(c) == "nsubj:pass") pass = true;
         for (int x : WithConjuncts(Resolve(c, v))) out.push_back(x);
       }
@@ -522,6 +544,11 @@ class TreeReader {
             }
           }
         }
+      }
+    }
+    if (int h = RelativeHead(v); h >= 0 && arg_[h] >= 0 && !passive) {
+      for (int c : children_[v]) {
+        if (RelativeObject(c, v)) objects.push_back(h);
       }
     }
     // "the treaty Peru signed": a bare relative clause's gap is the object.

@@ -568,6 +568,39 @@ TEST(TreeRelationsTest, AnInstrumentActsForWhoeverAdoptedIt) {
   EXPECT_EQ(c.Find("Oslo", "praise", "Statoil"), nullptr) << c.Dump();
 }
 
+TEST(TreeRelationsTest, AnInstrumentIsNotCarriedDownAClauseChain) {
+  // "Oslo backs a bill that grants aid to migrants living in Peru", with
+  // "living" hung on "grants": Oslo does not live in Peru.
+  TreeFacts t = ReadTree(
+      "Oslo/PROPN/2/nsubj backs/VERB/0/root a/DET/4/det bill/NOUN/2/obj that/PRON/6/nsubj "
+      "grants/VERB/4/acl:relcl aid/NOUN/6/obj to/ADP/9/case migrants/NOUN/6/obl "
+      "living/VERB/6/advcl in/ADP/12/case Peru/PROPN/10/obl",
+      {{0, 1, GPE}, {11, 12, GPE}});
+  EXPECT_EQ(t.Find("Oslo", "live_in", "Peru"), nullptr) << t.Dump();
+}
+
+TEST(TreeRelationsTest, ASecondSubjectWhichIsTheObject) {
+  // "Fishing, which Norway discussed": the parser made "which" a subject.
+  TreeFacts t = ReadTree(
+      "Fishing/PROPN/0/root ,/PUNCT/5/punct which/PRON/5/nsubj Norway/PROPN/5/nsubj "
+      "discussed/VERB/1/acl:relcl",
+      {{0, 1, TOPIC}, {3, 4, GPE}});
+  EXPECT_NE(t.Find("Norway", "discuss", "Fishing"), nullptr) << t.Dump();
+  EXPECT_EQ(t.Find("Fishing", "discuss", "Norway"), nullptr) << t.Dump();
+}
+
+TEST(TreeRelationsTest, WhoDoesNotStandForAPlace) {
+  // "migrants stranded in Peru who became victims of Interpol": the parser
+  // hung the clause on the place.
+  TreeFacts t = ReadTree(
+      "migrants/NOUN/0/root stranded/VERB/1/acl in/ADP/4/case Peru/PROPN/2/obl "
+      "who/PRON/6/nsubj became/VERB/4/acl:relcl victims/NOUN/6/obj of/ADP/9/case "
+      "Interpol/PROPN/7/nmod",
+      {{3, 4, GPE}, {8, 9, ORG}});
+  EXPECT_EQ(t.Find("Peru", "become", "Interpol"), nullptr) << t.Dump();
+  EXPECT_EQ(t.Find("Peru", "become_of", "Interpol"), nullptr) << t.Dump();
+}
+
 TEST(TreeRelationsTest, ANameOnAPluralOfPeopleIsTheObject) {
   // "Peru expelled the Interpol agents" -> Peru expel Interpol.
   TreeFacts t = ReadTree(
