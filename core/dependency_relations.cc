@@ -340,12 +340,14 @@ class TreeReader {
   // Subject tokens of verb (or predicate) v; *passive set when the subject
   // is the patient.
   std::vector<int> Subjects(int v, bool* passive, bool* inherited, int depth = 0) const {
-    bool carried = false;
-    std::vector<int> out = DirectSubjects(v, passive, &carried, depth);
+    bool carried = false, pass = false;
+    std::vector<int> out = DirectSubjects(v, &pass, &carried, depth);
     if (inherited != nullptr) *inherited = carried;
-    // Only a subject of the verb itself (or the noun its participle
-    // modifies) is an instrument; one carried down a clause chain is not.
-    if (out.empty() || depth > 0 || (carried && Rel(v) != "acl")) return out;
+    if (passive != nullptr) *passive = pass;
+    // Only an agent subject of the verb itself (or the noun its active
+    // participle modifies) is an instrument; one carried down a clause
+    // chain, or a patient ("songs recorded by X"), is not.
+    if (out.empty() || depth > 0 || pass || (carried && Rel(v) != "acl")) return out;
     // "X kept policies that empower Y", "X drafted a letter urging Y": an
     // instrument (a policy, a law, a document) acts for whoever adopted or
     // issued it.

@@ -560,6 +560,12 @@ TEST(TreeRelationsTest, AnInstrumentActsForWhoeverAdoptedIt) {
       "urging/VERB/4/acl Norway/PROPN/5/obj",
       {{0, 1, ORG}, {5, 6, GPE}});
   EXPECT_NE(b.Find("Unicef", "urge", "Norway"), nullptr) << b.Dump();
+  // A patient is no instrument: "Oslo had songs recorded by Statoil".
+  TreeFacts d = ReadTree(
+      "Oslo/PROPN/2/nsubj had/VERB/0/root songs/NOUN/2/obj recorded/VERB/3/acl by/ADP/6/case "
+      "Statoil/PROPN/4/obl:agent",
+      {{0, 1, GPE}, {5, 6, ORG}});
+  EXPECT_EQ(d.Find("Statoil", "record", "Oslo"), nullptr) << d.Dump();
   // People are not instruments: "Oslo met reporters who praised Statoil".
   TreeFacts c = ReadTree(
       "Oslo/PROPN/2/nsubj met/VERB/0/root reporters/NOUN/2/obj who/PRON/5/nsubj "
