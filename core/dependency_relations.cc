@@ -470,7 +470,17 @@ class TreeReader {
       if (Rel(c) != "nmod") continue;
       std::string p = CaseOf(c);
       for (int x : WithConjuncts(c)) {
-        if (arg_[x] >= 0) out.push_back({x, p});
+        if (arg_[x] >= 0) {
+          out.push_back({x, p});
+        } else if (IsPeopleNoun(x)) {
+          // "the immunity of DEA agents": the organisation of the people.
+          for (int y : children_[x]) {
+            if ((Rel(y) == "compound" || Rel(y) == "nmod:poss") && arg_[y] >= 0 &&
+                !args_[arg_[y]].value) {
+              out.push_back({y, p});
+            }
+          }
+        }
       }
     }
     return out;

@@ -614,6 +614,12 @@ TEST(TreeRelationsTest, ANameOnAPluralOfPeopleIsTheObject) {
       "agents/NOUN/2/obj",
       {{0, 1, GPE}, {3, 4, ORG}});
   EXPECT_NE(t.Find("Peru", "expel", "Interpol"), nullptr) << t.Dump();
+  // Through a noun: "Peru revoked the immunity of Interpol agents".
+  TreeFacts v = ReadTree(
+      "Peru/PROPN/2/nsubj revoked/VERB/0/root the/DET/4/det immunity/NOUN/2/obj of/ADP/7/case "
+      "Interpol/PROPN/7/compound agents/NOUN/4/nmod",
+      {{0, 1, GPE}, {5, 6, ORG}});
+  EXPECT_NE(v.Find("Peru", "revoke_of", "Interpol"), nullptr) << v.Dump();
   // Not for things: "Peru expelled the Interpol files" says nothing of Interpol.
   TreeFacts u = ReadTree(
       "Peru/PROPN/2/nsubj burned/VERB/0/root the/DET/5/det Interpol/PROPN/5/compound "
