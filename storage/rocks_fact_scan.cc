@@ -309,6 +309,9 @@ absl::Status RocksStore::ForEachPredicate(
 namespace kg::storage {
 
 absl::Status RocksStore::ScanGraph(const GraphScan& scan) {
+  if (!scan.entities || !scan.entities_done || !scan.facts) {
+    return absl::InvalidArgumentError("ScanGraph: every callback must be set");
+  }
   if (scan.parts < 1 || scan.parts > 64) {
     return absl::InvalidArgumentError(absl::StrCat("ScanGraph: ", scan.parts, " parts (1 to 64)"));
   }
