@@ -407,6 +407,8 @@ TEST_F(ProjectionStoreTest, ScanGraphPartsReturnWhatTheSingleScansReturn) {
   EXPECT_EQ(fact_batches, 0);
   stop.parts = 0;
   EXPECT_EQ(store_->ScanGraph(stop).code(), absl::StatusCode::kInvalidArgument);
+  storage::GraphScan unset;  // no callbacks
+  EXPECT_EQ(store_->ScanGraph(unset).code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(ProjectionStoreTest, ParallelBuildEqualsBuilderBuild) {
