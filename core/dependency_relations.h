@@ -7,13 +7,21 @@
 //  - verbs: nsubj -> obj/iobj (predicate = lemma, plus a particle:
 //    "set_up"), obl with its case preposition ("meet_with", "commit_to"),
 //    objects reached through a noun ("revoked the immunity of X" ->
-//    revoke_of); passives: the obl:agent becomes the subject, other obliques
-//    stay with the passive subject ("was born in X" -> bear_in);
+//    revoke_of), a name on a plural of people stands for them ("empower
+//    the CBP agents" -> empower CBP); passives: the obl:agent becomes the
+//    subject, other obliques stay with the passive subject ("was born in X"
+//    -> bear_in); a noun the tagger took for a verb after "to" is an
+//    oblique ("aid to development projects in X" -> commit_to);
+//  - instruments act for their adopter: "X kept policies that empower Y",
+//    "X drafted a letter urging Y" -> X empower / urge Y (the verb's own
+//    agent subject only);
 //  - conjunctions on both sides (each conjunct gets the fact); conjoined
 //    verbs, xcomp (object control: "urged X to ban Y" -> X ban Y), advcl and
 //    participles inherit their subject; relative clauses (who/which/that and
 //    bare "the treaty X signed") and participial modifiers ("a policy
-//    launched by X") fill the gap with the modified noun;
+//    launched by X") fill the gap with the modified noun ("who" never with
+//    a place or a thing; a "which" beside another subject is the object);
+//    a token of a name the parser split stands for the whole name;
 //  - copulas and appositions: "X is the capital of Y" -> capital_of; role
 //    nouns give holds_role and member_of (an organisation after on/at/in/
 //    with) or <role>_of; names and nationalities modifying the predicate
@@ -21,8 +29,9 @@
 //  - nouns: nmod on a name ("arms trafficking from X" -> from),
 //    possessives through a noun ("China's role in fentanyl" -> role_in),
 //    "the meeting between A and B" -> meet_with;
-//  - subject pronouns (he, she, it, they, and possessives) resolve to the
-//    most recent subject of that kind in the document;
+//  - subject pronouns (he, she, it, they, and possessives) resolve to an
+//    earlier subject of that kind in the same sentence, else to the most
+//    recent one in the document;
 //  - flags: negation (not, never, n't), modal auxiliaries, verbs of
 //    intention (HEDGED) and allegation words (ALLEGED), inherited down
 //    xcomp chains; clauses under a reporting verb are REPORTED.

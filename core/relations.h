@@ -9,7 +9,9 @@
 //    in aid to X" -> commit_to); passives with a "by" agent are turned
 //    around; infinitive and gerund chains inherit the subject ("pushing to
 //    include tactics to quell X"); coordinated subjects of an objectless verb
-//    are related to each other ("A and B agreed" -> agree_with);
+//    are related to each other ("A and B agreed" -> agree_with); each item
+//    of an exemplar list on the verb's issue noun is an object ("does not
+//    address issues like X, Y and C's role in Z" -> address X, Z);
 //  - titles and appositions: holds_role (held_role for "Ex-", "former"),
 //    affiliated_with the title's country, member_of the organisation of an
 //    appositive role ("the senior director ... on the National Security
@@ -32,7 +34,9 @@
 // In model mode the dependency tree is read first (core/dependency_relations.h);
 // the patterns above then add facts only between pairs the tree left
 // unrelated, and from verbs only between actors (people, organisations,
-// places, groups, programmes) and actors, issues or sums.
+// places, groups, programmes) and actors, issues or sums, with a subject
+// next to its verb that the tree does not hold as an object (no subjects
+// carried along verb chains, no "he"/"she" guessed from the last person).
 
 #include <cstdint>
 #include <string>
