@@ -62,9 +62,8 @@ struct DiscourseState {
 // pronoun names are appended to `*pronoun_entities` (for co-mention).
 std::vector<RawFact> DependencyRelations(const Sentence& sentence, int index,
                                          const std::vector<const Mention*>& mentions,
-                                         std::vector<DocEntity>& entities,
-                                         const Lexicon& lexicon, DiscourseState& state,
-                                         std::vector<int>* pronoun_entities);
+                                         std::vector<DocEntity>& entities, const Lexicon& lexicon,
+                                         DiscourseState& state, std::vector<int>* pronoun_entities);
 
 }  // namespace kg::core
 
