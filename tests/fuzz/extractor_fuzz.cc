@@ -37,6 +37,15 @@ const kg::core::Extractor* Get(bool model) {
 
 }  // namespace
 
+// Loading the lexicon and the model takes seconds (more on a loaded machine
+// under ASan); done here, it is outside libFuzzer's per-input timeout, which
+// once fired on the first input during a long local run.
+extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
+  Get(false);
+  Get(true);
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1 || size > 4096) return 0;
   const kg::core::Extractor* extractor = Get(data[0] & 1);
