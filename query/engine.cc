@@ -365,6 +365,15 @@ struct Engine::Impl {
       RETURN_IF_ERROR(evidence_error);
     }
     std::vector<ConnectorScore> ranked = RankConnectors(found);
+    // Yen's search in hop order picks which k paths answer; they are shown
+    // strongest evidence first (lowest weight), so a short path made only of
+    // co-mentions does not hide a typed path one hop longer. `by hops` keeps
+    // the search order.
+    if (q.by == Ranking::kDefault) {
+      std::stable_sort(found.begin(), found.end(), [](const SearchPath& x, const SearchPath& y) {
+        return x.weight < y.weight;
+      });
+    }
     for (const ConnectorScore& c : ranked) {
       if (!q.types.empty() &&
           std::find(q.types.begin(), q.types.end(), projection->Type(c.vertex)) == q.types.end()) {
@@ -382,7 +391,9 @@ struct Engine::Impl {
       r.paths.push_back(std::move(rp));
     }
     r.plan = absl::StrCat("Yen's k shortest simple paths (k=", k, ", max ", max_hops,
-                          " hops, bidirectional BFS spur searches); connectors scored by the sum over the paths "
+                          " hops, bidirectional BFS spur searches)",
+                          q.by == Ranking::kDefault ? ", shown by weight" : "",
+                          "; connectors scored by the sum over the paths "
                           "through them of exp(-weight)/hops, co-mention hops penalised; ",
                           found.size(), " path(s), ", ranked.size(), " connector(s); ", ProjectionNote());
     return absl::OkStatus();

@@ -141,6 +141,18 @@ TEST_F(EndToEndTest, SeedAnswersWithEvidenceFromTheSeed) {
     }
   }
   CheckEvidence(answer);
+  // The answer leads with typed facts through actors, not co-mentions: the
+  // first path has no co-mention hop, and paths come strongest first.
+  const auto& first = answer["paths"][0];
+  ASSERT_GE(first["hops"].size(), 2u) << first.dump();
+  for (const auto& hop : first["hops"]) {
+    EXPECT_NE(hop["predicate"].get<std::string>(), "co_mentioned") << first.dump();
+  }
+  double previous = 0;
+  for (const auto& path : answer["paths"]) {
+    EXPECT_GE(path["weight"].get<double>(), previous);
+    previous = path["weight"].get<double>();
+  }
 }
 
 TEST_F(EndToEndTest, UnknownNameIsExit2WithSuggestions) {

@@ -138,6 +138,15 @@ TEST_F(EngineTest, ConnectRanksConnectors) {
   EXPECT_EQ(r->connectors[1].node.name, "Mexico");
   EXPECT_GT(r->connectors[0].score, r->connectors[1].score);
   EXPECT_FALSE(r->paths.empty());
+  // Shown strongest first; `by hops` keeps the search's hop order.
+  for (size_t i = 1; i < r->paths.size(); ++i) {
+    EXPECT_LE(r->paths[i - 1].weight, r->paths[i].weight);
+  }
+  auto by_hops = Run(R"(connect "Merida Initiative" and "arms trafficking" by hops)");
+  ASSERT_EQ(by_hops->paths.size(), r->paths.size());
+  for (size_t i = 1; i < by_hops->paths.size(); ++i) {
+    EXPECT_LE(by_hops->paths[i - 1].hops.size(), by_hops->paths[i].hops.size());
+  }
   // Typed-only: Mexico's only link to the topic is a co-mention.
   r = Run(R"(connect "Merida Initiative" and "arms trafficking" typed)");
   ASSERT_EQ(r->connectors.size(), 1u);
