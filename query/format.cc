@@ -73,6 +73,21 @@ std::string FlagNames(uint32_t flags) {
   return absl::StrJoin(names, ",");
 }
 
+// The predicate as the compact tables show it: a negated fact ("did not
+// address") must not read as its positive.
+std::string PredicateLabel(const Hop& h) {
+  return (h.flags & NEGATED) ? "not " + h.predicate : h.predicate;
+}
+
+// "from --predicate--> to  (confidence c, support n[, flags])\n" for the
+// explain views, which show every hop with its flags.
+std::string HopLine(const Hop& h) {
+  std::string flags = FlagNames(h.flags);
+  return absl::StrCat(h.from.name, " --", h.predicate, "--> ", h.to.name, "  (confidence ",
+                      Conf(h.confidence), ", support ", h.support, flags.empty() ? "" : ", " + flags,
+                      ")\n");
+}
+
 std::string OneLine(std::string_view text) {
   std::string s(text);
   for (char& c : s) {
@@ -101,15 +116,14 @@ std::string HopTable(const ResultPath& p, bool explain) {
     Table t({"#", "from", "predicate", "to", "conf", "support"});
     for (size_t i = 0; i < p.hops.size(); ++i) {
       const Hop& h = p.hops[i];
-      t.Add({absl::StrCat(i + 1), h.from.name, h.predicate, h.to.name, Conf(h.confidence), absl::StrCat(h.support)});
+      t.Add({absl::StrCat(i + 1), h.from.name, PredicateLabel(h), h.to.name, Conf(h.confidence),
+             absl::StrCat(h.support)});
     }
     return t.Render("  ");
   }
   for (size_t i = 0; i < p.hops.size(); ++i) {
     const Hop& h = p.hops[i];
-    std::string flags = FlagNames(h.flags);
-    absl::StrAppend(&out, "  ", i + 1, ". ", h.from.name, " --", h.predicate, "--> ", h.to.name, "  (confidence ",
-                    Conf(h.confidence), ", support ", h.support, flags.empty() ? "" : ", " + flags, ")\n");
+    absl::StrAppend(&out, "  ", i + 1, ". ", HopLine(h));
     AppendEvidence(h, out, "       ");
   }
   return out;
@@ -192,14 +206,13 @@ std::string FormatTable(const QueryResult& r) {
         out += "\n";
         if (q.explain) {
           for (const Hop& h : r.edges) {
-            absl::StrAppend(&out, h.from.name, " --", h.predicate, "--> ", h.to.name, "  (confidence ",
-                            Conf(h.confidence), ", support ", h.support, ")\n");
+            out += HopLine(h);
             AppendEvidence(h, out, "    ");
           }
         } else {
           Table e({"from", "predicate", "to", "conf", "support"});
           for (const Hop& h : r.edges) {
-            e.Add({h.from.name, h.predicate, h.to.name, Conf(h.confidence), absl::StrCat(h.support)});
+            e.Add({h.from.name, PredicateLabel(h), h.to.name, Conf(h.confidence), absl::StrCat(h.support)});
           }
           out += e.Render();
         }
@@ -246,7 +259,7 @@ std::string FormatTable(const QueryResult& r) {
         for (size_t i = 0; i < r.match.facts.size(); ++i) {
           absl::StrAppend(&out, "\nrow ", i + 1, ":\n");
           for (const Hop& h : r.match.facts[i]) {
-            absl::StrAppend(&out, "  ", h.from.name, " --", h.predicate, "--> ", h.to.name, "\n");
+            absl::StrAppend(&out, "  ", HopLine(h));
             AppendEvidence(h, out, "    ");
           }
         }
