@@ -1,9 +1,13 @@
 #include "storage/rocks_store.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -45,17 +49,55 @@ namespace {
 // would read as missing data. Every table file in the directory that the
 // instance did not load is therefore checked: damaged -> DataLoss naming it;
 // intact -> an obsolete file awaiting deletion by the writer.
+//
+// A live writer complicates this: a table it is still writing (flush or
+// compaction output, an ingested file being copied) sits in the directory,
+// short or empty, before the MANIFEST names it. So while another process
+// holds the store's LOCK, an unloaded file numbered above every loaded one
+// is taken for a write in progress and skipped (a reader hit a 0-byte
+// 000032.sst that way while kg-load wrote). Older unloaded files, and every
+// file when no writer is running, are still checked.
+bool WriterHoldsLock(const std::string& path) {
+  int fd = open((path + "/LOCK").c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct flock probe {};
+  probe.l_type = F_WRLCK;
+  probe.l_whence = SEEK_SET;
+  const bool held = fcntl(fd, F_GETLK, &probe) == 0 && probe.l_type != F_UNLCK;
+  close(fd);
+  return held;
+}
+
+// 32 for "000032.sst"; 0 when the name is not a RocksDB table number.
+uint64_t TableNumber(const std::filesystem::path& file) {
+  uint64_t n = 0;
+  const std::string stem = file.stem().string();
+  if (stem.empty() || stem.find_first_not_of("0123456789") != std::string::npos) return 0;
+  for (char c : stem) n = n * 10 + static_cast<uint64_t>(c - '0');
+  return n;
+}
+
 absl::Status CheckUnloadedTables(rocksdb::DB* db, const std::string& path) {
   std::vector<rocksdb::LiveFileMetaData> live;
   db->GetLiveFilesMetaData(&live);
   std::set<std::string> loaded;
-  for (const auto& f : live) loaded.insert(std::filesystem::path(f.name).filename().string());
+  uint64_t newest_loaded = 0;
+  for (const auto& f : live) {
+    std::filesystem::path name = std::filesystem::path(f.name).filename();
+    loaded.insert(name.string());
+    newest_loaded = std::max(newest_loaded, TableNumber(name));
+  }
+  std::optional<bool> writer;  // probed once, only if needed
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator(path, ec)) {
     if (e.path().extension() != ".sst" || loaded.count(e.path().filename().string())) continue;
     rocksdb::SstFileReader reader{rocksdb::Options()};
     rocksdb::Status s = reader.Open(e.path().string());
     if (s.ok()) s = reader.VerifyChecksum();
+    if (!s.ok() && TableNumber(e.path()) > newest_loaded) {
+      if (!writer) writer = WriterHoldsLock(path);
+      if (*writer) continue;
+    }
     if (!s.ok() && !s.IsPathNotFound() && !(s.IsIOError() && !std::filesystem::exists(e.path()))) {
       return FromRocks(s, absl::StrCat("the store at ", path, " has a damaged file ",
                                        e.path().string()));
