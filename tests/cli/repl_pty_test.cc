@@ -76,8 +76,18 @@ class ReplPtyTest : public ::testing::Test {
     testing::BuildPolicyStore(db_);
   }
   void TearDown() override {
-    fs::remove_all(db_);
-    fs::remove_all(home_);
+    // The REPL may still be saving its history after tmux's kill-server
+    // returns (it exits on the hang-up), so the home directory can gain a
+    // file while it is being removed: retry for a while rather than fail.
+    for (const std::string& dir : {db_, home_}) {
+      std::error_code ec;
+      for (int attempt = 0; attempt < 50; ++attempt) {
+        fs::remove_all(dir, ec);
+        if (!ec) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+      EXPECT_FALSE(ec) << "cannot remove " << dir << ": " << ec.message();
+    }
   }
 
   // The shell command running the REPL; it reports the exit status and
