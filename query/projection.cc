@@ -11,24 +11,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "proto/status_macros.h"
+#include "query/build_clock.h"
 
 namespace kg::query {
 
 namespace {
 
 constexpr uint32_t kMaxPredicates = 1u << 24;
-
-double WallSeconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<double>(ts.tv_sec) + ts.tv_nsec * 1e-9;
-}
-
-double ProcessCpuSeconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + ts.tv_nsec * 1e-9;
-}
 
 uint16_t QuantizeConfidence(float c) {
   if (!(c > 0.0f)) return 0;  // also NaN

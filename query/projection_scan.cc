@@ -26,6 +26,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "proto/status_macros.h"
+#include "query/build_clock.h"
 #include "query/huge_pages.h"
 #include "query/projection.h"
 
@@ -35,18 +36,6 @@ namespace {
 
 constexpr uint32_t kNone = UINT32_MAX;
 constexpr size_t kMaxPredicates = size_t{1} << 24;
-
-double WallSeconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<double>(ts.tv_sec) + ts.tv_nsec * 1e-9;
-}
-
-double ThreadCpuSeconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + ts.tv_nsec * 1e-9;
-}
 
 // CPU time of one thread's work in one pass, measured inside the callbacks:
 // each callback, plus the time between two callbacks (the store reading the
@@ -64,12 +53,6 @@ struct PassCpu {
     seconds += last_exit - entered;
   }
 };
-
-double ProcessCpuSeconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + ts.tv_nsec * 1e-9;
-}
 
 // Entity id -> vertex: open addressing, linear probing, load <= 1/2. Filled
 // once before the fact pass, then only read (by every scan thread), so

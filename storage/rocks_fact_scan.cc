@@ -66,6 +66,21 @@ bool DecodePayloadSlow(std::string_view payload, FactRecord& r) {
   }
 }
 
+// A base-128 varint at p (before end), advancing p; false when truncated or
+// longer than 64 bits.
+bool ReadVarint(const uint8_t*& p, const uint8_t* end, uint64_t* v) {
+  uint64_t x = 0;
+  for (int shift = 0; shift < 64 && p < end; shift += 7) {
+    uint8_t b = *p++;
+    x |= static_cast<uint64_t>(b & 0x7F) << shift;
+    if (b < 0x80) {
+      *v = x;
+      return true;
+    }
+  }
+  return false;
+}
+
 // The common case inline: a payload of varint and fixed-width fields (what
 // FactPayload writes). Anything else (groups, truncation) goes to the
 // library decoder, which also decides validity.
@@ -73,18 +88,7 @@ bool DecodePayload(std::string_view payload, FactRecord& r) {
   const auto* p = reinterpret_cast<const uint8_t*>(payload.data());
   const uint8_t* end = p + payload.size();
   FactRecord out = r;
-  auto varint = [&](uint64_t* v) {
-    uint64_t x = 0;
-    for (int shift = 0; shift < 64 && p < end; shift += 7) {
-      uint8_t b = *p++;
-      x |= static_cast<uint64_t>(b & 0x7F) << shift;
-      if (b < 0x80) {
-        *v = x;
-        return true;
-      }
-    }
-    return false;
-  };
+  auto varint = [&](uint64_t* v) { return ReadVarint(p, end, v); };
   while (p < end) {
     uint64_t tag;
     if (!varint(&tag)) return DecodePayloadSlow(payload, r);
@@ -130,18 +134,7 @@ bool DecodePayload(std::string_view payload, FactRecord& r) {
 bool DecodeEntityType(std::string_view value, EntityType& type) {
   const auto* p = reinterpret_cast<const uint8_t*>(value.data());
   const uint8_t* end = p + value.size();
-  auto varint = [&](uint64_t* v) {
-    uint64_t x = 0;
-    for (int shift = 0; shift < 64 && p < end; shift += 7) {
-      uint8_t b = *p++;
-      x |= static_cast<uint64_t>(b & 0x7F) << shift;
-      if (b < 0x80) {
-        *v = x;
-        return true;
-      }
-    }
-    return false;
-  };
+  auto varint = [&](uint64_t* v) { return ReadVarint(p, end, v); };
   uint64_t found = ENTITY_TYPE_UNSPECIFIED;
   while (p < end) {
     uint64_t tag;
