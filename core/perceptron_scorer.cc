@@ -218,6 +218,18 @@ inline void PerceptronScorer::AddRow(uint64_t p, float* scores) const {
   }
 }
 
+inline void PerceptronScorer::FindRows(const uint64_t* f, size_t n, size_t* where,
+                                       uint64_t* rows) const {
+  for (size_t j = 0; j < n; ++j) {
+    where[j] = SlotOf(f[j]);
+    __builtin_prefetch(&slots_[where[j]]);
+  }
+  for (size_t j = 0; j < n; ++j) {
+    rows[j] = Find(f[j], where[j]);
+    PrefetchRow(rows[j]);
+  }
+}
+
 void PerceptronScorer::Score(absl::Span<const uint64_t> features, absl::Span<float> scores) const {
   if (slots_ == nullptr) return;
   size_t where[kBatch];
@@ -225,14 +237,7 @@ void PerceptronScorer::Score(absl::Span<const uint64_t> features, absl::Span<flo
   for (size_t begin = 0; begin < features.size(); begin += kBatch) {
     const size_t n = std::min(features.size() - begin, kBatch);
     const uint64_t* f = features.data() + begin;
-    for (size_t j = 0; j < n; ++j) {
-      where[j] = SlotOf(f[j]);
-      __builtin_prefetch(&slots_[where[j]]);
-    }
-    for (size_t j = 0; j < n; ++j) {
-      rows[j] = Find(f[j], where[j]);
-      PrefetchRow(rows[j]);
-    }
+    FindRows(f, n, where, rows);
     for (size_t j = 0; j < n; ++j) AddRow(rows[j], scores.data());
   }
 }
@@ -248,14 +253,7 @@ void PerceptronScorer::ScoreShortRowsFirst(absl::Span<const uint64_t> features,
   for (size_t begin = 0; begin < features.size(); begin += kLookahead) {
     const size_t n = std::min(features.size() - begin, kLookahead);
     const uint64_t* f = features.data() + begin;
-    for (size_t j = 0; j < n; ++j) {
-      where[j] = SlotOf(f[j]);
-      __builtin_prefetch(&slots_[where[j]]);
-    }
-    for (size_t j = 0; j < n; ++j) {
-      rows[j] = Find(f[j], where[j]);
-      PrefetchRow(rows[j]);
-    }
+    FindRows(f, n, where, rows);
     for (size_t run = 0; run < n; run += kBatch) {
       const size_t run_end = std::min(n, run + kBatch);
       for (size_t j = run; j < run_end; ++j) {

@@ -65,6 +65,9 @@ class PerceptronScorer {
   uint64_t Find(uint64_t key, size_t i) const;
   void AddRow(uint64_t payload, float* scores) const;
   void PrefetchRow(uint64_t payload) const;
+  // rows[j] = the row of f[j] for j < n, in two passes (slots, then rows)
+  // that prefetch ahead so the cache misses of the n look-ups overlap.
+  void FindRows(const uint64_t* f, size_t n, size_t* where, uint64_t* rows) const;
 
   int num_classes_ = 0;
   size_t num_features_ = 0;
