@@ -291,17 +291,29 @@ TEST(StoreTest, HashCollisionGetsAnotherId) {
 
 TEST(StoreTest, SecondWriterIsToldTheStoreIsInUse) {
   std::string path = TempStorePath("db");
-  auto store = OpenOrDie(path);
-  ASSERT_NE(store, nullptr);
+  // Fork before the store exists in this process: a child forked from a
+  // process with RocksDB's threads running can inherit a lock one of them
+  // held and hang in Open (it did once under ASan). The child waits on the
+  // pipe until the parent holds the store.
+  int opened[2];
+  ASSERT_EQ(pipe(opened), 0);
   pid_t child = fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
+    close(opened[1]);
+    char byte;
+    if (read(opened[0], &byte, 1) != 1) _exit(2);
     auto other = Store::Open(path);
     bool in_use = !other.ok() && absl::IsFailedPrecondition(other.status()) &&
                   absl::StrContains(other.status().message(),
                                     "store is in use by another process: " + path);
     _exit(in_use ? 0 : 1);
   }
+  close(opened[0]);
+  auto store = OpenOrDie(path);
+  ASSERT_NE(store, nullptr);
+  ASSERT_EQ(write(opened[1], "x", 1), 1);
+  close(opened[1]);
   int status = 0;
   ASSERT_EQ(waitpid(child, &status, 0), child);
   ASSERT_TRUE(WIFEXITED(status));
