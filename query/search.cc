@@ -134,23 +134,19 @@ std::optional<SearchPath> Searcher::ShortestPath(Vertex s, Vertex t, const EdgeA
   while (!fs.empty() && !ft.empty() && ds + dt < max_hops) {
     const bool forward = fs.size() <= ft.size();
     std::vector<Vertex>& front = forward ? fs : ft;
-    std::vector<uint32_t>& seen = forward ? seen_s_ : seen_t_;
-    const std::vector<uint32_t>& other = forward ? seen_t_ : seen_s_;
-    std::vector<int32_t>& dist = forward ? dist_s_ : dist_t_;
-    std::vector<Vertex>& parent = forward ? parent_s_ : parent_t_;
-    std::vector<EdgeIndex>& via = forward ? via_s_ : via_t_;
+    const Side side = SideOf(forward);
     const int d = forward ? ds : dt;
     next.clear();
     Vertex meet = UINT32_MAX;
     for (Vertex u : front) {
       ForEachNeighbour(u, admit, [&](Vertex v, EdgeIndex e) {
-        if (seen[v] == stamp_ || meet != UINT32_MAX) return;
+        if (side.seen[v] == stamp_ || meet != UINT32_MAX) return;
         if (blocked != nullptr && (blocked_[v] == stamp_ || EdgeBlocked(blocked, u, v))) return;
-        seen[v] = stamp_;
-        dist[v] = d + 1;
-        parent[v] = u;
-        via[v] = e;
-        if (other[v] == stamp_) meet = v;
+        side.seen[v] = stamp_;
+        side.dist[v] = d + 1;
+        side.parent[v] = u;
+        side.via[v] = e;
+        if (side.other[v] == stamp_) meet = v;
         next.push_back(v);
       });
       if (meet != UINT32_MAX) return Join(meet);
@@ -179,33 +175,28 @@ std::optional<SearchPath> Searcher::BestShortestPath(Vertex s, Vertex t, const E
   while (!fs.empty() && !ft.empty() && ds + dt < max_hops) {
     const bool forward = fs.size() <= ft.size();
     std::vector<Vertex>& front = forward ? fs : ft;
-    std::vector<uint32_t>& seen = forward ? seen_s_ : seen_t_;
-    const std::vector<uint32_t>& other = forward ? seen_t_ : seen_s_;
-    std::vector<int32_t>& dist = forward ? dist_s_ : dist_t_;
-    std::vector<Vertex>& parent = forward ? parent_s_ : parent_t_;
-    std::vector<EdgeIndex>& via = forward ? via_s_ : via_t_;
-    std::vector<double>& weight = forward ? weight_s_ : weight_t_;
+    const Side side = SideOf(forward);
     const int d = forward ? ds : dt;
     next.clear();
     meets.clear();
     for (Vertex u : front) {
       ForEachNeighbour(u, admit, [&](Vertex v, EdgeIndex e) {
         if (v == u || blocked_[v] == stamp_ || EdgeBlocked(blocked, u, v)) return;
-        double w = weight[u] + EdgeWeight(g_.Props(e));
-        if (seen[v] == stamp_) {
-          if (dist[v] == d + 1 && w < weight[v]) {
-            weight[v] = w;
-            parent[v] = u;
-            via[v] = e;
+        double w = side.weight[u] + EdgeWeight(g_.Props(e));
+        if (side.seen[v] == stamp_) {
+          if (side.dist[v] == d + 1 && w < side.weight[v]) {
+            side.weight[v] = w;
+            side.parent[v] = u;
+            side.via[v] = e;
           }
           return;
         }
-        seen[v] = stamp_;
-        dist[v] = d + 1;
-        weight[v] = w;
-        parent[v] = u;
-        via[v] = e;
-        if (other[v] == stamp_) meets.push_back(v);
+        side.seen[v] = stamp_;
+        side.dist[v] = d + 1;
+        side.weight[v] = w;
+        side.parent[v] = u;
+        side.via[v] = e;
+        if (side.other[v] == stamp_) meets.push_back(v);
         next.push_back(v);
       });
     }

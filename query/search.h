@@ -105,6 +105,20 @@ class Searcher {
   void ForEachNeighbour(Vertex u, const EdgeAdmission& admit, Fn&& fn) const;
   void NextStamp();
   void Block(const Blocked* blocked);
+  // The arrays of one end of a bidirectional search (s: forward, t:
+  // backward); `other` is the opposite end's seen marks.
+  struct Side {
+    std::vector<uint32_t>& seen;
+    const std::vector<uint32_t>& other;
+    std::vector<int32_t>& dist;
+    std::vector<Vertex>& parent;
+    std::vector<EdgeIndex>& via;
+    std::vector<double>& weight;
+  };
+  Side SideOf(bool forward) {
+    return forward ? Side{seen_s_, seen_t_, dist_s_, parent_s_, via_s_, weight_s_}
+                   : Side{seen_t_, seen_s_, dist_t_, parent_t_, via_t_, weight_t_};
+  }
   bool EdgeBlocked(const Blocked* blocked, Vertex u, Vertex v) const;
   SearchPath Join(Vertex meet) const;
 

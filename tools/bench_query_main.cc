@@ -324,18 +324,7 @@ class Bench {
           "store scan  ForEachFact alone: %d facts, wall %.3f s, cpu %.3f s (%.2f M facts/s cpu)",
           facts, w.Wall(), w.Cpu(), facts / w.Cpu() / 1e6));
     }
-    {
-      Stopwatch w;
-      uint64_t facts = 0;
-      (void)(*store)->ForEachFactBatch([&](std::span<const kg::storage::FactRecord> batch) {
-        facts += batch.size();
-        return true;
-      });
-      report_.Add(
-          absl::StrFormat("store scan  ForEachFactBatch alone: %d facts, wall %.3f s, cpu %.3f s "
-                          "(%.2f M facts/s cpu)",
-                          facts, w.Wall(), w.Cpu(), facts / w.Cpu() / 1e6));
-    }
+    ReportBatchScan(**store, "");
     double best_wall = 1e9, best_cpu = 1e9;
     for (int i = 0; i < 5; ++i) {
       Stopwatch w;
@@ -392,16 +381,7 @@ class Bench {
         return false;
       }
       if (i == 0) {
-        Stopwatch w;
-        uint64_t facts = 0;
-        (void)(*store)->ForEachFactBatch([&](std::span<const kg::storage::FactRecord> batch) {
-          facts += batch.size();
-          return true;
-        });
-        report_.Add(
-            absl::StrFormat("store scan  ForEachFactBatch alone (cold): %d facts, wall %.3f s, cpu "
-                            "%.3f s (%.2f M facts/s cpu)",
-                            facts, w.Wall(), w.Cpu(), facts / w.Cpu() / 1e6));
+        ReportBatchScan(**store, " (cold)");
         continue;
       }
       const bool parallel = i % 2 == 0;
@@ -505,6 +485,19 @@ class Bench {
 
   // `cpu` is this thread's; a build from a store reports its own process CPU
   // (every thread it reads with) instead.
+  // One bare Store::ForEachFactBatch pass, timed.
+  void ReportBatchScan(kg::storage::Store& store, const char* note) {
+    Stopwatch w;
+    uint64_t facts = 0;
+    (void)store.ForEachFactBatch([&](std::span<const kg::storage::FactRecord> batch) {
+      facts += batch.size();
+      return true;
+    });
+    report_.Add(absl::StrFormat(
+        "store scan  ForEachFactBatch alone%s: %d facts, wall %.3f s, cpu %.3f s (%.2f M facts/s cpu)",
+        note, facts, w.Wall(), w.Cpu(), facts / w.Cpu() / 1e6));
+  }
+
   void ReportProjection(const std::string& how, const Projection& p, double wall, double cpu) {
     const Projection::BuildProfile& b = p.build_profile();
     if (b.cpu_seconds > 0) cpu = b.cpu_seconds;
