@@ -637,14 +637,15 @@ std::string ToString(const Query& q) {
   parts.push_back(QueryKindName(q.kind));
   switch (q.kind) {
     case QueryKind::kPath:
-      parts.insert(parts.end(), {Quote(q.names[0].text), "to", Quote(q.names[1].text)});
-      break;
     case QueryKind::kConnect:
-      parts.insert(parts.end(), {Quote(q.names[0].text), "and", Quote(q.names[1].text)});
-      break;
     case QueryKind::kNeighbors:
     case QueryKind::kEntity:
-      parts.push_back(Quote(q.names[0].text));
+      // Every name there is, so that a query built by hand with too few or
+      // too many prints as written (ParseQuery then says what is wrong).
+      for (size_t i = 0; i < q.names.size(); ++i) {
+        if (i > 0) parts.push_back(q.kind == QueryKind::kPath ? "to" : "and");
+        parts.push_back(Quote(q.names[i].text));
+      }
       break;
     case QueryKind::kMatch: {
       std::vector<std::string> patterns;

@@ -211,5 +211,24 @@ TEST(ParserTest, EditDistance) {
   EXPECT_EQ(EditDistance("same", "same"), 0);
 }
 
+// A query built by hand need not have the names ParseQuery gives each form:
+// the printer shows the names there are, and parsing that text back names
+// what is missing.
+TEST(ParserTest, HandBuiltQueryWithTooFewNamesPrintsWhatItHas) {
+  Query q;
+  q.kind = QueryKind::kConnect;
+  q.names.push_back(Term{.text = "A"});
+  EXPECT_EQ(ToString(q), R"(connect "A")");
+  auto parsed = ParseQuery(ToString(q));
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_THAT(std::string(parsed.status().message()), HasSubstr("'and'"));
+  q.kind = QueryKind::kNeighbors;
+  q.names.clear();
+  EXPECT_EQ(ToString(q), "neighbors");
+  q.kind = QueryKind::kPath;
+  q.names = {Term{.text = "A"}, Term{.text = "B"}};
+  EXPECT_EQ(ToString(q), R"(path "A" to "B")");
+}
+
 }  // namespace
 }  // namespace kg::query
