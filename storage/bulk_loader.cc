@@ -13,6 +13,7 @@
 #include "proto/status_macros.h"
 #include "proto/term_key.h"
 #include "rocksdb/sst_file_writer.h"
+#include "storage/entity_value.h"
 #include "storage/keys.h"
 #include "storage/merge_rules.h"
 #include "storage/rocks_options.h"
@@ -397,7 +398,7 @@ absl::StatusOr<BulkResult> BulkLoader::Finish() {
         imported.set_type(RESOURCE);
         if (existing->Valid() && Sv(existing->key()) == idk) {
           Entity old;
-          if (!old.ParseFromArray(existing->value().data(), existing->value().size())) {
+          if (!DecodeEntityValue(Sv(existing->key()), Sv(existing->value()), &old)) {
             return absl::DataLossError("unreadable entity record in the store");
           }
           if (old.key() != cur_key) {
@@ -407,31 +408,33 @@ absl::StatusOr<BulkResult> BulkLoader::Finish() {
           rocksdb::Status s = db->Get(ro, store_->cf(kContrib), idk, &v);
           if (s.ok()) {  // imported before: only a preferred spelling changes it
             Entity prev;
-            if (!prev.ParseFromArray(v.data(), v.size())) {
+            if (!DecodeEntityValue(idk, v, &prev)) {
               return absl::DataLossError("unreadable entity contribution in the store");
             }
             if (!PreferredName(cur_name, prev.name())) return absl::OkStatus();
-            RETURN_IF_ERROR(contrib.Put(idk, imported.SerializeAsString()));
+            RETURN_IF_ERROR(contrib.Put(idk, EncodeEntityValue(imported)));
             if (PreferredName(cur_name, old.name())) old.set_name(cur_name);
-            return entities.Put(idk, old.SerializeAsString());
+            return entities.Put(idk, EncodeEntityValue(old));
           }
           if (!s.IsNotFound()) return FromRocks(s, store_->path());
-          RETURN_IF_ERROR(contrib.Put(idk, imported.SerializeAsString()));
+          RETURN_IF_ERROR(contrib.Put(idk, EncodeEntityValue(imported)));
           if (!AddToEntity(&old, imported, false)) {
             std::vector<Entity> parts{imported};
             std::vector<bool> from_doc{false};
             std::unique_ptr<rocksdb::Iterator> c(db->NewIterator(ro, store_->cf(kContrib)));
             for (c->Seek(idk); c->Valid() && c->key().starts_with(idk); c->Next()) {
               parts.emplace_back();
-              parts.back().ParseFromArray(c->value().data(), c->value().size());
+              if (!DecodeEntityValue(Sv(c->key()), Sv(c->value()), &parts.back())) {
+                return absl::DataLossError("unreadable entity contribution in the store");
+              }
               from_doc.push_back(c->key().size() > kIdBytes);
             }
             old = FoldEntity(parts, from_doc);
           }
-          return entities.Put(idk, old.SerializeAsString());
+          return entities.Put(idk, EncodeEntityValue(old));
         }
-        RETURN_IF_ERROR(entities.Put(idk, FoldEntity({imported}, {false}).SerializeAsString()));
-        RETURN_IF_ERROR(contrib.Put(idk, imported.SerializeAsString()));
+        RETURN_IF_ERROR(entities.Put(idk, EncodeEntityValue(FoldEntity({imported}, {false}))));
+        RETURN_IF_ERROR(contrib.Put(idk, EncodeEntityValue(imported)));
         ++t_new_entities;
         return by_key.Add(absl::StrCat(cur_key, std::string(1, '\0'), idk));
       };

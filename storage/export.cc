@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "proto/status_macros.h"
+#include "storage/entity_value.h"
 #include "storage/keys.h"
 #include "storage/rocks_store.h"
 
@@ -56,7 +57,7 @@ absl::StatusOr<std::string> ImportedName(Store& store, uint64_t id) {
     RETURN_IF_ERROR(rs->Scan(kContrib, IdKey(id), [&](std::string_view k, std::string_view v) {
       if (k.size() == kIdBytes) {
         Entity e;
-        if (e.ParseFromArray(v.data(), static_cast<int>(v.size()))) name = e.name();
+        if (DecodeEntityValue(k, v, &e)) name = e.name();
       }
       return false;
     }));

@@ -23,6 +23,7 @@
 #include "rocksdb/sst_file_reader.h"
 #include "rocksdb/utilities/write_batch_with_index.h"
 #include "storage/bulk_loader.h"
+#include "storage/entity_value.h"
 #include "storage/external_sort.h"
 #include "storage/merge_rules.h"
 #include "storage/rocks_options.h"
@@ -143,6 +144,15 @@ std::string FactPayload(const Fact& f) {
 template <typename Msg>
 absl::Status ParseInto(std::string_view bytes, Msg* m, std::string_view what) {
   if (!m->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError(absl::StrCat("unreadable ", std::string(what), " record in the store"));
+  }
+  return absl::OkStatus();
+}
+
+// An entity record (entities, contrib) under `record_key`; see entity_value.h.
+absl::Status ParseEntity(std::string_view record_key, std::string_view bytes, Entity* e,
+                         std::string_view what) {
+  if (!DecodeEntityValue(record_key, bytes, e)) {
     return absl::DataLossError(absl::StrCat("unreadable ", std::string(what), " record in the store"));
   }
   return absl::OkStatus();
@@ -332,7 +342,9 @@ absl::StatusOr<std::unique_ptr<RocksStore>> RocksStore::OpenRocks(const std::str
         "upgrade kg",
         path, meta.schema_version(), kSchemaVersion));
   }
-  if (meta.schema_version() == 0 && !options.read_only) {
+  // Schema 1 stores read unchanged (entity_value.h); a writer marks the
+  // store as schema 2 before writing records an older kg could not read.
+  if (meta.schema_version() < kSchemaVersion && !options.read_only) {
     meta.set_schema_version(kSchemaVersion);
     meta.set_writer("kg storage");
     rocksdb::WriteOptions wo;
@@ -383,7 +395,7 @@ absl::StatusOr<uint64_t> RocksStore::ResolveId(Txn& txn, const std::string& key)
       return id;
     }
     Entity other;
-    RETURN_IF_ERROR(ParseInto(v, &other, "entity"));
+    RETURN_IF_ERROR(ParseEntity(IdKey(id), v, &other, "entity"));
     if (other.key() == key) {
       txn.Put(kTerms, key, IdKey(id));
       return id;
@@ -485,7 +497,7 @@ absl::StatusOr<PutResult> RocksStore::PutDocument(const DocumentFacts& in) {
     ASSIGN_OR_RETURN(uint64_t id, ResolveId(txn, key));
     ids[key] = id;
     c.set_id(id);
-    txn.Put(kContrib, ContribKey(id, doc_id), c.SerializeAsString());
+    txn.Put(kContrib, ContribKey(id, doc_id), EncodeEntityValue(c));
     txn.Put(kDocIndex, absl::StrCat(doc_prefix, std::string(1, kTagEntity), IdKey(id)), "");
     Entity merged;
     ASSIGN_OR_RETURN(bool known, txn.Get(kEntities, IdKey(id), &v));
@@ -493,19 +505,19 @@ absl::StatusOr<PutResult> RocksStore::PutDocument(const DocumentFacts& in) {
       merged = FoldEntity({c}, {true});
       meta.set_entities(meta.entities() + 1);
     } else {
-      RETURN_IF_ERROR(ParseInto(v, &merged, "entity"));
+      RETURN_IF_ERROR(ParseEntity(IdKey(id), v, &merged, "entity"));
       if (!AddToEntity(&merged, c, true)) {
         ASSIGN_OR_RETURN(auto all, txn.Collect(kContrib, IdKey(id)));
         std::vector<Entity> parts(all.size());
         std::vector<bool> from_doc(all.size());
         for (size_t i = 0; i < all.size(); ++i) {
-          RETURN_IF_ERROR(ParseInto(all[i].second, &parts[i], "entity contribution"));
+          RETURN_IF_ERROR(ParseEntity(all[i].first, all[i].second, &parts[i], "entity contribution"));
           from_doc[i] = all[i].first.size() > kIdBytes;
         }
         merged = FoldEntity(parts, from_doc);
       }
     }
-    txn.Put(kEntities, IdKey(id), merged.SerializeAsString());
+    txn.Put(kEntities, IdKey(id), EncodeEntityValue(merged));
     for (const auto& a : c.aliases()) txn.Put(kAliases, AliasKey(TermKey(a), id), "");
     ++result.entities;
   }
@@ -593,7 +605,7 @@ absl::Status RocksStore::ForgetInTxn(Txn& txn, std::string_view doc_id, Meta& me
       ASSIGN_OR_RETURN(auto remaining, txn.Collect(kContrib, IdKey(id)));
       Entity old;
       ASSIGN_OR_RETURN(bool known, txn.Get(kEntities, IdKey(id), &v));
-      if (known) RETURN_IF_ERROR(ParseInto(v, &old, "entity"));
+      if (known) RETURN_IF_ERROR(ParseEntity(IdKey(id), v, &old, "entity"));
       std::set<std::string> old_keys, new_keys;
       for (const auto& a : old.aliases()) old_keys.insert(TermKey(a));
       if (remaining.empty()) {
@@ -604,12 +616,13 @@ absl::Status RocksStore::ForgetInTxn(Txn& txn, std::string_view doc_id, Meta& me
         std::vector<Entity> parts(remaining.size());
         std::vector<bool> from_doc(remaining.size());
         for (size_t i = 0; i < remaining.size(); ++i) {
-          RETURN_IF_ERROR(ParseInto(remaining[i].second, &parts[i], "entity contribution"));
+          RETURN_IF_ERROR(
+              ParseEntity(remaining[i].first, remaining[i].second, &parts[i], "entity contribution"));
           from_doc[i] = remaining[i].first.size() > kIdBytes;
         }
         Entity merged = FoldEntity(parts, from_doc);
         for (const auto& a : merged.aliases()) new_keys.insert(TermKey(a));
-        txn.Put(kEntities, IdKey(id), merged.SerializeAsString());
+        txn.Put(kEntities, IdKey(id), EncodeEntityValue(merged));
       }
       for (const auto& k : old_keys) {
         if (!new_keys.count(k)) txn.Delete(kAliases, AliasKey(k, id));
@@ -688,36 +701,37 @@ absl::Status RocksStore::ImportTriples(const std::vector<TripleText>& triples,
     std::string idk = IdKey(id);
     ASSIGN_OR_RETURN(bool known, txn.Get(kEntities, idk, &v));
     if (!known) {
-      txn.Put(kEntities, idk, FoldEntity({imported}, {false}).SerializeAsString());
-      txn.Put(kContrib, idk, imported.SerializeAsString());
+      txn.Put(kEntities, idk, EncodeEntityValue(FoldEntity({imported}, {false})));
+      txn.Put(kContrib, idk, EncodeEntityValue(imported));
       meta.set_entities(meta.entities() + 1);
       ++result->new_entities;
     } else {
       Entity merged;
-      RETURN_IF_ERROR(ParseInto(v, &merged, "entity"));
+      RETURN_IF_ERROR(ParseEntity(idk, v, &merged, "entity"));
       std::string c;
       ASSIGN_OR_RETURN(bool had, txn.Get(kContrib, idk, &c));
       if (had) {
         Entity prev;
-        RETURN_IF_ERROR(ParseInto(c, &prev, "entity contribution"));
+        RETURN_IF_ERROR(ParseEntity(idk, c, &prev, "entity contribution"));
         if (PreferredName(name, prev.name())) {  // same rule as the SST path
-          txn.Put(kContrib, idk, imported.SerializeAsString());
+          txn.Put(kContrib, idk, EncodeEntityValue(imported));
           if (PreferredName(name, merged.name())) merged.set_name(name);
-          txn.Put(kEntities, idk, merged.SerializeAsString());
+          txn.Put(kEntities, idk, EncodeEntityValue(merged));
         }
       } else {
-        txn.Put(kContrib, idk, imported.SerializeAsString());
+        txn.Put(kContrib, idk, EncodeEntityValue(imported));
         if (!AddToEntity(&merged, imported, false)) {
           ASSIGN_OR_RETURN(auto all, txn.Collect(kContrib, idk));
           std::vector<Entity> parts(all.size());
           std::vector<bool> from_doc(all.size());
           for (size_t i = 0; i < all.size(); ++i) {
-            RETURN_IF_ERROR(ParseInto(all[i].second, &parts[i], "entity contribution"));
+            RETURN_IF_ERROR(
+                ParseEntity(all[i].first, all[i].second, &parts[i], "entity contribution"));
             from_doc[i] = all[i].first.size() > kIdBytes;
           }
           merged = FoldEntity(parts, from_doc);
         }
-        txn.Put(kEntities, idk, merged.SerializeAsString());
+        txn.Put(kEntities, idk, EncodeEntityValue(merged));
       }
     }
     ids.emplace(name, id);
@@ -879,7 +893,7 @@ absl::StatusOr<std::optional<Entity>> RocksStore::GetEntity(uint64_t id) {
   ASSIGN_OR_RETURN(bool found, GetIn(view, kEntities, IdKey(id), &v));
   if (!found) return std::optional<Entity>();
   Entity e;
-  RETURN_IF_ERROR(ParseInto(v, &e, "entity"));
+  RETURN_IF_ERROR(ParseEntity(IdKey(id), v, &e, "entity"));
   return e;
 }
 
@@ -901,7 +915,7 @@ absl::StatusOr<std::optional<uint64_t>> RocksStore::LookupTerm(std::string_view 
     ASSIGN_OR_RETURN(bool live, GetIn(view, kEntities, IdKey(id), &v));
     if (!live) continue;
     Entity e;
-    RETURN_IF_ERROR(ParseInto(v, &e, "entity"));
+    RETURN_IF_ERROR(ParseEntity(IdKey(id), v, &e, "entity"));
     if (!best || e.mentions() > best_mentions) {
       best = id;
       best_mentions = e.mentions();
@@ -928,7 +942,13 @@ absl::Status ForEachRecord(RocksStore& store, Cf c, std::string_view what,
 }  // namespace
 
 absl::Status RocksStore::ForEachEntity(const std::function<bool(const Entity&)>& fn) {
-  return ForEachRecord<Entity>(*this, kEntities, "entity", fn);
+  absl::Status inner;
+  RETURN_IF_ERROR(Scan(kEntities, "", [&](std::string_view k, std::string_view v) {
+    Entity e;
+    inner = ParseEntity(k, v, &e, "entity");
+    return inner.ok() && fn(e);
+  }));
+  return inner;
 }
 
 absl::Status RocksStore::ForEachDocument(const std::function<bool(const Document&)>& fn) {
@@ -1057,7 +1077,7 @@ absl::StatusOr<std::optional<DocumentFacts>> RocksStore::GetDocumentFacts(std::s
     ASSIGN_OR_RETURN(bool live, GetIn(view, kEntities, IdKey(id), &ev));
     if (!live) return absl::DataLossError(absl::StrFormat("fact names a missing entity %016x", id));
     Entity e;
-    RETURN_IF_ERROR(ParseInto(ev, &e, "entity"));
+    RETURN_IF_ERROR(ParseEntity(IdKey(id), ev, &e, "entity"));
     keys[id] = e.key();
     return e.key();
   };
@@ -1066,9 +1086,10 @@ absl::StatusOr<std::optional<DocumentFacts>> RocksStore::GetDocumentFacts(std::s
     char tag = rest[0];
     std::string_view body = std::string_view(rest).substr(1);
     if (tag == kTagEntity && body.size() == kIdBytes) {
-      ASSIGN_OR_RETURN(bool has, GetIn(view, kContrib, ContribKey(ReadId(body.data()), doc_id), &v));
+      std::string ck = ContribKey(ReadId(body.data()), doc_id);
+      ASSIGN_OR_RETURN(bool has, GetIn(view, kContrib, ck, &v));
       if (!has) continue;
-      RETURN_IF_ERROR(ParseInto(v, out.add_entities(), "entity contribution"));
+      RETURN_IF_ERROR(ParseEntity(ck, v, out.add_entities(), "entity contribution"));
     } else if (tag == kTagFact && body.size() == kTripleBytes) {
       Triple t = FromSpo(body);
       Fact c;
@@ -1227,7 +1248,7 @@ absl::StatusOr<CheckReport> RocksStore::Check() {
   if (!scan(kEntities, "", [&](std::string_view k, std::string_view v) {
         Entity e;
         uint64_t id = k.size() == kIdBytes ? ReadId(k.data()) : 0;
-        if (id == 0 || !e.ParseFromArray(v.data(), static_cast<int>(v.size()))) {
+        if (id == 0 || !DecodeEntityValue(k, v, &e)) {
           Problem(&report, "unreadable entity record");
           return true;
         }

@@ -32,7 +32,7 @@
 
 namespace kg::storage {
 
-inline constexpr uint32_t kSchemaVersion = 1;
+inline constexpr uint32_t kSchemaVersion = 2;  // 2: slim entity records (storage/README.md)
 
 struct StoreOptions {
   bool read_only = false;         // open as a reader; never blocks a writer

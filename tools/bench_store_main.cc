@@ -29,6 +29,8 @@
 #include "absl/strings/str_split.h"
 #include "proto/term_key.h"
 #include "storage/bulk_loader.h"
+#include "storage/rocks_options.h"
+#include "storage/rocks_store.h"
 #include "storage/store.h"
 
 extern char** environ;
@@ -94,6 +96,7 @@ struct LoadReport {
   uint64_t triples_in = 0, facts = 0, entities = 0, sst_bytes = 0;
   double lookup_p50 = 0, lookup_p99 = 0, scan_p50 = 0, scan_p99 = 0, scan_avg_facts = 0;
   long peak_kb = 0;
+  uint64_t cf_bytes[16] = {};  // live SST bytes per column family, ColumnFamilyNames() order
   bool ok = false;
 };
 
@@ -168,6 +171,14 @@ LoadReport LoadInChild(const std::vector<std::string>& files, const std::string&
   auto stats = (*store)->Stats();
   r.facts = stats->facts;
   r.entities = stats->entities;
+  if (auto* rocks = dynamic_cast<kg::storage::RocksStore*>(store->get())) {
+    const auto& names = kg::storage::ColumnFamilyNames();
+    for (size_t c = 0; c < names.size() && c < std::size(r.cf_bytes); ++c) {
+      rocksdb::ColumnFamilyMetaData meta;
+      rocks->db()->GetColumnFamilyMetaData(rocks->cf(static_cast<kg::storage::Cf>(c)), &meta);
+      r.cf_bytes[c] = meta.size;
+    }
+  }
   store->reset();
   r.sst_bytes = SstBytes(db);
 
@@ -304,6 +315,14 @@ void PrintRow(const std::string& dataset, const std::string& path, const LoadRep
       static_cast<unsigned long long>(r.facts), r.load_seconds, r.triples_in / r.load_seconds,
       r.load_cpu, r.triples_in / r.load_cpu, static_cast<double>(r.sst_bytes) / r.facts,
       r.peak_kb / 1024.0, r.lookup_p50, r.lookup_p99, r.scan_p50, r.scan_p99, r.compact_seconds);
+  // Where the bytes are: B/triple per column family (the empty ones left out).
+  std::string by_cf;
+  const auto& names = kg::storage::ColumnFamilyNames();
+  for (size_t c = 0; c < names.size() && c < std::size(r.cf_bytes); ++c) {
+    if (r.cf_bytes[c] == 0) continue;
+    absl::StrAppendFormat(&by_cf, " %s %.2f", names[c], static_cast<double>(r.cf_bytes[c]) / r.facts);
+  }
+  std::printf("%-12s %-11s B/triple by family:%s\n", dataset.c_str(), path.c_str(), by_cf.c_str());
 }
 
 void PrintHeader() {
