@@ -84,6 +84,27 @@ int AveragedPerceptron::Predict(absl::Span<const uint64_t> features,
   return best < 0 ? 0 : best;
 }
 
+void AveragedPerceptron::Add(absl::Span<const uint64_t> features, int cls, float amount) {
+  if (averaged_) return;
+  for (uint64_t f : features) {
+    auto [it, inserted] = index_.try_emplace(f, static_cast<uint32_t>(rows_.size()));
+    if (inserted) rows_.emplace_back();
+    Touch(rows_[it->second], cls, amount);
+  }
+}
+
+void AveragedPerceptron::Touch(std::vector<Param>& row, int cls, float delta) {
+  for (Param& p : row) {
+    if (p.cls == cls) {
+      p.total += static_cast<float>(clock_ - p.stamp) * p.weight;
+      p.stamp = clock_;
+      p.weight += delta;
+      return;
+    }
+  }
+  row.push_back({cls, delta, 0.0f, clock_});
+}
+
 void AveragedPerceptron::Update(absl::Span<const uint64_t> features, int truth, int guess,
                                 float amount) {
   ++clock_;

@@ -59,6 +59,12 @@ class AveragedPerceptron {
   // used for averaging).
   void Update(absl::Span<const uint64_t> features, int truth, int guess, float amount = 1.0f);
 
+  // Adds `amount` to the weights of `cls` for `features` without advancing
+  // the clock: the extra parts of a structured update whose features differ
+  // between the true and the predicted structure (call Update once per
+  // example as well, to advance the clock).
+  void Add(absl::Span<const uint64_t> features, int cls, float amount);
+
   // Replaces each weight by its average over all examples seen; training
   // state is dropped. Idempotent.
   void Average();
@@ -80,6 +86,8 @@ class AveragedPerceptron {
     uint32_t cls;
     float weight;
   };
+
+  void Touch(std::vector<Param>& row, int cls, float delta);
 
   int num_classes_ = 0;
   int64_t clock_ = 0;

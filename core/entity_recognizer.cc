@@ -21,12 +21,16 @@ namespace {
 // Padded per-word strings: two pads either side.
 struct Context {
   std::vector<std::string> form, norm, shape, upos, xpos, gaz, cap, c0, c1, c2;
+  // Feature set 1: case-folded gazetteer match, WordNet name parts, position
+  // in a run of capitalised words.
+  std::vector<std::string> gazf, parts, run;
 
   void Fill(const std::vector<std::string_view>& words, const std::vector<std::string_view>& up,
             const std::vector<std::string_view>& xp, const GazetteerMatcher* gazetteers,
-            const CapitalizationTable& caps, const WordClusters& clusters) {
+            const CapitalizationTable& caps, const WordClusters& clusters, uint32_t feature_set) {
     const size_t n = words.size() + 4;
-    for (auto* v : {&form, &norm, &shape, &upos, &xpos, &gaz, &cap, &c0, &c1, &c2}) {
+    for (auto* v : {&form, &norm, &shape, &upos, &xpos, &gaz, &cap, &c0, &c1, &c2, &gazf, &parts,
+                    &run}) {
       v->assign(n, "");
       (*v)[0] = "-S2-";
       (*v)[1] = "-S1-";
@@ -64,11 +68,39 @@ struct Context {
         gaz[i + 2] = "-";
       }
     }
+    if (feature_set < 1) return;
+    std::vector<GazetteerMatcher::Match> folded;
+    if (gazetteers != nullptr) folded = gazetteers->Find(words, /*fold_case=*/true);
+    for (size_t i = 0; i < words.size(); ++i) {
+      gazf[i + 2] = "-";
+      if (!folded.empty() && folded[i].kind != GazetteerMatcher::kNone) {
+        gazf[i + 2] = absl::StrCat(static_cast<int>(folded[i].kind),
+                                   std::string(1, static_cast<char>(folded[i].position)));
+      }
+      parts[i + 2] = gazetteers == nullptr ? "0" : std::to_string(gazetteers->NameParts(words[i]));
+    }
+    // Runs of capitalised words: position (B/I/L/U) and length up to 4.
+    size_t i = 0;
+    while (i < words.size()) {
+      if (!StartsUpper(words[i])) {
+        run[i + 2] = "-";
+        ++i;
+        continue;
+      }
+      size_t j = i + 1;
+      while (j < words.size() && StartsUpper(words[j])) ++j;
+      const size_t len = j - i;
+      for (size_t k = i; k < j; ++k) {
+        const char pos = len == 1 ? 'U' : k == i ? 'B' : k + 1 == j ? 'L' : 'I';
+        run[k + 2] = absl::StrCat(std::string(1, pos), std::min<size_t>(len, 4), i == 0 ? "s" : "");
+      }
+      i = j;
+    }
   }
 };
 
 void Features(const Context& c, size_t i, std::string_view p1, std::string_view p2,
-              std::vector<uint64_t>& out) {
+              uint32_t feature_set, std::vector<uint64_t>& out) {
   out.clear();
   const size_t k = i + 2;
   const std::string& w = c.norm[k];
@@ -124,6 +156,29 @@ void Features(const Context& c, size_t i, std::string_view p1, std::string_view 
     out.push_back(FeatureHash(146, c.shape[k], c.c1[k]));
     out.push_back(FeatureHash(147, c.c0[k - 2]));
     out.push_back(FeatureHash(148, c.c0[k + 2]));
+  }
+  if (feature_set < 1) return;
+  out.push_back(FeatureHash(150, c.gazf[k]));
+  out.push_back(FeatureHash(151, c.gazf[k - 1]));
+  out.push_back(FeatureHash(152, c.gazf[k + 1]));
+  out.push_back(FeatureHash(153, c.parts[k]));
+  out.push_back(FeatureHash(154, c.parts[k - 1]));
+  out.push_back(FeatureHash(155, c.parts[k + 1]));
+  out.push_back(FeatureHash(156, c.run[k]));
+  out.push_back(FeatureHash(157, p1, c.run[k]));
+  out.push_back(FeatureHash(158, absl::StrCat(c.shape[k - 1], " ", c.shape[k]), c.shape[k + 1]));
+  out.push_back(FeatureHash(159, p1, c.shape[k + 1]));
+  out.push_back(FeatureHash(160, std::string(p2) + " " + std::string(p1), c.shape[k]));
+  out.push_back(FeatureHash(161, c.norm[k - 2], c.norm[k - 1]));
+  out.push_back(FeatureHash(162, c.norm[k - 1], c.shape[k]));
+  out.push_back(FeatureHash(163, Suffix(w, 4)));
+  out.push_back(FeatureHash(164, Suffix(w, 1)));
+  out.push_back(FeatureHash(165, Prefix(w, 2)));
+  out.push_back(FeatureHash(166, w, c.upos[k]));
+  out.push_back(FeatureHash(167, c.norm[k + 1], c.shape[k]));
+  if (!c.cap[k].empty()) {
+    out.push_back(FeatureHash(170, c.cap[k - 1], c.cap[k]));
+    out.push_back(FeatureHash(171, c.cap[k], c.cap[k + 1]));
   }
 }
 
@@ -187,7 +242,7 @@ std::vector<int> Closers(const std::vector<LabelInfo>& info) {
 template <typename Model>
 std::vector<int> Decode(const Context& ctx, size_t n, const std::vector<std::string>& labels,
                         const std::vector<LabelInfo>& info, const std::vector<int>& closer,
-                        const Model& model, AveragedPerceptron* trainee,
+                        const Model& model, uint32_t feature_set, AveragedPerceptron* trainee,
                         const std::vector<int>* gold, std::vector<uint64_t>& features,
                         std::vector<float>& scores, float weight = 1.0f) {
   std::vector<int> out(n, 0);
@@ -195,7 +250,7 @@ std::vector<int> Decode(const Context& ctx, size_t n, const std::vector<std::str
   for (size_t i = 0; i < n; ++i) {
     std::string_view p1 = prev >= 0 ? std::string_view(labels[prev]) : "-S-";
     std::string_view p2 = prev2 >= 0 ? std::string_view(labels[prev2]) : "-S-";
-    Features(ctx, i, p1, p2, features);
+    Features(ctx, i, p1, p2, feature_set, features);
     std::fill(scores.begin(), scores.end(), 0.0f);
     model.Score(features, absl::MakeSpan(scores));
     const bool last = i + 1 == n;
@@ -221,6 +276,159 @@ std::vector<int> Decode(const Context& ctx, size_t n, const std::vector<std::str
     out[i] = best;
     prev2 = prev;
     prev = best;
+  }
+  return out;
+}
+
+// Feature set 2 splits the templates of set 1 into those of the word alone
+// and those joined with the previous label (the second-previous label is
+// gone: decoding is first-order Viterbi).
+void ObservationFeatures(const Context& c, size_t i, std::vector<uint64_t>& out) {
+  out.clear();
+  const size_t k = i + 2;
+  const std::string& w = c.norm[k];
+  out.push_back(FeatureHash(100, ""));
+  out.push_back(FeatureHash(101, w));
+  out.push_back(FeatureHash(102, c.form[k]));
+  out.push_back(FeatureHash(103, c.shape[k]));
+  out.push_back(FeatureHash(104, Suffix(w, 3)));
+  out.push_back(FeatureHash(105, Prefix(w, 3)));
+  out.push_back(FeatureHash(106, c.upos[k]));
+  out.push_back(FeatureHash(107, c.xpos[k]));
+  out.push_back(FeatureHash(108, c.norm[k - 1]));
+  out.push_back(FeatureHash(109, c.norm[k + 1]));
+  out.push_back(FeatureHash(110, c.norm[k - 2]));
+  out.push_back(FeatureHash(111, c.norm[k + 2]));
+  out.push_back(FeatureHash(112, c.upos[k - 1]));
+  out.push_back(FeatureHash(113, c.upos[k + 1]));
+  out.push_back(FeatureHash(114, c.upos[k - 1], c.upos[k]));
+  out.push_back(FeatureHash(115, c.upos[k], c.upos[k + 1]));
+  out.push_back(FeatureHash(116, c.shape[k - 1]));
+  out.push_back(FeatureHash(117, c.shape[k + 1]));
+  out.push_back(FeatureHash(122, c.gaz[k]));
+  out.push_back(FeatureHash(123, c.gaz[k - 1]));
+  out.push_back(FeatureHash(124, c.gaz[k + 1]));
+  out.push_back(FeatureHash(125, i == 0 ? "first" : "rest", c.shape[k]));
+  out.push_back(FeatureHash(126, w, c.norm[k + 1]));
+  out.push_back(FeatureHash(127, c.norm[k - 1], w));
+  out.push_back(FeatureHash(128, absl::StrCat(c.xpos[k - 1], " ", c.xpos[k]), c.xpos[k + 1]));
+  out.push_back(FeatureHash(130, Suffix(w, 2)));
+  out.push_back(FeatureHash(131, c.gaz[k], c.upos[k]));
+  out.push_back(FeatureHash(132, c.form[k - 1]));
+  out.push_back(FeatureHash(133, c.form[k + 1]));
+  out.push_back(FeatureHash(134, c.shape[k - 1], c.shape[k]));
+  out.push_back(FeatureHash(135, c.shape[k], c.shape[k + 1]));
+  if (!c.cap[k].empty()) {
+    out.push_back(FeatureHash(136, c.cap[k]));
+    out.push_back(FeatureHash(137, c.cap[k], c.shape[k]));
+    out.push_back(FeatureHash(138, c.cap[k - 1], c.cap[k + 1]));
+    out.push_back(FeatureHash(170, c.cap[k - 1], c.cap[k]));
+    out.push_back(FeatureHash(171, c.cap[k], c.cap[k + 1]));
+  }
+  if (!c.c0[k].empty()) {
+    out.push_back(FeatureHash(140, c.c0[k]));
+    out.push_back(FeatureHash(141, c.c1[k]));
+    out.push_back(FeatureHash(142, c.c2[k]));
+    out.push_back(FeatureHash(143, c.c1[k - 1]));
+    out.push_back(FeatureHash(144, c.c1[k + 1]));
+    out.push_back(FeatureHash(146, c.shape[k], c.c1[k]));
+    out.push_back(FeatureHash(147, c.c0[k - 2]));
+    out.push_back(FeatureHash(148, c.c0[k + 2]));
+  }
+  out.push_back(FeatureHash(150, c.gazf[k]));
+  out.push_back(FeatureHash(151, c.gazf[k - 1]));
+  out.push_back(FeatureHash(152, c.gazf[k + 1]));
+  out.push_back(FeatureHash(153, c.parts[k]));
+  out.push_back(FeatureHash(154, c.parts[k - 1]));
+  out.push_back(FeatureHash(155, c.parts[k + 1]));
+  out.push_back(FeatureHash(156, c.run[k]));
+  out.push_back(FeatureHash(158, absl::StrCat(c.shape[k - 1], " ", c.shape[k]), c.shape[k + 1]));
+  out.push_back(FeatureHash(161, c.norm[k - 2], c.norm[k - 1]));
+  out.push_back(FeatureHash(162, c.norm[k - 1], c.shape[k]));
+  out.push_back(FeatureHash(163, Suffix(w, 4)));
+  out.push_back(FeatureHash(164, Suffix(w, 1)));
+  out.push_back(FeatureHash(165, Prefix(w, 2)));
+  out.push_back(FeatureHash(166, w, c.upos[k]));
+  out.push_back(FeatureHash(167, c.norm[k + 1], c.shape[k]));
+}
+
+void LabelFeatures(const Context& c, size_t i, std::string_view p1, std::vector<uint64_t>& out) {
+  out.clear();
+  const size_t k = i + 2;
+  out.push_back(FeatureHash(118, p1));
+  out.push_back(FeatureHash(120, p1, c.shape[k]));
+  out.push_back(FeatureHash(121, p1, c.upos[k]));
+  out.push_back(FeatureHash(129, p1, c.norm[k]));
+  if (!c.cap[k].empty()) out.push_back(FeatureHash(139, p1, c.cap[k]));
+  if (!c.c0[k].empty()) out.push_back(FeatureHash(145, p1, c.c2[k]));
+  out.push_back(FeatureHash(157, p1, c.run[k]));
+  out.push_back(FeatureHash(159, p1, c.shape[k + 1]));
+}
+
+// First-order Viterbi over the valid BILOU sequences (feature set 2). The
+// score of label c at word i after label p is obs(i)[c] + label(i, p)[c].
+// When training (`trainee` set), a structured perceptron update moves the
+// weights toward `gold` wherever the best path differs from it.
+template <typename Model>
+std::vector<int> Viterbi(const Context& ctx, size_t n, const std::vector<std::string>& labels,
+                         const std::vector<LabelInfo>& info, const Model& model,
+                         AveragedPerceptron* trainee, const std::vector<int>* gold,
+                         float weight = 1.0f) {
+  const int m = static_cast<int>(labels.size());
+  constexpr float kNone = -std::numeric_limits<float>::infinity();
+  std::vector<uint64_t> features;
+  // obs[i * m + c]; lab[(i * (m + 1) + p + 1) * m + c] (p = -1: sentence start).
+  std::vector<float> obs(n * m, 0.0f), lab(n * (m + 1) * m, 0.0f);
+  for (size_t i = 0; i < n; ++i) {
+    ObservationFeatures(ctx, i, features);
+    model.Score(features, absl::MakeSpan(&obs[i * m], m));
+    for (int p = -1; p < m; ++p) {
+      if (i == 0 ? p >= 0 : p < 0) continue;
+      LabelFeatures(ctx, i, p >= 0 ? std::string_view(labels[p]) : "-S-", features);
+      model.Score(features, absl::MakeSpan(&lab[(i * (m + 1) + p + 1) * m], m));
+    }
+  }
+  std::vector<float> best(n * m, kNone);
+  std::vector<int> back(n * m, -1);
+  for (size_t i = 0; i < n; ++i) {
+    const bool last = i + 1 == n;
+    for (int c = 0; c < m; ++c) {
+      if (i == 0) {
+        if (Allowed(info, -1, c, last)) best[c] = obs[c] + lab[c];
+        continue;
+      }
+      for (int p = 0; p < m; ++p) {
+        const float before = best[(i - 1) * m + p];
+        if (before == kNone || !Allowed(info, p, c, last)) continue;
+        const float v = before + obs[i * m + c] + lab[(i * (m + 1) + p + 1) * m + c];
+        if (v > best[i * m + c]) {
+          best[i * m + c] = v;
+          back[i * m + c] = p;
+        }
+      }
+    }
+  }
+  std::vector<int> out(n, 0);
+  int c = 0;
+  for (int d = 0; d < m; ++d) {
+    if (best[(n - 1) * m + d] > best[(n - 1) * m + c]) c = d;
+  }
+  for (size_t i = n; i-- > 0;) {
+    out[i] = c;
+    if (i > 0) c = std::max(back[i * m + c], 0);
+  }
+  if (trainee != nullptr) {
+    for (size_t i = 0; i < n; ++i) {
+      const int g = (*gold)[i], y = out[i];
+      const int gp = i == 0 ? -1 : (*gold)[i - 1], yp = i == 0 ? -1 : out[i - 1];
+      ObservationFeatures(ctx, i, features);
+      trainee->Update(features, g, y, weight);  // advances the clock once per word
+      if (g == y && gp == yp) continue;
+      LabelFeatures(ctx, i, gp >= 0 ? std::string_view(labels[gp]) : "-S-", features);
+      trainee->Add(features, g, weight);
+      LabelFeatures(ctx, i, yp >= 0 ? std::string_view(labels[yp]) : "-S-", features);
+      trainee->Add(features, y, -weight);
+    }
   }
   return out;
 }
@@ -272,9 +480,12 @@ absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& train,
       const NerExample& e = train[s];
       if (e.words.empty()) continue;
       ctx.Fill(Views(e.words), Views(e.upos), Views(e.xpos), &gazetteers, options.capitalization,
-               clusters);
-      std::vector<int> out = Decode(ctx, e.words.size(), labels, info, closer, model, &model,
-                                    &gold[s], features, scores, e.weight);
+               clusters, options.feature_set);
+      std::vector<int> out =
+          options.feature_set >= 2
+              ? Viterbi(ctx, e.words.size(), labels, info, model, &model, &gold[s], e.weight)
+              : Decode(ctx, e.words.size(), labels, info, closer, model, options.feature_set,
+                       &model, &gold[s], features, scores, e.weight);
       for (size_t i = 0; i < out.size(); ++i) right += out[i] == gold[s][i];
       seen += out.size();
     }
@@ -299,6 +510,7 @@ absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& train,
   out.set_cap_buckets(buckets);
   *out.mutable_clusters() = options.clusters;
   out.set_close_spans_early(true);
+  out.set_feature_set(options.feature_set);
   return out;
 }
 
@@ -350,6 +562,13 @@ absl::StatusOr<EntityRecognizer> EntityRecognizer::FromProto(const NerModel& mod
     r.capitalization_[model.cap_words(i)] = static_cast<uint8_t>(model.cap_buckets()[i]);
   }
   r.close_spans_early_ = model.close_spans_early();
+  if (model.feature_set() > kNerFeatureSet) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "recogniser model uses feature set %d; this build knows sets 0 to %d (retrain with "
+        "kg-train, or use a newer kg)",
+        model.feature_set(), kNerFeatureSet));
+  }
+  r.feature_set_ = model.feature_set();
   if (!r.clusters_.Load(model.clusters())) {
     return absl::InvalidArgumentError("recogniser model: word clusters are inconsistent");
   }
@@ -364,12 +583,14 @@ std::vector<std::string> EntityRecognizer::Recognize(
   std::vector<LabelInfo> info;
   for (const std::string& l : labels_) info.push_back(Info(l));
   Context ctx;
-  ctx.Fill(words, upos, xpos, gazetteers_, capitalization_, clusters_);
+  ctx.Fill(words, upos, xpos, gazetteers_, capitalization_, clusters_, feature_set_);
   std::vector<uint64_t> features;
   std::vector<float> scores(labels_.size());
-  std::vector<int> out = Decode(ctx, words.size(), labels_, info,
+  std::vector<int> out =
+      feature_set_ >= 2 ? Viterbi(ctx, words.size(), labels_, info, model_, nullptr, nullptr)
+                        : Decode(ctx, words.size(), labels_, info,
                                 close_spans_early_ ? Closers(info) : std::vector<int>(), model_,
-                                nullptr, nullptr, features, scores);
+                                feature_set_, nullptr, nullptr, features, scores);
   for (size_t i = 0; i < out.size(); ++i) {
     const LabelInfo& li = info[out[i]];
     if (li.prefix == 'O') continue;

@@ -46,8 +46,18 @@ struct NerExample {
 // at least `min_count` times.
 CapitalizationTable CountCapitalization(const std::vector<std::string>& texts, int min_count = 3);
 
+// The newest feature set (NerModel.feature_set) this build trains and reads;
+// models of every older set still run as they were trained.
+//  0: greedy decoding, the first templates;
+//  1: greedy, plus case-folded gazetteer matches, WordNet names, capitalised
+//     runs, more affixes and shape/label conjunctions;
+//  2: the templates of 1 without the second-previous label, first-order
+//     Viterbi decoding, trained as a structured perceptron.
+inline constexpr uint32_t kNerFeatureSet = 2;
+
 struct NerTrainOptions {
   int epochs = 10;
+  uint32_t feature_set = kNerFeatureSet;
   uint64_t seed = 1;
   float prune = 0.0f;
   std::function<void(std::string_view)> log;
@@ -80,6 +90,7 @@ class EntityRecognizer {
   CapitalizationTable capitalization_;
   WordClusters clusters_;
   bool close_spans_early_ = false;
+  uint32_t feature_set_ = 0;
 };
 
 }  // namespace kg::core

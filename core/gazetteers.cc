@@ -45,6 +45,7 @@ void AddName(std::set<std::string>& out, const nlohmann::json& entry, const char
 // WordNet data file lines: offset lexfile pos w_cnt(hex) word lex_id ...
 // p_cnt ptr... | gloss.
 struct Synset {
+  int lexfile = -1;  // lexicographer file: 14 noun.group, 15 noun.location, 18 noun.person
   std::vector<std::string> words;
   std::vector<std::pair<uint64_t, int>> pertainyms;  // (noun offset, target word index)
   std::vector<int> pertainym_sources;                // source word index (1-based)
@@ -58,6 +59,7 @@ bool ParseSynset(std::string_view line, Synset& s, uint64_t& offset, bool want_p
   if (f.size() < 4 || !absl::SimpleAtoi(f[0], &offset)) return false;
   int w_cnt = 0;
   if (!absl::SimpleHexAtoi(f[3], &w_cnt)) return false;
+  if (!absl::SimpleAtoi(f[1], &s.lexfile)) s.lexfile = -1;
   size_t k = 4;
   for (int w = 0; w < w_cnt && k + 1 < f.size(); ++w, k += 2) {
     std::string word(f[k]);
@@ -85,7 +87,7 @@ bool ParseSynset(std::string_view line, Synset& s, uint64_t& offset, bool want_p
 
 absl::StatusOr<Gazetteers> BuildGazetteers(const std::string& iso_dir,
                                            const std::string& wordnet_dir) {
-  std::set<std::string> countries, subdivisions, demonyms;
+  std::set<std::string> countries, subdivisions, demonyms, places, people, groups;
   {
     std::string path = iso_dir + "/iso_3166-1.json";
     auto j = ReadJson(path);
@@ -113,7 +115,19 @@ absl::StatusOr<Gazetteers> BuildGazetteers(const std::string& iso_dir,
     for (absl::string_view l : absl::StrSplit(*noun_text, '\n')) {
       Synset s;
       uint64_t off;
-      if (ParseSynset(std::string_view(l.data(), l.size()), s, off, false)) nouns[off] = std::move(s.words);
+      if (!ParseSynset(std::string_view(l.data(), l.size()), s, off, false)) continue;
+      // Capitalised nouns of the location, person and group files are names
+      // of places, people (and peoples) and organisations.
+      std::set<std::string>* names = s.lexfile == 15   ? &places
+                                     : s.lexfile == 18 ? &people
+                                     : s.lexfile == 14 ? &groups
+                                                       : nullptr;
+      if (names != nullptr) {
+        for (const std::string& w : s.words) {
+          if (StartsUpper(w)) names->insert(w);
+        }
+      }
+      nouns[off] = std::move(s.words);
     }
     for (absl::string_view l : absl::StrSplit(*adj_text, '\n')) {
       Synset s;
@@ -143,6 +157,9 @@ absl::StatusOr<Gazetteers> BuildGazetteers(const std::string& iso_dir,
   for (const auto& c : countries) g.add_countries(c);
   for (const auto& c : subdivisions) g.add_subdivisions(c);
   for (const auto& c : demonyms) g.add_demonyms(c);
+  for (const auto& c : places) g.add_places(c);
+  for (const auto& c : people) g.add_people(c);
+  for (const auto& c : groups) g.add_groups(c);
   return g;
 }
 
@@ -150,11 +167,29 @@ GazetteerMatcher::GazetteerMatcher(const Gazetteers& g) {
   for (const auto& n : g.countries()) Add(n, kCountry);
   for (const auto& n : g.subdivisions()) Add(n, kSubdivision);
   for (const auto& n : g.demonyms()) Add(n, kDemonym);
-  for (auto& [first, entries] : by_first_) {
-    std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-      return a.words.size() > b.words.size();
-    });
+  for (const auto& n : g.places()) Add(n, kPlace);
+  for (const auto& n : g.people()) Add(n, kPerson);
+  for (const auto& n : g.groups()) Add(n, kGroup);
+  for (auto* map : {&by_first_, &by_first_folded_}) {
+    for (auto& [first, entries] : *map) {
+      std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+        return a.words.size() > b.words.size();
+      });
+    }
   }
+  // Given names and surnames: the first and last words of WordNet's
+  // many-word person names ("Abraham Lincoln").
+  for (const auto& n : g.people()) {
+    std::vector<Token> t = Tokenize(n);
+    if (t.size() < 2) continue;
+    name_parts_[t.front().text] |= kGivenName;
+    name_parts_[t.back().text] |= kSurname;
+  }
+}
+
+uint8_t GazetteerMatcher::NameParts(std::string_view word) const {
+  auto it = name_parts_.find(absl::string_view(word.data(), word.size()));
+  return it == name_parts_.end() ? 0 : it->second;
 }
 
 void GazetteerMatcher::Add(std::string_view name, Kind kind) {
@@ -162,26 +197,38 @@ void GazetteerMatcher::Add(std::string_view name, Kind kind) {
   for (const Token& t : Tokenize(name)) e.words.push_back(t.text);
   if (e.words.empty()) return;
   e.kind = kind;
-  auto& list = by_first_[e.words[0]];
-  for (const Entry& x : list) {
-    if (x.words == e.words) return;  // first kind wins (countries before subdivisions)
-  }
-  list.push_back(std::move(e));
+  Entry folded = e;
+  for (std::string& w : folded.words) w = Lowercase(w);
+  auto add = [](std::vector<Entry>& list, Entry entry) {
+    for (const Entry& x : list) {
+      if (x.words == entry.words) return;  // first kind wins (countries before subdivisions)
+    }
+    list.push_back(std::move(entry));
+  };
+  const std::string folded_first = folded.words[0], first = e.words[0];
+  add(by_first_folded_[folded_first], std::move(folded));
+  add(by_first_[first], std::move(e));
 }
 
 std::vector<GazetteerMatcher::Match> GazetteerMatcher::Find(
-    const std::vector<std::string_view>& words) const {
+    const std::vector<std::string_view>& words, bool fold_case) const {
   std::vector<Match> out(words.size());
+  std::vector<std::string> lower;
+  if (fold_case) {
+    for (std::string_view w : words) lower.push_back(Lowercase(w));
+  }
+  auto word = [&](size_t k) -> std::string_view { return fold_case ? lower[k] : words[k]; };
+  const auto& map = fold_case ? by_first_folded_ : by_first_;
   size_t i = 0;
   while (i < words.size()) {
-    auto it = by_first_.find(absl::string_view(words[i].data(), words[i].size()));
+    auto it = map.find(absl::string_view(word(i).data(), word(i).size()));
     size_t len = 0;
     Kind kind = kNone;
-    if (it != by_first_.end()) {
+    if (it != map.end()) {
       for (const Entry& e : it->second) {
         if (i + e.words.size() > words.size()) continue;
         bool ok = true;
-        for (size_t k = 1; k < e.words.size() && ok; ++k) ok = e.words[k] == words[i + k];
+        for (size_t k = 1; k < e.words.size() && ok; ++k) ok = e.words[k] == word(i + k);
         if (ok) {
           len = e.words.size();
           kind = e.kind;
@@ -207,7 +254,7 @@ bool GazetteerMatcher::IsPlace(const std::vector<std::string_view>& words) const
   auto it = by_first_.find(absl::string_view(words[0].data(), words[0].size()));
   if (it == by_first_.end()) return false;
   for (const Entry& e : it->second) {
-    if (e.kind == kDemonym || e.words.size() != words.size()) continue;
+    if ((e.kind != kCountry && e.kind != kSubdivision) || e.words.size() != words.size()) continue;
     bool ok = true;
     for (size_t k = 1; k < words.size() && ok; ++k) ok = e.words[k] == words[k];
     if (ok) return true;

@@ -7,7 +7,11 @@
 //    with "Bolivia, Plurinational State of" also as "Bolivia";
 //  - subdivisions: ISO 3166-2 names (states, provinces);
 //  - demonyms: capitalised WordNet adjectives whose pertainym pointer leads
-//    to a capitalised noun ("Mexican" -> "Mexico", "American" -> "America").
+//    to a capitalised noun ("Mexican" -> "Mexico", "American" -> "America");
+//  - places, people and groups: capitalised WordNet nouns of the
+//    noun.location, noun.person and noun.group files ("Auckland", "Abraham
+//    Lincoln", "Interpol"); the first and last words of the many-word
+//    person names also count as given names and surnames.
 // GazetteerMatcher marks, per word, the longest list entry covering it.
 
 #include <cstdint>
@@ -27,7 +31,17 @@ absl::StatusOr<Gazetteers> BuildGazetteers(const std::string& iso_codes_json_dir
 
 class GazetteerMatcher {
  public:
-  enum Kind : uint8_t { kNone = 0, kCountry = 1, kSubdivision = 2, kDemonym = 3 };
+  enum Kind : uint8_t {
+    kNone = 0,
+    kCountry = 1,
+    kSubdivision = 2,
+    kDemonym = 3,
+    kPlace = 4,
+    kPerson = 5,
+    kGroup = 6
+  };
+  // NameParts() bits.
+  static constexpr uint8_t kGivenName = 1, kSurname = 2;
   struct Match {
     Kind kind = kNone;
     uint8_t position = 0;  // 'B', 'I', 'L', 'U' (BILOU within the match), 0 if none
@@ -36,10 +50,14 @@ class GazetteerMatcher {
   GazetteerMatcher() = default;
   explicit GazetteerMatcher(const Gazetteers& g);
 
-  // One Match per word: greedy longest match left to right, case-sensitive.
-  std::vector<Match> Find(const std::vector<std::string_view>& words) const;
+  // One Match per word: greedy longest match left to right, case-sensitive
+  // (`fold_case`: ignoring case, for lower-case web text: "florida").
+  std::vector<Match> Find(const std::vector<std::string_view>& words,
+                          bool fold_case = false) const;
   // True if `words` is exactly a country or subdivision name.
   bool IsPlace(const std::vector<std::string_view>& words) const;
+  // kGivenName | kSurname bits of a (case-sensitive) word, 0 if neither.
+  uint8_t NameParts(std::string_view word) const;
 
  private:
   void Add(std::string_view name, Kind kind);
@@ -49,6 +67,8 @@ class GazetteerMatcher {
     Kind kind;
   };
   absl::flat_hash_map<std::string, std::vector<Entry>> by_first_;
+  absl::flat_hash_map<std::string, std::vector<Entry>> by_first_folded_;  // lower-cased
+  absl::flat_hash_map<std::string, uint8_t> name_parts_;
 };
 
 }  // namespace kg::core

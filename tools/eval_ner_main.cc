@@ -1,4 +1,5 @@
 // kg-eval ner FILE.iob2|FILE.conllu|DIR [--model MODELS.kgm] [--errors] [--whole-mentions]
+// kg-eval ner --show TEXT_FILE [--model MODELS.kgm]
 //
 // Runs the model set's tagger and entity recogniser over gold-tokenised
 // sentences and prints exact-span precision, recall and F1 per type.
@@ -11,9 +12,13 @@
 // The headline is the micro-averaged F1 over PERSON, ORG and LOC; the last
 // line is that figure alone. --errors first lists, per sentence with a
 // mistake, the gold and predicted spans that differ (for error analysis).
+// --show runs the whole pipeline over a plain text file and prints every
+// entity span it finds as "TYPE:text", one sentence per line.
 
 #include <algorithm>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 
 #include "absl/strings/match.h"
@@ -70,17 +75,44 @@ void PrintErrors(const kg::core::Analyzer& analyzer,
   }
 }
 
+// Prints the entity spans of each sentence of `path` (plain text).
+int Show(const kg::core::Analyzer& analyzer, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "kg-eval ner: " << path << ": cannot open\n";
+    return 1;
+  }
+  std::stringstream buf;
+  buf << in.rdbuf();
+  const std::string text = buf.str();
+  kg::core::Analysis a = analyzer.Analyze(text);
+  for (const kg::core::Sentence& s : a.sentences) {
+    std::string line;
+    for (size_t i = 0; i < s.tokens.size(); ++i) {
+      if (s.tokens[i].ner.rfind("B-", 0) != 0) continue;
+      size_t j = i + 1;
+      while (j < s.tokens.size() && s.tokens[j].ner.rfind("I-", 0) == 0) ++j;
+      const uint32_t b = s.tokens[i].begin, e = s.tokens[j - 1].end;
+      absl::StrAppend(&line, "[", s.tokens[i].ner.substr(2), ":", text.substr(b, e - b), "] ");
+    }
+    std::cout << line << "\n";
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string file, model = kg::core::Analyzer::DefaultModelPath();
-  bool errors = false, whole_mentions = false;
+  bool errors = false, whole_mentions = false, show = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--model" && i + 1 < argc) {
       model = argv[++i];
     } else if (arg == "--errors") {
       errors = true;
+    } else if (arg == "--show") {
+      show = true;
     } else if (arg == "--whole-mentions") {
       whole_mentions = true;
     } else if (!arg.empty() && arg[0] != '-' && file.empty()) {
@@ -91,7 +123,9 @@ int main(int argc, char** argv) {
     }
   }
   if (file.empty()) {
-    std::cerr << "usage: kg-eval ner FILE.iob2|FILE.conllu|DIR [--model MODELS.kgm] [--errors] [--whole-mentions]\n";
+    std::cerr << "usage: kg-eval ner FILE.iob2|FILE.conllu|DIR [--model MODELS.kgm] [--errors] "
+                 "[--whole-mentions]\n"
+                 "       kg-eval ner --show TEXT_FILE [--model MODELS.kgm]\n";
     return 2;
   }
   auto analyzer = kg::core::Analyzer::Load(model);
@@ -99,6 +133,7 @@ int main(int argc, char** argv) {
     std::cerr << "kg-eval ner: " << analyzer.status().message() << "\n";
     return 1;
   }
+  if (show) return Show(**analyzer, file);
   std::vector<kg::core::NerSentence> gold;
   if (absl::EndsWith(file, ".iob2")) {
     auto g = kg::core::ReadIob2File(file);

@@ -65,13 +65,14 @@ struct Args {
   uint64_t seed = 1;
   int epochs = 8;
   int ner_epochs = 10;
+  uint32_t ner_features = kg::core::kNerFeatureSet;
   int parser_epochs = 15;
   bool parser = true;
   bool clusters = false;
   bool ewt_only = false;
   float gum_ner_weight = 1.0f;
   int jackknife = 4;
-  std::string wiki, parser_from, parser_model;
+  std::string wiki, parser_from, parser_model, tagger_from;
   double wiki_max_mb = 16;
   size_t max_sentences = 0;
   float prune = 0.0f;
@@ -84,6 +85,7 @@ int Usage() {
                "                [--wiki DIR [--wiki-max-mb N] [--clusters]] [--ewt-only]\n"
                "                [--gum-ner-weight W]\n"
                "                [--parser-from MODELS.kgm] [--parser-model PARSER.pb]\n"
+               "                [--tagger-from MODELS.kgm]\n"
                "                [--iso-codes DIR] [--wordnet DIR]\n"
                "                [--dev-ud FILE] [--dev-uner FILE] [--dev-gum DIR]\n";
   return 2;
@@ -178,6 +180,9 @@ int main(int argc, char** argv) {
     else if (arg == "--seed") ok = num(a.seed);
     else if (arg == "--epochs") ok = num(a.epochs) && a.epochs > 0;
     else if (arg == "--ner-epochs") ok = num(a.ner_epochs) && a.ner_epochs > 0;
+    else if (arg == "--ner-features") {
+      ok = num(a.ner_features) && a.ner_features <= kg::core::kNerFeatureSet;
+    }
     else if (arg == "--parser-epochs") ok = num(a.parser_epochs) && a.parser_epochs > 0;
     else if (arg == "--max-sentences") ok = num(a.max_sentences);
     else if (arg == "--jackknife") ok = num(a.jackknife) && (a.jackknife == 0 || a.jackknife >= 2);
@@ -186,6 +191,7 @@ int main(int argc, char** argv) {
     else if (arg == "--ewt-only") a.ewt_only = true;
     else if (arg == "--wiki") ok = str(a.wiki);
     else if (arg == "--parser-from") ok = str(a.parser_from);
+    else if (arg == "--tagger-from") ok = str(a.tagger_from);
     else if (arg == "--parser-model") ok = str(a.parser_model);
     else if (arg == "--wiki-max-mb") {
       const char* v = value();
@@ -235,7 +241,8 @@ int main(int argc, char** argv) {
           (a.clusters ? " --clusters" : ""),
       a.wiki.empty() ? "" : " --wiki " + a.wiki,
       (a.parser_from.empty() ? "" : " --parser-from " + a.parser_from) +
-          (a.parser_model.empty() ? "" : " --parser-model " + a.parser_model),
+          (a.parser_model.empty() ? "" : " --parser-model " + a.parser_model) +
+          (a.tagger_from.empty() ? "" : " --tagger-from " + a.tagger_from),
       a.iso, a.wordnet));
 
   // Unlabelled text (--wiki): capitalisation statistics for the tagger and
@@ -269,10 +276,18 @@ int main(int argc, char** argv) {
   topt.prune = a.prune;
   topt.log = Log;
   topt.capitalization = capitalization;
-  auto tagger_model = kg::core::TrainTagger(treebank, topt);
-  if (!tagger_model.ok()) return fail(tagger_model.status());
-  *models.mutable_tagger() = std::move(*tagger_model);
-  *models.mutable_lemmatizer() = kg::core::TrainLemmatizer(*ud);
+  if (!a.tagger_from.empty()) {
+    auto from = kg::core::ReadModelSet(a.tagger_from);
+    if (!from.ok()) return fail(from.status());
+    *models.mutable_tagger() = from->tagger();
+    *models.mutable_lemmatizer() = from->lemmatizer();
+    Log("tagger and lemmatiser copied from " + a.tagger_from);
+  } else {
+    auto tagger_model = kg::core::TrainTagger(treebank, topt);
+    if (!tagger_model.ok()) return fail(tagger_model.status());
+    *models.mutable_tagger() = std::move(*tagger_model);
+    *models.mutable_lemmatizer() = kg::core::TrainLemmatizer(*ud);
+  }
   auto tagger = kg::core::Tagger::FromProto(models.tagger());
   if (!tagger.ok()) return fail(tagger.status());
   auto lemmatizer = kg::core::Lemmatizer::FromProto(models.lemmatizer());
@@ -326,8 +341,10 @@ int main(int argc, char** argv) {
   auto gaz = kg::core::BuildGazetteers(a.iso, a.wordnet);
   if (!gaz.ok()) return fail(gaz.status());
   *models.mutable_gazetteers() = *gaz;
-  Log(absl::StrFormat("gazetteers: %d countries, %d subdivisions, %d demonyms",
-                      gaz->countries_size(), gaz->subdivisions_size(), gaz->demonyms_size()));
+  Log(absl::StrFormat(
+      "gazetteers: %d countries, %d subdivisions, %d demonyms, %d places, %d people, %d groups",
+      gaz->countries_size(), gaz->subdivisions_size(), gaz->demonyms_size(), gaz->places_size(),
+      gaz->people_size(), gaz->groups_size()));
   kg::core::GazetteerMatcher matcher(*gaz);
   std::vector<kg::core::NerExample> ner_train;
   // UNER annotates the EWT train sentences: reuse their jackknifed tags
@@ -374,6 +391,7 @@ int main(int argc, char** argv) {
   }
   kg::core::NerTrainOptions nopt;
   nopt.epochs = a.ner_epochs;
+  nopt.feature_set = a.ner_features;
   nopt.seed = a.seed;
   nopt.prune = a.prune;
   nopt.log = Log;

@@ -80,6 +80,22 @@ TEST(AveragedPerceptronTest, AveragingDampsLateMistakes) {
   EXPECT_EQ(p.Predict(f), 0);
 }
 
+TEST(AveragedPerceptronTest, AddMovesOneClassWithoutAdvancingTheClock) {
+  AveragedPerceptron p(3);
+  std::vector<uint64_t> f = {FeatureHash("a")}, g = {FeatureHash("b")};
+  p.Update(f, 0, 1);   // clock 1: f -> class 0 +1, class 1 -1
+  p.Add(g, 2, 2.0f);   // g -> class 2 +2, same clock
+  p.Add(g, 1, -1.0f);
+  p.Update(f, 0, 0);   // clock 2, no change
+  p.Average();
+  std::vector<float> s(3);
+  p.Score(g, absl::MakeSpan(s));
+  // Added at clock 1 and held until clock 2: averaged over 2 ticks, half.
+  EXPECT_FLOAT_EQ(s[2], 1.0f);
+  EXPECT_FLOAT_EQ(s[1], -0.5f);
+  EXPECT_FLOAT_EQ(s[0], 0.0f);
+}
+
 TEST(AveragedPerceptronTest, AllowedMaskAndPruning) {
   AveragedPerceptron p(3);
   std::vector<uint64_t> f = {FeatureHash("a")}, g = {FeatureHash("b")};

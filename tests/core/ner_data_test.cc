@@ -133,6 +133,36 @@ TEST(GazetteersTest, CountriesSubdivisionsDemonymsFromDebianData) {
   EXPECT_FALSE(m.IsPlace({"Mexican"}));
 }
 
+TEST(GazetteersTest, WordNetNamesCaseFoldingAndNameParts) {
+  if (!std::filesystem::exists("/usr/share/wordnet/data.noun") ||
+      !std::filesystem::exists("/usr/share/iso-codes/json/iso_3166-1.json")) {
+    GTEST_SKIP() << "wordnet-base or iso-codes not installed";
+  }
+  auto g = BuildGazetteers("/usr/share/iso-codes/json", "/usr/share/wordnet");
+  ASSERT_TRUE(g.ok()) << g.status();
+  auto has = [](const auto& list, const std::string& name) {
+    return std::find(list.begin(), list.end(), name) != list.end();
+  };
+  EXPECT_TRUE(has(g->places(), "Auckland"));
+  EXPECT_TRUE(has(g->people(), "Abraham Lincoln"));
+  EXPECT_TRUE(has(g->groups(), "Interpol"));
+  EXPECT_FALSE(has(g->places(), "city"));  // common nouns stay out
+  GazetteerMatcher m(*g);
+  std::vector<std::string> words = {"flew", "to", "auckland", "with", "Interpol", "and", "Abraham"};
+  std::vector<std::string_view> views(words.begin(), words.end());
+  auto exact = m.Find(views);
+  EXPECT_EQ(exact[2].kind, GazetteerMatcher::kNone);  // case-sensitive
+  EXPECT_EQ(exact[4].kind, GazetteerMatcher::kGroup);
+  auto folded = m.Find(views, /*fold_case=*/true);
+  EXPECT_EQ(folded[2].kind, GazetteerMatcher::kPlace);
+  EXPECT_EQ(folded[2].position, 'U');
+  EXPECT_TRUE(m.NameParts("Abraham") & GazetteerMatcher::kGivenName);
+  EXPECT_TRUE(m.NameParts("Lincoln") & GazetteerMatcher::kSurname);
+  EXPECT_EQ(m.NameParts("with"), 0);
+  // Only ISO 3166 names are places for the GPE rule, not WordNet's.
+  EXPECT_FALSE(m.IsPlace({"Interpol"}));
+}
+
 std::vector<std::string> Values(std::string_view text) {
   std::vector<Token> tokens = Tokenize(text);
   RecognizeValues(tokens);

@@ -2,6 +2,7 @@
 // beat its majority-class baseline by a wide margin. Skipped when the corpora
 // (../shared/data) are not there.
 
+#include <cctype>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -134,6 +135,54 @@ TEST_F(NlpTrainingTest, RecognizerBeatsAllOutsideBaseline) {
   double f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0;
   EXPECT_GT(outside, tokens / 2);
   EXPECT_GT(f1, 0.40) << "precision " << precision << " recall " << recall;
+}
+
+// Every feature set still trains and decodes (older models keep running),
+// and a set newer than the build is refused with a message naming it.
+TEST(RecognizerFeatureSetTest, EverySetLearnsToyDataAndUnknownSetsAreRefused) {
+  auto example = [](std::vector<std::string> words, std::vector<std::string> tags) {
+    NerExample e;
+    e.words = std::move(words);
+    e.tags = std::move(tags);
+    for (const std::string& w : e.words) {
+      const bool name = std::isupper(static_cast<unsigned char>(w[0]));
+      e.upos.push_back(name ? "PROPN" : "NOUN");
+      e.xpos.push_back(name ? "NNP" : "NN");
+    }
+    return e;
+  };
+  std::vector<NerExample> train = {
+      example({"Minister", "Salvador", "Cienfuegos", "left", "Mexico"},
+              {"O", "B-PERSON", "I-PERSON", "O", "B-LOC"}),
+      example({"the", "Drug", "Enforcement", "Administration", "arrested", "him"},
+              {"O", "B-ORG", "I-ORG", "I-ORG", "O", "O"}),
+      example({"agents", "went", "to", "Mexico"}, {"O", "O", "O", "B-LOC"}),
+  };
+  GazetteerMatcher no_gazetteers;
+  for (uint32_t set = 0; set <= kNerFeatureSet; ++set) {
+    NerTrainOptions options;
+    options.epochs = 8;
+    options.feature_set = set;
+    auto model = TrainRecognizer(train, no_gazetteers, options);
+    ASSERT_TRUE(model.ok()) << model.status();
+    EXPECT_EQ(model->feature_set(), set);
+    auto recognizer = EntityRecognizer::FromProto(*model, &no_gazetteers);
+    ASSERT_TRUE(recognizer.ok()) << recognizer.status();
+    for (const NerExample& e : train) {
+      std::vector<std::string_view> w(e.words.begin(), e.words.end()),
+          u(e.upos.begin(), e.upos.end()), x(e.xpos.begin(), e.xpos.end());
+      EXPECT_EQ(recognizer->Recognize(w, u, x), e.tags) << "feature set " << set;
+    }
+    if (set == kNerFeatureSet) {
+      model->set_feature_set(kNerFeatureSet + 1);
+      auto refused = EntityRecognizer::FromProto(*model, &no_gazetteers);
+      ASSERT_FALSE(refused.ok());
+      EXPECT_NE(refused.status().message().find(
+                    "feature set " + std::to_string(kNerFeatureSet + 1)),
+                std::string::npos)
+          << refused.status();
+    }
+  }
 }
 
 // In lower-cased text only the capitalisation statistics tell a name from a
