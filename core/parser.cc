@@ -255,7 +255,7 @@ absl::StatusOr<ParserModel> TrainParser(const std::vector<ConlluSentence>& train
   return out;
 }
 
-absl::StatusOr<Parser> Parser::FromProto(const ParserModel& model) {
+absl::StatusOr<Parser> Parser::FromProto(const ParserModel& model, bool reuse_scores) {
   if (model.feature_version() != kParserFeatureVersion) {
     return absl::FailedPreconditionError(absl::StrFormat(
         "parser model has feature version %u but this kg implements version %u; retrain the "
@@ -275,6 +275,12 @@ absl::StatusOr<Parser> Parser::FromProto(const ParserModel& model) {
   for (size_t i = 0; i < p.labels_.size(); ++i) {
     if (p.labels_[i] == "root") p.root_label_ = static_cast<int>(i);
   }
+  // Every state has the same number of features: count them on any state.
+  std::vector<uint64_t> features;
+  ArcHybridState st(1);
+  ExtractParserFeatures(st, {RootFeatureToken(), RootFeatureToken()}, features);
+  p.order_free_ = reuse_scores && features.size() <= p.model_.exact_any_order_limit() &&
+                  features.size() <= kParserFeatureScratch;
   return p;
 }
 
@@ -313,6 +319,101 @@ void Parser::Run(const std::vector<FeatureToken>& words, ArcHybridState& st) con
   }
 }
 
+namespace {
+
+// Per-thread memory of RunCached, reused from sentence to sentence.
+struct CachedRunScratch {
+  // Cached groups: every group but kPfMixed.
+  static constexpr int kCached = kPfMixed;
+  int stride = 0;              // floats per score vector
+  int slots = 0;               // words + root + "absent"
+  std::vector<float> vectors;  // [group][slot][stride]
+  std::vector<int32_t> tags;   // [group][slot]: version cached, 0 = none
+  std::vector<float> mixed;
+
+  void Reset(int n, int num_classes) {
+    stride = (num_classes + 15) & ~15;
+    slots = n + 2;
+    const size_t cells = static_cast<size_t>(kCached) * slots;
+    if (vectors.size() < cells * stride) vectors.resize(cells * stride);
+    tags.assign(cells, 0);
+    if (mixed.size() < static_cast<size_t>(stride)) mixed.resize(stride);
+  }
+  float* Vector(int g, int slot) {
+    return vectors.data() + (static_cast<size_t>(g) * slots + slot) * stride;
+  }
+  int32_t& Tag(int g, int slot) { return tags[static_cast<size_t>(g) * slots + slot]; }
+};
+
+}  // namespace
+
+void Parser::RunCached(const std::vector<FeatureToken>& words, ArcHybridState& st) const {
+  const int num_classes = model_.num_classes();
+  const int n = static_cast<int>(words.size()) - 1;
+  thread_local CachedRunScratch scratch;
+  scratch.Reset(n, num_classes);
+  constexpr int kCached = CachedRunScratch::kCached;
+  uint64_t keys[kParserFeatureScratch];
+  size_t group_begin[kNumParserFeatureGroups + 1];
+  std::vector<float> scores(num_classes);
+  st.Reset(n);
+  const bool root_move = root_label_ >= 0 && 1 + 2 * root_label_ < num_classes;
+  const int absent = n + 1;
+  while (!st.Terminal()) {
+    if (!st.CanLeft() && !st.CanRight()) {
+      st.Apply(Move::kShift, LabelOf(0));
+      continue;
+    }
+    if (root_move && !st.CanShift() && !st.CanRight()) {
+      st.Apply(Move::kLeft, root_label_);
+      continue;
+    }
+    // Each cached group's word (its slot) and the version of that word's
+    // changing part (children counts), as the group's key needs them.
+    const int s0 = st.Stack(0), s1 = st.Stack(1), s2 = st.Stack(2), b0 = st.b0();
+    int slot[kCached], version[kCached];
+    slot[kPfBuffer] = b0, version[kPfBuffer] = 1;
+    slot[kPfBufferLeft] = b0, version[kPfBufferLeft] = 1 + st.NumLeft(b0);
+    slot[kPfStack0] = s0 >= 0 ? s0 : absent, version[kPfStack0] = 1;
+    slot[kPfStack0Right] = slot[kPfStack0];
+    version[kPfStack0Right] = s0 >= 0 ? 1 + st.NumRight(s0) : 1;
+    slot[kPfStack1] = s1 >= 0 ? s1 : absent, version[kPfStack1] = 1;
+    slot[kPfStack1Right] = slot[kPfStack1];
+    version[kPfStack1Right] = s1 >= 0 ? 1 + st.NumRight(s1) : 1;
+    slot[kPfStack2] = s2 >= 0 ? s2 : absent, version[kPfStack2] = 1;
+    uint32_t wanted = 1u << kPfMixed;
+    for (int g = 0; g < kCached; ++g) {
+      if (scratch.Tag(g, slot[g]) != version[g]) wanted |= 1u << g;
+    }
+    const size_t num_keys = ExtractParserFeatureGroups(st, words, wanted, keys, group_begin);
+    float* outputs[kNumParserFeatureGroups];
+    for (int g = 0; g < kCached; ++g) {
+      outputs[g] = scratch.Vector(g, slot[g]);
+      if ((wanted >> g) & 1) {
+        std::fill(outputs[g], outputs[g] + num_classes, 0.0f);
+        scratch.Tag(g, slot[g]) = version[g];
+      }
+    }
+    std::fill(scores.begin(), scores.end(), 0.0f);
+    outputs[kPfMixed] = scores.data();
+    model_.ScoreGroups(absl::MakeConstSpan(keys, num_keys), group_begin, kNumParserFeatureGroups,
+                       outputs);
+    // Every partial sum is exact, so the order of these additions does
+    // not matter.
+    for (int g = 0; g < kCached; ++g) {
+      const float* v = outputs[g];
+      for (int c = 0; c < num_classes; ++c) scores[c] += v[c];
+    }
+    int best = BestLegal(st, scores, root_label_);
+    if (best < 0) {
+      const Move m = st.CanLeft() ? Move::kLeft : (st.CanRight() ? Move::kRight : Move::kShift);
+      st.Apply(m, 0);
+      continue;
+    }
+    st.Apply(MoveOf(best), LabelOf(best));
+  }
+}
+
 void Parser::Parse(std::vector<Token>& tokens) const {
   if (tokens.empty()) return;
   const std::vector<FeatureToken> words = Featurize(tokens, [](const Token& t) {
@@ -320,7 +421,11 @@ void Parser::Parse(std::vector<Token>& tokens) const {
                            std::string_view(t.upos), std::string_view(t.xpos));
   });
   ArcHybridState st;
-  Run(words, st);
+  if (order_free_) {
+    RunCached(words, st);
+  } else {
+    Run(words, st);
+  }
   const int n = static_cast<int>(tokens.size());
   for (int i = 0; i < n; ++i) {
     const int h = st.head(i);
@@ -335,7 +440,11 @@ void Parser::Parse(ConlluSentence& sentence) const {
   if (sentence.tokens.empty()) return;
   const std::vector<FeatureToken> words = FeaturizeConllu(sentence);
   ArcHybridState st;
-  Run(words, st);
+  if (order_free_) {
+    RunCached(words, st);
+  } else {
+    Run(words, st);
+  }
   const int n = static_cast<int>(sentence.tokens.size());
   for (int i = 0; i < n; ++i) {
     const int h = st.head(i);

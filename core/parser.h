@@ -66,7 +66,9 @@ absl::StatusOr<ParserModel> TrainParser(const std::vector<ConlluSentence>& train
 class Parser {
  public:
   // Fails on a model from an incompatible feature version or a corrupt one.
-  static absl::StatusOr<Parser> FromProto(const ParserModel& model);
+  // `reuse_scores` = false always takes the plain path (RunCached is never
+  // used; for tests comparing the two).
+  static absl::StatusOr<Parser> FromProto(const ParserModel& model, bool reuse_scores = true);
 
   // Fills head (index in `tokens`, -1 for the root) and deprel of every
   // token from text, upos, xpos and lemma.
@@ -78,15 +80,23 @@ class Parser {
 
   const std::vector<std::string>& labels() const { return labels_; }
   size_t num_features() const { return model_.num_features(); }
+  // True when Parse takes the cached path (RunCached).
+  bool reuses_scores() const { return order_free_; }
 
  private:
   Parser() = default;
   // Runs the parser to the final state on `words` (n words plus the root).
   void Run(const std::vector<FeatureToken>& words, ArcHybridState& state) const;
+  // The same decisions, faster, for models whose sums are order-free
+  // (PerceptronScorer::exact_any_order_limit): the scores of feature groups
+  // that depend on one stack or buffer word are kept per word for the
+  // sentence and reused while that word's part of the state is unchanged.
+  void RunCached(const std::vector<FeatureToken>& words, ArcHybridState& state) const;
 
   PerceptronScorer model_;
   std::vector<std::string> labels_;
   int root_label_ = -1;
+  bool order_free_ = false;  // RunCached is exact for this model
 };
 
 }  // namespace kg::core

@@ -1,5 +1,6 @@
 #include "core/parser_features.h"
 
+#include <algorithm>
 #include <string>
 
 #include "core/averaged_perceptron.h"
@@ -89,8 +90,14 @@ const FeatureToken& RootFeatureToken() {
   return *t;
 }
 
-void ExtractParserFeatures(const ArcHybridState& st, const std::vector<FeatureToken>& words,
-                           std::vector<uint64_t>& out) {
+namespace {
+
+// The extraction itself, shared by both entry points: `emit(group, t, hash)`
+// receives each template's id and a callable giving its key; the key is
+// only computed when the emitter asks for it.
+template <typename Emit>
+void ForEachParserFeature(const ArcHybridState& st, const std::vector<FeatureToken>& words,
+                          Emit&& emit) {
   const FeatureToken& none = NoneToken();
   auto tok = [&](int i) -> const FeatureToken& { return i < 0 ? none : words[i]; };
   auto lab = [&](int i) -> uint64_t { return i < 0 ? 0 : static_cast<uint64_t>(st.label(i) + 1); };
@@ -123,68 +130,133 @@ void ExtractParserFeatures(const ArcHybridState& st, const std::vector<FeatureTo
   const uint64_t s1sl = s1 >= 0 ? st.LeftLabels(s1) : 1, s1sr = s1 >= 0 ? st.RightLabels(s1) : 1;
   const uint64_t b0sl = b0 >= 0 ? st.LeftLabels(b0) : 1;
 
-  const uint64_t s0wp = F(0, S0.word, S0.xpos), s1wp = F(0, S1.word, S1.xpos);
-  const uint64_t b0wp = F(0, B0.word, B0.xpos), b1wp = F(0, B1.word, B1.xpos);
+  // Word+tag pairs, hashed once when some wanted template uses them.
+  const bool want_s0 = emit.wants(kPfMixed) || emit.wants(kPfStack0);
+  const bool want_s1 = emit.wants(kPfStack0) || emit.wants(kPfStack1);
+  const bool want_b0 = emit.wants(kPfMixed) || emit.wants(kPfBuffer);
+  const uint64_t s0wp = want_s0 ? F(0, S0.word, S0.xpos) : 0;
+  const uint64_t s1wp = want_s1 ? F(0, S1.word, S1.xpos) : 0;
+  const uint64_t b0wp = want_b0 ? F(0, B0.word, B0.xpos) : 0;
+  const uint64_t b1wp = emit.wants(kPfBuffer) ? F(0, B1.word, B1.xpos) : 0;
 
-  uint64_t t = 0;  // template id: stable as long as the order below is
-  auto add1 = [&](uint64_t a) { out.push_back(F(++t, a)); };
-  auto add2 = [&](uint64_t a, uint64_t b) { out.push_back(F(++t, a, b)); };
-  auto add3 = [&](uint64_t a, uint64_t b, uint64_t c) { out.push_back(F(++t, a, b, c)); };
+  // Each template names the group of state parts its key depends on
+  // (ParserFeatureGroup); the template id counts up in this order.
+  uint64_t t = 0;
+  auto add1 = [&](ParserFeatureGroup g, uint64_t a) {
+    ++t;
+    if (emit.wants(g)) emit(g, F(t, a));
+  };
+  auto add2 = [&](ParserFeatureGroup g, uint64_t a, uint64_t b) {
+    ++t;
+    if (emit.wants(g)) emit(g, F(t, a, b));
+  };
+  auto add3 = [&](ParserFeatureGroup g, uint64_t a, uint64_t b, uint64_t c) {
+    ++t;
+    if (emit.wants(g)) emit(g, F(t, a, b, c));
+  };
+  constexpr ParserFeatureGroup B = kPfBuffer, BL = kPfBufferLeft, S0g = kPfStack0,
+                               S0R_ = kPfStack0Right, S1g = kPfStack1, S1R_ = kPfStack1Right,
+                               S2g = kPfStack2, M = kPfMixed;
 
-  add1(0);  // bias
+  add1(B, 0);  // bias (constant: any group would do)
   // Single positions.
-  add1(S0.word), add1(S0.xpos), add1(s0wp), add1(S0.upos), add1(S0.lemma), add1(S0.suffix);
-  add1(S0.shape);
-  add1(S1.word), add1(S1.xpos), add1(s1wp), add1(S1.lemma);
-  add1(S2.word), add1(S2.xpos);
-  add1(B0.word), add1(B0.xpos), add1(b0wp), add1(B0.upos), add1(B0.lemma), add1(B0.suffix);
-  add1(B0.shape);
-  add1(B1.word), add1(B1.xpos), add1(b1wp);
-  add1(B2.word), add1(B2.xpos);
-  add1(B3.xpos);
+  add1(S0g, S0.word), add1(S0g, S0.xpos), add1(S0g, s0wp), add1(S0g, S0.upos);
+  add1(S0g, S0.lemma), add1(S0g, S0.suffix), add1(S0g, S0.shape);
+  add1(S1g, S1.word), add1(S1g, S1.xpos), add1(S1g, s1wp), add1(S1g, S1.lemma);
+  add1(S2g, S2.word), add1(S2g, S2.xpos);
+  add1(B, B0.word), add1(B, B0.xpos), add1(B, b0wp), add1(B, B0.upos), add1(B, B0.lemma);
+  add1(B, B0.suffix), add1(B, B0.shape);
+  add1(B, B1.word), add1(B, B1.xpos), add1(B, b1wp);
+  add1(B, B2.word), add1(B, B2.xpos);
+  add1(B, B3.xpos);
   // Pairs.
-  add2(s0wp, b0wp), add2(s0wp, B0.word), add2(S0.word, b0wp), add2(s0wp, B0.xpos);
-  add2(S0.xpos, b0wp), add2(S0.word, B0.word), add2(S0.xpos, B0.xpos), add2(B0.xpos, B1.xpos);
-  add2(s1wp, s0wp), add2(s1wp, S0.word), add2(S1.word, s0wp), add2(s1wp, S0.xpos);
-  add2(S1.xpos, s0wp), add2(S1.word, S0.word), add2(S1.xpos, S0.xpos);
-  add2(S1.xpos, B0.xpos), add2(S1.word, B0.word), add2(S0.lemma, B0.lemma);
-  add2(S1.lemma, S0.lemma), add2(S0.upos, B0.upos), add2(S1.upos, S0.upos);
-  add2(B0.word, B1.word), add2(S0.suffix, B0.xpos), add2(S1.xpos, S0.suffix);
+  add2(M, s0wp, b0wp), add2(M, s0wp, B0.word), add2(M, S0.word, b0wp), add2(M, s0wp, B0.xpos);
+  add2(M, S0.xpos, b0wp), add2(M, S0.word, B0.word), add2(M, S0.xpos, B0.xpos);
+  add2(B, B0.xpos, B1.xpos);
+  add2(S0g, s1wp, s0wp), add2(S0g, s1wp, S0.word), add2(S0g, S1.word, s0wp);
+  add2(S0g, s1wp, S0.xpos), add2(S0g, S1.xpos, s0wp), add2(S0g, S1.word, S0.word);
+  add2(S0g, S1.xpos, S0.xpos);
+  add2(M, S1.xpos, B0.xpos), add2(M, S1.word, B0.word), add2(M, S0.lemma, B0.lemma);
+  add2(S0g, S1.lemma, S0.lemma), add2(M, S0.upos, B0.upos), add2(S0g, S1.upos, S0.upos);
+  add2(B, B0.word, B1.word), add2(M, S0.suffix, B0.xpos), add2(S0g, S1.xpos, S0.suffix);
   // Triples.
-  add3(B0.xpos, B1.xpos, B2.xpos), add3(S0.xpos, B0.xpos, B1.xpos);
-  add3(S1.xpos, S0.xpos, B0.xpos), add3(S2.xpos, S1.xpos, S0.xpos);
-  add3(S1.xpos, S0.xpos, B1.xpos), add3(S0.word, B0.xpos, B1.xpos);
-  add3(S1.word, S0.xpos, B0.xpos), add3(S1.xpos, S0.word, B0.xpos);
-  add3(S0.xpos, S0L.xpos, B0.xpos), add3(S0.xpos, S0R.xpos, B0.xpos);
-  add3(S0.xpos, B0.xpos, B0L.xpos), add3(S1.xpos, S0.xpos, S0L.xpos);
-  add3(S1.xpos, S0.xpos, S0R.xpos), add3(S1.xpos, S1R.xpos, S0.xpos);
-  add3(S1.xpos, S1L.xpos, S0.xpos), add3(S1.xpos, S0.xpos, lab(s0l));
-  add3(S1.xpos, S0.xpos, lab(s0r)), add3(S0.xpos, B0.xpos, lab(b0l));
+  add3(B, B0.xpos, B1.xpos, B2.xpos), add3(M, S0.xpos, B0.xpos, B1.xpos);
+  add3(M, S1.xpos, S0.xpos, B0.xpos), add3(S0g, S2.xpos, S1.xpos, S0.xpos);
+  add3(M, S1.xpos, S0.xpos, B1.xpos), add3(M, S0.word, B0.xpos, B1.xpos);
+  add3(M, S1.word, S0.xpos, B0.xpos), add3(M, S1.xpos, S0.word, B0.xpos);
+  add3(M, S0.xpos, S0L.xpos, B0.xpos), add3(M, S0.xpos, S0R.xpos, B0.xpos);
+  add3(M, S0.xpos, B0.xpos, B0L.xpos), add3(S0g, S1.xpos, S0.xpos, S0L.xpos);
+  add3(S0R_, S1.xpos, S0.xpos, S0R.xpos), add3(S0g, S1.xpos, S1R.xpos, S0.xpos);
+  add3(S0g, S1.xpos, S1L.xpos, S0.xpos), add3(S0g, S1.xpos, S0.xpos, lab(s0l));
+  add3(S0R_, S1.xpos, S0.xpos, lab(s0r)), add3(M, S0.xpos, B0.xpos, lab(b0l));
   // Distances.
-  add2(S0.word, d), add2(S0.xpos, d), add2(B0.word, d), add2(B0.xpos, d);
-  add3(S0.word, B0.word, d), add3(S0.xpos, B0.xpos, d);
-  add2(S1.word, d10), add2(S1.xpos, d10), add2(S0.word, d10), add2(S0.xpos, d10);
-  add3(S1.xpos, S0.xpos, d10), add3(S1.word, S0.word, d10);
+  add2(M, S0.word, d), add2(M, S0.xpos, d), add2(M, B0.word, d), add2(M, B0.xpos, d);
+  add3(M, S0.word, B0.word, d), add3(M, S0.xpos, B0.xpos, d);
+  add2(S0g, S1.word, d10), add2(S0g, S1.xpos, d10), add2(S0g, S0.word, d10);
+  add2(S0g, S0.xpos, d10), add3(S0g, S1.xpos, S0.xpos, d10), add3(S0g, S1.word, S0.word, d10);
   // Valency.
-  add2(S0.word, s0vr), add2(S0.xpos, s0vr), add2(S0.word, s0vl), add2(S0.xpos, s0vl);
-  add2(B0.word, b0vl), add2(B0.xpos, b0vl), add2(S1.word, s1vr), add2(S1.xpos, s1vr);
-  add2(S1.word, s1vl), add2(S1.xpos, s1vl);
+  add2(S0R_, S0.word, s0vr), add2(S0R_, S0.xpos, s0vr), add2(S0g, S0.word, s0vl);
+  add2(S0g, S0.xpos, s0vl);
+  add2(BL, B0.word, b0vl), add2(BL, B0.xpos, b0vl), add2(S1R_, S1.word, s1vr);
+  add2(S1R_, S1.xpos, s1vr);
+  add2(S1g, S1.word, s1vl), add2(S1g, S1.xpos, s1vl);
   // Outermost children.
-  add1(S0L.word), add1(S0L.xpos), add1(lab(s0l)), add1(S0R.word), add1(S0R.xpos), add1(lab(s0r));
-  add1(B0L.word), add1(B0L.xpos), add1(lab(b0l));
-  add1(S1L.word), add1(S1L.xpos), add1(lab(s1l)), add1(S1R.word), add1(S1R.xpos), add1(lab(s1r));
-  add1(S0L2.word), add1(S0L2.xpos), add1(lab(s0l2));
-  add1(S0R2.word), add1(S0R2.xpos), add1(lab(s0r2));
-  add1(B0L2.word), add1(B0L2.xpos), add1(lab(b0l2));
-  add1(S1R2.xpos), add1(lab(s1r2));
-  add3(S0.xpos, lab(s0l), lab(s0l2)), add3(S0.xpos, lab(s0r), lab(s0r2));
-  add3(B0.xpos, lab(b0l), lab(b0l2)), add3(S1.xpos, lab(s1r), lab(s1r2));
-  add3(S0.xpos, S0L.xpos, S0L2.xpos), add3(S0.xpos, S0R.xpos, S0R2.xpos);
-  add3(B0.xpos, B0L.xpos, B0L2.xpos), add3(S1.xpos, S1R.xpos, S1R2.xpos);
+  add1(S0g, S0L.word), add1(S0g, S0L.xpos), add1(S0g, lab(s0l));
+  add1(S0R_, S0R.word), add1(S0R_, S0R.xpos), add1(S0R_, lab(s0r));
+  add1(BL, B0L.word), add1(BL, B0L.xpos), add1(BL, lab(b0l));
+  add1(S1g, S1L.word), add1(S1g, S1L.xpos), add1(S1g, lab(s1l));
+  add1(S1R_, S1R.word), add1(S1R_, S1R.xpos), add1(S1R_, lab(s1r));
+  add1(S0g, S0L2.word), add1(S0g, S0L2.xpos), add1(S0g, lab(s0l2));
+  add1(S0R_, S0R2.word), add1(S0R_, S0R2.xpos), add1(S0R_, lab(s0r2));
+  add1(BL, B0L2.word), add1(BL, B0L2.xpos), add1(BL, lab(b0l2));
+  add1(S1R_, S1R2.xpos), add1(S1R_, lab(s1r2));
+  add3(S0g, S0.xpos, lab(s0l), lab(s0l2)), add3(S0R_, S0.xpos, lab(s0r), lab(s0r2));
+  add3(BL, B0.xpos, lab(b0l), lab(b0l2)), add3(S1R_, S1.xpos, lab(s1r), lab(s1r2));
+  add3(S0g, S0.xpos, S0L.xpos, S0L2.xpos), add3(S0R_, S0.xpos, S0R.xpos, S0R2.xpos);
+  add3(BL, B0.xpos, B0L.xpos, B0L2.xpos), add3(S1R_, S1.xpos, S1R.xpos, S1R2.xpos);
   // Label sets.
-  add2(S0.word, s0sr), add2(S0.xpos, s0sr), add2(S0.word, s0sl), add2(S0.xpos, s0sl);
-  add2(B0.word, b0sl), add2(B0.xpos, b0sl), add2(S1.word, s1sr), add2(S1.xpos, s1sr);
-  add2(S1.xpos, s1sl);
+  add2(S0R_, S0.word, s0sr), add2(S0R_, S0.xpos, s0sr), add2(S0g, S0.word, s0sl);
+  add2(S0g, S0.xpos, s0sl);
+  add2(BL, B0.word, b0sl), add2(BL, B0.xpos, b0sl), add2(S1R_, S1.word, s1sr);
+  add2(S1R_, S1.xpos, s1sr);
+  add2(S1g, S1.xpos, s1sl);
+}
+
+}  // namespace
+
+void ExtractParserFeatures(const ArcHybridState& st, const std::vector<FeatureToken>& words,
+                           std::vector<uint64_t>& out) {
+  struct All {
+    std::vector<uint64_t>* out;
+    bool wants(ParserFeatureGroup) const { return true; }
+    void operator()(ParserFeatureGroup, uint64_t key) const { out->push_back(key); }
+  };
+  ForEachParserFeature(st, words, All{&out});
+}
+
+size_t ExtractParserFeatureGroups(const ArcHybridState& st, const std::vector<FeatureToken>& words,
+                                  uint32_t groups, uint64_t* out, size_t* group_begin) {
+  // Two passes would cost a second extraction; instead each group writes
+  // into its own fixed stretch of `out`, compacted afterwards.
+  struct Some {
+    uint32_t groups;
+    uint64_t* cursor[kNumParserFeatureGroups];
+    bool wants(ParserFeatureGroup g) const { return (groups >> g) & 1; }
+    void operator()(ParserFeatureGroup g, uint64_t key) { *cursor[g]++ = key; }
+  };
+  Some some{groups, {}};
+  for (int g = 0; g < kNumParserFeatureGroups; ++g) some.cursor[g] = out + g * kMaxGroupFeatures;
+  ForEachParserFeature(st, words, some);
+  size_t n = 0;
+  for (int g = 0; g < kNumParserFeatureGroups; ++g) {
+    group_begin[g] = n;
+    const uint64_t* from = out + g * kMaxGroupFeatures;
+    const size_t count = static_cast<size_t>(some.cursor[g] - from);
+    if (from != out + n) std::copy(from, from + count, out + n);
+    n += count;
+  }
+  group_begin[kNumParserFeatureGroups] = n;
+  return n;
 }
 
 }  // namespace kg::core

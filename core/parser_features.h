@@ -10,6 +10,7 @@
 // A saved parser model depends on the exact feature hashes, so any change to
 // the templates or the hashing must bump kParserFeatureVersion.
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,34 @@ const FeatureToken& RootFeatureToken();
 // root last).
 void ExtractParserFeatures(const ArcHybridState& state, const std::vector<FeatureToken>& words,
                            std::vector<uint64_t>& out);
+
+// The templates grouped by the parts of the state their keys depend on, so
+// a parser can keep a group's score for as long as those parts do not
+// change. Stack words gain no left children, the stack under s0 does not
+// change while s0 is on it, and the buffer is contiguous, so each group's
+// keys are a function of:
+enum ParserFeatureGroup : int {
+  kPfBuffer = 0,   // b0 (b1..b3 follow it); also the bias
+  kPfBufferLeft,   // b0 and its left children (NumLeft(b0))
+  kPfStack0,       // s0 (its left children and the stack under it follow)
+  kPfStack0Right,  // s0 and its right children (NumRight(s0))
+  kPfStack1,       // s1 and its left children
+  kPfStack1Right,  // s1 and its right children (NumRight(s1))
+  kPfStack2,       // s2
+  kPfMixed,        // several positions at once, distances
+  kNumParserFeatureGroups
+};
+inline constexpr size_t kMaxGroupFeatures = 64;  // no group has more templates
+inline constexpr size_t kParserFeatureScratch = kNumParserFeatureGroups * kMaxGroupFeatures;
+
+// The same keys as ExtractParserFeatures, for the groups whose bit is set
+// in `groups` only: written to out[0, n) group by group (each in template
+// order), group g at out[group_begin[g], group_begin[g + 1]). `out` holds
+// kParserFeatureScratch keys, `group_begin` kNumParserFeatureGroups + 1.
+// Returns n.
+size_t ExtractParserFeatureGroups(const ArcHybridState& state,
+                                  const std::vector<FeatureToken>& words, uint32_t groups,
+                                  uint64_t* out, size_t* group_begin);
 
 }  // namespace kg::core
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 
@@ -49,6 +50,42 @@ __attribute__((target_clones("avx2", "default"))) void AddDenseRow(const uint16_
     scores[c] += std::bit_cast<float>(static_cast<uint32_t>(w[c]) << 16);
   }
 }
+
+// Tracks the weights' common power of two and largest magnitude for
+// PerceptronScorer::exact_any_order_limit().
+class ExactnessBound {
+ public:
+  // Every weight, as bf16.
+  void Add(uint32_t bf16) {
+    const uint32_t exp = (bf16 >> 7) & 0xff;
+    if ((bf16 & 0x7fff) == 0) return;  // zero
+    if (exp == 0xff) {
+      finite_ = false;
+      return;
+    }
+    // |w| = m * 2^e with m odd.
+    uint32_t m = (bf16 & 0x7f) | (exp == 0 ? 0 : 0x80);
+    int e = (exp == 0 ? 1 : static_cast<int>(exp)) - 127 - 7;
+    const int tz = std::countr_zero(m);
+    m >>= tz;
+    e += tz;
+    min_exp_ = std::min(min_exp_, e);
+  }
+  // Per row and class, the sum of |w| (a class may repeat within a row).
+  void AddRowClassSum(double abs_sum) { max_abs_ = std::max(max_abs_, abs_sum); }
+  size_t Limit() const {
+    if (!finite_ || max_abs_ == 0) return 0;
+    // Weights are multiples of 2^min_exp_; sums of them are exact while
+    // below 2^(24 + min_exp_).
+    const double room = std::ldexp(1.0, 24 + min_exp_) / max_abs_;
+    return room >= 1 << 20 ? size_t{1} << 20 : static_cast<size_t>(room);
+  }
+
+ private:
+  bool finite_ = true;
+  int min_exp_ = 1 << 20;
+  double max_abs_ = 0;
+};
 
 }  // namespace
 
@@ -106,6 +143,8 @@ absl::StatusOr<PerceptronScorer> PerceptronScorer::FromProto(const PerceptronMod
   const float scale = in.scale();
   const size_t num_entries = static_cast<size_t>(in.classes_size());
   std::vector<bool> seen(num_classes);
+  std::vector<double> class_abs(num_classes, 0.0);
+  ExactnessBound exactness;
   size_t k = 0;
   constexpr int kInsertAhead = 16;  // slots of later rows are fetched while this one is built
   for (int r = 0; r < in.features_size(); ++r) {
@@ -131,6 +170,14 @@ absl::StatusOr<PerceptronScorer> PerceptronScorer::FromProto(const PerceptronMod
       // A class twice in a row is summed in order, which a dense row cannot.
       if (seen[cls]) dense = false;
       seen[cls] = true;
+      const uint32_t w = weight(k + j);
+      exactness.Add(w);
+      class_abs[cls] += std::fabs(FromBf16(w));
+    }
+    for (uint32_t j = 0; j < size; ++j) {
+      const uint32_t cls = classes[k + j];
+      exactness.AddRowClassSum(class_abs[cls]);
+      class_abs[cls] = 0;
     }
     uint64_t payload = size;
     if (dense) {
@@ -179,6 +226,7 @@ absl::StatusOr<PerceptronScorer> PerceptronScorer::FromProto(const PerceptronMod
   }
   s.slots_ = slots;
   s.block_ = std::move(block);
+  s.exact_any_order_limit_ = exactness.Limit();
   return s;
 }
 
@@ -239,6 +287,22 @@ void PerceptronScorer::Score(absl::Span<const uint64_t> features, absl::Span<flo
     const uint64_t* f = features.data() + begin;
     FindRows(f, n, where, rows);
     for (size_t j = 0; j < n; ++j) AddRow(rows[j], scores.data());
+  }
+}
+
+void PerceptronScorer::ScoreGroups(absl::Span<const uint64_t> features, const size_t* begin,
+                                   int num_groups, float* const* outputs) const {
+  if (slots_ == nullptr) return;
+  size_t where[kBatch];
+  uint64_t rows[kBatch];
+  int g = 0;
+  for (size_t from = 0; from < features.size(); from += kBatch) {
+    const size_t n = std::min(features.size() - from, kBatch);
+    FindRows(features.data() + from, n, where, rows);
+    for (size_t j = 0; j < n; ++j) {
+      while (g < num_groups && begin[g + 1] <= from + j) ++g;
+      AddRow(rows[j], outputs[g]);
+    }
   }
 }
 

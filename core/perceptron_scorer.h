@@ -48,6 +48,23 @@ class PerceptronScorer {
   // AveragedPerceptron::Score). Unknown features add nothing. Thread-safe.
   void Score(absl::Span<const uint64_t> features, absl::Span<float> scores) const;
 
+  // The largest number of features whose sums are the same in ANY order:
+  // when every weight is a multiple of one power of two 2^-q and the
+  // largest |weight| per feature and class times this number stays within
+  // 2^(24 - q), every partial float sum is exactly representable, so no
+  // addition rounds. 0 when the model gives no such guarantee. Callers
+  // scoring at most this many features may split them into subsets, sum
+  // the subsets apart (Score) and add the results, and get bit-identical
+  // scores (up to the sign of a zero).
+  size_t exact_any_order_limit() const { return exact_any_order_limit_; }
+
+  // For callers within exact_any_order_limit(): the weights of the features
+  // in [begin[g], begin[g + 1]) are added to outputs[g], for g < num_groups
+  // (`begin` has num_groups + 1 entries, begin[0] = 0, ending at
+  // features.size()). The look-ups of all groups overlap.
+  void ScoreGroups(absl::Span<const uint64_t> features, const size_t* begin, int num_groups,
+                   float* const* outputs) const;
+
   // The same sum in the parser's order: features in runs of 64; within a
   // run, first the features with at most two classes, then the others, each
   // group in feature order.
@@ -71,6 +88,7 @@ class PerceptronScorer {
 
   int num_classes_ = 0;
   size_t num_features_ = 0;
+  size_t exact_any_order_limit_ = 0;
   int shift_ = 63;
   size_t mask_ = 1;
   std::shared_ptr<const SlotBlock> block_;  // shared by copies; immutable

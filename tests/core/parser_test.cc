@@ -1,11 +1,17 @@
 #include "core/parser.h"
 
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <map>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/arc_hybrid.h"
 #include "core/conllu.h"
+#include "core/parser_features.h"
 #include "gtest/gtest.h"
 
 namespace kg::core {
@@ -330,6 +336,93 @@ TEST_F(ParserTest, RefusesAnIncompatibleModel) {
   broken.mutable_weights()->set_num_classes(3);
   EXPECT_FALSE(Parser::FromProto(broken).ok());
   EXPECT_FALSE(Parser::FromProto(ParserModel()).ok());
+}
+
+TEST_F(ParserTest, FeatureGroupsDependOnlyOnTheirParts) {
+  // Along parses of dev sentences (random legal moves), each group's keys
+  // are the same every time its word and version recur (what RunCached
+  // relies on), and the groups together are exactly the full feature set.
+  std::mt19937 rng(9);
+  int states = 0, reused = 0;
+  for (size_t si = 0; si < dev_->size() && si < 200; ++si) {
+    const ConlluSentence& s = (*dev_)[si];
+    std::vector<FeatureToken> words;
+    for (const ConlluToken& t : s.tokens) {
+      words.push_back(MakeFeatureToken(t.form, t.lemma, t.upos, t.xpos));
+    }
+    words.push_back(RootFeatureToken());
+    const int n = static_cast<int>(s.tokens.size());
+    ArcHybridState st(n);
+    std::map<std::tuple<int, int, int>, std::vector<uint64_t>> seen;
+    while (!st.Terminal()) {
+      std::vector<uint64_t> all;
+      ExtractParserFeatures(st, words, all);
+      uint64_t keys[kParserFeatureScratch];
+      size_t begin[kNumParserFeatureGroups + 1];
+      const size_t count = ExtractParserFeatureGroups(st, words, ~0u, keys, begin);
+      std::vector<uint64_t> grouped(keys, keys + count), sorted_all = all;
+      std::sort(grouped.begin(), grouped.end());
+      std::sort(sorted_all.begin(), sorted_all.end());
+      ASSERT_EQ(grouped, sorted_all);
+      const int s0 = st.Stack(0), s1 = st.Stack(1), s2 = st.Stack(2), b0 = st.b0();
+      const std::pair<int, int> part[kPfMixed] = {{b0, 0}, {b0, st.NumLeft(b0)},
+                                                  {s0, 0}, {s0, s0 >= 0 ? st.NumRight(s0) : 0},
+                                                  {s1, 0}, {s1, s1 >= 0 ? st.NumRight(s1) : 0},
+                                                  {s2, 0}};
+      for (int g = 0; g < kPfMixed; ++g) {
+        ASSERT_LE(begin[g + 1] - begin[g], kMaxGroupFeatures);
+        std::vector<uint64_t> group(keys + begin[g], keys + begin[g + 1]);
+        auto [it, fresh] = seen.try_emplace({g, part[g].first, part[g].second}, group);
+        if (!fresh) {
+          ASSERT_EQ(it->second, group) << "group " << g << " in sentence " << s.sent_id;
+          ++reused;
+        }
+      }
+      ++states;
+      std::vector<Move> legal;
+      for (Move m : {Move::kShift, Move::kLeft, Move::kRight}) {
+        if (st.Can(m)) legal.push_back(m);
+      }
+      st.Apply(legal[rng() % legal.size()], static_cast<int>(rng() % 40));
+    }
+  }
+  EXPECT_GT(states, 1000);
+  EXPECT_GT(reused, states);  // the caches have something to reuse
+}
+
+TEST_F(ParserTest, CachedRunMatchesPlainRun) {
+  // The test model's weights rounded to multiples of 2^-3 (|w| < 32):
+  // order-free, so Parse reuses group scores, and must give exactly the
+  // trees of the plain path on the same model.
+  ParserModel rounded = *model_;
+  PerceptronModel& w = *rounded.mutable_weights();
+  for (int k = 0; k < w.bf16_size(); ++k) {
+    const float x = std::bit_cast<float>(w.bf16(k) << 16) * 8.0f;
+    const float r = std::clamp(std::round(x), -255.0f, 255.0f) / 8.0f;
+    w.set_bf16(k, std::bit_cast<uint32_t>(r) >> 16);
+  }
+  auto cached = Parser::FromProto(rounded);
+  auto plain = Parser::FromProto(rounded, /*reuse_scores=*/false);
+  ASSERT_TRUE(cached.ok() && plain.ok());
+  ASSERT_TRUE(cached->reuses_scores());
+  ASSERT_FALSE(plain->reuses_scores());
+  long words = 0, changed_by_rounding = 0;
+  for (const ConlluSentence& gold : *dev_) {
+    ConlluSentence a = gold, b = gold, c = gold;
+    cached->Parse(a);
+    plain->Parse(b);
+    parser_->Parse(c);
+    for (size_t i = 0; i < gold.tokens.size(); ++i) {
+      ASSERT_EQ(a.tokens[i].head, b.tokens[i].head) << gold.sent_id << " token " << i;
+      ASSERT_EQ(a.tokens[i].deprel, b.tokens[i].deprel) << gold.sent_id << " token " << i;
+      changed_by_rounding += a.tokens[i].head != c.tokens[i].head;
+      ++words;
+    }
+  }
+  EXPECT_GT(words, 3000);
+  // The rounded model is a different model (else the comparison shows
+  // nothing about sums that could round).
+  EXPECT_GT(changed_by_rounding, 0);
 }
 
 TEST(ParserTrainTest, RefusesInputWithoutTrees) {

@@ -1,5 +1,6 @@
 #include "core/perceptron_scorer.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -146,6 +147,79 @@ TEST(PerceptronScorerTest, RepeatedClassAndZeroKeyKeepExactSums) {
   scorer->Score(f, absl::MakeSpan(got));
   EXPECT_TRUE(SameBits(want, got));
   EXPECT_EQ(got[1], 3.0f);  // the key-0 feature counts
+}
+
+PerceptronModel HandModel(std::vector<std::vector<std::pair<uint32_t, float>>> rows) {
+  PerceptronModel msg;
+  msg.set_num_classes(4);
+  uint64_t key = 100;
+  for (const auto& row : rows) {
+    msg.add_features(key++);
+    msg.add_row_sizes(static_cast<uint32_t>(row.size()));
+    for (auto [cls, w] : row) {
+      msg.add_classes(cls);
+      msg.add_bf16(std::bit_cast<uint32_t>(w) >> 16);
+    }
+  }
+  return msg;
+}
+
+TEST(PerceptronScorerTest, ExactAnyOrderLimit) {
+  // Multiples of 2^-7, largest 96: sums stay exact up to 2^17 / 96 features.
+  auto a = PerceptronScorer::FromProto(HandModel({{{0, 1.5f}, {1, -96.0f}}, {{2, 0.0078125f}}}));
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->exact_any_order_limit(), (size_t{1} << 17) / 96);
+  // A class twice in one row counts with its summed magnitude; 2^-7 steps.
+  auto b = PerceptronScorer::FromProto(HandModel({{{2, 1024.0f}, {0, 1.0f}, {2, 0.0078125f}}}));
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->exact_any_order_limit(), 127u);  // 2^17 / 1024.0078
+  // Weights spanning too many powers of two guarantee nothing.
+  auto c = PerceptronScorer::FromProto(HandModel({{{0, 65536.0f}}, {{1, 0.0001f}}}));
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->exact_any_order_limit(), 0u);
+  // Neither do non-finite ones.
+  auto d = PerceptronScorer::FromProto(HandModel({{{0, INFINITY}}}));
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->exact_any_order_limit(), 0u);
+  // The randomly trained model's steps span 2^-12..2^12: far fewer than a
+  // parser state's features.
+  auto e = PerceptronScorer::FromProto(TrainModel());
+  ASSERT_TRUE(e.ok());
+  EXPECT_LT(e->exact_any_order_limit(), 16u);
+}
+
+TEST(PerceptronScorerTest, ScoreGroupsMatchesScoreWithinTheExactLimit) {
+  // TrainModel's weights rounded to multiples of 2^-4 (|w| < 16, so bf16
+  // holds them exactly): order-free for far more than 150 features.
+  PerceptronModel msg = TrainModel();
+  for (int k = 0; k < msg.bf16_size(); ++k) {
+    const float w = std::bit_cast<float>(msg.bf16(k) << 16);
+    const float r = std::clamp(std::round(w * 16.0f), -255.0f, 255.0f) / 16.0f;
+    msg.set_bf16(k, std::bit_cast<uint32_t>(r) >> 16);
+  }
+  auto scorer = PerceptronScorer::FromProto(msg);
+  ASSERT_TRUE(scorer.ok());
+  ASSERT_GE(scorer->exact_any_order_limit(), 1000u);
+  std::mt19937 rng(5);
+  for (const auto& f : Queries()) {
+    std::vector<float> want(kClasses, 0.0f);
+    scorer->Score(f, absl::MakeSpan(want));
+    // Three groups cut at random points, summed apart, then added up.
+    size_t begin[4] = {0, rng() % (f.size() + 1), 0, f.size()};
+    begin[2] = begin[1] + rng() % (f.size() - begin[1] + 1);
+    std::vector<std::vector<float>> parts(3, std::vector<float>(kClasses, 0.0f));
+    float* outputs[3] = {parts[0].data(), parts[1].data(), parts[2].data()};
+    scorer->ScoreGroups(f, begin, 3, outputs);
+    std::vector<float> got(kClasses, 0.0f);
+    for (int c = 0; c < kClasses; ++c) got[c] = (parts[2][c] + parts[0][c]) + parts[1][c];
+    EXPECT_TRUE(SameBits(want, got));
+    // The scorer's own order differs from the reverse order only in the
+    // last bits when sums round; here they cannot.
+    std::vector<float> reversed(kClasses, 0.0f);
+    for (size_t i = f.size(); i-- > 0;)
+      scorer->Score(absl::MakeConstSpan(&f[i], 1), absl::MakeSpan(reversed));
+    EXPECT_TRUE(SameBits(want, reversed));
+  }
 }
 
 TEST(PerceptronScorerTest, RejectsCorruptModels) {
