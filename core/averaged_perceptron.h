@@ -50,8 +50,7 @@ class AveragedPerceptron {
 
   // argmax over classes of the score (lowest class index on ties); with
   // `allowed` non-empty, only classes whose allowed[c] is true compete.
-  int Predict(absl::Span<const uint64_t> features,
-              absl::Span<const bool> allowed = {}) const;
+  int Predict(absl::Span<const uint64_t> features, absl::Span<const bool> allowed = {}) const;
 
   // One training example: the model predicted `guess`, the answer is
   // `truth`. Moves weights toward truth and away from guess when they

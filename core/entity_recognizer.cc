@@ -29,8 +29,8 @@ struct Context {
             const std::vector<std::string_view>& xp, const GazetteerMatcher* gazetteers,
             const CapitalizationTable& caps, const WordClusters& clusters, uint32_t feature_set) {
     const size_t n = words.size() + 4;
-    for (auto* v : {&form, &norm, &shape, &upos, &xpos, &gaz, &cap, &c0, &c1, &c2, &gazf, &parts,
-                    &run}) {
+    for (auto* v :
+         {&form, &norm, &shape, &upos, &xpos, &gaz, &cap, &c0, &c1, &c2, &gazf, &parts, &run}) {
       v->assign(n, "");
       (*v)[0] = "-S2-";
       (*v)[1] = "-S1-";
@@ -586,11 +586,11 @@ std::vector<std::string> EntityRecognizer::Recognize(
   ctx.Fill(words, upos, xpos, gazetteers_, capitalization_, clusters_, feature_set_);
   std::vector<uint64_t> features;
   std::vector<float> scores(labels_.size());
-  std::vector<int> out =
-      feature_set_ >= 2 ? Viterbi(ctx, words.size(), labels_, info, model_, nullptr, nullptr)
-                        : Decode(ctx, words.size(), labels_, info,
-                                close_spans_early_ ? Closers(info) : std::vector<int>(), model_,
-                                feature_set_, nullptr, nullptr, features, scores);
+  std::vector<int> out = feature_set_ >= 2
+                             ? Viterbi(ctx, words.size(), labels_, info, model_, nullptr, nullptr)
+                             : Decode(ctx, words.size(), labels_, info,
+                                      close_spans_early_ ? Closers(info) : std::vector<int>(),
+                                      model_, feature_set_, nullptr, nullptr, features, scores);
   for (size_t i = 0; i < out.size(); ++i) {
     const LabelInfo& li = info[out[i]];
     if (li.prefix == 'O') continue;

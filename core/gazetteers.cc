@@ -2,10 +2,9 @@
 
 #include <algorithm>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
@@ -149,9 +148,9 @@ absl::StatusOr<Gazetteers> BuildGazetteers(const std::string& iso_dir,
     }
   }
   if (countries.empty() || demonyms.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "gazetteers: found ", countries.size(), " countries and ", demonyms.size(),
-        " demonyms in ", iso_dir, " and ", wordnet_dir, "; expected both"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("gazetteers: found ", countries.size(), " countries and ", demonyms.size(),
+                     " demonyms in ", iso_dir, " and ", wordnet_dir, "; expected both"));
   }
   Gazetteers g;
   for (const auto& c : countries) g.add_countries(c);

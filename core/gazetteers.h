@@ -52,8 +52,7 @@ class GazetteerMatcher {
 
   // One Match per word: greedy longest match left to right, case-sensitive
   // (`fold_case`: ignoring case, for lower-case web text: "florida").
-  std::vector<Match> Find(const std::vector<std::string_view>& words,
-                          bool fold_case = false) const;
+  std::vector<Match> Find(const std::vector<std::string_view>& words, bool fold_case = false) const;
   // True if `words` is exactly a country or subdivision name.
   bool IsPlace(const std::vector<std::string_view>& words) const;
   // kGivenName | kSurname bits of a (case-sensitive) word, 0 if neither.

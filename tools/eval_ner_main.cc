@@ -60,10 +60,12 @@ void PrintErrors(const kg::core::Analyzer& analyzer,
     std::string missed, wrong;
     for (const auto& x : g) {
       if (x.type != "PERSON" && x.type != "ORG" && x.type != "LOC") continue;
-      if (std::find(p.begin(), p.end(), x) == p.end()) absl::StrAppend(&missed, " [", SpanText(s, x), "]");
+      if (std::find(p.begin(), p.end(), x) == p.end())
+        absl::StrAppend(&missed, " [", SpanText(s, x), "]");
     }
     for (const auto& x : p) {
-      if (std::find(g.begin(), g.end(), x) == g.end()) absl::StrAppend(&wrong, " [", SpanText(s, x), "]");
+      if (std::find(g.begin(), g.end(), x) == g.end())
+        absl::StrAppend(&wrong, " [", SpanText(s, x), "]");
     }
     if (missed.empty() && wrong.empty()) continue;
     std::string text;

@@ -60,7 +60,8 @@ TEST(AveragedPerceptronTest, LearnsSaveLoadRoundTrip) {
     std::vector<float> a(3), b(3);
     p.Score(e.features, absl::MakeSpan(a));
     loaded->Score(e.features, absl::MakeSpan(b));
-    for (int c = 0; c < 3; ++c) EXPECT_NEAR(a[c], b[c], 1e-2 * (1 + std::abs(a[c])));  // bf16: ~3 digits
+    for (int c = 0; c < 3; ++c)
+      EXPECT_NEAR(a[c], b[c], 1e-2 * (1 + std::abs(a[c])));  // bf16: ~3 digits
     EXPECT_EQ(p.Predict(e.features), loaded->Predict(e.features));
   }
 }
@@ -83,10 +84,10 @@ TEST(AveragedPerceptronTest, AveragingDampsLateMistakes) {
 TEST(AveragedPerceptronTest, AddMovesOneClassWithoutAdvancingTheClock) {
   AveragedPerceptron p(3);
   std::vector<uint64_t> f = {FeatureHash("a")}, g = {FeatureHash("b")};
-  p.Update(f, 0, 1);   // clock 1: f -> class 0 +1, class 1 -1
-  p.Add(g, 2, 2.0f);   // g -> class 2 +2, same clock
+  p.Update(f, 0, 1);  // clock 1: f -> class 0 +1, class 1 -1
+  p.Add(g, 2, 2.0f);  // g -> class 2 +2, same clock
   p.Add(g, 1, -1.0f);
-  p.Update(f, 0, 0);   // clock 2, no change
+  p.Update(f, 0, 0);  // clock 2, no change
   p.Average();
   std::vector<float> s(3);
   p.Score(g, absl::MakeSpan(s));
@@ -115,7 +116,7 @@ TEST(AveragedPerceptronTest, KeepsTinyAndHugeWeights) {
   AveragedPerceptron p(2);
   std::vector<uint64_t> big = {FeatureHash("big")}, rare = {FeatureHash("rare")};
   for (int i = 0; i < 100000; ++i) p.Update(big, 0, 1);  // grows to 1e5
-  p.Update(rare, 1, 0);  // once, near the end: average ~1e-2
+  p.Update(rare, 1, 0);                                  // once, near the end: average ~1e-2
   for (int i = 0; i < 1000; ++i) p.Update(big, 0, 0);
   p.Average();
   PerceptronModel msg;

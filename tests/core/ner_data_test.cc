@@ -26,8 +26,7 @@ TEST(Iob2Test, ReadsMapsAndRepairs) {
   EXPECT_EQ((*s)[0].id, "a-1");
   EXPECT_THAT((*s)[0].tags, ElementsAre("B-ORG", "I-ORG", "O", "B-MISC", "O"));
   EXPECT_THAT((*s)[1].tags, ElementsAre("B-PERSON", "I-PERSON"));
-  EXPECT_THAT(BioToSpans((*s)[0].tags),
-              ElementsAre(NerSpan{0, 2, "ORG"}, NerSpan{3, 4, "MISC"}));
+  EXPECT_THAT(BioToSpans((*s)[0].tags), ElementsAre(NerSpan{0, 2, "ORG"}, NerSpan{3, 4, "MISC"}));
 }
 
 TEST(Iob2Test, ErrorsNameFileAndLine) {
@@ -42,8 +41,8 @@ TEST(Iob2Test, ErrorsNameFileAndLine) {
 TEST(BioTest, StrayInsideStartsASpanAndRoundTrips) {
   std::vector<std::string> tags = {"I-LOC", "I-LOC", "O", "B-PERSON", "B-PERSON"};
   auto spans = BioToSpans(tags);
-  EXPECT_THAT(spans, ElementsAre(NerSpan{0, 2, "LOC"}, NerSpan{3, 4, "PERSON"},
-                                 NerSpan{4, 5, "PERSON"}));
+  EXPECT_THAT(spans,
+              ElementsAre(NerSpan{0, 2, "LOC"}, NerSpan{3, 4, "PERSON"}, NerSpan{4, 5, "PERSON"}));
   EXPECT_THAT(SpansToBio(spans, 5), ElementsAre("B-LOC", "I-LOC", "O", "B-PERSON", "B-PERSON"));
 }
 
@@ -69,8 +68,8 @@ TEST(GumEntitiesTest, NamedMentionsOverTheirProperNouns) {
   auto sents = ParseConllu(conllu, "mem");
   ASSERT_TRUE(sents.ok()) << sents.status();
   NerSentence s = GumNamedEntities((*sents)[0]);
-  EXPECT_THAT(s.tags, ElementsAre("O", "B-ORG", "I-ORG", "I-ORG", "O", "O", "O", "B-PERSON", "O",
-                                  "O"));
+  EXPECT_THAT(s.tags,
+              ElementsAre("O", "B-ORG", "I-ORG", "I-ORG", "O", "O", "O", "B-PERSON", "O", "O"));
   // Titles are not part of a person's name.
   EXPECT_THAT(GumNamedEntities((*sents)[1]).tags,
               ElementsAre("O", "O", "B-PERSON", "I-PERSON", "O"));
@@ -88,17 +87,19 @@ TEST(GumEntitiesTest, HeadedByAProperNounAndLiteralMentions) {
       "4\tNorth\tNorth\tPROPN\tNNP\t_\t5\tcompound\t_\tEntity=(2-place-new-x-cf2-1-sgl\n"
       "5\tAmerica\tAmerica\tPROPN\tNNP\t_\t2\tnmod\t_\tEntity=2)1)\n"
       "6\tat\tat\tADP\tIN\t_\t8\tcase\t_\t_\n"
-      "7\tLeiden\tLeiden\tPROPN\tNNP\t_\t8\tcompound\t_\tEntity=(3-organization-new-x-cf3-1-sgl(4-place-new-x-cf4-1-sgl)\n"
+      "7\tLeiden\tLeiden\tPROPN\tNNP\t_\t8\tcompound\t_\tEntity=(3-organization-new-x-cf3-1-sgl(4-"
+      "place-new-x-cf4-1-sgl)\n"
       "8\tUniversity\tUniversity\tPROPN\tNNP\t_\t2\tnmod\t_\t_\n"
       "9\t,\t,\tPUNCT\t,\t_\t10\tpunct\t_\t_\n"
-      "10\tNetherlands\tNetherlands\tPROPN\tNNP\t_\t8\tappos\t_\tEntity=(5-place-new-x-cf5-1-sgl)3)\n"
+      "10\tNetherlands\tNetherlands\tPROPN\tNNP\t_\t8\tappos\t_\tEntity=(5-place-new-x-cf5-1-sgl)3)"
+      "\n"
       "11\tread\tread\tVERB\tVBD\t_\t2\tacl\t_\t_\n"
       "12\tHamlet\tHamlet\tPROPN\tNNP\t_\t11\tobj\t_\tEntity=(6-object-new-x-cf6-1-sgl)\n\n";
   auto sents = ParseConllu(conllu, "mem");
   ASSERT_TRUE(sents.ok()) << sents.status();
   EXPECT_THAT(GumNamedEntities((*sents)[0]).tags,
-              ElementsAre("O", "O", "O", "B-LOC", "I-LOC", "O", "B-ORG", "I-ORG", "O", "B-LOC",
-                          "O", "B-MISC"));
+              ElementsAre("O", "O", "O", "B-LOC", "I-LOC", "O", "B-ORG", "I-ORG", "O", "B-LOC", "O",
+                          "B-MISC"));
   EXPECT_THAT(GumMentionEntities((*sents)[0]).tags,
               ElementsAre("B-ORG", "I-ORG", "I-ORG", "I-ORG", "I-ORG", "O", "B-ORG", "I-ORG",
                           "I-ORG", "I-ORG", "O", "O"));
@@ -154,7 +155,8 @@ TEST(GazetteersTest, WordNetNamesCaseFoldingAndNameParts) {
   EXPECT_EQ(exact[2].kind, GazetteerMatcher::kNone);  // case-sensitive
   EXPECT_EQ(exact[4].kind, GazetteerMatcher::kGroup);
   auto folded = m.Find(views, /*fold_case=*/true);
-  EXPECT_NE(folded[2].kind, GazetteerMatcher::kNone);  // a NZ region in ISO 3166-2, a city in WordNet
+  EXPECT_NE(folded[2].kind,
+            GazetteerMatcher::kNone);  // a NZ region in ISO 3166-2, a city in WordNet
   EXPECT_EQ(folded[2].position, 'U');
   EXPECT_TRUE(m.NameParts("Abraham") & GazetteerMatcher::kGivenName);
   EXPECT_TRUE(m.NameParts("Lincoln") & GazetteerMatcher::kSurname);
@@ -179,8 +181,8 @@ TEST(ValueRecognizerTest, DatesMoneyPercentQuantity) {
               ElementsAre("B-DATE", "O", "O", "O", "O", "O", "B-PERCENT", "I-PERCENT", "O",
                           "B-PERCENT", "I-PERCENT"));
   EXPECT_THAT(Values("in 2020 , 5 tons and 20 pesos ; you may go"),
-              ElementsAre("O", "B-DATE", "O", "B-QUANTITY", "I-QUANTITY", "O", "B-MONEY",
-                          "I-MONEY", "O", "O", "O", "O"));
+              ElementsAre("O", "B-DATE", "O", "B-QUANTITY", "I-QUANTITY", "O", "B-MONEY", "I-MONEY",
+                          "O", "O", "O", "O"));
 }
 
 TEST(ValueRecognizerTest, NamedEntitiesWin) {

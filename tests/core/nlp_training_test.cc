@@ -177,9 +177,9 @@ TEST(RecognizerFeatureSetTest, EverySetLearnsToyDataAndUnknownSetsAreRefused) {
       model->set_feature_set(kNerFeatureSet + 1);
       auto refused = EntityRecognizer::FromProto(*model, &no_gazetteers);
       ASSERT_FALSE(refused.ok());
-      EXPECT_NE(refused.status().message().find(
-                    "feature set " + std::to_string(kNerFeatureSet + 1)),
-                std::string::npos)
+      EXPECT_NE(
+          refused.status().message().find("feature set " + std::to_string(kNerFeatureSet + 1)),
+          std::string::npos)
           << refused.status();
     }
   }
@@ -190,8 +190,11 @@ TEST(RecognizerFeatureSetTest, EverySetLearnsToyDataAndUnknownSetsAreRefused) {
 TEST(TaggerCapitalizationTest, TellsNamesFromNounsInLowerCase) {
   auto sentence = [](const std::string& word, const std::string& upos, const std::string& xpos) {
     ConlluSentence s;
-    for (const auto& [form, u, x] : std::vector<std::tuple<std::string, std::string, std::string>>{
-             {"i", "PRON", "PRP"}, {"met", "VERB", "VBD"}, {word, upos, xpos}, {".", "PUNCT", "."}}) {
+    for (const auto& [form, u, x] :
+         std::vector<std::tuple<std::string, std::string, std::string>>{{"i", "PRON", "PRP"},
+                                                                        {"met", "VERB", "VBD"},
+                                                                        {word, upos, xpos},
+                                                                        {".", "PUNCT", "."}}) {
       ConlluToken t;
       t.form = form;
       t.upos = u;
