@@ -125,12 +125,18 @@ NerSentence GumNamedEntities(const ConlluSentence& sentence) {
   // "computing departments in North America" is not an ORG name. A person's
   // name is that proper noun with its `flat` parts ("U.S. President Joe
   // Biden" -> "Joe Biden": titles are compounds); other names are the run
-  // of proper nouns around it, joined by "of", "the", "and", "&", "-"
-  // ("University of Portsmouth"), never crossing a comma.
+  // of proper nouns (or NNP words: "United States") around it, joined by
+  // "of", "the", "and", "&", "-" ("University of Portsmouth"), never
+  // crossing a comma.
   std::vector<NerSpan> names;
   auto head_of = [&](int i) { return sentence.tokens[i].head - 1; };  // -1: root or none
   auto is_flat = [&](int i) { return absl::StartsWith(sentence.tokens[i].deprel, "flat"); };
   auto is_propn = [&](int i) { return sentence.tokens[i].upos == "PROPN"; };
+  // A word of a name: a proper noun, or a word GUM tags NNP(S) under another
+  // UPOS ("United" in "United States" is VERB NNP).
+  auto is_name_word = [&](int i) {
+    return is_propn(i) || absl::StartsWith(sentence.tokens[i].xpos, "NNP");
+  };
   for (const NerSpan& m : mentions) {
     int top = -1;  // the mention's syntactic head
     for (int i = m.begin; i < m.end && top < 0; ++i) {
@@ -174,15 +180,15 @@ NerSentence GumNamedEntities(const ConlluSentence& sentence) {
       return f == "of" || f == "the" || f == "and" || f == "&" || f == "-" || f == "de";
     };
     int b = h, e = h + 1;
-    while (b > m.begin && is_propn(b - 1)) --b;
+    while (b > m.begin && is_name_word(b - 1)) --b;
     while (e < m.end) {
-      if (is_propn(e)) {
+      if (is_name_word(e)) {
         ++e;
         continue;
       }
       int j = e;
       while (j < m.end && j < e + 2 && joiner(j)) ++j;
-      if (j > e && j < m.end && is_propn(j)) {
+      if (j > e && j < m.end && is_name_word(j)) {
         e = j + 1;
         continue;
       }

@@ -10,9 +10,10 @@
 // painter Zurbarán"). Its name span, as Universal NER marks names: for a
 // person, that proper noun with its `flat` parts (titles are compounds: "U.S.
 // President Joe Biden" -> "Joe Biden"); for the other types, the run of
-// proper nouns around it, joined by of/the/and/&/-/de, without crossing a
-// comma ("the University of Portsmouth, United Kingdom" -> "University of
-// Portsmouth"). Overlapping name spans keep the longest (outermost).
+// proper nouns (and words tagged NNP under another UPOS: "United States")
+// around it, joined by of/the/and/&/-/de, without crossing a comma ("the
+// University of Portsmouth, United Kingdom" -> "University of Portsmouth").
+// Overlapping name spans keep the longest (outermost).
 //
 // GumMentionEntities is the issue's literal rule instead: every person,
 // place and organization mention that contains a PROPN, over its whole

@@ -64,7 +64,11 @@ TEST(GumEntitiesTest, NamedMentionsOverTheirProperNouns) {
       "2\tPresident\tPresident\tPROPN\tNNP\t_\t3\tcompound\t_\t_\n"
       "3\tJoe\tJoe\tPROPN\tNNP\t_\t5\tnsubj\t_\t_\n"
       "4\tBiden\tBiden\tPROPN\tNNP\t_\t3\tflat\t_\tEntity=5)\n"
-      "5\tspoke\tspeak\tVERB\tVBD\t_\t0\troot\t_\t_\n\n";
+      "5\tspoke\tspeak\tVERB\tVBD\t_\t0\troot\t_\t_\n\n"
+      "# sent_id = g-3\n"
+      "1\tthe\tthe\tDET\tDT\t_\t3\tdet\t_\tEntity=(6-place-new-x-cf6-1-sgl\n"
+      "2\tUnited\tUnite\tVERB\tNNP\t_\t3\tamod\t_\t_\n"
+      "3\tStates\tState\tPROPN\tNNPS\t_\t0\troot\t_\tEntity=6)\n\n";
   auto sents = ParseConllu(conllu, "mem");
   ASSERT_TRUE(sents.ok()) << sents.status();
   NerSentence s = GumNamedEntities((*sents)[0]);
@@ -73,6 +77,8 @@ TEST(GumEntitiesTest, NamedMentionsOverTheirProperNouns) {
   // Titles are not part of a person's name.
   EXPECT_THAT(GumNamedEntities((*sents)[1]).tags,
               ElementsAre("O", "O", "B-PERSON", "I-PERSON", "O"));
+  // GUM tags "United" VERB but NNP: still a word of the name.
+  EXPECT_THAT(GumNamedEntities((*sents)[2]).tags, ElementsAre("O", "B-LOC", "I-LOC"));
 }
 
 // A mention not headed by a proper noun is no name (its nested place still
