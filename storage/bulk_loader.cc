@@ -7,6 +7,9 @@
 #include <optional>
 #include <thread>
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include "absl/base/internal/endian.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -79,6 +82,9 @@ class SstOut {
     arg.external_files = {path_};
     arg.options.move_files = true;
     arg.options.allow_blocking_flush = true;
+    // The sequence number lives in the MANIFEST; writing it into each file
+    // as well (for RocksDB < 5.16 readers) reopened and synced every file.
+    arg.options.write_global_seqno = false;
     args->push_back(std::move(arg));
     return absl::OkStatus();
   }
@@ -198,12 +204,42 @@ absl::Status WriteFactsInMemory(RocksStore* store, const rocksdb::ReadOptions& r
   return absl::OkStatus();
 }
 
+// Triples per chunk handed to a shard: large enough that a thread start is
+// noise, small enough that both shards get work on small inputs.
+constexpr size_t kChunkTriples = 32768;
+constexpr int kShards = 2;
+
+// True when a name has a usable key for sure: a printable ASCII character
+// maps to itself or its lower case, so the key cannot be empty.
+bool HasPrintableAscii(std::string_view name) {
+  for (char c : name) {
+    if (c > ' ' && c < 0x7f) return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+// One resolution thread's state: its own name cache and predicate map, so
+// the shards share nothing but the two sorters (locked once per chunk).
+struct BulkLoader::Shard {
+  std::thread thread;
+  absl::Status status;
+  size_t cache_bytes = 0;
+  absl::flat_hash_map<std::string, uint64_t> name_ids;       // raw name -> id
+  absl::flat_hash_map<std::string, uint64_t> predicate_ids;  // raw -> id
+  Chunk chunk;
+  std::vector<Key24> triples;
+  std::vector<std::string> terms;
+};
 
 BulkLoader::BulkLoader(Store* store, BulkLoaderOptions options)
     : store_(dynamic_cast<RocksStore*>(store)), options_(options) {}
 
 BulkLoader::~BulkLoader() {
+  JoinShards().IgnoreError();
+  shards_.clear();
+  emitted_ = {};
   spo_.reset();
   terms_.reset();
   if (!dir_.empty()) {
@@ -238,21 +274,21 @@ absl::Status BulkLoader::Init() {
   }
   size_t m = options_.memory_bytes;
   spo_ = std::make_unique<ExternalSorter<Key24>>(dir_, "spo", m / 2);
+  for (int i = 0; i < kShards; ++i) shards_.push_back(std::make_unique<Shard>());
   terms_ = std::make_unique<ExternalSorter<std::string>>(dir_, "terms", m / 8);
   return init_ = absl::OkStatus();
 }
 
-absl::StatusOr<uint64_t> BulkLoader::TermIdOf(std::string_view name) {
+absl::StatusOr<uint64_t> BulkLoader::TermIdOf(Shard& shard, std::string_view name,
+                                              std::vector<std::string>* new_terms) {
   // absl's string map looks up by absl::string_view without building a string.
-  auto it = name_ids_.find(absl::string_view(name.data(), name.size()));
-  if (it != name_ids_.end()) return it->second;
+  auto it = shard.name_ids.find(absl::string_view(name.data(), name.size()));
+  if (it != shard.name_ids.end()) return it->second;
   std::string raw(name);
-  std::string key = TermKey(name);
+  // Most structured names ("/m/027rn") are their own key: no normalisation.
+  std::string key = TermKeyIsIdentity(name) ? raw : TermKey(name);
   if (key.empty()) {
     return absl::InvalidArgumentError(absl::StrCat("term '", raw, "' has an empty key"));
-  }
-  if (key.find('\0') != std::string::npos) {
-    return absl::InvalidArgumentError(absl::StrCat("term '", raw, "' contains a NUL byte"));
   }
   uint64_t id = 0;
   // A stored key may hold a re-hashed id (after a collision). A store with
@@ -271,15 +307,77 @@ absl::StatusOr<uint64_t> BulkLoader::TermIdOf(std::string_view name) {
   rec.append(key);
   rec.push_back('\0');
   rec.append(raw);
-  RETURN_IF_ERROR(terms_->Add(std::move(rec)));
+  new_terms->push_back(std::move(rec));
   // The cache only saves TermKey and store probes; when full it starts over.
-  cache_bytes_ += raw.size() + 48;
-  if (cache_bytes_ > options_.memory_bytes / 8) {
-    name_ids_.clear();
-    cache_bytes_ = 0;
+  shard.cache_bytes += raw.size() + 48;
+  if (shard.cache_bytes > options_.memory_bytes / (8 * kShards)) {
+    shard.name_ids.clear();
+    shard.cache_bytes = 0;
   }
-  name_ids_.emplace(std::move(raw), id);
+  shard.name_ids.emplace(std::move(raw), id);
   return id;
+}
+
+absl::Status BulkLoader::Resolve(Shard& shard, const Chunk& chunk) {
+  shard.triples.clear();
+  shard.terms.clear();
+  std::string_view bytes = chunk.bytes;
+  for (size_t i = 0, begin = 0; i + 3 <= chunk.ends.size(); i += 3) {
+    std::string_view subject = bytes.substr(begin, chunk.ends[i] - begin);
+    std::string_view predicate = bytes.substr(chunk.ends[i], chunk.ends[i + 1] - chunk.ends[i]);
+    std::string_view object =
+        bytes.substr(chunk.ends[i + 1], chunk.ends[i + 2] - chunk.ends[i + 1]);
+    begin = chunk.ends[i + 2];
+    ASSIGN_OR_RETURN(uint64_t s, TermIdOf(shard, subject, &shard.terms));
+    ASSIGN_OR_RETURN(uint64_t o, TermIdOf(shard, object, &shard.terms));
+    uint64_t p;
+    auto it = shard.predicate_ids.find(absl::string_view(predicate.data(), predicate.size()));
+    if (it != shard.predicate_ids.end()) {
+      p = it->second;
+    } else {
+      p = PredicateId(predicate);
+      shard.predicate_ids.emplace(std::string(predicate), p);
+    }
+    shard.triples.push_back(Key24{s, p, o});
+  }
+  std::lock_guard<std::mutex> lock(sort_mu_);
+  for (std::string& t : shard.terms) {
+    // Left out only when both the id and a 64-bit hash of the spelling
+    // match a record already added: two keys under one id (a collision) or
+    // two spellings of one key still both reach the sorter.
+    size_t nul = t.find('\0', kIdBytes);
+    uint64_t spelling = XXH3_64bits(t.data() + nul + 1, t.size() - nul - 1);
+    auto [it, inserted] = emitted_.try_emplace(ReadId(t.data()), spelling);
+    if (!inserted && it->second == spelling) continue;
+    it->second = spelling;
+    RETURN_IF_ERROR(terms_->Add(std::move(t)));
+  }
+  // Bounded like the name caches: forgetting only lets repeats through.
+  if (emitted_.size() * 32 > options_.memory_bytes / 16) emitted_.clear();
+  for (const Key24& k : shard.triples) RETURN_IF_ERROR(spo_->Add(k));
+  return absl::OkStatus();
+}
+
+absl::Status BulkLoader::Dispatch() {
+  if (chunk_.ends.empty()) return absl::OkStatus();
+  Shard& shard = *shards_[next_shard_];
+  next_shard_ = (next_shard_ + 1) % shards_.size();
+  if (shard.thread.joinable()) shard.thread.join();
+  RETURN_IF_ERROR(shard.status);
+  std::swap(shard.chunk, chunk_);
+  chunk_.bytes.clear();
+  chunk_.ends.clear();
+  shard.thread = std::thread([this, &shard] { shard.status = Resolve(shard, shard.chunk); });
+  return absl::OkStatus();
+}
+
+absl::Status BulkLoader::JoinShards() {
+  absl::Status first;
+  for (auto& shard : shards_) {
+    if (shard->thread.joinable()) shard->thread.join();
+    if (first.ok()) first = shard->status;
+  }
+  return first;
 }
 
 absl::Status BulkLoader::Add(std::string_view subject, std::string_view predicate,
@@ -295,18 +393,21 @@ absl::Status BulkLoader::Add(std::string_view subject, std::string_view predicat
     batch_.clear();
     return s;
   }
-  ASSIGN_OR_RETURN(uint64_t s, TermIdOf(subject));
-  ASSIGN_OR_RETURN(uint64_t o, TermIdOf(object));
-  uint64_t p;
-  auto it = predicate_ids_.find(absl::string_view(predicate.data(), predicate.size()));
-  if (it != predicate_ids_.end()) {
-    p = it->second;
-  } else {
-    p = PredicateId(predicate);
-    predicate_ids_.emplace(std::string(predicate), p);
+  // Errors of the input are this call's: a name without a printable ASCII
+  // character is normalised here to see that its key is not empty.
+  for (std::string_view name : {subject, object}) {
+    if (!HasPrintableAscii(name) && TermKey(name).empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("term '", std::string(name), "' has an empty key"));
+    }
+  }
+  for (std::string_view part : {subject, predicate, object}) {
+    chunk_.bytes.append(part.data(), part.size());
+    chunk_.ends.push_back(chunk_.bytes.size());
   }
   ++added_;
-  return spo_->Add(Key24{s, p, o});
+  if (chunk_.ends.size() >= 3 * kChunkTriples) return Dispatch();
+  return absl::OkStatus();
 }
 
 absl::StatusOr<BulkResult> BulkLoader::Finish() {
@@ -319,6 +420,8 @@ absl::StatusOr<BulkResult> BulkLoader::Finish() {
     batch_result_.triples_added = added_;
     return batch_result_;
   }
+  RETURN_IF_ERROR(Dispatch());
+  RETURN_IF_ERROR(JoinShards());
   BulkResult result;
   result.triples_added = added_;
   std::lock_guard<std::mutex> lock(store_->write_mutex());
@@ -336,14 +439,19 @@ absl::StatusOr<BulkResult> BulkLoader::Finish() {
   ASSIGN_OR_RETURN(Meta meta, store_->ReadMeta());
   std::vector<rocksdb::IngestExternalFileArg> args;
   size_t m = options_.memory_bytes;
-  // The name cache is no longer needed: give its memory to the sorters.
-  name_ids_.clear();
-  name_ids_.rehash(0);
+  // The shards' caches are no longer needed: give their memory to the
+  // sorters; the predicates of both shards are merged below.
+  absl::flat_hash_map<std::string, uint64_t> predicate_ids;
+  for (auto& shard : shards_) {
+    predicate_ids.insert(shard->predicate_ids.begin(), shard->predicate_ids.end());
+  }
+  shards_.clear();
+  emitted_ = {};
 
   // Predicates (few): new ones only; a different text under an id collides.
   {
     std::map<uint64_t, std::string> by_id;
-    for (const auto& [text, pid] : predicate_ids_) {
+    for (const auto& [text, pid] : predicate_ids) {
       auto [it, inserted] = by_id.emplace(pid, text);
       if (!inserted && it->second != text) {
         return absl::InternalError(

@@ -21,11 +21,17 @@
 //    the store (from documents) keeps its evidence and gains the flag.
 //  - Document writes are blocked while Finish() runs (it merges with the
 //    store's current content).
+//  - Add() validates the triple at once (an unusable name is an error of
+//    that call) and copies it into a chunk; names are resolved to ids on two
+//    worker threads, a chunk at a time, while the caller reads on. A store
+//    error met by a worker is returned by a later Add() or by Finish().
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -73,8 +79,21 @@ class BulkLoader {
   absl::StatusOr<BulkResult> Finish();
 
  private:
-  absl::StatusOr<uint64_t> TermIdOf(std::string_view name);
+  struct Shard;
+  // Triples copied by Add(), waiting for a shard: names back to back, three
+  // end offsets per triple.
+  struct Chunk {
+    std::string bytes;
+    std::vector<size_t> ends;
+  };
   absl::Status Init();
+  // Hands chunk_ to the next shard (after that shard's previous chunk).
+  absl::Status Dispatch();
+  // Waits for every shard; the first error any of them met.
+  absl::Status JoinShards();
+  absl::Status Resolve(Shard& shard, const Chunk& chunk);
+  absl::StatusOr<uint64_t> TermIdOf(Shard& shard, std::string_view name,
+                                    std::vector<std::string>* new_terms);
 
   RocksStore* store_;
   BulkLoaderOptions options_;
@@ -86,9 +105,13 @@ class BulkLoader {
   bool probe_terms_ = true;  // the store held terms when the load began
   std::string dir_;
   uint64_t added_ = 0;
-  size_t cache_bytes_ = 0;
-  absl::flat_hash_map<std::string, uint64_t> name_ids_;       // raw name -> id
-  absl::flat_hash_map<std::string, uint64_t> predicate_ids_;  // raw -> id
+  Chunk chunk_;
+  std::vector<std::unique_ptr<Shard>> shards_;
+  size_t next_shard_ = 0;
+  std::mutex sort_mu_;  // guards spo_, terms_, emitted_ (shards add a chunk's worth)
+  // id -> hash of the raw name of every term record added: both shards meet
+  // the same names, and a repeat (same id, same spelling) is left out.
+  absl::flat_hash_map<uint64_t, uint64_t> emitted_;
   std::unique_ptr<ExternalSorter<Key24>> spo_;
   std::unique_ptr<ExternalSorter<std::string>> terms_;  // id, key \0 name
 };

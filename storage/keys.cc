@@ -118,6 +118,20 @@ std::string MergeKey(std::string_view canonical, std::string_view doc, uint32_t 
   return k;
 }
 
+bool TermKeyIsIdentity(std::string_view name) {
+  if (name.empty() || name.front() == ' ' || name.back() == ' ') return false;
+  char prev = 0;
+  for (char c : name) {
+    if (c == ' ') {
+      if (prev == ' ') return false;
+    } else if (c < '!' || c > '~' || (c >= 'A' && c <= 'Z')) {
+      return false;
+    }
+    prev = c;
+  }
+  return true;
+}
+
 uint64_t TermId(std::string_view key, uint32_t attempt) {
   // XXH3 is specified bit-for-bit across platforms and versions, so separate
   // loaders derive the same ids without talking to each other.

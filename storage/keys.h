@@ -62,6 +62,11 @@ std::string AliasPrefix(std::string_view alias_key);
 std::string MergeKey(std::string_view canonical, std::string_view doc, uint32_t seq);
 std::string MergePrefix(std::string_view canonical);
 
+// True when kg::TermKey(name) == name, decided without normalising: printable
+// ASCII other than capitals, with single spaces between other characters
+// (what TermKey leaves as it is). False does not mean the key differs.
+bool TermKeyIsIdentity(std::string_view name);
+
 // Dictionary id of a TermKey. `attempt` > 0 re-hashes after a collision (two
 // keys with one id); id 0 is never returned (0 means "unset" in the protos).
 uint64_t TermId(std::string_view key, uint32_t attempt = 0);

@@ -134,7 +134,9 @@ TEST(BulkLoaderTest, MergesWithDocumentFacts) {
   ASSERT_EQ(facts.size(), 2u);
   for (const auto& f : facts) {
     EXPECT_TRUE(f.flags() & IMPORTED);
-    if (f.object() == store->LookupTerm("beta").value().value()) EXPECT_EQ(f.support(), 1u);
+    if (f.object() == store->LookupTerm("beta").value().value()) {
+      EXPECT_EQ(f.support(), 1u);
+    }
   }
 
   // Forgetting the document keeps the imported facts and entities.
@@ -168,12 +170,39 @@ TEST(BulkLoaderTest, AbandonedLoadLeavesTheStoreUnchanged) {
   EXPECT_FALSE(std::filesystem::exists(path + "/bulk.tmp"));
 }
 
+// Many chunks, so both resolution threads work and their names, spellings
+// and predicates meet again in Finish(); the result is the WriteBatch path's.
+TEST(BulkLoaderTest, ChunksOnBothShardsGiveTheSameContentAsWriteBatches) {
+  std::string dumps[2];
+  for (bool sst : {true, false}) {
+    auto store = OpenOrDie(TempStorePath(sst ? "sst" : "wb"));
+    BulkLoader loader(store.get(), {.use_sst = sst, .batch_triples = 50000});
+    for (int i = 0; i < 150000; ++i) {
+      // Spellings of one term differ by case across chunks ("/E/7", "/e/7").
+      std::string s = absl::StrCat(i % 3 == 0 ? "/E/" : "/e/", i % 5000);
+      std::string o = absl::StrCat("Mérida ", (i * 7919) % 6000);
+      ASSERT_TRUE(loader.Add(s, absl::StrCat("/rel/", i % 40), o).ok());
+    }
+    auto r = loader.Finish();
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->triples_added, 150000u);
+    auto report = store->Check();
+    ASSERT_TRUE(report.ok()) << report.status();
+    EXPECT_TRUE(report->ok());
+    dumps[sst] = Dump(*store);
+  }
+  EXPECT_EQ(dumps[0], dumps[1]);
+}
+
 TEST(BulkLoaderTest, RejectsBadInput) {
   auto store = OpenOrDie(TempStorePath("db"));
   BulkLoader loader(store.get());
   EXPECT_TRUE(absl::IsInvalidArgument(loader.Add("", "p", "o")));
   EXPECT_TRUE(absl::IsInvalidArgument(loader.Add("s", "", "o")));
   EXPECT_TRUE(absl::IsInvalidArgument(loader.Add("s", "p", "   ")));
+  EXPECT_TRUE(absl::IsInvalidArgument(loader.Add("\u0301", "p", "o")));  // a lone mark
+  EXPECT_TRUE(loader.Add("s", "p", "o").ok());
+  EXPECT_TRUE(loader.Finish().ok());
 }
 
 }  // namespace
