@@ -293,11 +293,14 @@ void PerceptronScorer::Score(absl::Span<const uint64_t> features, absl::Span<flo
 void PerceptronScorer::ScoreGroups(absl::Span<const uint64_t> features, const size_t* begin,
                                    int num_groups, float* const* outputs) const {
   if (slots_ == nullptr) return;
-  size_t where[kBatch];
-  uint64_t rows[kBatch];
+  // The order of additions is free here, so all of a parser state's
+  // look-ups run in one batch and their misses overlap.
+  constexpr size_t kLookahead = 4 * kBatch;
+  size_t where[kLookahead];
+  uint64_t rows[kLookahead];
   int g = 0;
-  for (size_t from = 0; from < features.size(); from += kBatch) {
-    const size_t n = std::min(features.size() - from, kBatch);
+  for (size_t from = 0; from < features.size(); from += kLookahead) {
+    const size_t n = std::min(features.size() - from, kLookahead);
     FindRows(features.data() + from, n, where, rows);
     for (size_t j = 0; j < n; ++j) {
       while (g < num_groups && begin[g + 1] <= from + j) ++g;
