@@ -47,6 +47,100 @@ void ParallelSort(std::vector<T>& v) {
   t.join();
 }
 
+// Byte `i` (0 = most significant) of the 24-byte big-endian form of `k`.
+inline unsigned KeyByte(const Key24& k, int i) {
+  uint64_t w = i < 8 ? k.a : i < 16 ? k.b : k.c;
+  return static_cast<unsigned>(w >> (56 - 8 * (i % 8))) & 0xff;
+}
+
+// One American flag pass: permutes [first, first + sum(count)) in place so
+// that the keys come grouped by byte `byte`, in ascending order of it.
+void Partition(Key24* first, const size_t (&count)[256], int byte) {
+  Key24* next[256];
+  Key24* end[256];
+  Key24* at = first;
+  for (int d = 0; d < 256; ++d) {
+    next[d] = at;
+    at += count[d];
+    end[d] = at;
+  }
+  // Cycle each misplaced key into its bucket's next free slot.
+  for (int d = 0; d < 256; ++d) {
+    while (next[d] != end[d]) {
+      Key24 k = *next[d];
+      unsigned kd = KeyByte(k, byte);
+      while (kd != static_cast<unsigned>(d)) {
+        std::swap(k, *next[kd]++);
+        kd = KeyByte(k, byte);
+      }
+      *next[d]++ = k;
+    }
+  }
+}
+
+// Counts byte `byte` of [first, last) from the first byte at which the keys
+// differ (a byte every key shares costs a counting pass and no moves, so the
+// one predicate of a pos range is skipped cheaply). False when all are equal.
+bool CountFirstDifferingByte(const Key24* first, const Key24* last, int* byte,
+                             size_t (&count)[256]) {
+  for (; *byte < static_cast<int>(sizeof(Key24)); ++*byte) {
+    std::fill(std::begin(count), std::end(count), 0);
+    for (const Key24* p = first; p != last; ++p) ++count[KeyByte(*p, *byte)];
+    if (count[KeyByte(*first, *byte)] != static_cast<size_t>(last - first)) return true;
+  }
+  return false;
+}
+
+// In-place MSD radix sort of [first, last) on bytes `byte`.. of the key;
+// small buckets finish with std::sort. Ids are hashes, so two levels leave
+// buckets of ~n/65536 keys: a few comparisons each instead of log2(n).
+void RadixSort(Key24* first, Key24* last, int byte) {
+  constexpr ptrdiff_t kSmall = 256;
+  if (last - first <= kSmall) {
+    std::sort(first, last);
+    return;
+  }
+  size_t count[256];
+  if (!CountFirstDifferingByte(first, last, &byte, count)) return;
+  Partition(first, count, byte);
+  for (int d = 0; d < 256; ++d) {
+    RadixSort(first, first + count[d], byte + 1);
+    first += count[d];
+  }
+}
+
+// RadixSort on both cores: after the first partition the buckets are dealt
+// out in order, the first ~half of the keys to a second thread. In place:
+// the whole budget can hold records.
+void ParallelRadixSort(std::vector<Key24>& v) {
+  if (v.size() < (1u << 16)) {
+    RadixSort(v.data(), v.data() + v.size(), 0);
+    return;
+  }
+  Key24* first = v.data();
+  int byte = 0;
+  size_t count[256];
+  if (!CountFirstDifferingByte(first, first + v.size(), &byte, count)) return;
+  Partition(first, count, byte);
+  int split = 0;
+  size_t lower = 0;
+  while (split < 256 && lower + count[split] <= v.size() / 2) lower += count[split++];
+  if (split == 0) lower += count[split++];  // one bucket holds half or more
+  std::thread t([&] {
+    Key24* from = first;
+    for (int d = 0; d < split; ++d) {
+      RadixSort(from, from + count[d], byte + 1);
+      from += count[d];
+    }
+  });
+  Key24* from = first + lower;
+  for (int d = split; d < 256; ++d) {
+    RadixSort(from, from + count[d], byte + 1);
+    from += count[d];
+  }
+  t.join();
+}
+
 size_t Footprint(const Key24&) { return sizeof(Key24); }
 size_t Footprint(const std::string& s) {
   return sizeof(std::string) + (s.size() > 15 ? s.size() + 1 : 0);
@@ -105,7 +199,11 @@ absl::Status ExternalSorter<T>::Add(T record) {
 template <typename T>
 absl::Status ExternalSorter<T>::Spill() {
   if (buffer_.empty()) return absl::OkStatus();
-  ParallelSort(buffer_);
+  if constexpr (std::is_same_v<T, Key24>) {
+    ParallelRadixSort(buffer_);
+  } else {
+    ParallelSort(buffer_);
+  }
   auto run = std::make_unique<Run>();
   run->path = absl::StrCat(dir_, "/", name_, ".", runs_.size(), ".run");
   FILE* f = fopen(run->path.c_str(), "wb");
@@ -132,7 +230,11 @@ template <typename T>
 absl::Status ExternalSorter<T>::Finish() {
   finished_ = true;
   if (runs_.empty()) {
+    if constexpr (std::is_same_v<T, Key24>) {
+    ParallelRadixSort(buffer_);
+  } else {
     ParallelSort(buffer_);
+  }
     cursor_ = 0;
     return absl::OkStatus();
   }
@@ -178,7 +280,7 @@ absl::StatusOr<bool> ExternalSorter<T>::Next(T* out) {
   return false;
 }
 
-void SortInParallel(std::vector<Key24>& v) { ParallelSort(v); }
+void SortInParallel(std::vector<Key24>& v) { ParallelRadixSort(v); }
 
 template <typename T>
 bool ExternalSorter<T>::TakeSorted(std::vector<T>* out) {
