@@ -14,10 +14,6 @@ constexpr int kMinRuleCount = 2;
 
 bool IsProper(std::string_view xpos) { return xpos == "NNP" || xpos == "NNPS"; }
 
-std::string DefaultLemma(std::string_view form, std::string_view xpos) {
-  return IsProper(xpos) ? std::string(form) : Lowercase(form);
-}
-
 // The edit turning `lower` into `lemma`: strip bytes, append a string.
 std::pair<uint32_t, std::string> Edit(const std::string& lower, const std::string& lemma) {
   size_t common = 0;
@@ -137,17 +133,27 @@ absl::StatusOr<Lemmatizer> Lemmatizer::FromProto(const LemmaModel& model) {
 
 std::string Lemmatizer::Lemma(std::string_view form, std::string_view xpos) const {
   std::string lower = Lowercase(form);
-  auto it = table_.find(lower + "\t" + std::string(xpos));
+  // One key buffer for all look-ups (this runs once per token).
+  std::string key;
+  key.reserve(lower.size() + xpos.size() + kMaxSuffix * 4 + 1);
+  key.append(lower).push_back('\t');
+  key.append(xpos);
+  auto it = table_.find(key);
   if (it != table_.end()) return it->second;
   if (IsProper(xpos)) return std::string(form);
+  key.assign(xpos).push_back('\t');
+  const size_t base = key.size();
   for (int k = kMaxSuffix; k >= 0; --k) {
     std::string_view suffix = Suffix(lower, k);
-    auto r = rules_.find(std::string(xpos) + "\t" + std::string(suffix));
+    key.resize(base);
+    key.append(suffix);
+    auto r = rules_.find(key);
     if (r == rules_.end()) continue;
     if (r->second.strip > lower.size()) continue;
-    return lower.substr(0, lower.size() - r->second.strip) + r->second.append;
+    lower.resize(lower.size() - r->second.strip);
+    return lower + r->second.append;
   }
-  return DefaultLemma(form, xpos);
+  return lower;  // default: lower-cased
 }
 
 }  // namespace kg::core
