@@ -38,7 +38,6 @@ absl::StatusOr<std::optional<std::string>> ImportedOver(const rocksdb::Slice& st
   return f.SerializeAsString();
 }
 
-
 std::string_view Sv(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
 
 // One SST file for one column family, opened on the first Put.

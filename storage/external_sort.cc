@@ -231,10 +231,10 @@ absl::Status ExternalSorter<T>::Finish() {
   finished_ = true;
   if (runs_.empty()) {
     if constexpr (std::is_same_v<T, Key24>) {
-    ParallelRadixSort(buffer_);
-  } else {
-    ParallelSort(buffer_);
-  }
+      ParallelRadixSort(buffer_);
+    } else {
+      ParallelSort(buffer_);
+    }
     cursor_ = 0;
     return absl::OkStatus();
   }

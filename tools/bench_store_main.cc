@@ -320,7 +320,8 @@ void PrintRow(const std::string& dataset, const std::string& path, const LoadRep
   const auto& names = kg::storage::ColumnFamilyNames();
   for (size_t c = 0; c < names.size() && c < std::size(r.cf_bytes); ++c) {
     if (r.cf_bytes[c] == 0) continue;
-    absl::StrAppendFormat(&by_cf, " %s %.2f", names[c], static_cast<double>(r.cf_bytes[c]) / r.facts);
+    absl::StrAppendFormat(&by_cf, " %s %.2f", names[c],
+                          static_cast<double>(r.cf_bytes[c]) / r.facts);
   }
   std::printf("%-12s %-11s B/triple by family:%s\n", dataset.c_str(), path.c_str(), by_cf.c_str());
 }

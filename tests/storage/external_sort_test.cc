@@ -22,10 +22,18 @@ TEST(ExternalSortTest, SortInParallelMatchesStdSort) {
       std::vector<Key24> v(n);
       for (Key24& k : v) {
         switch (shape) {
-          case 0: k = {random_id(), random_id(), random_id()}; break;
-          case 1: k = {few(), random_id(), random_id()}; break;
-          case 2: k = {tiny(), tiny(), tiny()}; break;
-          default: k = {few(), few(), rng() % 1000 * 0x0101010101010101ULL}; break;
+          case 0:
+            k = {random_id(), random_id(), random_id()};
+            break;
+          case 1:
+            k = {few(), random_id(), random_id()};
+            break;
+          case 2:
+            k = {tiny(), tiny(), tiny()};
+            break;
+          default:
+            k = {few(), few(), rng() % 1000 * 0x0101010101010101ULL};
+            break;
         }
       }
       std::vector<Key24> want = v;
