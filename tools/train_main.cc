@@ -11,6 +11,8 @@
 //            [--wiki DIR [--wiki-max-mb N] [--clusters]] [--ewt-only]
 //            [--gum-ner-weight W]
 //            [--parser-from MODELS.kgm] [--parser-model PARSER.pb]
+//            [--tagger-from MODELS.kgm] [--clusters-from MODELS.kgm]
+//            [--ner-features N]
 //            [--iso-codes DIR] [--wordnet DIR]
 //            [--dev-ud FILE] [--dev-uner FILE] [--dev-gum DIR]
 //
@@ -21,12 +23,18 @@
 // see tags as noisy as at run time. --wiki gives the recogniser
 // capitalisation statistics from unlabelled WikiExtractor text (how often
 // each word is written with a capital inside a sentence); --clusters adds
-// distributional word classes from the same text (core/word_clusters.h;
-// slow on the whole of wiki-2015 and no gain measured, so off by default).
+// distributional word classes from the same text (core/word_clusters.h).
 // --gum-ner-weight scales the recogniser's updates on GUM sentences (1 by
-// default; GUM's conventions differ from Universal NER's). --parser-from copies the parser of an existing
-// model set, --parser-model takes a ParserModel written by kg-train-parser,
-// instead of training one here (to retrain only the other layers).
+// default; GUM's conventions differ from Universal NER's). --ner-features
+// picks an older recogniser feature set (core/entity_recognizer.h).
+//
+// For experiments on one layer, the others can be copied from an existing
+// model set instead of trained: --tagger-from (tagger and lemmatiser),
+// --parser-from (or --parser-model, a ParserModel written by
+// kg-train-parser), --clusters-from (the recogniser's word classes). Since
+// training is deterministic, copying layers that a full run with the same
+// arguments trained gives the same layers as that full run (only the
+// provenance string differs).
 // With --dev-* it prints dev figures after training.
 
 #include <algorithm>
@@ -72,7 +80,7 @@ struct Args {
   bool ewt_only = false;
   float gum_ner_weight = 1.0f;
   int jackknife = 4;
-  std::string wiki, parser_from, parser_model, tagger_from;
+  std::string wiki, parser_from, parser_model, tagger_from, clusters_from;
   double wiki_max_mb = 16;
   size_t max_sentences = 0;
   float prune = 0.0f;
@@ -85,7 +93,7 @@ int Usage() {
                "                [--wiki DIR [--wiki-max-mb N] [--clusters]] [--ewt-only]\n"
                "                [--gum-ner-weight W]\n"
                "                [--parser-from MODELS.kgm] [--parser-model PARSER.pb]\n"
-               "                [--tagger-from MODELS.kgm]\n"
+               "                [--tagger-from MODELS.kgm] [--clusters-from MODELS.kgm]\n"
                "                [--iso-codes DIR] [--wordnet DIR]\n"
                "                [--dev-ud FILE] [--dev-uner FILE] [--dev-gum DIR]\n";
   return 2;
@@ -168,40 +176,61 @@ int main(int argc, char** argv) {
       return v != nullptr && absl::SimpleAtoi(v, &out);
     };
     bool ok = true;
-    if (arg == "--ud") ok = str(a.ud);
-    else if (arg == "--gum") ok = str(a.gum);
-    else if (arg == "--uner") ok = str(a.uner);
-    else if (arg == "--out") ok = str(a.out);
-    else if (arg == "--iso-codes") ok = str(a.iso);
-    else if (arg == "--wordnet") ok = str(a.wordnet);
-    else if (arg == "--dev-ud") ok = str(a.dev_ud);
-    else if (arg == "--dev-uner") ok = str(a.dev_uner);
-    else if (arg == "--dev-gum") ok = str(a.dev_gum);
-    else if (arg == "--seed") ok = num(a.seed);
-    else if (arg == "--epochs") ok = num(a.epochs) && a.epochs > 0;
-    else if (arg == "--ner-epochs") ok = num(a.ner_epochs) && a.ner_epochs > 0;
+    if (arg == "--ud")
+      ok = str(a.ud);
+    else if (arg == "--gum")
+      ok = str(a.gum);
+    else if (arg == "--uner")
+      ok = str(a.uner);
+    else if (arg == "--out")
+      ok = str(a.out);
+    else if (arg == "--iso-codes")
+      ok = str(a.iso);
+    else if (arg == "--wordnet")
+      ok = str(a.wordnet);
+    else if (arg == "--dev-ud")
+      ok = str(a.dev_ud);
+    else if (arg == "--dev-uner")
+      ok = str(a.dev_uner);
+    else if (arg == "--dev-gum")
+      ok = str(a.dev_gum);
+    else if (arg == "--seed")
+      ok = num(a.seed);
+    else if (arg == "--epochs")
+      ok = num(a.epochs) && a.epochs > 0;
+    else if (arg == "--ner-epochs")
+      ok = num(a.ner_epochs) && a.ner_epochs > 0;
     else if (arg == "--ner-features") {
       ok = num(a.ner_features) && a.ner_features <= kg::core::kNerFeatureSet;
-    }
-    else if (arg == "--parser-epochs") ok = num(a.parser_epochs) && a.parser_epochs > 0;
-    else if (arg == "--max-sentences") ok = num(a.max_sentences);
-    else if (arg == "--jackknife") ok = num(a.jackknife) && (a.jackknife == 0 || a.jackknife >= 2);
-    else if (arg == "--no-parser") a.parser = false;
-    else if (arg == "--clusters") a.clusters = true;
-    else if (arg == "--ewt-only") a.ewt_only = true;
-    else if (arg == "--wiki") ok = str(a.wiki);
-    else if (arg == "--parser-from") ok = str(a.parser_from);
-    else if (arg == "--tagger-from") ok = str(a.tagger_from);
-    else if (arg == "--parser-model") ok = str(a.parser_model);
+    } else if (arg == "--parser-epochs")
+      ok = num(a.parser_epochs) && a.parser_epochs > 0;
+    else if (arg == "--max-sentences")
+      ok = num(a.max_sentences);
+    else if (arg == "--jackknife")
+      ok = num(a.jackknife) && (a.jackknife == 0 || a.jackknife >= 2);
+    else if (arg == "--no-parser")
+      a.parser = false;
+    else if (arg == "--clusters")
+      a.clusters = true;
+    else if (arg == "--ewt-only")
+      a.ewt_only = true;
+    else if (arg == "--wiki")
+      ok = str(a.wiki);
+    else if (arg == "--parser-from")
+      ok = str(a.parser_from);
+    else if (arg == "--tagger-from")
+      ok = str(a.tagger_from);
+    else if (arg == "--clusters-from")
+      ok = str(a.clusters_from);
+    else if (arg == "--parser-model")
+      ok = str(a.parser_model);
     else if (arg == "--wiki-max-mb") {
       const char* v = value();
       ok = v != nullptr && absl::SimpleAtod(v, &a.wiki_max_mb) && a.wiki_max_mb > 0;
-    }
-    else if (arg == "--gum-ner-weight") {
+    } else if (arg == "--gum-ner-weight") {
       const char* v = value();
       ok = v != nullptr && absl::SimpleAtof(v, &a.gum_ner_weight) && a.gum_ner_weight > 0;
-    }
-    else if (arg == "--prune") {
+    } else if (arg == "--prune") {
       const char* v = value();
       ok = v != nullptr && absl::SimpleAtof(v, &a.prune);
     } else {
@@ -242,7 +271,8 @@ int main(int argc, char** argv) {
       a.wiki.empty() ? "" : " --wiki " + a.wiki,
       (a.parser_from.empty() ? "" : " --parser-from " + a.parser_from) +
           (a.parser_model.empty() ? "" : " --parser-model " + a.parser_model) +
-          (a.tagger_from.empty() ? "" : " --tagger-from " + a.tagger_from),
+          (a.tagger_from.empty() ? "" : " --tagger-from " + a.tagger_from) +
+          (a.clusters_from.empty() ? "" : " --clusters-from " + a.clusters_from),
       a.iso, a.wordnet));
 
   // Unlabelled text (--wiki): capitalisation statistics for the tagger and
@@ -256,7 +286,13 @@ int main(int argc, char** argv) {
     capitalization = kg::core::CountCapitalization(texts);
     Log(absl::StrFormat("capitalisation of %d words from %d documents (%.1f s)",
                         capitalization.size(), texts.size(), Seconds(start)));
-    if (a.clusters) {
+    if (!a.clusters_from.empty()) {
+      auto from = kg::core::ReadModelSet(a.clusters_from);
+      if (!from.ok()) return fail(from.status());
+      clusters = from->ner().clusters();
+      Log(absl::StrFormat("word classes of %d words copied from %s", clusters.words_size(),
+                          a.clusters_from));
+    } else if (a.clusters) {
       kg::core::WordClusterOptions copt;
       copt.seed = a.seed;
       clusters = kg::core::BuildWordClusters(texts, copt);
@@ -373,8 +409,7 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < gum.size(); ++i) {
     kg::core::NerSentence named = kg::core::GumNamedEntities(gum[i]);
     const size_t p = ud->size() + i;  // GUM's predicted tags, if jackknifed with the treebank
-    if (!a.ewt_only && p < predicted.size() &&
-        predicted[p].tokens.size() == named.words.size()) {
+    if (!a.ewt_only && p < predicted.size() && predicted[p].tokens.size() == named.words.size()) {
       kg::core::NerExample e;
       e.words = named.words;
       e.tags = named.tags;
