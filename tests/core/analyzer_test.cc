@@ -87,11 +87,10 @@ TEST_F(AnalyzerTest, SeedSentences) {
   EXPECT_EQ(met->lemma, "meet");
 }
 
-// KNOWN FAILURE with the shipped model (titles leak into PERSON spans,
-// "Andrés" is missed, the DEA is not found): issue 4 requires these, so the
-// test stays, disabled until the recogniser is retrained. Run it with
-// --gtest_also_run_disabled_tests.
-TEST_F(AnalyzerTest, DISABLED_SeedHardCases) {
+// Issue 4's hard cases: a four-word name with accents, a title before a
+// name ("Secretary of State", "Ex-Defense Minister") that must stay out of
+// the PERSON span, and an agency with its acronym in parentheses.
+TEST_F(AnalyzerTest, SeedHardCases) {
   const std::string text = kSeedText;
   Analysis a = analyzer_->Analyze(text);
   auto e = Entities(text, a);
