@@ -109,23 +109,12 @@ void AveragedPerceptron::Update(absl::Span<const uint64_t> features, int truth, 
                                 float amount) {
   ++clock_;
   if (truth == guess || averaged_) return;
-  auto touch = [&](std::vector<Param>& row, int cls, float delta) {
-    for (Param& p : row) {
-      if (p.cls == cls) {
-        p.total += static_cast<float>(clock_ - p.stamp) * p.weight;
-        p.stamp = clock_;
-        p.weight += delta;
-        return;
-      }
-    }
-    row.push_back({cls, delta, 0.0f, clock_});
-  };
   for (uint64_t f : features) {
     auto [it, inserted] = index_.try_emplace(f, static_cast<uint32_t>(rows_.size()));
     if (inserted) rows_.emplace_back();
     std::vector<Param>& row = rows_[it->second];
-    touch(row, truth, amount);
-    if (guess >= 0) touch(row, guess, -amount);
+    Touch(row, truth, amount);
+    if (guess >= 0) Touch(row, guess, -amount);
   }
 }
 

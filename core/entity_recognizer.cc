@@ -99,10 +99,9 @@ struct Context {
   }
 };
 
-void Features(const Context& c, size_t i, std::string_view p1, std::string_view p2,
-              uint32_t feature_set, std::vector<uint64_t>& out) {
-  out.clear();
-  const size_t k = i + 2;
+// Templates 100-117, the word and its window, first in every feature set
+// (in this order: sums of the weights follow it).
+void WindowFeatures(const Context& c, size_t k, std::vector<uint64_t>& out) {
   const std::string& w = c.norm[k];
   out.push_back(FeatureHash(100, ""));
   out.push_back(FeatureHash(101, w));
@@ -122,6 +121,14 @@ void Features(const Context& c, size_t i, std::string_view p1, std::string_view 
   out.push_back(FeatureHash(115, c.upos[k], c.upos[k + 1]));
   out.push_back(FeatureHash(116, c.shape[k - 1]));
   out.push_back(FeatureHash(117, c.shape[k + 1]));
+}
+
+void Features(const Context& c, size_t i, std::string_view p1, std::string_view p2,
+              uint32_t feature_set, std::vector<uint64_t>& out) {
+  out.clear();
+  const size_t k = i + 2;
+  const std::string& w = c.norm[k];
+  WindowFeatures(c, k, out);
   out.push_back(FeatureHash(118, p1));
   out.push_back(FeatureHash(119, p2, p1));
   out.push_back(FeatureHash(120, p1, c.shape[k]));
@@ -287,24 +294,7 @@ void ObservationFeatures(const Context& c, size_t i, std::vector<uint64_t>& out)
   out.clear();
   const size_t k = i + 2;
   const std::string& w = c.norm[k];
-  out.push_back(FeatureHash(100, ""));
-  out.push_back(FeatureHash(101, w));
-  out.push_back(FeatureHash(102, c.form[k]));
-  out.push_back(FeatureHash(103, c.shape[k]));
-  out.push_back(FeatureHash(104, Suffix(w, 3)));
-  out.push_back(FeatureHash(105, Prefix(w, 3)));
-  out.push_back(FeatureHash(106, c.upos[k]));
-  out.push_back(FeatureHash(107, c.xpos[k]));
-  out.push_back(FeatureHash(108, c.norm[k - 1]));
-  out.push_back(FeatureHash(109, c.norm[k + 1]));
-  out.push_back(FeatureHash(110, c.norm[k - 2]));
-  out.push_back(FeatureHash(111, c.norm[k + 2]));
-  out.push_back(FeatureHash(112, c.upos[k - 1]));
-  out.push_back(FeatureHash(113, c.upos[k + 1]));
-  out.push_back(FeatureHash(114, c.upos[k - 1], c.upos[k]));
-  out.push_back(FeatureHash(115, c.upos[k], c.upos[k + 1]));
-  out.push_back(FeatureHash(116, c.shape[k - 1]));
-  out.push_back(FeatureHash(117, c.shape[k + 1]));
+  WindowFeatures(c, k, out);
   out.push_back(FeatureHash(122, c.gaz[k]));
   out.push_back(FeatureHash(123, c.gaz[k - 1]));
   out.push_back(FeatureHash(124, c.gaz[k + 1]));

@@ -284,6 +284,22 @@ absl::StatusOr<Parser> Parser::FromProto(const ParserModel& model, bool reuse_sc
   return p;
 }
 
+// States with a single legal class need no scores (BestLegal would pick it
+// whatever they are): an empty stack can only shift (about a third of all
+// states), a lone word before the root only takes the root. Applies that
+// move; false when the state has a choice.
+bool Parser::ApplyForcedMove(ArcHybridState& st, bool root_move) const {
+  if (!st.CanLeft() && !st.CanRight()) {
+    st.Apply(Move::kShift, LabelOf(0));
+    return true;
+  }
+  if (root_move && !st.CanShift() && !st.CanRight()) {
+    st.Apply(Move::kLeft, root_label_);
+    return true;
+  }
+  return false;
+}
+
 void Parser::Run(const std::vector<FeatureToken>& words, ArcHybridState& st) const {
   const int num_classes = model_.num_classes();
   std::vector<uint64_t> features;
@@ -292,17 +308,7 @@ void Parser::Run(const std::vector<FeatureToken>& words, ArcHybridState& st) con
   st.Reset(static_cast<int>(words.size()) - 1);
   const bool root_move = root_label_ >= 0 && 1 + 2 * root_label_ < num_classes;
   while (!st.Terminal()) {
-    // States with a single legal class need no scores (BestLegal would pick
-    // it whatever they are): an empty stack can only shift (about a third
-    // of all states), a lone word before the root only takes the root.
-    if (!st.CanLeft() && !st.CanRight()) {
-      st.Apply(Move::kShift, LabelOf(0));
-      continue;
-    }
-    if (root_move && !st.CanShift() && !st.CanRight()) {
-      st.Apply(Move::kLeft, root_label_);
-      continue;
-    }
+    if (ApplyForcedMove(st, root_move)) continue;
     features.clear();
     ExtractParserFeatures(st, words, features);
     std::fill(scores.begin(), scores.end(), 0.0f);
@@ -360,14 +366,7 @@ void Parser::RunCached(const std::vector<FeatureToken>& words, ArcHybridState& s
   const bool root_move = root_label_ >= 0 && 1 + 2 * root_label_ < num_classes;
   const int absent = n + 1;
   while (!st.Terminal()) {
-    if (!st.CanLeft() && !st.CanRight()) {
-      st.Apply(Move::kShift, LabelOf(0));
-      continue;
-    }
-    if (root_move && !st.CanShift() && !st.CanRight()) {
-      st.Apply(Move::kLeft, root_label_);
-      continue;
-    }
+    if (ApplyForcedMove(st, root_move)) continue;
     // Each cached group's word (its slot) and the version of that word's
     // changing part (children counts), as the group's key needs them.
     const int s0 = st.Stack(0), s1 = st.Stack(1), s2 = st.Stack(2), b0 = st.b0();

@@ -92,6 +92,9 @@ class Parser {
   // that depend on one stack or buffer word are kept per word for the
   // sentence and reused while that word's part of the state is unchanged.
   void RunCached(const std::vector<FeatureToken>& words, ArcHybridState& state) const;
+  // The one legal move of a state that has no choice, applied; false when
+  // it has a choice.
+  bool ApplyForcedMove(ArcHybridState& state, bool root_move) const;
 
   PerceptronScorer model_;
   std::vector<std::string> labels_;
