@@ -300,6 +300,18 @@ bool Parser::ApplyForcedMove(ArcHybridState& st, bool root_move) const {
   return false;
 }
 
+void Parser::ApplyBest(ArcHybridState& st, const std::vector<float>& scores) const {
+  const int best = BestLegal(st, scores, root_label_);
+  if (best < 0) {
+    // No labelled move is legal (a model without the needed labels): fall
+    // back to the bare move so the tree is still complete.
+    const Move m = st.CanLeft() ? Move::kLeft : (st.CanRight() ? Move::kRight : Move::kShift);
+    st.Apply(m, 0);
+    return;
+  }
+  st.Apply(MoveOf(best), LabelOf(best));
+}
+
 void Parser::Run(const std::vector<FeatureToken>& words, ArcHybridState& st) const {
   const int num_classes = model_.num_classes();
   std::vector<uint64_t> features;
@@ -313,15 +325,7 @@ void Parser::Run(const std::vector<FeatureToken>& words, ArcHybridState& st) con
     ExtractParserFeatures(st, words, features);
     std::fill(scores.begin(), scores.end(), 0.0f);
     model_.ScoreShortRowsFirst(features, absl::MakeSpan(scores));
-    int best = BestLegal(st, scores, root_label_);
-    if (best < 0) {
-      // No labelled move is legal (a model without the needed labels):
-      // fall back to the bare move so the tree is still complete.
-      const Move m = st.CanLeft() ? Move::kLeft : (st.CanRight() ? Move::kRight : Move::kShift);
-      st.Apply(m, 0);
-      continue;
-    }
-    st.Apply(MoveOf(best), LabelOf(best));
+    ApplyBest(st, scores);
   }
 }
 
@@ -403,13 +407,7 @@ void Parser::RunCached(const std::vector<FeatureToken>& words, ArcHybridState& s
       const float* v = outputs[g];
       for (int c = 0; c < num_classes; ++c) scores[c] += v[c];
     }
-    int best = BestLegal(st, scores, root_label_);
-    if (best < 0) {
-      const Move m = st.CanLeft() ? Move::kLeft : (st.CanRight() ? Move::kRight : Move::kShift);
-      st.Apply(m, 0);
-      continue;
-    }
-    st.Apply(MoveOf(best), LabelOf(best));
+    ApplyBest(st, scores);
   }
 }
 

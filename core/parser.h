@@ -95,6 +95,8 @@ class Parser {
   // The one legal move of a state that has no choice, applied; false when
   // it has a choice.
   bool ApplyForcedMove(ArcHybridState& state, bool root_move) const;
+  // The best-scoring legal move, or the bare move when no labelled one is.
+  void ApplyBest(ArcHybridState& state, const std::vector<float>& scores) const;
 
   PerceptronScorer model_;
   std::vector<std::string> labels_;
