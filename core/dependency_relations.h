@@ -7,8 +7,12 @@
 //  - verbs: nsubj -> obj/iobj (predicate = lemma, plus a particle:
 //    "set_up"), obl with its case preposition ("meet_with", "commit_to"),
 //    objects reached through a noun ("revoked the immunity of X" ->
-//    revoke_of), a name on a plural of people stands for them ("empower
-//    the CBP agents" -> empower CBP); passives: the obl:agent becomes the
+//    revoke_of), or through two nouns when the last is a partner
+//    ("enacted changes to the cooperation with X" -> enact_with), a name
+//    on a plural of people stands for them ("empower the CBP agents" ->
+//    empower CBP), names given as examples stand for their noun ("groups
+//    like X urged Y" -> X urge Y), a title the parser made the head of a
+//    name is the person ("arrest Minister X"); passives: the obl:agent becomes the
 //    subject, other obliques stay with the passive subject ("was born in X"
 //    -> bear_in); a noun the tagger took for a verb after "to" is an
 //    oblique ("aid to development projects in X" -> commit_to);
@@ -16,8 +20,9 @@
 //    "X drafted a letter urging Y" -> X empower / urge Y (the verb's own
 //    agent subject only);
 //  - conjunctions on both sides (each conjunct gets the fact); conjoined
-//    verbs, xcomp (object control: "urged X to ban Y" -> X ban Y), advcl and
-//    participles inherit their subject; relative clauses (who/which/that and
+//    verbs, xcomp (object control: "urged X to ban Y" -> X ban Y), advcl,
+//    participles and infinitives of purpose on an object ("used the data
+//    to arrest Y") inherit their subject; relative clauses (who/which/that and
 //    bare "the treaty X signed") and participial modifiers ("a policy
 //    launched by X") fill the gap with the modified noun ("who" never with
 //    a place or a thing; a "which" beside another subject is the object);

@@ -225,7 +225,7 @@ TreeCase MakeTree(const std::string& conll, const std::vector<Name>& names) {
       f.push_back(item.substr(start, p - start));
     }
     f.push_back(item.substr(start));
-    EXPECT_EQ(f.size(), 4u) << item;
+    EXPECT_TRUE(f.size() == 4u || f.size() == 5u) << item;
     Token t;
     t.text = f[0];
     t.upos = f[1];
@@ -235,6 +235,7 @@ TreeCase MakeTree(const std::string& conll, const std::vector<Name>& names) {
     if (t.upos == "VERB" && t.text.ends_with("ed")) t.xpos = "VBN";
     if (t.upos == "VERB" && t.text.ends_with("ing")) t.xpos = "VBG";
     if (t.upos == "NOUN") t.xpos = t.text.ends_with("s") ? "NNS" : "NN";
+    if (f.size() == 5u) t.xpos = f[4];  // an optional fifth field: the XPOS
     t.begin = offset;
     t.end = offset + static_cast<uint32_t>(t.text.size());
     offset = t.end + 1;
@@ -697,6 +698,50 @@ TEST(TreeRelationsTest, WordOrderBesideATreeTakesNoObjectForASubject) {
       "Yale/PROPN/3/dep quickly/ADV/3/advmod hired/VERB/0/root Harvard/PROPN/3/obj",
       {{0, 1, ORG}, {3, 4, ORG}}, &entities);
   EXPECT_TRUE(HasTypedFact(facts, entities, "Yale", "Harvard"));
+}
+
+TEST(TreeRelationsTest, APartnerTwoNounsBelowTheObject) {
+  TreeFacts t = ReadTree(
+      "Peru/PROPN/2/nsubj signed/VERB/0/root changes/NOUN/2/obj to/ADP/6/case the/DET/6/det "
+      "treaty/NOUN/3/nmod with/ADP/8/case Chile/PROPN/6/nmod",
+      {{0, 1, GPE}, {7, 8, GPE}});
+  EXPECT_NE(t.Find("Peru", "sign_with", "Chile"), nullptr) << t.Dump();
+  // The same hop with "of" says nothing about the two.
+  TreeFacts u = ReadTree(
+      "Peru/PROPN/2/nsubj praised/VERB/0/root changes/NOUN/2/obj to/ADP/6/case the/DET/6/det "
+      "budget/NOUN/3/nmod of/ADP/8/case Chile/PROPN/6/nmod",
+      {{0, 1, GPE}, {7, 8, GPE}});
+  EXPECT_TRUE(u.facts.empty()) << u.Dump();
+}
+
+TEST(TreeRelationsTest, PurposeInfinitiveOnTheObjectAndATitleAsHead) {
+  // "Interpol used records to track Inspector Carlos Ruiz": "to track"
+  // hangs on "records", and the parser made the title the head of the name.
+  TreeFacts t = ReadTree(
+      "Interpol/PROPN/2/nsubj used/VERB/0/root records/NOUN/2/obj to/PART/5/mark "
+      "track/VERB/3/acl/VB Inspector/PROPN/5/obj Carlos/PROPN/6/flat Ruiz/PROPN/6/flat",
+      {{0, 1, ORG}, {6, 8, PERSON}});
+  EXPECT_NE(t.Find("Interpol", "track", "Carlos Ruiz"), nullptr) << t.Dump();
+  // An infinitive on a subject noun borrows no subject.
+  TreeFacts u = ReadTree(
+      "Records/NOUN/4/nsubj to/PART/3/mark track/VERB/1/acl/VB helped/VERB/0/root "
+      "Interpol/PROPN/4/obj",
+      {{4, 5, ORG}});
+  EXPECT_TRUE(u.facts.empty()) << u.Dump();
+}
+
+TEST(TreeRelationsTest, NamesGivenAsExamplesStandForTheirNoun) {
+  TreeFacts t = ReadTree(
+      "Unions/NOUN/6/nsubj and/CCONJ/3/cc groups/NOUN/1/conj like/ADP/5/case Oxfam/PROPN/3/nmod "
+      "urged/VERB/0/root the/DET/8/det Senate/PROPN/6/obj",
+      {{4, 5, ORG}, {7, 8, ORG}});
+  EXPECT_NE(t.Find("Oxfam", "urge", "Senate"), nullptr) << t.Dump();
+  // "near" is no example: the place does not urge.
+  TreeFacts u = ReadTree(
+      "Groups/NOUN/4/nsubj near/ADP/3/case Lima/PROPN/1/nmod urged/VERB/0/root "
+      "the/DET/6/det Senate/PROPN/4/obj",
+      {{2, 3, GPE}, {5, 6, ORG}});
+  EXPECT_EQ(u.Find("Lima", "urge", "Senate"), nullptr) << u.Dump();
 }
 
 TEST(TreeRelationsTest, UnusableTreesAreRecognised) {
