@@ -3,6 +3,7 @@
 #include <langinfo.h>
 #include <signal.h>
 
+#include <cerrno>
 #include <clocale>
 #include <cstdio>
 #include <cstdlib>
@@ -172,9 +173,13 @@ LineEditor::Result LineEditor::ReadLine(const std::string& prompt, std::string* 
   Result result = Result::kLine;
 #ifdef KG_HAVE_LIBEDIT
   g_prompt = prompt;
+  errno = 0;
   char* text = readline(prompt.c_str());
   if (text == nullptr) {
-    result = g_interrupted ? Result::kInterrupted : Result::kEof;
+    // libedit's own SIGINT handler re-sends the signal to the process group
+    // after restoring ours; should that second delivery be lost, the failed
+    // read (EINTR) still tells an interrupt from Ctrl-D.
+    result = g_interrupted || errno == EINTR ? Result::kInterrupted : Result::kEof;
   } else {
     *line = text;
     free(text);
