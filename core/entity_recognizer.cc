@@ -355,42 +355,109 @@ void LabelFeatures(const Context& c, size_t i, std::string_view p1, std::vector<
   out.push_back(FeatureHash(159, p1, c.shape[k + 1]));
 }
 
-// First-order Viterbi over the valid BILOU sequences (feature set 2). The
-// score of label c at word i after label p is obs(i)[c] + label(i, p)[c].
-// When training (`trainee` set), a structured perceptron update moves the
-// weights toward `gold` wherever the best path differs from it.
+// Feature set 3: the templates of LabelFeatures without the previous label,
+// scored once per word over label pairs (previous, current) instead of once
+// per previous label over labels: the same model family, ~20x fewer look-ups.
+void PairFeatures(const Context& c, size_t i, std::vector<uint64_t>& out) {
+  out.clear();
+  const size_t k = i + 2;
+  out.push_back(FeatureHash(218, ""));
+  out.push_back(FeatureHash(220, c.shape[k]));
+  out.push_back(FeatureHash(221, c.upos[k]));
+  out.push_back(FeatureHash(229, c.norm[k]));
+  if (!c.cap[k].empty()) out.push_back(FeatureHash(239, c.cap[k]));
+  if (!c.c0[k].empty()) out.push_back(FeatureHash(245, c.c2[k]));
+  out.push_back(FeatureHash(257, c.run[k]));
+  out.push_back(FeatureHash(259, c.shape[k + 1]));
+}
+
+}  // namespace
+
+// Which labels may follow which, and (feature set 3) the index of each
+// valid (previous, current) pair among the pair classes.
+struct NerTransitions {
+  int m = 0;
+  std::vector<LabelInfo> info;
+  // allowed[(p + 1) * m + c] (p = -1: sentence start), ignoring the last word.
+  std::vector<char> allowed;
+  std::vector<char> may_end;  // label may end a sentence (not B or I)
+  std::vector<int> pair;      // same indexing; -1 for invalid pairs
+  std::vector<std::string> pair_names;
+
+  NerTransitions(const std::vector<std::string>& labels, const std::vector<LabelInfo>& label_info)
+      : info(label_info) {
+    m = static_cast<int>(labels.size());
+    allowed.assign((m + 1) * m, 0);
+    pair.assign((m + 1) * m, -1);
+    may_end.assign(m, 0);
+    for (int c = 0; c < m; ++c) may_end[c] = info[c].prefix != 'B' && info[c].prefix != 'I';
+    for (int p = -1; p < m; ++p) {
+      for (int c = 0; c < m; ++c) {
+        if (!Allowed(info, p, c, false)) continue;
+        allowed[(p + 1) * m + c] = 1;
+        pair[(p + 1) * m + c] = static_cast<int>(pair_names.size());
+        pair_names.push_back(absl::StrCat(p < 0 ? "-S-" : labels[p], ">", labels[c]));
+      }
+    }
+  }
+  bool Ok(int p, int c, bool last) const {
+    return allowed[(p + 1) * m + c] && (!last || may_end[c]);
+  }
+  int Pair(int p, int c) const { return pair[(p + 1) * m + c]; }
+  int num_pairs() const { return static_cast<int>(pair_names.size()); }
+};
+
+namespace {
+
+// First-order Viterbi over the valid BILOU sequences (feature sets 2, 3). The
+// score of label c at word i after label p is obs(i)[c] + label(i, p)[c]
+// (set 2: `model` scores both) or obs(i)[c] + pairs(i)[pair(p, c)] (set 3:
+// `pair_model` scores the pairs). When training (`trainee` set), a structured
+// perceptron update moves the weights toward `gold` wherever the best path
+// differs from it.
 template <typename Model>
 std::vector<int> Viterbi(const Context& ctx, size_t n, const std::vector<std::string>& labels,
-                         const std::vector<LabelInfo>& info, const Model& model,
-                         AveragedPerceptron* trainee, const std::vector<int>* gold,
+                         const NerTransitions& tr, const Model& model, const Model* pair_model,
+                         uint32_t feature_set, AveragedPerceptron* trainee,
+                         AveragedPerceptron* pair_trainee, const std::vector<int>* gold,
                          float weight = 1.0f) {
   const int m = static_cast<int>(labels.size());
+  const bool pairs = feature_set >= 3;
+  const int np = tr.num_pairs();
   constexpr float kNone = -std::numeric_limits<float>::infinity();
   std::vector<uint64_t> features;
-  // obs[i * m + c]; lab[(i * (m + 1) + p + 1) * m + c] (p = -1: sentence start).
-  std::vector<float> obs(n * m, 0.0f), lab(n * (m + 1) * m, 0.0f);
+  // obs[i * m + c]; set 4: lab[i * np + pair]; else lab[(i * (m + 1) + p + 1) * m + c].
+  std::vector<float> obs(n * m, 0.0f), lab(pairs ? n * np : n * (m + 1) * m, 0.0f);
   for (size_t i = 0; i < n; ++i) {
     ObservationFeatures(ctx, i, features);
     model.Score(features, absl::MakeSpan(&obs[i * m], m));
+    if (pairs) {
+      PairFeatures(ctx, i, features);
+      pair_model->Score(features, absl::MakeSpan(&lab[i * np], np));
+      continue;
+    }
     for (int p = -1; p < m; ++p) {
       if (i == 0 ? p >= 0 : p < 0) continue;
       LabelFeatures(ctx, i, p >= 0 ? std::string_view(labels[p]) : "-S-", features);
       model.Score(features, absl::MakeSpan(&lab[(i * (m + 1) + p + 1) * m], m));
     }
   }
+  auto transition = [&](size_t i, int p, int c) {
+    return pairs ? lab[i * np + tr.Pair(p, c)] : lab[(i * (m + 1) + p + 1) * m + c];
+  };
   std::vector<float> best(n * m, kNone);
   std::vector<int> back(n * m, -1);
   for (size_t i = 0; i < n; ++i) {
     const bool last = i + 1 == n;
     for (int c = 0; c < m; ++c) {
       if (i == 0) {
-        if (Allowed(info, -1, c, last)) best[c] = obs[c] + lab[c];
+        if (tr.Ok(-1, c, last)) best[c] = obs[c] + transition(0, -1, c);
         continue;
       }
       for (int p = 0; p < m; ++p) {
         const float before = best[(i - 1) * m + p];
-        if (before == kNone || !Allowed(info, p, c, last)) continue;
-        const float v = before + obs[i * m + c] + lab[(i * (m + 1) + p + 1) * m + c];
+        if (before == kNone || !tr.Ok(p, c, last)) continue;
+        const float v = before + obs[i * m + c] + transition(i, p, c);
         if (v > best[i * m + c]) {
           best[i * m + c] = v;
           back[i * m + c] = p;
@@ -413,6 +480,11 @@ std::vector<int> Viterbi(const Context& ctx, size_t n, const std::vector<std::st
       const int gp = i == 0 ? -1 : (*gold)[i - 1], yp = i == 0 ? -1 : out[i - 1];
       ObservationFeatures(ctx, i, features);
       trainee->Update(features, g, y, weight);  // advances the clock once per word
+      if (pairs) {
+        PairFeatures(ctx, i, features);
+        pair_trainee->Update(features, tr.Pair(gp, g), tr.Pair(yp, y), weight);
+        continue;
+      }
       if (g == y && gp == yp) continue;
       LabelFeatures(ctx, i, gp >= 0 ? std::string_view(labels[gp]) : "-S-", features);
       trainee->Add(features, g, weight);
@@ -448,7 +520,14 @@ absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& train,
     info.push_back(Info(labels[i]));
   }
   const std::vector<int> closer = Closers(info);
+  const NerTransitions transitions(labels, info);
+  if (transitions.num_pairs() > 255) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "recogniser training: %d entity types give %d label pairs, above the scorer's 255",
+        types.size(), transitions.num_pairs()));
+  }
   AveragedPerceptron model(static_cast<int>(labels.size()));
+  AveragedPerceptron pair_model(transitions.num_pairs());
   std::vector<std::vector<int>> gold(train.size());
   for (size_t s = 0; s < train.size(); ++s) {
     for (const std::string& l : BioToBilou(train[s].tags)) gold[s].push_back(index.at(l));
@@ -473,7 +552,8 @@ absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& train,
                clusters, options.feature_set);
       std::vector<int> out =
           options.feature_set >= 2
-              ? Viterbi(ctx, e.words.size(), labels, info, model, &model, &gold[s], e.weight)
+              ? Viterbi(ctx, e.words.size(), labels, transitions, model, &pair_model,
+                        options.feature_set, &model, &pair_model, &gold[s], e.weight)
               : Decode(ctx, e.words.size(), labels, info, closer, model, options.feature_set,
                        &model, &gold[s], features, scores, e.weight);
       for (size_t i = 0; i < out.size(); ++i) right += out[i] == gold[s][i];
@@ -489,6 +569,13 @@ absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& train,
   NerModel out;
   for (const std::string& l : labels) out.add_labels(l);
   model.ToProto(out.mutable_weights(), options.prune);
+  if (options.feature_set >= 3) {
+    pair_model.Average();
+    pair_model.ToProto(out.mutable_pair_weights(), options.prune);
+    for (const std::string& name : transitions.pair_names) {
+      out.mutable_pair_weights()->add_labels(name);
+    }
+  }
   std::vector<std::pair<std::string, uint8_t>> caps(options.capitalization.begin(),
                                                     options.capitalization.end());
   std::sort(caps.begin(), caps.end());
@@ -559,6 +646,22 @@ absl::StatusOr<EntityRecognizer> EntityRecognizer::FromProto(const NerModel& mod
         model.feature_set(), kNerFeatureSet));
   }
   r.feature_set_ = model.feature_set();
+  std::vector<LabelInfo> info;
+  for (const std::string& l : r.labels_) info.push_back(Info(l));
+  r.transitions_ = std::make_shared<const NerTransitions>(r.labels_, info);
+  if (r.feature_set_ >= 3) {
+    auto pairs = PerceptronScorer::FromProto(model.pair_weights());
+    if (!pairs.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("recogniser model, label pairs: ", pairs.status().message()));
+    }
+    if (pairs->num_classes() != r.transitions_->num_pairs()) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("recogniser model: %d label-pair classes for %d valid pairs",
+                          pairs->num_classes(), r.transitions_->num_pairs()));
+    }
+    r.pair_model_ = std::move(*pairs);
+  }
   if (!r.clusters_.Load(model.clusters())) {
     return absl::InvalidArgumentError("recogniser model: word clusters are inconsistent");
   }
@@ -570,14 +673,14 @@ std::vector<std::string> EntityRecognizer::Recognize(
     const std::vector<std::string_view>& xpos) const {
   std::vector<std::string> bio(words.size(), "O");
   if (words.empty()) return bio;
-  std::vector<LabelInfo> info;
-  for (const std::string& l : labels_) info.push_back(Info(l));
+  const std::vector<LabelInfo>& info = transitions_->info;
   Context ctx;
   ctx.Fill(words, upos, xpos, gazetteers_, capitalization_, clusters_, feature_set_);
   std::vector<uint64_t> features;
   std::vector<float> scores(labels_.size());
   std::vector<int> out = feature_set_ >= 2
-                             ? Viterbi(ctx, words.size(), labels_, info, model_, nullptr, nullptr)
+                             ? Viterbi(ctx, words.size(), labels_, *transitions_, model_,
+                                       &pair_model_, feature_set_, nullptr, nullptr, nullptr)
                              : Decode(ctx, words.size(), labels_, info,
                                       close_spans_early_ ? Closers(info) : std::vector<int>(),
                                       model_, feature_set_, nullptr, nullptr, features, scores);

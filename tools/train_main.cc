@@ -12,7 +12,7 @@
 //            [--gum-ner-weight W]
 //            [--parser-from MODELS.kgm] [--parser-model PARSER.pb]
 //            [--tagger-from MODELS.kgm] [--clusters-from MODELS.kgm]
-//            [--ner-features N]
+//            [--ner-features N] [--jackknife-cache FILE]
 //            [--iso-codes DIR] [--wordnet DIR]
 //            [--dev-ud FILE] [--dev-uner FILE] [--dev-gum DIR]
 //
@@ -35,6 +35,10 @@
 // training is deterministic, copying layers that a full run with the same
 // arguments trained gives the same layers as that full run (only the
 // provenance string differs).
+// --jackknife-cache FILE (for recogniser experiments): the jackknifed tags
+// are read from FILE when it exists (it must list the same sentences), else
+// computed and written there; the folds are the costly part of a run whose
+// tagger and parser are copied.
 // With --dev-* it prints dev figures after training.
 
 #include <algorithm>
@@ -49,6 +53,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "core/analyzer.h"
 #include "core/conllu.h"
 #include "core/entity_recognizer.h"
@@ -80,7 +85,7 @@ struct Args {
   bool ewt_only = false;
   float gum_ner_weight = 1.0f;
   int jackknife = 4;
-  std::string wiki, parser_from, parser_model, tagger_from, clusters_from;
+  std::string wiki, parser_from, parser_model, tagger_from, clusters_from, jackknife_cache;
   double wiki_max_mb = 16;
   size_t max_sentences = 0;
   float prune = 0.0f;
@@ -94,6 +99,7 @@ int Usage() {
                "                [--gum-ner-weight W]\n"
                "                [--parser-from MODELS.kgm] [--parser-model PARSER.pb]\n"
                "                [--tagger-from MODELS.kgm] [--clusters-from MODELS.kgm]\n"
+               "                [--ner-features N] [--jackknife-cache FILE]\n"
                "                [--iso-codes DIR] [--wordnet DIR]\n"
                "                [--dev-ud FILE] [--dev-uner FILE] [--dev-gum DIR]\n";
   return 2;
@@ -156,6 +162,53 @@ absl::Status ReadWiki(const std::string& dir, size_t max_bytes, std::vector<std:
     if (bytes >= max_bytes) break;
   }
   if (out.empty()) return absl::NotFoundError(dir + ": no WikiExtractor documents");
+  return absl::OkStatus();
+}
+
+// --jackknife-cache: one line per sentence, "sent_id<TAB>upos...<TAB>xpos...".
+absl::Status WriteTagCache(const std::string& path,
+                           const std::vector<kg::core::ConlluSentence>& sentences) {
+  std::ofstream out(path, std::ios::binary);
+  for (const auto& s : sentences) {
+    std::string upos, xpos;
+    for (const auto& t : s.tokens) {
+      absl::StrAppend(&upos, upos.empty() ? "" : " ", t.upos);
+      absl::StrAppend(&xpos, xpos.empty() ? "" : " ", t.xpos);
+    }
+    out << s.sent_id << '\t' << upos << '\t' << xpos << '\n';
+  }
+  if (!out) return absl::InternalError(path + ": cannot write the tag cache");
+  return absl::OkStatus();
+}
+
+absl::Status ReadTagCache(const std::string& path,
+                          std::vector<kg::core::ConlluSentence>& sentences) {
+  std::ifstream in(path, std::ios::binary);
+  std::string line;
+  size_t n = 0;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cols = absl::StrSplit(line, '\t');
+    if (n >= sentences.size() || cols.size() != 3 || cols[0] != sentences[n].sent_id) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "%s line %d: does not match sentence %d of the treebank", path, n + 1, n + 1));
+    }
+    std::vector<std::string> upos = absl::StrSplit(cols[1], ' ');
+    std::vector<std::string> xpos = absl::StrSplit(cols[2], ' ');
+    auto& tokens = sentences[n].tokens;
+    if (upos.size() != tokens.size() || xpos.size() != tokens.size()) {
+      return absl::InvalidArgumentError(absl::StrFormat("%s line %d: %d tags for %d words", path,
+                                                        n + 1, upos.size(), tokens.size()));
+    }
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      tokens[i].upos = upos[i];
+      tokens[i].xpos = xpos[i];
+    }
+    ++n;
+  }
+  if (n != sentences.size()) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s: %d sentences, the treebank has %d", path, n, sentences.size()));
+  }
   return absl::OkStatus();
 }
 
@@ -222,6 +275,8 @@ int main(int argc, char** argv) {
       ok = str(a.tagger_from);
     else if (arg == "--clusters-from")
       ok = str(a.clusters_from);
+    else if (arg == "--jackknife-cache")
+      ok = str(a.jackknife_cache);
     else if (arg == "--parser-model")
       ok = str(a.parser_model);
     else if (arg == "--wiki-max-mb") {
@@ -239,6 +294,11 @@ int main(int argc, char** argv) {
     if (!ok) return Usage();
   }
   if (a.ud.empty() || a.uner.empty() || a.out.empty()) return Usage();
+  if (!a.jackknife_cache.empty() && a.parser_from.empty() && a.parser_model.empty()) {
+    std::cerr << "kg-train: --jackknife-cache keeps tags only (no lemmas): use it with "
+                 "--parser-from or --parser-model\n";
+    return 2;
+  }
   const auto start = std::chrono::steady_clock::now();
   auto fail = [](const absl::Status& s) {
     std::cerr << "kg-train: " << s.message() << "\n";
@@ -333,11 +393,20 @@ int main(int argc, char** argv) {
   // Predicted tags and lemmas of the treebank, as the parser and recogniser
   // will see them at run time.
   std::vector<kg::core::ConlluSentence> predicted = treebank;
-  if (a.jackknife >= 2) {
+  if (a.jackknife >= 2 && !a.jackknife_cache.empty() &&
+      std::filesystem::exists(a.jackknife_cache)) {
+    absl::Status st = ReadTagCache(a.jackknife_cache, predicted);
+    if (!st.ok()) return fail(st);
+    Log("jackknifed tags read from " + a.jackknife_cache);
+  } else if (a.jackknife >= 2) {
     kg::core::TaggerTrainOptions jopt = topt;
     absl::Status st = kg::core::JackknifeTags(predicted, a.jackknife, jopt);
     if (!st.ok()) return fail(st);
     Log(absl::StrFormat("jackknifed tags (%d folds) (%.1f s)", a.jackknife, Seconds(start)));
+    if (!a.jackknife_cache.empty()) {
+      st = WriteTagCache(a.jackknife_cache, predicted);
+      if (!st.ok()) return fail(st);
+    }
   } else {
     for (auto& s : predicted) {
       tagger->Tag(s);

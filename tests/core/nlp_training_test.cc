@@ -137,6 +137,54 @@ TEST_F(NlpTrainingTest, RecognizerBeatsAllOutsideBaseline) {
   EXPECT_GT(f1, 0.40) << "precision " << precision << " recall " << recall;
 }
 
+// Feature set 3 scores the previous-label templates once per word over
+// label pairs instead of once per previous label: the same model as set 2,
+// so trained on the same data both label every sentence alike.
+TEST_F(NlpTrainingTest, RecognizerLabelPairsDecodeAsPerPreviousLabel) {
+  auto train = ReadIob2File(kData + "/uner-en-ewt/train.iob2");
+  auto dev = ReadIob2File(kData + "/uner-en-ewt/dev.iob2");
+  ASSERT_TRUE(train.ok() && dev.ok());
+  train->resize(std::min<size_t>(train->size(), 1500));
+  dev->resize(std::min<size_t>(dev->size(), 600));
+  auto example = [](const NerSentence& s) {
+    NerExample e;
+    e.words = s.words;
+    e.tags = s.tags;
+    for (const std::string& w : e.words) {
+      const bool name = std::isupper(static_cast<unsigned char>(w[0]));
+      e.upos.push_back(name ? "PROPN" : "NOUN");
+      e.xpos.push_back(name ? "NNP" : "NN");
+    }
+    return e;
+  };
+  std::vector<NerExample> examples;
+  for (const auto& s : *train) examples.push_back(example(s));
+  GazetteerMatcher no_gazetteers;
+  std::vector<std::vector<std::string>> outputs[2];
+  for (int k = 0; k < 2; ++k) {
+    NerTrainOptions options;
+    options.epochs = 3;
+    options.feature_set = k == 0 ? 2 : 3;
+    auto model = TrainRecognizer(examples, no_gazetteers, options);
+    ASSERT_TRUE(model.ok()) << model.status();
+    EXPECT_EQ(model->pair_weights().num_classes() > 0, k == 1);
+    auto recognizer = EntityRecognizer::FromProto(*model, &no_gazetteers);
+    ASSERT_TRUE(recognizer.ok()) << recognizer.status();
+    for (const auto& s : *dev) {
+      NerExample e = example(s);
+      std::vector<std::string_view> w(e.words.begin(), e.words.end()),
+          u(e.upos.begin(), e.upos.end()), x(e.xpos.begin(), e.xpos.end());
+      outputs[k].push_back(recognizer->Recognize(w, u, x));
+    }
+  }
+  size_t entities = 0;
+  for (size_t i = 0; i < dev->size(); ++i) {
+    EXPECT_EQ(outputs[0][i], outputs[1][i]) << "dev sentence " << i;
+    entities += BioToSpans(outputs[1][i]).size();
+  }
+  EXPECT_GT(entities, 100u);  // the comparison is not vacuous
+}
+
 // Every feature set still trains and decodes (older models keep running),
 // and a set newer than the build is refused with a message naming it.
 TEST(RecognizerFeatureSetTest, EverySetLearnsToyDataAndUnknownSetsAreRefused) {
