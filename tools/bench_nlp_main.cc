@@ -1,5 +1,6 @@
 // kg-bench nlp [--input DIR|FILE] [--max-mb N] [--model MODELS.kgm] [--dump FILE]
 //               [--repeat N]
+// kg-bench nlp --memory
 //
 // Single-thread throughput of the language pipeline (core/analyzer.h) on
 // WikiExtractor output (<doc ...> lines are dropped): tokens per CPU second
@@ -11,6 +12,7 @@
 // pipeline's output (sentences; per token text, tags, lemma, head, relation,
 // entity tag) to FILE, so optimisations can be checked to change nothing.
 // --repeat N runs every stage N times and reports the best pass of each.
+// --memory only measures the cost of a random load from 1-64 MB tables.
 //
 // Parser feature-group reuse (core/parser.h RunCached), 2026-11-29: the
 // same model file, `kg-bench nlp --max-mb 2` (402,619 tokens) built at
@@ -36,6 +38,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "core/analyzer.h"
+#include "core/huge_pages.h"
 #include "core/sentence_splitter.h"
 #include "core/tokenizer.h"
 
@@ -53,9 +56,34 @@ double WallSeconds() {
   return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+// Nanoseconds per random byte load from a buffer of `mb` MB in huge pages,
+// 16 independent loads at a time (as the scorer's batched look-ups): what
+// one cache-missing table look-up costs at best on this machine.
+double RandomLoadNs(size_t mb) {
+  const size_t bytes = mb << 20;
+  auto* p = static_cast<unsigned char*>(kg::core::AllocateHuge(bytes, /*populate=*/true));
+  if (p == nullptr) return 0;
+  for (size_t i = 0; i < bytes; i += 4096) p[i] = 1;
+  uint64_t x = 88172645463325252ULL;
+  uint64_t sum = 0;
+  constexpr int kLoads = 1 << 23;
+  const double t0 = CpuSeconds();
+  for (int i = 0; i < kLoads; i += 16) {
+    size_t at[16];
+    for (size_t& a : at) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;  // xorshift64
+      a = x % bytes;
+    }
+    for (size_t a : at) sum += p[a];
+  }
+  const double ns = (CpuSeconds() - t0) * 1e9 / kLoads;
+  kg::core::FreeHuge(p, bytes);
+  return sum == 0 ? -ns : ns;  // sum keeps the loads
+}
+
 int Usage() {
   std::cerr << "usage: kg-bench nlp [--input DIR|FILE] [--max-mb N] [--model MODELS.kgm] "
-               "[--dump FILE] [--repeat N]\n";
+               "[--dump FILE] [--repeat N] | --memory\n";
   return 2;
 }
 
@@ -75,6 +103,12 @@ int main(int argc, char** argv) {
       model = argv[++i];
     } else if (arg == "--dump" && i + 1 < argc) {
       dump = argv[++i];
+    } else if (arg == "--memory") {
+      // The parser's table is 32 MB, the tagger's and the recogniser's 8 MB.
+      for (size_t mb : {size_t{1}, size_t{8}, size_t{32}, size_t{64}}) {
+        std::cout << absl::StrFormat("random load, %2d MB table  %5.1f ns\n", mb, RandomLoadNs(mb));
+      }
+      return 0;
     } else if (arg == "--repeat" && i + 1 < argc) {
       if (!absl::SimpleAtoi(argv[++i], &repeat) || repeat < 1) return Usage();
     } else if (arg == "--max-mb" && i + 1 < argc) {
