@@ -199,6 +199,15 @@ class Finder {
           ++j;
           continue;
         }
+        if (w == ",") {
+          // "Bureau of Alcohol, Tobacco, Firearms and Explosives": a list
+          // closing with "and" after "<organisation word> of" is one name.
+          if (int k = ListAfterOrgOf(s, i, j); k > 0) {
+            j = k;
+            last_ok = k;
+            continue;
+          }
+        }
         if (next_cap && lw == "and" && !lex_.IsTitleWord(t[j + 1].text)) {
           // Keep "Customs and Border Patrol" whole: only organisations.
           int k = j + 1;
@@ -217,6 +226,43 @@ class Finder {
       AddNameSpan(s, b, e, first);
     }
     DemonymGroups(s);
+  }
+
+  // Whether span [b, e) has an organisation word right before an "of"
+  // ("Bureau of ...", "Ministry of ...").
+  bool OrgOf(int s, int b, int e) const {
+    const auto& t = Tok(s);
+    for (int k = b + 1; k < e; ++k) {
+      if (LowerAscii(t[k].text) == "of" && lex_.HeadType(t[k - 1].text) == ORG) return true;
+    }
+    return false;
+  }
+
+  // At the comma `c` ending an "<organisation word> of" span [b, c): the end
+  // of a list of capitalised items (1-3 words each) closed by "and"/"&", or
+  // -1. A list with a country in it enumerates actors, not one name.
+  int ListAfterOrgOf(int s, int b, int c) const {
+    const auto& t = Tok(s);
+    const int n = static_cast<int>(t.size());
+    if (!OrgOf(s, b, c)) return -1;
+    auto item = [&](int k) {
+      int e = k;
+      while (e < n && e - k < 3 && IsCapitalized(t[e].text) && !Used(s, e)) ++e;
+      if (e == k) return -1;
+      std::string words(text_.substr(t[k].begin, t[e - 1].end - t[k].begin));
+      return lex_.CountryByKey(TermKey(words)) != nullptr ? -1 : e;
+    };
+    int k = c;
+    while (k < n && t[k].text == ",") {
+      ++k;
+      bool last = k < n && (LowerAscii(t[k].text) == "and" || t[k].text == "&");
+      if (last) ++k;
+      k = item(k);
+      if (k < 0) return -1;
+      if (last) return k;
+      if (k < n && (LowerAscii(t[k].text) == "and" || t[k].text == "&")) return item(k + 1);
+    }
+    return -1;
   }
 
   // Multi-word names without a type cue become PERSON when their last (or
@@ -583,6 +629,7 @@ class Finder {
       return head;
     }
     if (ner_type_ != ENTITY_TYPE_UNSPECIFIED) return ner_type_;
+    if (OrgOf(s, b, e)) return ORG;  // "Bureau of Alcohol"
     if (e - b == 1 && lex_.CountryOfDemonym(t[b].text) != nullptr) return GROUP;
     bool connectors = false, acronym = false;
     for (int k = b; k < e; ++k) {

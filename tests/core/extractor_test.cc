@@ -104,6 +104,20 @@ TEST(ExtractorTest, NoJunkEntities) {
   EXPECT_NE(FindEntity(f, "Rome"), nullptr) << Dump(f);
 }
 
+TEST(ExtractorTest, AnOrganisationNamedByAListIsOneName) {
+  DocumentFacts f = ExtractModel(
+      "Inspectors of the Office of Energy, Mines and Water visited Lima. "
+      "The Ministry of Justice, Peru and Chile signed the accord.");
+  const Entity* e = FindEntity(f, "Office of Energy, Mines and Water");
+  ASSERT_NE(e, nullptr) << Dump(f);
+  EXPECT_EQ(e->type(), ORG);
+  EXPECT_EQ(FindEntity(f, "Mines"), nullptr) << Dump(f);
+  // A list with countries in it enumerates actors.
+  EXPECT_NE(FindEntity(f, "Ministry of Justice"), nullptr) << Dump(f);
+  EXPECT_NE(FindEntity(f, "Peru"), nullptr) << Dump(f);
+  EXPECT_NE(FindEntity(f, "Chile"), nullptr) << Dump(f);
+}
+
 TEST(ExtractorTest, TopicsAreIssueNounPhrasesNotEveryNoun) {
   DocumentFacts f = ExtractRules(
       "Regulators in Latvia discussed money laundering with bankers. "
