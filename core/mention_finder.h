@@ -3,8 +3,10 @@
 
 // kg::core::FindMentions: the entity mentions of an analysed document.
 //
-// Names: capitalised token spans (joined over "of", "for", "on", "de", and
-// over "and" when the span names an organisation), acronyms, quoted title-case
+// Names: capitalised token spans (joined over "of", "for", "on", "de", over
+// "and" when the span names an organisation, and over a comma list closed by
+// "and" after "<organisation word> of": "Bureau of Alcohol, Tobacco,
+// Firearms and Explosives"), acronyms, quoted title-case
 // phrases; sentence-initial capitals are kept only when the word is also
 // capitalised elsewhere mid-sentence (so "Officials", "Previously" are not
 // names). When the analysis carries NER tags, those spans are used for names.
