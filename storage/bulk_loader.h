@@ -38,6 +38,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "storage/external_sort.h"
+#include "storage/packed_triples.h"
 #include "storage/store.h"
 
 namespace kg::storage {
@@ -53,10 +54,6 @@ struct BulkLoaderOptions {
   // million triples take a few hundred MB (290 MB peak on FB15k-237).
   bool use_sst = true;
   size_t batch_triples = 1000000;
-};
-
-struct TripleText {
-  std::string subject, predicate, object;
 };
 
 struct BulkResult {
@@ -76,17 +73,20 @@ class BulkLoader {
 
   // Empty names or predicates are InvalidArgument.
   absl::Status Add(std::string_view subject, std::string_view predicate, std::string_view object);
+  // Many triples at once, taken over without a copy (the buffer goes to a
+  // resolution thread as it is). All are checked first: on an unusable one
+  // nothing of `triples` is added, the error names it and `*failed` (when
+  // given) is its index.
+  absl::Status Add(PackedTriples&& triples, size_t* failed = nullptr);
   absl::StatusOr<BulkResult> Finish();
 
  private:
   struct Shard;
-  // Triples copied by Add(), waiting for a shard: names back to back, three
-  // end offsets per triple.
-  struct Chunk {
-    std::string bytes;
-    std::vector<size_t> ends;
-  };
+  // Triples copied by Add(), waiting for a shard.
+  using Chunk = PackedTriples;
   absl::Status Init();
+  absl::Status CheckNames(std::string_view subject, std::string_view predicate,
+                          std::string_view object);
   // Hands chunk_ to the next shard (after that shard's previous chunk).
   absl::Status Dispatch();
   // Waits for every shard; the first error any of them met.
@@ -97,7 +97,7 @@ class BulkLoader {
 
   RocksStore* store_;
   BulkLoaderOptions options_;
-  std::vector<TripleText> batch_;  // use_sst = false
+  PackedTriples batch_;  // use_sst = false
   BulkResult batch_result_;
   absl::Status init_;
   bool initialised_ = false;

@@ -26,6 +26,7 @@
 #include "storage/entity_value.h"
 #include "storage/external_sort.h"
 #include "storage/merge_rules.h"
+#include "storage/packed_triples.h"
 #include "storage/rocks_options.h"
 
 namespace kg::storage {
@@ -323,7 +324,34 @@ absl::StatusOr<std::unique_ptr<RocksStore>> RocksStore::OpenRocks(const std::str
     if (s.ok()) s = store->db_->TryCatchUpWithPrimary();
     if (s.ok()) RETURN_IF_ERROR(CheckUnloadedTables(store->db_, path));
   } else {
-    s = rocksdb::DB::Open(db_options, path, descriptors, &store->handles_, &store->db_);
+    // Families missing on disk (all of them in a new store) are created in
+    // one CreateColumnFamilies call after the open: DB::Open creates them
+    // one by one, rewriting and syncing the OPTIONS file for each (a tenth
+    // of a second of a new store's open, more on a busy disk).
+    std::vector<std::string> on_disk;
+    if (exists) rocksdb::DB::ListColumnFamilies(db_options, path, &on_disk);
+    std::vector<rocksdb::ColumnFamilyDescriptor> present, missing;
+    std::vector<size_t> present_at, missing_at;
+    for (size_t i = 0; i < descriptors.size(); ++i) {
+      const auto& d = descriptors[i];
+      bool there = d.name == rocksdb::kDefaultColumnFamilyName ||
+                   std::find(on_disk.begin(), on_disk.end(), d.name) != on_disk.end();
+      (there ? present : missing).push_back(d);
+      (there ? present_at : missing_at).push_back(i);
+    }
+    std::vector<rocksdb::ColumnFamilyHandle*> opened, created;
+    s = rocksdb::DB::Open(db_options, path, present, &opened, &store->db_);
+    if (s.ok() && !missing.empty()) s = store->db_->CreateColumnFamilies(missing, &created);
+    if (s.ok()) {
+      store->handles_.assign(descriptors.size(), nullptr);
+      for (size_t i = 0; i < opened.size(); ++i) store->handles_[present_at[i]] = opened[i];
+      for (size_t i = 0; i < created.size(); ++i) store->handles_[missing_at[i]] = created[i];
+    } else if (store->db_ != nullptr) {
+      for (auto* h : opened) store->db_->DestroyColumnFamilyHandle(h);
+      for (auto* h : created) store->db_->DestroyColumnFamilyHandle(h);
+      delete store->db_;
+      store->db_ = nullptr;
+    }
   }
   if (!s.ok()) {
     if (IsLockError(s)) {
@@ -675,8 +703,7 @@ absl::Status RocksStore::ForgetInTxn(Txn& txn, std::string_view doc_id, Meta& me
   return absl::OkStatus();
 }
 
-absl::Status RocksStore::ImportTriples(const std::vector<TripleText>& triples,
-                                       BulkResult* result) {
+absl::Status RocksStore::ImportTriples(const PackedTriples& triples, BulkResult* result) {
   if (read_only_) return absl::FailedPreconditionError(absl::StrCat("store opened read-only: ", path_));
   std::lock_guard<std::mutex> lock(write_mu_);
   // ~3 permutation keys + a payload per triple, plus the batch's headers.
@@ -684,18 +711,19 @@ absl::Status RocksStore::ImportTriples(const std::vector<TripleText>& triples,
   ASSIGN_OR_RETURN(Meta meta, txn.ReadMeta());
   absl::flat_hash_map<std::string, uint64_t> ids, pids;
   std::string v;
-  auto term = [&](const std::string& name) -> absl::StatusOr<uint64_t> {
-    auto it = ids.find(name);
+  auto term = [&](std::string_view name) -> absl::StatusOr<uint64_t> {
+    auto it = ids.find(absl::string_view(name.data(), name.size()));
     if (it != ids.end()) return it->second;
-    std::string key = TermKeyIsIdentity(name) ? name : TermKey(name);
+    std::string key = TermKeyIsIdentity(name) ? std::string(name) : TermKey(name);
     if (key.empty() || key.find('\0') != std::string::npos) {
-      return absl::InvalidArgumentError(absl::StrCat("term '", name, "' has no usable key"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("term '", std::string(name), "' has no usable key"));
     }
     ASSIGN_OR_RETURN(uint64_t id, ResolveId(txn, key));
     Entity imported;
     imported.set_id(id);
     imported.set_key(key);
-    imported.set_name(name);
+    imported.set_name(std::string(name));
     imported.set_type(RESOURCE);
     std::string idk = IdKey(id);
     ASSIGN_OR_RETURN(bool known, txn.Get(kEntities, idk, &v));
@@ -712,9 +740,9 @@ absl::Status RocksStore::ImportTriples(const std::vector<TripleText>& triples,
       if (had) {
         Entity prev;
         RETURN_IF_ERROR(ParseEntity(idk, c, &prev, "entity contribution"));
-        if (PreferredName(name, prev.name())) {  // same rule as the SST path
+        if (PreferredName(imported.name(), prev.name())) {  // same rule as the SST path
           txn.Put(kContrib, idk, EncodeEntityValue(imported));
-          if (PreferredName(name, merged.name())) merged.set_name(name);
+          if (PreferredName(imported.name(), merged.name())) merged.set_name(imported.name());
           txn.Put(kEntities, idk, EncodeEntityValue(merged));
         }
       } else {
@@ -733,7 +761,7 @@ absl::Status RocksStore::ImportTriples(const std::vector<TripleText>& triples,
         txn.Put(kEntities, idk, EncodeEntityValue(merged));
       }
     }
-    ids.emplace(name, id);
+    ids.emplace(std::string(name), id);
     return id;
   };
   Fact imported_fact;
@@ -743,23 +771,24 @@ absl::Status RocksStore::ImportTriples(const std::vector<TripleText>& triples,
   // Distinct triples of this batch, in spo order.
   std::vector<Key24> batch;
   batch.reserve(triples.size());
-  for (const TripleText& t : triples) {
-    if (t.predicate.empty()) return absl::InvalidArgumentError("triple with an empty predicate");
-    ASSIGN_OR_RETURN(uint64_t s, term(t.subject));
-    ASSIGN_OR_RETURN(uint64_t o, term(t.object));
+  for (size_t i = 0; i < triples.size(); ++i) {
+    std::string_view predicate = triples.Name(i, 1);
+    if (predicate.empty()) return absl::InvalidArgumentError("triple with an empty predicate");
+    ASSIGN_OR_RETURN(uint64_t s, term(triples.Name(i, 0)));
+    ASSIGN_OR_RETURN(uint64_t o, term(triples.Name(i, 2)));
     uint64_t p;
-    auto pit = pids.find(t.predicate);
+    auto pit = pids.find(absl::string_view(predicate.data(), predicate.size()));
     if (pit != pids.end()) {
       p = pit->second;
     } else {
-      p = PredicateId(t.predicate);
+      p = PredicateId(predicate);
       ASSIGN_OR_RETURN(bool known, txn.Get(kPredicates, IdKey(p), &v));
-      if (known && v != t.predicate) {
+      if (known && v != predicate) {
         return absl::InternalError(absl::StrCat("predicate id collision between '", v, "' and '",
-                                                t.predicate, "'"));
+                                                std::string(predicate), "'"));
       }
-      if (!known) txn.Put(kPredicates, IdKey(p), t.predicate);
-      pids.emplace(t.predicate, p);
+      if (!known) txn.Put(kPredicates, IdKey(p), predicate);
+      pids.emplace(std::string(predicate), p);
     }
     batch.push_back({s, p, o});
   }

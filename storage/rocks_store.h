@@ -30,7 +30,7 @@ enum Cf : int {
 };
 
 struct BulkResult;  // storage/bulk_loader.h
-struct TripleText;
+struct PackedTriples;
 
 // rocksdb::Status -> absl::Status; corruption becomes DataLoss.
 absl::Status FromRocks(const rocksdb::Status& s, std::string_view context);
@@ -69,7 +69,7 @@ class RocksStore : public Store {
 
   // Structured triples through one atomic WriteBatch, with the BulkLoader's
   // semantics (IMPORTED facts, RESOURCE entities); adds to `result`.
-  absl::Status ImportTriples(const std::vector<TripleText>& triples, BulkResult* result);
+  absl::Status ImportTriples(const PackedTriples& triples, BulkResult* result);
 
   // --- for storage/ internals ----------------------------------------------
   rocksdb::DB* db() { return db_; }

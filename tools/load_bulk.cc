@@ -25,6 +25,14 @@ class BulkTripleSink : public TripleSink {
     return absl::OkStatus();
   }
 
+  absl::Status AddBatch(TripleBatch* batch) override {
+    if (loader_ == nullptr) loader_ = std::make_unique<storage::BulkLoader>(store_, options_);
+    size_t failed = batch->size();
+    absl::Status s = loader_->Add(std::move(batch->triples), &failed);
+    if (s.ok() || failed >= batch->size()) return s;
+    return absl::Status(s.code(), absl::StrCat("line ", batch->lines[failed], ": ", s.message()));
+  }
+
   absl::Status Finish() override {
     if (loader_ == nullptr) return absl::OkStatus();
     absl::StatusOr<storage::BulkResult> result = loader_->Finish();

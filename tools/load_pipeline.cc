@@ -27,7 +27,8 @@ struct WorkItem {
 struct WriteItem {
   std::optional<DocumentFacts> facts;
   std::vector<SourceTriple> triples;
-  std::string file;  // of the triples
+  TripleBatch batch;  // packed triples (TSV)
+  std::string file;   // of the triples
 };
 
 void ShiftEvidence(Evidence* e, uint64_t by) {
@@ -157,6 +158,17 @@ class Loader::Impl : public ReadSink {
     return !stop_.load();
   }
 
+  bool OnTriples(TripleBatch* batch) override {
+    if (stop_.load()) return false;
+    if (!chunk_.empty()) FlushTriples();  // keep the order of arrival
+    l_.counters_.triples.fetch_add(batch->size());
+    WriteItem item;
+    std::swap(item.batch, *batch);
+    item.file = current_file_;
+    write_.Push(std::move(item));
+    return !stop_.load();
+  }
+
   bool OnIssue(LoadIssue issue) override {
     bool error = issue.severity == LoadIssue::Severity::kError;
     (error ? l_.counters_.errors : l_.counters_.warnings).fetch_add(1);
@@ -254,7 +266,9 @@ class Loader::Impl : public ReadSink {
         Error(item->file, "structured triples given but no bulk path is available: not loaded");
         continue;
       }
-      if (absl::Status s = l_.triples_->Add(item->triples); !s.ok()) {
+      absl::Status s = item->batch.empty() ? l_.triples_->Add(item->triples)
+                                           : l_.triples_->AddBatch(&item->batch);
+      if (!s.ok()) {
         Fatal(absl::Status(s.code(), absl::StrCat("bulk load of structured triples from ",
                                                   item->file, ": ", s.message())));
         continue;

@@ -36,6 +36,14 @@ class TripleSink {
   virtual ~TripleSink() = default;
   // Takes one chunk (at most LoadOptions::triple_chunk triples).
   virtual absl::Status Add(const std::vector<SourceTriple>& chunk) = 0;
+  // Takes a packed batch (TSV triples); may take its contents. By default
+  // the triples go to Add() as SourceTriples.
+  virtual absl::Status AddBatch(TripleBatch* batch) {
+    std::vector<SourceTriple> chunk;
+    chunk.reserve(batch->size());
+    for (size_t i = 0; i < batch->size(); ++i) chunk.push_back(batch->Get(i));
+    return Add(chunk);
+  }
   // Commits everything added (one atomic ingestion for the SST path).
   virtual absl::Status Finish() = 0;
 };

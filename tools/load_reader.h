@@ -54,6 +54,15 @@ class ReadSink {
   virtual ~ReadSink() = default;
   virtual bool OnDocument(SourceDocument doc) = 0;
   virtual bool OnTriple(SourceTriple triple) = 0;
+  // Plain triples in bulk (TSV), in file order; issues found after them
+  // come after the call. By default each goes to OnTriple. The sink may take
+  // the batch's contents (the reader clears it after the call).
+  virtual bool OnTriples(TripleBatch* batch) {
+    for (size_t i = 0; i < batch->size(); ++i) {
+      if (!OnTriple(batch->Get(i))) return false;
+    }
+    return true;
+  }
   virtual bool OnIssue(LoadIssue issue) = 0;
   // Bytes of the file consumed so far since the last call, for progress.
   virtual void OnBytesRead(uint64_t /*bytes*/) {}
