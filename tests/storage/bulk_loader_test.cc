@@ -46,18 +46,24 @@ TEST(BulkLoaderTest, LoadsDeduplicatesAndFlagsImported) {
   EXPECT_EQ(e->type(), RESOURCE);
   EXPECT_EQ(e->name(), "/m/a");  // mixed case preferred over all capitals
   int n = 0;
-  ASSERT_TRUE(store->FactsFrom(*a, [&](const Fact& f) {
-    EXPECT_EQ(f.flags() & IMPORTED, static_cast<uint32_t>(IMPORTED));
-    EXPECT_EQ(f.support(), 0u);
-    ++n;
-    return true;
-  }).ok());
+  ASSERT_TRUE(store
+                  ->FactsFrom(*a,
+                              [&](const Fact& f) {
+                                EXPECT_EQ(f.flags() & IMPORTED, static_cast<uint32_t>(IMPORTED));
+                                EXPECT_EQ(f.support(), 0u);
+                                ++n;
+                                return true;
+                              })
+                  .ok());
   EXPECT_EQ(n, 2);
   int to_c = 0;
-  ASSERT_TRUE(store->FactsTo(*store->LookupTerm("/m/c").value(), [&](const Fact&) {
-    ++to_c;
-    return true;
-  }).ok());
+  ASSERT_TRUE(store
+                  ->FactsTo(*store->LookupTerm("/m/c").value(),
+                            [&](const Fact&) {
+                              ++to_c;
+                              return true;
+                            })
+                  .ok());
   EXPECT_EQ(to_c, 2);
   EXPECT_FALSE(std::filesystem::exists(path + "/bulk.tmp"));
 }
@@ -68,7 +74,8 @@ TEST(BulkLoaderTest, SpillsToRunsWithSmallMemoryAndGivesTheSameContent) {
   BulkLoader a(big.get());
   BulkLoader b(small.get(), {.memory_bytes = 64 << 10});
   for (int i = 0; i < 20000; ++i) {
-    std::string s = absl::StrCat("e", (i * 7919) % 3001), o = absl::StrCat("e", (i * 104729) % 2999);
+    std::string s = absl::StrCat("e", (i * 7919) % 3001),
+                o = absl::StrCat("e", (i * 104729) % 2999);
     std::string p = absl::StrCat("p", i % 13);
     ASSERT_TRUE(a.Add(s, p, o).ok());
     ASSERT_TRUE(b.Add(s, p, o).ok());
@@ -88,7 +95,8 @@ TEST(BulkLoaderTest, WriteBatchPathGivesTheSameContentAsSstPath) {
   auto sst = OpenOrDie(TempStorePath("sst"));
   auto wb = OpenOrDie(TempStorePath("wb"));
   for (auto* s : {sst.get(), wb.get()}) {
-    ASSERT_TRUE(s->PutDocument(MakeDoc("d1", "h", {{"e1", "p1", "e2", 2}, {"e9", "p0", "E3"}})).ok());
+    ASSERT_TRUE(
+        s->PutDocument(MakeDoc("d1", "h", {{"e1", "p1", "e2", 2}, {"e9", "p0", "E3"}})).ok());
   }
   BulkLoader a(sst.get());
   BulkLoader b(wb.get(), {.use_sst = false, .batch_triples = 333});
@@ -128,10 +136,13 @@ TEST(BulkLoaderTest, MergesWithDocumentFacts) {
   EXPECT_EQ(e->type(), ORG);  // the document's type beats RESOURCE on a tie
   EXPECT_EQ(e->documents(), 1u);
   std::vector<Fact> facts;
-  ASSERT_TRUE(store->FactsFrom(alpha, [&](const Fact& f) {
-    facts.push_back(f);
-    return true;
-  }).ok());
+  ASSERT_TRUE(store
+                  ->FactsFrom(alpha,
+                              [&](const Fact& f) {
+                                facts.push_back(f);
+                                return true;
+                              })
+                  .ok());
   ASSERT_EQ(facts.size(), 2u);
   for (const auto& f : facts) {
     EXPECT_TRUE(f.flags() & IMPORTED);
