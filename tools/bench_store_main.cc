@@ -131,16 +131,23 @@ LoadReport LoadInChild(const std::vector<std::string>& files, const std::string&
   {
     BulkLoader loader(store->get(), {.memory_bytes = opt.memory, .use_sst = sst});
     absl::Status st;
+    // Packed hand-overs, as kg-load makes them (BulkLoader::Add(PackedTriples&&)).
+    kg::storage::PackedTriples batch;
     for (const auto& f : files) {
       bool read = ReadTsv(f, [&](std::string_view s, std::string_view p, std::string_view o) {
         if (!st.ok()) return;
-        st = loader.Add(s, p, o);
+        batch.Add(s, p, o);
+        if (batch.size() >= 32768) {
+          st = loader.Add(std::move(batch));
+          batch.clear();
+        }
         if (sample.size() < static_cast<size_t>(opt.lookups) && rng() % 64 == 0) {
           sample.emplace_back(s);
         }
       });
       if (!read) return r;
     }
+    if (st.ok() && !batch.empty()) st = loader.Add(std::move(batch));
     if (!st.ok()) {
       std::fprintf(stderr, "load: %s\n", st.ToString().c_str());
       return r;
