@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
 #include <random>
 #include <set>
 
@@ -342,33 +343,25 @@ void ObservationFeatures(const Context& c, size_t i, std::vector<uint64_t>& out)
   out.push_back(FeatureHash(167, c.norm[k + 1], c.shape[k]));
 }
 
-void LabelFeatures(const Context& c, size_t i, std::string_view p1, std::vector<uint64_t>& out) {
+// The templates joined with the previous label `p1` (feature set 2), or,
+// without `p1`, the same templates alone (ids + 100; feature set 3), scored
+// once per word over (previous, current) label pairs instead of once per
+// previous label over labels: the same model family, ~20x fewer look-ups.
+void LabelFeatures(const Context& c, size_t i, std::optional<std::string_view> p1,
+                   std::vector<uint64_t>& out) {
   out.clear();
   const size_t k = i + 2;
-  out.push_back(FeatureHash(118, p1));
-  out.push_back(FeatureHash(120, p1, c.shape[k]));
-  out.push_back(FeatureHash(121, p1, c.upos[k]));
-  out.push_back(FeatureHash(129, p1, c.norm[k]));
-  if (!c.cap[k].empty()) out.push_back(FeatureHash(139, p1, c.cap[k]));
-  if (!c.c0[k].empty()) out.push_back(FeatureHash(145, p1, c.c2[k]));
-  out.push_back(FeatureHash(157, p1, c.run[k]));
-  out.push_back(FeatureHash(159, p1, c.shape[k + 1]));
-}
-
-// Feature set 3: the templates of LabelFeatures without the previous label,
-// scored once per word over label pairs (previous, current) instead of once
-// per previous label over labels: the same model family, ~20x fewer look-ups.
-void PairFeatures(const Context& c, size_t i, std::vector<uint64_t>& out) {
-  out.clear();
-  const size_t k = i + 2;
-  out.push_back(FeatureHash(218, ""));
-  out.push_back(FeatureHash(220, c.shape[k]));
-  out.push_back(FeatureHash(221, c.upos[k]));
-  out.push_back(FeatureHash(229, c.norm[k]));
-  if (!c.cap[k].empty()) out.push_back(FeatureHash(239, c.cap[k]));
-  if (!c.c0[k].empty()) out.push_back(FeatureHash(245, c.c2[k]));
-  out.push_back(FeatureHash(257, c.run[k]));
-  out.push_back(FeatureHash(259, c.shape[k + 1]));
+  auto add = [&](uint64_t id, std::string_view x) {
+    out.push_back(p1 ? FeatureHash(id, *p1, x) : FeatureHash(id + 100, x));
+  };
+  out.push_back(p1 ? FeatureHash(118, *p1) : FeatureHash(218, ""));
+  add(120, c.shape[k]);
+  add(121, c.upos[k]);
+  add(129, c.norm[k]);
+  if (!c.cap[k].empty()) add(139, c.cap[k]);
+  if (!c.c0[k].empty()) add(145, c.c2[k]);
+  add(157, c.run[k]);
+  add(159, c.shape[k + 1]);
 }
 
 }  // namespace
@@ -426,13 +419,13 @@ std::vector<int> Viterbi(const Context& ctx, size_t n, const std::vector<std::st
   const int np = tr.num_pairs();
   constexpr float kNone = -std::numeric_limits<float>::infinity();
   std::vector<uint64_t> features;
-  // obs[i * m + c]; set 4: lab[i * np + pair]; else lab[(i * (m + 1) + p + 1) * m + c].
+  // obs[i * m + c]; set 3: lab[i * np + pair]; else lab[(i * (m + 1) + p + 1) * m + c].
   std::vector<float> obs(n * m, 0.0f), lab(pairs ? n * np : n * (m + 1) * m, 0.0f);
   for (size_t i = 0; i < n; ++i) {
     ObservationFeatures(ctx, i, features);
     model.Score(features, absl::MakeSpan(&obs[i * m], m));
     if (pairs) {
-      PairFeatures(ctx, i, features);
+      LabelFeatures(ctx, i, std::nullopt, features);
       pair_model->Score(features, absl::MakeSpan(&lab[i * np], np));
       continue;
     }
@@ -481,7 +474,7 @@ std::vector<int> Viterbi(const Context& ctx, size_t n, const std::vector<std::st
       ObservationFeatures(ctx, i, features);
       trainee->Update(features, g, y, weight);  // advances the clock once per word
       if (pairs) {
-        PairFeatures(ctx, i, features);
+        LabelFeatures(ctx, i, std::nullopt, features);
         pair_trainee->Update(features, tr.Pair(gp, g), tr.Pair(yp, y), weight);
         continue;
       }

@@ -92,7 +92,7 @@ class EntityRecognizer {
   EntityRecognizer() = default;
 
   PerceptronScorer model_;
-  PerceptronScorer pair_model_;  // feature set 4: (previous, current) label pairs
+  PerceptronScorer pair_model_;  // feature set 3: (previous, current) label pairs
   std::shared_ptr<const NerTransitions> transitions_;
   std::vector<std::string> labels_;  // BILOU
   const GazetteerMatcher* gazetteers_ = nullptr;

@@ -252,15 +252,15 @@ class Finder {
       std::string words(text_.substr(t[k].begin, t[e - 1].end - t[k].begin));
       return lex_.CountryByKey(TermKey(words)) != nullptr ? -1 : e;
     };
+    auto is_and = [&](int k) {
+      return k < n && (LowerAscii(t[k].text) == "and" || t[k].text == "&");
+    };
     int k = c;
     while (k < n && t[k].text == ",") {
-      ++k;
-      bool last = k < n && (LowerAscii(t[k].text) == "and" || t[k].text == "&");
-      if (last) ++k;
-      k = item(k);
-      if (k < 0) return -1;
-      if (last) return k;
-      if (k < n && (LowerAscii(t[k].text) == "and" || t[k].text == "&")) return item(k + 1);
+      const bool oxford = is_and(++k);  // ", and"
+      k = item(oxford ? k + 1 : k);
+      if (k < 0 || oxford) return k;
+      if (is_and(k)) return item(k + 1);
     }
     return -1;
   }

@@ -463,19 +463,22 @@ absl::Status BulkLoader::CheckNames(std::string_view subject, std::string_view p
   return absl::OkStatus();
 }
 
+absl::Status BulkLoader::AddToBatch(std::string_view subject, std::string_view predicate,
+                                    std::string_view object) {
+  ++added_;
+  batch_.Add(subject, predicate, object);
+  if (batch_.size() < options_.batch_triples) return absl::OkStatus();
+  absl::Status s = store_->ImportTriples(batch_, &batch_result_);
+  batch_.clear();
+  return s;
+}
+
 absl::Status BulkLoader::Add(std::string_view subject, std::string_view predicate,
                              std::string_view object) {
   if (finished_) return absl::FailedPreconditionError("BulkLoader::Add after Finish");
   RETURN_IF_ERROR(Init());
   RETURN_IF_ERROR(CheckNames(subject, predicate, object));
-  if (!options_.use_sst) {
-    ++added_;
-    batch_.Add(subject, predicate, object);
-    if (batch_.size() < options_.batch_triples) return absl::OkStatus();
-    absl::Status s = store_->ImportTriples(batch_, &batch_result_);
-    batch_.clear();
-    return s;
-  }
+  if (!options_.use_sst) return AddToBatch(subject, predicate, object);
   chunk_.Add(subject, predicate, object);
   ++added_;
   if (chunk_.ends.size() >= 3 * kChunkTriples) return Dispatch();
@@ -495,12 +498,7 @@ absl::Status BulkLoader::Add(PackedTriples&& triples, size_t* failed) {
   }
   if (!options_.use_sst) {
     for (size_t i = 0; i < n; ++i) {
-      ++added_;
-      batch_.Add(triples.Name(i, 0), triples.Name(i, 1), triples.Name(i, 2));
-      if (batch_.size() < options_.batch_triples) continue;
-      absl::Status s = store_->ImportTriples(batch_, &batch_result_);
-      batch_.clear();
-      RETURN_IF_ERROR(s);
+      RETURN_IF_ERROR(AddToBatch(triples.Name(i, 0), triples.Name(i, 1), triples.Name(i, 2)));
     }
     return absl::OkStatus();
   }

@@ -87,6 +87,9 @@ class BulkLoader {
   absl::Status Init();
   absl::Status CheckNames(std::string_view subject, std::string_view predicate,
                           std::string_view object);
+  // use_sst = false: appends to batch_, writing it out once it is full.
+  absl::Status AddToBatch(std::string_view subject, std::string_view predicate,
+                          std::string_view object);
   // Hands chunk_ to the next shard (after that shard's previous chunk).
   absl::Status Dispatch();
   // Waits for every shard; the first error any of them met.
