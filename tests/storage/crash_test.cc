@@ -2,6 +2,7 @@
 // parent SIGKILLs it at seeded random moments. After every kill the store
 // must reopen, pass Check(), and hold each document either whole or not at
 // all; a final uninterrupted run must give the same content as a clean load.
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -9,8 +10,11 @@
 #include <chrono>
 #include <cstdlib>
 #include <random>
+#include <string>
 #include <thread>
+#include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -65,15 +69,27 @@ TEST(CrashTest, ChildLoader) {
   _exit(Load(**store).ok() ? 0 : 4);
 }
 
+// Everything the child needs is built before fork(): between fork and exec
+// only async-signal-safe calls are allowed (setenv, freopen and allocation
+// can deadlock on a lock another thread of this process held at the fork).
 pid_t StartChild(const std::string& path) {
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (!absl::StartsWith(*e, absl::StrCat(kChildEnv, "="))) env_strings.push_back(*e);
+  }
+  env_strings.push_back(absl::StrCat(kChildEnv, "=", path));
+  std::vector<char*> envp;
+  for (std::string& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
   pid_t pid = fork();
   if (pid == 0) {
-    setenv(kChildEnv, path.c_str(), 1);
-    freopen("/dev/null", "w", stdout);
-    execl("/proc/self/exe", "kg_storage_tests", "--gtest_filter=CrashTest.ChildLoader",
-          static_cast<char*>(nullptr));
+    if (null_fd >= 0) dup2(null_fd, STDOUT_FILENO);
+    execle("/proc/self/exe", "kg_storage_tests", "--gtest_filter=CrashTest.ChildLoader",
+           static_cast<char*>(nullptr), envp.data());
     _exit(127);
   }
+  if (null_fd >= 0) close(null_fd);
   return pid;
 }
 
