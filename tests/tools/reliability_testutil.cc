@@ -12,6 +12,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <string_view>
 #include <thread>
 
 #include "gtest/gtest.h"
@@ -72,6 +74,23 @@ Child::Child(const std::vector<std::string>& argv, const RunOptions& options)
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  // The environment is built before fork(): only async-signal-safe calls
+  // may run between fork and exec in a multithreaded parent.
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string_view entry(*e);
+    std::string_view name = entry.substr(0, entry.find('='));
+    bool replaced = false;
+    for (const std::string& o : options.env) {
+      replaced |= o.size() > name.size() && o.compare(0, name.size(), name) == 0 &&
+                  o[name.size()] == '=';
+    }
+    if (!replaced) env.emplace_back(entry);
+  }
+  env.insert(env.end(), options.env.begin(), options.env.end());
+  std::vector<char*> envp;
+  for (std::string& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
   pid_ = fork();
   if (pid_ == 0) {
     int in = open(options.stdin_path.c_str(), O_RDONLY);
@@ -81,8 +100,7 @@ Child::Child(const std::vector<std::string>& argv, const RunOptions& options)
     dup2(in, 0);
     dup2(out, 1);
     dup2(err, 2);
-    for (const std::string& e : options.env) putenv(const_cast<char*>(e.c_str()));
-    execv(args[0], args.data());
+    execve(args[0], args.data(), envp.data());
     _exit(127);
   }
   if (pid_ < 0) ADD_FAILURE() << "fork failed";
