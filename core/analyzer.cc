@@ -2,8 +2,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <iterator>
 
 #include "absl/strings/str_cat.h"
 #include "core/model_file.h"
@@ -70,22 +72,40 @@ void Analyzer::Parse(std::vector<Token>& tokens) const {
 }
 
 void Analyzer::Recognize(std::vector<Token>& tokens) const {
+  RecognizeNames(tokens);
+  FinishEntities(tokens);
+}
+
+void Analyzer::RecognizeDocument(const std::vector<std::vector<Token>*>& sentences,
+                                 const DocumentEntityOptions& options) const {
+  for (std::vector<Token>* s : sentences) RecognizeNames(*s);
+  if (recognizer_ != nullptr) HarmonizeDocumentEntities(sentences, options);
+  for (std::vector<Token>* s : sentences) FinishEntities(*s);
+}
+
+void Analyzer::RecognizeNames(std::vector<Token>& tokens) const {
   for (Token& t : tokens) t.ner = "O";
+  if (recognizer_ == nullptr) return;
+  std::vector<std::string_view> words, upos, xpos;
+  for (const Token& t : tokens) {
+    words.push_back(t.text);
+    upos.push_back(t.upos);
+    xpos.push_back(t.xpos);
+  }
+  std::vector<std::string> tags = recognizer_->Recognize(words, upos, xpos);
+  for (size_t i = 0; i < tokens.size(); ++i) tokens[i].ner = std::move(tags[i]);
+}
+
+void Analyzer::FinishEntities(std::vector<Token>& tokens) const {
   if (recognizer_ != nullptr) {
-    std::vector<std::string_view> words, upos, xpos;
-    for (const Token& t : tokens) {
-      words.push_back(t.text);
-      upos.push_back(t.upos);
-      xpos.push_back(t.xpos);
-    }
-    std::vector<std::string> tags = recognizer_->Recognize(words, upos, xpos);
-    for (size_t i = 0; i < tokens.size(); ++i) tokens[i].ner = std::move(tags[i]);
     // A LOC span that is exactly a country or subdivision is a GPE.
+    std::vector<std::string_view> span;
     for (size_t i = 0; i < tokens.size(); ++i) {
       if (tokens[i].ner != "B-LOC") continue;
       size_t j = i + 1;
       while (j < tokens.size() && tokens[j].ner == "I-LOC") ++j;
-      std::vector<std::string_view> span(words.begin() + i, words.begin() + j);
+      span.clear();
+      for (size_t k = i; k < j; ++k) span.push_back(tokens[k].text);
       if (gazetteers_->IsPlace(span)) {
         tokens[i].ner = "B-GPE";
         for (size_t k = i + 1; k < j; ++k) tokens[k].ner = "I-GPE";
@@ -98,25 +118,45 @@ void Analyzer::Recognize(std::vector<Token>& tokens) const {
 Analysis Analyzer::Analyze(std::string_view text) const {
   Analysis analysis;
   analysis.sentences = SplitSentences(text, Tokenize(text));
+  // Very long "sentences" (tables, lists) are processed in pieces so cost
+  // stays linear; each piece gets its own tree. The pieces of the whole
+  // text then go through the recogniser as one document.
+  std::vector<std::vector<Token>> pieces;
+  std::vector<std::vector<Token>*> document;
   for (Sentence& s : analysis.sentences) {
-    // Very long "sentences" (tables, lists) are processed in pieces so cost
-    // stays linear; each piece gets its own tree.
+    if (s.tokens.size() <= kMaxSentenceTokens) {
+      Tag(s.tokens);
+      Parse(s.tokens);
+      continue;
+    }
     for (size_t from = 0; from < s.tokens.size(); from += kMaxSentenceTokens) {
       size_t to = std::min(s.tokens.size(), from + kMaxSentenceTokens);
-      if (from == 0 && to == s.tokens.size()) {
-        Tag(s.tokens);
-        Parse(s.tokens);
-        Recognize(s.tokens);
-        break;
-      }
-      std::vector<Token> piece(std::make_move_iterator(s.tokens.begin() + from),
-                               std::make_move_iterator(s.tokens.begin() + to));
+      std::vector<Token>& piece =
+          pieces.emplace_back(std::make_move_iterator(s.tokens.begin() + from),
+                              std::make_move_iterator(s.tokens.begin() + to));
       Tag(piece);
       Parse(piece);
-      Recognize(piece);
       for (Token& t : piece) {
         if (t.head >= 0) t.head += static_cast<int>(from);
       }
+    }
+  }
+  size_t next_piece = 0;
+  for (Sentence& s : analysis.sentences) {
+    if (s.tokens.size() <= kMaxSentenceTokens) {
+      document.push_back(&s.tokens);
+      continue;
+    }
+    for (size_t from = 0; from < s.tokens.size(); from += kMaxSentenceTokens) {
+      document.push_back(&pieces[next_piece++]);
+    }
+  }
+  RecognizeDocument(document);
+  next_piece = 0;
+  for (Sentence& s : analysis.sentences) {
+    if (s.tokens.size() <= kMaxSentenceTokens) continue;
+    for (size_t from = 0; from < s.tokens.size(); from += kMaxSentenceTokens) {
+      std::vector<Token>& piece = pieces[next_piece++];
       std::move(piece.begin(), piece.end(), s.tokens.begin() + from);
     }
   }

@@ -26,6 +26,7 @@
 
 #include "absl/status/statusor.h"
 #include "core/analysis.h"
+#include "core/document_entities.h"
 #include "core/entity_recognizer.h"
 #include "core/gazetteers.h"
 #include "core/lemmatizer.h"
@@ -50,9 +51,15 @@ class Analyzer {
 
   // Stages, for evaluation and for callers with their own tokens. Each
   // fills its fields of `tokens` (one sentence).
-  void Tag(std::vector<Token>& tokens) const;     // upos, xpos, lemma
-  void Parse(std::vector<Token>& tokens) const;   // head, deprel (no-op without a parser)
+  void Tag(std::vector<Token>& tokens) const;        // upos, xpos, lemma
+  void Parse(std::vector<Token>& tokens) const;      // head, deprel (no-op without a parser)
   void Recognize(std::vector<Token>& tokens) const;  // ner
+  // Recognize() over one document's sentences (in order), with the
+  // document-level pass of core/document_entities.h between the recogniser
+  // and the GPE and value rules: repeats of a name get one type. Analyze()
+  // uses it on each text.
+  void RecognizeDocument(const std::vector<std::vector<Token>*>& sentences,
+                         const DocumentEntityOptions& options = {}) const;
 
   bool has_parser() const { return parser_ != nullptr; }
   const Tagger& tagger() const { return *tagger_; }
@@ -63,6 +70,10 @@ class Analyzer {
 
  private:
   Analyzer() = default;
+
+  // Recognize()'s two halves: the recogniser's names, then GPE and values.
+  void RecognizeNames(std::vector<Token>& tokens) const;
+  void FinishEntities(std::vector<Token>& tokens) const;
 
   std::unique_ptr<Tagger> tagger_;
   std::unique_ptr<Lemmatizer> lemmatizer_;

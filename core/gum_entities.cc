@@ -100,6 +100,7 @@ std::vector<std::string> KeepLongest(std::vector<NerSpan> names, int n) {
 NerSentence GumMentionEntities(const ConlluSentence& sentence) {
   NerSentence out;
   out.id = sentence.sent_id;
+  out.doc_id = sentence.doc_id;
   std::vector<NerSpan> named;
   for (const NerSpan& m : Mentions(sentence)) {
     if (m.type != "PERSON" && m.type != "LOC" && m.type != "ORG") continue;
@@ -118,6 +119,7 @@ NerSentence GumMentionEntities(const ConlluSentence& sentence) {
 NerSentence GumNamedEntities(const ConlluSentence& sentence) {
   NerSentence out;
   out.id = sentence.sent_id;
+  out.doc_id = sentence.doc_id;
   for (const ConlluToken& t : sentence.tokens) out.words.push_back(t.form);
   const std::vector<NerSpan> mentions = Mentions(sentence);
   // Name spans, as Universal NER marks names: only a mention headed by a
@@ -165,8 +167,8 @@ NerSentence GumNamedEntities(const ConlluSentence& sentence) {
             grown = true;
           }
           // Hyphen and punctuation inside a flat name ("al-Ani").
-          if (i == e && i + 1 < m.end && sentence.tokens[i].upos == "PUNCT" &&
-              is_flat(i + 1) && head_of(i + 1) >= b && head_of(i + 1) < e) {
+          if (i == e && i + 1 < m.end && sentence.tokens[i].upos == "PUNCT" && is_flat(i + 1) &&
+              head_of(i + 1) >= b && head_of(i + 1) < e) {
             e = i + 2;
             grown = true;
           }
@@ -217,7 +219,10 @@ absl::StatusOr<std::vector<ConlluSentence>> ReadConlluDir(const std::string& dir
   for (const std::string& f : files) {
     auto s = ReadConlluFile(f);
     if (!s.ok()) return s.status();
-    for (auto& x : *s) all.push_back(std::move(x));
+    for (auto& x : *s) {
+      if (x.doc_id.empty()) x.doc_id = f;  // one document per file
+      all.push_back(std::move(x));
+    }
   }
   return all;
 }

@@ -32,6 +32,8 @@ NerSentence GumNamedEntities(const ConlluSentence& sentence);
 NerSentence GumMentionEntities(const ConlluSentence& sentence);
 
 // Every *.conllu file of `dir` (sorted by name), or `dir` itself if a file.
+// A sentence before any "# newdoc id" line of a file of `dir` gets the
+// file's path as its doc_id.
 absl::StatusOr<std::vector<ConlluSentence>> ReadConlluDir(const std::string& dir);
 
 }  // namespace kg::core

@@ -4,8 +4,8 @@
 #include <sstream>
 
 #include "absl/status/status.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 
@@ -25,12 +25,15 @@ absl::StatusOr<std::vector<NerSentence>> ParseIob2(std::string_view content,
   const std::string file(name);
   std::vector<NerSentence> out;
   NerSentence current;
+  std::string doc_id;
   int line_no = 0;
   auto flush = [&]() {
     if (!current.words.empty()) out.push_back(std::move(current));
     current = NerSentence();
+    current.doc_id = doc_id;
   };
-  for (absl::string_view piece : absl::StrSplit(absl::string_view(content.data(), content.size()), '\n')) {
+  for (absl::string_view piece :
+       absl::StrSplit(absl::string_view(content.data(), content.size()), '\n')) {
     std::string_view line(piece.data(), piece.size());
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
@@ -40,7 +43,12 @@ absl::StatusOr<std::vector<NerSentence>> ParseIob2(std::string_view content,
     }
     if (line[0] == '#') {
       constexpr std::string_view kSentId = "# sent_id = ";
+      constexpr std::string_view kNewDoc = "# newdoc id = ";
       if (line.starts_with(kSentId)) current.id = std::string(line.substr(kSentId.size()));
+      if (line.starts_with(kNewDoc)) {
+        doc_id = std::string(line.substr(kNewDoc.size()));
+        current.doc_id = doc_id;
+      }
       continue;
     }
     std::vector<absl::string_view> cols =
@@ -80,8 +88,8 @@ std::vector<NerSpan> BioToSpans(const std::vector<std::string>& tags) {
     const std::string& t = tags[i];
     if (t.size() < 3 || t == "O") continue;
     std::string type = t.substr(2);
-    bool continues = t[0] == 'I' && !spans.empty() && spans.back().end == i &&
-                     spans.back().type == type;
+    bool continues =
+        t[0] == 'I' && !spans.empty() && spans.back().end == i && spans.back().type == type;
     if (continues) {
       spans.back().end = i + 1;
     } else {

@@ -18,6 +18,7 @@ namespace kg::core {
 
 struct NerSentence {
   std::string id;
+  std::string doc_id;  // from the latest "# newdoc id = ..." line; may be empty
   std::vector<std::string> words;
   std::vector<std::string> tags;  // BIO, kg type names
 };
@@ -31,9 +32,8 @@ struct NerSpan {
 };
 
 // Parses IOB2 text ("ID<TAB>WORD<TAB>TAG[<TAB>...]" lines, blank line between
-// sentences, "#" comments). Errors read "NAME:LINE: what".
-absl::StatusOr<std::vector<NerSentence>> ParseIob2(std::string_view content,
-                                                   std::string_view name);
+// sentences, "#" comments; "# newdoc id = X" starts document X). Errors read "NAME:LINE: what".
+absl::StatusOr<std::vector<NerSentence>> ParseIob2(std::string_view content, std::string_view name);
 absl::StatusOr<std::vector<NerSentence>> ReadIob2File(const std::string& path);
 
 // Spans of a BIO tag sequence (lenient: see above).

@@ -1,4 +1,6 @@
 // kg-eval ner FILE.iob2|FILE.conllu|DIR [--model MODELS.kgm] [--errors] [--whole-mentions]
+//             [--sentences] [--no-retype] [--no-repeats] [--no-acronyms] [--no-name-parts]
+//             [--case-insensitive] [--unlabelled-weight W] [--derived-weight W]
 // kg-eval ner --show TEXT_FILE [--model MODELS.kgm]
 //
 // Runs the model set's tagger and entity recogniser over gold-tokenised
@@ -12,6 +14,11 @@
 // The headline is the micro-averaged F1 over PERSON, ORG and LOC; the last
 // line is that figure alone. --errors first lists, per sentence with a
 // mistake, the gold and predicted spans that differ (for error analysis).
+// Sentences are recognised a document at a time (UNER's "# newdoc id"
+// lines, GUM's files), with the document-level pass that Analyze() runs
+// (core/document_entities.h); --sentences recognises each sentence alone,
+// and the --no-* / --case-insensitive / --*-weight flags set that
+// pass's options (for experiments).
 // --show runs the whole pipeline over a plain text file and prints every
 // entity span it finds as "TYPE:text", one sentence per line.
 
@@ -24,6 +31,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "core/analyzer.h"
 #include "core/gum_entities.h"
 #include "core/iob2.h"
@@ -38,22 +46,17 @@ std::string SpanText(const kg::core::NerSentence& s, const kg::core::NerSpan& x)
 }
 
 // Prints the spans only one side has, for each sentence with a difference.
-void PrintErrors(const kg::core::Analyzer& analyzer,
-                 const std::vector<kg::core::NerSentence>& gold) {
-  for (const kg::core::NerSentence& s : gold) {
-    std::vector<kg::core::Token> tokens(s.words.size());
-    for (size_t i = 0; i < tokens.size(); ++i) tokens[i].text = s.words[i];
-    analyzer.Tag(tokens);
-    analyzer.Recognize(tokens);
+void PrintErrors(const kg::core::Analyzer& analyzer, const std::vector<kg::core::NerSentence>& gold,
+                 const kg::tools::NerEvalOptions& options) {
+  const auto predicted = kg::tools::PredictNer(analyzer, gold, options);
+  for (size_t k = 0; k < gold.size(); ++k) {
+    const kg::core::NerSentence& s = gold[k];
     std::vector<std::string> tags;
-    for (const kg::core::Token& t : tokens) {
-      std::string tag = t.ner;
-      if (absl::EndsWith(tag, "-GPE")) tag = tag.substr(0, 2) + "LOC";
-      if (!absl::EndsWith(tag, "-PERSON") && !absl::EndsWith(tag, "-ORG") &&
-          !absl::EndsWith(tag, "-LOC")) {
-        tag = "O";
-      }
-      tags.push_back(tag);
+    for (const std::string& tag : predicted[k]) {
+      tags.push_back(absl::EndsWith(tag, "-PERSON") || absl::EndsWith(tag, "-ORG") ||
+                             absl::EndsWith(tag, "-LOC")
+                         ? tag
+                         : "O");
     }
     auto g = kg::core::BioToSpans(s.tags);
     auto p = kg::core::BioToSpans(tags);
@@ -68,11 +71,8 @@ void PrintErrors(const kg::core::Analyzer& analyzer,
         absl::StrAppend(&wrong, " [", SpanText(s, x), "]");
     }
     if (missed.empty() && wrong.empty()) continue;
-    std::string text;
-    for (size_t i = 0; i < s.words.size(); ++i) {
-      absl::StrAppend(&text, i ? " " : "", s.words[i], "/", tokens[i].upos);
-    }
-    std::cout << "# " << s.id << "\n  " << text << "\n  gold only:" << missed
+    std::string text = absl::StrJoin(s.words, " ");
+    std::cout << "# " << s.doc_id << " " << s.id << "\n  " << text << "\n  gold only:" << missed
               << "\n  predicted only:" << wrong << "\n";
   }
 }
@@ -107,10 +107,27 @@ int Show(const kg::core::Analyzer& analyzer, const std::string& path) {
 int main(int argc, char** argv) {
   std::string file, model = kg::core::Analyzer::DefaultModelPath();
   bool errors = false, whole_mentions = false, show = false;
+  kg::tools::NerEvalOptions options;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--model" && i + 1 < argc) {
       model = argv[++i];
+    } else if (arg == "--sentences") {
+      options.by_document = false;
+    } else if (arg == "--no-retype") {
+      options.document.retype = false;
+    } else if (arg == "--no-repeats") {
+      options.document.label_repeats = false;
+    } else if (arg == "--no-acronyms") {
+      options.document.acronyms = false;
+    } else if (arg == "--no-name-parts") {
+      options.document.name_parts = false;
+    } else if (arg == "--case-insensitive") {
+      options.document.case_insensitive = true;
+    } else if (arg == "--derived-weight" && i + 1 < argc) {
+      options.document.derived_weight = std::stof(argv[++i]);
+    } else if (arg == "--unlabelled-weight" && i + 1 < argc) {
+      options.document.unlabelled_weight = std::stof(argv[++i]);
     } else if (arg == "--errors") {
       errors = true;
     } else if (arg == "--show") {
@@ -127,6 +144,8 @@ int main(int argc, char** argv) {
   if (file.empty()) {
     std::cerr << "usage: kg-eval ner FILE.iob2|FILE.conllu|DIR [--model MODELS.kgm] [--errors] "
                  "[--whole-mentions]\n"
+                 "         [--sentences | --no-retype --no-repeats --no-acronyms --no-name-parts "
+                 "--case-insensitive --unlabelled-weight W --derived-weight W]\n"
                  "       kg-eval ner --show TEXT_FILE [--model MODELS.kgm]\n";
     return 2;
   }
@@ -155,8 +174,8 @@ int main(int argc, char** argv) {
                                     : kg::core::GumNamedEntities(s));
     }
   }
-  if (errors) PrintErrors(**analyzer, gold);
-  auto scores = kg::tools::EvaluateNer(**analyzer, gold, {"PERSON", "ORG", "LOC"});
+  if (errors) PrintErrors(**analyzer, gold, options);
+  auto scores = kg::tools::EvaluateNer(**analyzer, gold, {"PERSON", "ORG", "LOC"}, options);
   std::cout << absl::StrFormat("file   %s\nmodel  %s\nsentences %d\n", file, model, gold.size());
   kg::tools::PrintNerScores(scores, "PERSON+ORG+LOC, exact span");
   std::cout << absl::StrFormat("%.2f\n", scores.headline.F1());

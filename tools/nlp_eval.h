@@ -16,7 +16,7 @@ namespace kg::tools {
 
 struct PosScores {
   size_t words = 0;
-  size_t upos = 0;   // correct
+  size_t upos = 0;  // correct
   size_t xpos = 0;
   size_t lemma = 0;
   double UposAccuracy() const { return words ? 100.0 * upos / words : 0; }
@@ -40,14 +40,28 @@ struct TypeScores {
 
 struct NerScores {
   std::map<std::string, TypeScores> by_type;  // PERSON, ORG, LOC, ...
-  TypeScores headline;                         // over `types`
+  TypeScores headline;                        // over `types`
 };
+
+struct NerEvalOptions {
+  // Consecutive sentences with the same doc_id go through
+  // Analyzer::RecognizeDocument together (as Analyze() does with a text);
+  // false: each sentence alone (Analyzer::Recognize).
+  bool by_document = true;
+  core::DocumentEntityOptions document;
+};
+
+// The analyzer's BIO tags for gold-tokenised sentences (tagged first), one
+// vector per sentence; GPE reads as LOC.
+std::vector<std::vector<std::string>> PredictNer(const core::Analyzer& analyzer,
+                                                 const std::vector<core::NerSentence>& gold,
+                                                 const NerEvalOptions& options = {});
 
 // Exact-span scores on gold-tokenised sentences. Predicted GPE counts as LOC.
 // `types`: the types in the headline (e.g. PERSON, ORG, LOC); others are
 // reported per type but left out of it.
 NerScores EvaluateNer(const core::Analyzer& analyzer, const std::vector<core::NerSentence>& gold,
-                      const std::vector<std::string>& types);
+                      const std::vector<std::string>& types, const NerEvalOptions& options = {});
 
 // Prints "TYPE  P  R  F1" lines and the headline to stdout.
 void PrintNerScores(const NerScores& scores, const std::string& title);

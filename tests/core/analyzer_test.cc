@@ -55,7 +55,8 @@ class AnalyzerTest : public ::testing::Test {
     analyzer_ = nullptr;
   }
   void SetUp() override {
-    if (analyzer_ == nullptr) GTEST_SKIP() << kModel << " not found: run kg-train (models/README.md)";
+    if (analyzer_ == nullptr)
+      GTEST_SKIP() << kModel << " not found: run kg-train (models/README.md)";
   }
   static const Analyzer* analyzer_;
 };
@@ -121,6 +122,39 @@ TEST_F(AnalyzerTest, EveryTokenIsAnalysed) {
   }
 }
 
+// Analyze() recognises a text as one document: the same labels as tagging
+// and parsing each sentence, then RecognizeDocument() over all of them.
+TEST_F(AnalyzerTest, AnalyzeRecognisesTheTextAsOneDocument) {
+  const std::string text = std::string(kSeedText) +
+                           " Later the DEA said Cienfuegos had left. Blinken and Biden met "
+                           "Obrador. Officials from Mexico met the DEA.";
+  Analysis a = analyzer_->Analyze(text);
+  Analysis b = analyzer_->Analyze(text);
+  std::vector<std::vector<Token>*> document;
+  for (Sentence& s : b.sentences) {
+    for (Token& t : s.tokens) t.ner.clear();
+    document.push_back(&s.tokens);
+  }
+  analyzer_->RecognizeDocument(document);
+  ASSERT_EQ(a.sentences.size(), b.sentences.size());
+  bool differs_from_sentences = false;
+  for (size_t i = 0; i < a.sentences.size(); ++i) {
+    std::vector<Token> alone = a.sentences[i].tokens;
+    analyzer_->Recognize(alone);
+    for (size_t k = 0; k < alone.size(); ++k) {
+      EXPECT_EQ(a.sentences[i].tokens[k].ner, b.sentences[i].tokens[k].ner)
+          << a.sentences[i].tokens[k].text;
+      differs_from_sentences |= alone[k].ner != a.sentences[i].tokens[k].ner;
+    }
+  }
+  auto e = Entities(text, a);
+  EXPECT_TRUE(Has(e, "ORG:DEA")) << Join(e);
+  EXPECT_TRUE(Has(e, "PERSON:Cienfuegos")) << Join(e);
+  EXPECT_TRUE(Has(e, "PERSON:Blinken")) << Join(e);
+  EXPECT_TRUE(Has(e, "PERSON:Biden")) << Join(e);
+  (void)differs_from_sentences;
+}
+
 TEST_F(AnalyzerTest, HostileInputDoesNotCrash) {
   EXPECT_TRUE(analyzer_->Analyze("").sentences.empty());
   std::mt19937 rng(11);
@@ -164,8 +198,7 @@ TEST(AnalyzerLoadTest, RefusesMissingCorruptAndIncompatibleModels) {
   std::ofstream(newer, std::ios::binary) << other.SerializeAsString();
   auto refused = Analyzer::Load(newer);
   ASSERT_FALSE(refused.ok());
-  EXPECT_NE(refused.status().message().find("incompatible"), std::string::npos)
-      << refused.status();
+  EXPECT_NE(refused.status().message().find("incompatible"), std::string::npos) << refused.status();
 }
 
 TEST(AnalyzerLoadTest, DefaultModelPathHonoursEnvironment) {

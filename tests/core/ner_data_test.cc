@@ -29,6 +29,18 @@ TEST(Iob2Test, ReadsMapsAndRepairs) {
   EXPECT_THAT(BioToSpans((*s)[0].tags), ElementsAre(NerSpan{0, 2, "ORG"}, NerSpan{3, 4, "MISC"}));
 }
 
+TEST(Iob2Test, SentencesCarryTheirDocument) {
+  auto s = ParseIob2(
+      "# newdoc id = d1\n# sent_id = d1-1\n1\tA\tO\n\n1\tB\tO\n\n"
+      "# newdoc id = d2\n1\tC\tO\n",
+      "mem");
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->size(), 3u);
+  EXPECT_EQ((*s)[0].doc_id, "d1");
+  EXPECT_EQ((*s)[1].doc_id, "d1");
+  EXPECT_EQ((*s)[2].doc_id, "d2");
+}
+
 TEST(Iob2Test, ErrorsNameFileAndLine) {
   auto s = ParseIob2("1\tx\tO\n2\ty\n", "f.iob2");
   ASSERT_FALSE(s.ok());
