@@ -18,6 +18,12 @@ namespace kg {
 // different keys, joined by entity resolution as aliases.
 std::string TermKey(std::string_view name);
 
+namespace term_key_internal {
+// TermKey without its ASCII shortcut, every code point through utf8proc;
+// for tests that check the two agree.
+std::string TermKeyUnicodeOnly(std::string_view name);
+}  // namespace term_key_internal
+
 }  // namespace kg
 
 #endif  // KG_PROTO_TERM_KEY_H_
