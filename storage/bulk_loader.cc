@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <optional>
 #include <thread>
@@ -14,6 +15,7 @@
 #include <xxhash.h>
 
 #include "absl/base/internal/endian.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "proto/status_macros.h"
@@ -163,27 +165,51 @@ std::string ImportedPayload() {
   return f.SerializeAsString();
 }
 
+// Inside the loader an id travels "wide": the 48-bit id in the top bits and
+// the low 16 bits of the key's own hash below, so that two keys under one
+// 48-bit id (a collision) stay apart until Finish() gives one of them
+// another id. Wide order is key order: sorting wide values sorts the keys.
+constexpr int kWideShift = 64 - kIdBits;
+uint64_t Wide(std::string_view key, uint64_t id) {
+  return id << kWideShift | (TermHash64(key) & ((uint64_t{1} << kWideShift) - 1));
+}
+uint64_t Narrow(uint64_t wide) { return wide >> kWideShift; }
+void AppendWide(std::string* out, uint64_t wide) {
+  uint64_t be = absl::ghtonll(wide);
+  out->append(reinterpret_cast<const char*>(&be), 8);
+}
+uint64_t ReadWide(const char* p) {
+  uint64_t be;
+  std::memcpy(&be, p, 8);
+  return absl::gntohll(be);
+}
+
+// Room for EncodeKey's last 8-byte store.
+constexpr size_t kKeyBuffer = kTripleBytes + 2;
+
+// The 18-byte key of a Key24 of wide ids: three 6-byte big-endian ids (each
+// 8-byte store is overwritten by the next one past its 6 bytes).
+void EncodeKey(const Key24& k, char* out) {
+  uint64_t be = absl::ghtonll(k.a);
+  std::memcpy(out, &be, 8);
+  be = absl::ghtonll(k.b);
+  std::memcpy(out + kIdBytes, &be, 8);
+  be = absl::ghtonll(k.c);
+  std::memcpy(out + 2 * kIdBytes, &be, 8);
+}
+
 // Writes a permutation from its sorter (records are already permuted).
 absl::Status WritePermutation(ExternalSorter<Key24>& sorter, SstOut& out) {
   RETURN_IF_ERROR(sorter.Finish());
   Key24 k;
-  std::string key;
+  char key[kKeyBuffer];
   while (true) {
     ASSIGN_OR_RETURN(bool more, sorter.Next(&k));
     if (!more) break;
-    key.clear();
-    AppendId(&key, k.a);
-    AppendId(&key, k.b);
-    AppendId(&key, k.c);
-    RETURN_IF_ERROR(out.Put(key, ""));
+    EncodeKey(k, key);
+    RETURN_IF_ERROR(out.Put(std::string_view(key, kTripleBytes), ""));
   }
   return absl::OkStatus();
-}
-
-// The 24-byte key of a Key24: three big-endian ids.
-void EncodeKey24(const Key24& k, char* out) {
-  uint64_t be[3] = {absl::ghtonll(k.a), absl::ghtonll(k.b), absl::ghtonll(k.c)};
-  std::memcpy(out, be, kTripleBytes);
 }
 
 // Runs put(i, out) for i in [0, n) as two key ranges, each written to its
@@ -217,11 +243,11 @@ absl::Status WriteFactsInMemory(RocksStore* store, const rocksdb::ReadOptions& r
   auto put_spo = [&](size_t lo, size_t hi, SstOut& out) -> absl::Status {
     if (lo == hi) return absl::OkStatus();
     std::unique_ptr<rocksdb::Iterator> existing(db->NewIterator(ro, store->cf(kSpo)));
-    char key[kTripleBytes];
-    EncodeKey24(v[lo], key);
+    char key[kKeyBuffer];
+    EncodeKey(v[lo], key);
     existing->Seek(rocksdb::Slice(key, kTripleBytes));
     for (size_t i = lo; i < hi; ++i) {
-      EncodeKey24(v[i], key);
+      EncodeKey(v[i], key);
       std::string_view k(key, kTripleBytes);
       if (existing->Valid() && Sv(existing->key()) < k)
         existing->Seek(rocksdb::Slice(key, kTripleBytes));
@@ -246,9 +272,9 @@ absl::Status WriteFactsInMemory(RocksStore* store, const rocksdb::ReadOptions& r
   std::vector<uint8_t>().swap(known);
   result->new_facts = fresh;
   auto put_keys = [&](size_t lo, size_t hi, SstOut& out) -> absl::Status {
-    char key[kTripleBytes];
+    char key[kKeyBuffer];
     for (size_t i = lo; i < hi; ++i) {
-      EncodeKey24(v[i], key);
+      EncodeKey(v[i], key);
       RETURN_IF_ERROR(out.Put(std::string_view(key, kTripleBytes), ""));
     }
     return absl::OkStatus();
@@ -369,9 +395,10 @@ absl::StatusOr<uint64_t> BulkLoader::TermIdOf(Shard& shard, std::string_view nam
     if (!s.ok() && !s.IsNotFound()) return FromRocks(s, store_->path());
   }
   if (id == 0) id = TermId(key);
+  id = Wide(key, id);
   std::string rec;
-  rec.reserve(kIdBytes + key.size() + 1 + raw.size());
-  AppendId(&rec, id);
+  rec.reserve(8 + key.size() + 1 + raw.size());
+  AppendWide(&rec, id);
   rec.append(key);
   rec.push_back('\0');
   rec.append(raw);
@@ -404,7 +431,7 @@ absl::Status BulkLoader::Resolve(Shard& shard, const Chunk& chunk) {
     if (it != shard.predicate_ids.end()) {
       p = it->second;
     } else {
-      p = PredicateId(predicate);
+      p = PredicateId(predicate) << kWideShift;
       shard.predicate_ids.emplace(std::string(predicate), p);
     }
     shard.triples.push_back(Key24{s, p, o});
@@ -414,9 +441,9 @@ absl::Status BulkLoader::Resolve(Shard& shard, const Chunk& chunk) {
     // Left out only when both the id and a 64-bit hash of the spelling
     // match a record already added: two keys under one id (a collision) or
     // two spellings of one key still both reach the sorter.
-    size_t nul = t.find('\0', kIdBytes);
+    size_t nul = t.find('\0', 8);
     uint64_t spelling = XXH3_64bits(t.data() + nul + 1, t.size() - nul - 1);
-    auto [it, inserted] = emitted_.try_emplace(ReadId(t.data()), spelling);
+    auto [it, inserted] = emitted_.try_emplace(ReadWide(t.data()), spelling);
     if (!inserted && it->second == spelling) continue;
     it->second = spelling;
     RETURN_IF_ERROR(terms_->Add(std::move(t)));
@@ -561,8 +588,8 @@ absl::StatusOr<BulkResult> BulkLoader::Finish() {
   // Predicates (few): new ones only; a different text under an id collides.
   {
     std::map<uint64_t, std::string> by_id;
-    for (const auto& [text, pid] : predicate_ids) {
-      auto [it, inserted] = by_id.emplace(pid, text);
+    for (const auto& [text, wide] : predicate_ids) {
+      auto [it, inserted] = by_id.emplace(Narrow(wide), text);
       if (!inserted && it->second != text) {
         return absl::InternalError(
             absl::StrCat("predicate id collision between '", it->second, "' and '", text, "'"));
@@ -590,178 +617,310 @@ absl::StatusOr<BulkResult> BulkLoader::Finish() {
   // facts are sorted and written here.
   std::vector<rocksdb::IngestExternalFileArg> t_args;
   uint64_t t_bytes = 0, t_new_entities = 0;
+  // wide id of a re-hashed key -> its new wide id; set before remap_ready.
+  absl::flat_hash_map<uint64_t, uint64_t> remap;
+  std::promise<bool> remap_ready;
   auto write_terms = [&]() -> absl::Status {
-    // Terms: sorted by id, so entities and contributions stream out in order;
-    // the key -> id dictionary needs key order, hence one more sorter.
-    {
-      RETURN_IF_ERROR(terms_->Finish());
-      kTrace("terms sorted");
-      ExternalSorter<std::string> by_key(dir_, "keys", m / 8);
-      SstOut entities(store_, kEntities, dir_ + "/entities.sst");
-      SstOut contrib(store_, kContrib, dir_ + "/contrib.sst");
-      std::unique_ptr<rocksdb::Iterator> existing(db->NewIterator(ro, store_->cf(kEntities)));
-      existing->SeekToFirst();
-      std::string rec, v;
-      bool have = false;
-      uint64_t cur_id = 0;
-      std::string cur_key, cur_name;
-      auto flush = [&]() -> absl::Status {
-        if (!have) return absl::OkStatus();
-        std::string idk = IdKey(cur_id);
+    // The facts wait for the ids of colliding keys (remap): always answered,
+    // also when this thread stops on an error.
+    struct Answer {
+      std::promise<bool>* p;
+      bool done = false;
+      void operator()(bool ok) {
+        if (!done) p->set_value(ok);
+        done = true;
+      }
+      ~Answer() { (*this)(false); }
+    } answer{&remap_ready};
+    // Terms: sorted by wide id, so entities and contributions stream out in
+    // order; the key -> id dictionary needs key order, hence one more sorter.
+    RETURN_IF_ERROR(terms_->Finish());
+    kTrace("terms sorted");
+    ExternalSorter<std::string> by_key(dir_, "keys", m / 8);
+    SstOut entities(store_, kEntities, dir_ + "/entities.sst");
+    SstOut contrib(store_, kContrib, dir_ + "/contrib.sst");
+    std::unique_ptr<rocksdb::Iterator> existing(db->NewIterator(ro, store_->cf(kEntities)));
+    existing->SeekToFirst();
+    std::string v;
+    // Writes the entity of a key under `id` (merged with a stored one).
+    auto flush = [&](SstOut& entities, SstOut& contrib, uint64_t id, const std::string& key,
+                     const std::string& name) -> absl::Status {
+      std::string idk = IdKey(id);
+      if (existing->Valid() && existing->key().compare(idk) < 0) existing->Seek(idk);
+      RETURN_IF_ERROR(FromRocks(existing->status(), store_->path()));
+      Entity imported;
+      imported.set_id(id);
+      imported.set_key(key);
+      imported.set_name(name);
+      imported.set_type(RESOURCE);
+      if (existing->Valid() && Sv(existing->key()) == idk) {
+        Entity old;
+        if (!DecodeEntityValue(Sv(existing->key()), Sv(existing->value()), &old)) {
+          return absl::DataLossError("unreadable entity record in the store");
+        }
+        if (old.key() != key) {
+          return absl::InternalError(
+              absl::StrCat("term id collision between '", old.key(), "' (stored) and '", key, "'"));
+        }
+        rocksdb::Status s = db->Get(ro, store_->cf(kContrib), idk, &v);
+        if (s.ok()) {  // imported before: only a preferred spelling changes it
+          Entity prev;
+          if (!DecodeEntityValue(idk, v, &prev)) {
+            return absl::DataLossError("unreadable entity contribution in the store");
+          }
+          if (!PreferredName(name, prev.name())) return absl::OkStatus();
+          RETURN_IF_ERROR(contrib.Put(idk, EncodeEntityValue(imported)));
+          if (PreferredName(name, old.name())) old.set_name(name);
+          return entities.Put(idk, EncodeEntityValue(old));
+        }
+        if (!s.IsNotFound()) return FromRocks(s, store_->path());
+        RETURN_IF_ERROR(contrib.Put(idk, EncodeEntityValue(imported)));
+        if (!AddToEntity(&old, imported, false)) {
+          std::vector<Entity> parts{imported};
+          std::vector<bool> from_doc{false};
+          std::unique_ptr<rocksdb::Iterator> c(db->NewIterator(ro, store_->cf(kContrib)));
+          for (c->Seek(idk); c->Valid() && c->key().starts_with(idk); c->Next()) {
+            parts.emplace_back();
+            if (!DecodeEntityValue(Sv(c->key()), Sv(c->value()), &parts.back())) {
+              return absl::DataLossError("unreadable entity contribution in the store");
+            }
+            from_doc.push_back(c->key().size() > kIdBytes);
+          }
+          old = FoldEntity(parts, from_doc);
+        }
+        return entities.Put(idk, EncodeEntityValue(old));
+      }
+      RETURN_IF_ERROR(entities.Put(idk, EncodeEntityValue(FoldEntity({imported}, {false}))));
+      RETURN_IF_ERROR(contrib.Put(idk, EncodeEntityValue(imported)));
+      ++t_new_entities;
+      return by_key.Add(absl::StrCat(key, std::string(1, '\0'), idk));
+    };
+    // One 48-bit id's keys (several only on a collision), each with its
+    // preferred spelling, in wide order.
+    struct Term {
+      uint64_t wide;
+      std::string key, name;
+    };
+    std::vector<Term> group, losers;
+    std::vector<uint64_t> load_ids;  // every id of this load, ascending
+    // The collision rule: a stored key keeps its id; otherwise the smallest
+    // key of the group does. The others re-hash below.
+    auto flush_group = [&]() -> absl::Status {
+      if (group.empty()) return absl::OkStatus();
+      uint64_t id = Narrow(group.front().wide);
+      load_ids.push_back(id);
+      size_t winner = 0;
+      if (group.size() > 1) {
+        std::string idk = IdKey(id);
         if (existing->Valid() && existing->key().compare(idk) < 0) existing->Seek(idk);
         RETURN_IF_ERROR(FromRocks(existing->status(), store_->path()));
-        Entity imported;
-        imported.set_id(cur_id);
-        imported.set_key(cur_key);
-        imported.set_name(cur_name);
-        imported.set_type(RESOURCE);
+        std::optional<std::string> stored_key;
         if (existing->Valid() && Sv(existing->key()) == idk) {
           Entity old;
           if (!DecodeEntityValue(Sv(existing->key()), Sv(existing->value()), &old)) {
             return absl::DataLossError("unreadable entity record in the store");
           }
-          if (old.key() != cur_key) {
-            return absl::InternalError(absl::StrCat("term id collision between '", old.key(),
-                                                    "' (stored) and '", cur_key, "'"));
-          }
-          rocksdb::Status s = db->Get(ro, store_->cf(kContrib), idk, &v);
-          if (s.ok()) {  // imported before: only a preferred spelling changes it
-            Entity prev;
-            if (!DecodeEntityValue(idk, v, &prev)) {
-              return absl::DataLossError("unreadable entity contribution in the store");
-            }
-            if (!PreferredName(cur_name, prev.name())) return absl::OkStatus();
-            RETURN_IF_ERROR(contrib.Put(idk, EncodeEntityValue(imported)));
-            if (PreferredName(cur_name, old.name())) old.set_name(cur_name);
-            return entities.Put(idk, EncodeEntityValue(old));
-          }
-          if (!s.IsNotFound()) return FromRocks(s, store_->path());
-          RETURN_IF_ERROR(contrib.Put(idk, EncodeEntityValue(imported)));
-          if (!AddToEntity(&old, imported, false)) {
-            std::vector<Entity> parts{imported};
-            std::vector<bool> from_doc{false};
-            std::unique_ptr<rocksdb::Iterator> c(db->NewIterator(ro, store_->cf(kContrib)));
-            for (c->Seek(idk); c->Valid() && c->key().starts_with(idk); c->Next()) {
-              parts.emplace_back();
-              if (!DecodeEntityValue(Sv(c->key()), Sv(c->value()), &parts.back())) {
-                return absl::DataLossError("unreadable entity contribution in the store");
-              }
-              from_doc.push_back(c->key().size() > kIdBytes);
-            }
-            old = FoldEntity(parts, from_doc);
-          }
-          return entities.Put(idk, EncodeEntityValue(old));
+          stored_key = old.key();
         }
-        RETURN_IF_ERROR(entities.Put(idk, EncodeEntityValue(FoldEntity({imported}, {false}))));
-        RETURN_IF_ERROR(contrib.Put(idk, EncodeEntityValue(imported)));
-        ++t_new_entities;
-        return by_key.Add(absl::StrCat(cur_key, std::string(1, '\0'), idk));
-      };
-      while (true) {
-        ASSIGN_OR_RETURN(bool more, terms_->Next(&rec));
-        if (!more) break;
-        uint64_t id = ReadId(rec.data());
-        size_t nul = rec.find('\0', kIdBytes);
-        std::string key = rec.substr(kIdBytes, nul - kIdBytes);
-        std::string name = rec.substr(nul + 1);
-        if (have && id == cur_id) {
-          if (key != cur_key) {
-            return absl::InternalError(absl::StrCat("term id collision between '", cur_key,
-                                                    "' and '", key,
-                                                    "': load one of them through documents"));
+        winner = group.size();
+        for (size_t i = 0; i < group.size(); ++i) {
+          bool better = stored_key ? group[i].key == *stored_key
+                                   : winner == group.size() || group[i].key < group[winner].key;
+          if (better) winner = i;
+        }
+      } else if (existing->Valid() || !existing->status().ok()) {
+        // A single key under an id a different stored key holds loses too.
+        std::string idk = IdKey(id);
+        if (existing->Valid() && existing->key().compare(idk) < 0) existing->Seek(idk);
+        RETURN_IF_ERROR(FromRocks(existing->status(), store_->path()));
+        if (existing->Valid() && Sv(existing->key()) == idk) {
+          Entity old;
+          if (!DecodeEntityValue(Sv(existing->key()), Sv(existing->value()), &old)) {
+            return absl::DataLossError("unreadable entity record in the store");
           }
-          if (PreferredName(name, cur_name)) cur_name = name;
+          if (old.key() != group[0].key) winner = 1;
+        }
+      }
+      for (size_t i = 0; i < group.size(); ++i) {
+        if (i == winner) {
+          RETURN_IF_ERROR(flush(entities, contrib, id, group[i].key, group[i].name));
+        } else {
+          losers.push_back(std::move(group[i]));
+        }
+      }
+      group.clear();
+      return absl::OkStatus();
+    };
+    std::string rec;
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, terms_->Next(&rec));
+      if (!more) break;
+      uint64_t wide = ReadWide(rec.data());
+      size_t nul = rec.find('\0', 8);
+      std::string key = rec.substr(8, nul - 8);
+      std::string name = rec.substr(nul + 1);
+      if (!group.empty() && group.back().wide == wide) {
+        if (key != group.back().key) {
+          return absl::InternalError(absl::StrCat("term id collision between '", group.back().key,
+                                                  "' and '", key,
+                                                  "': load one of them through documents"));
+        }
+        if (PreferredName(name, group.back().name)) group.back().name = std::move(name);
+        continue;
+      }
+      if (!group.empty() && Narrow(group.back().wide) != Narrow(wide)) {
+        RETURN_IF_ERROR(flush_group());
+      }
+      group.push_back({wide, std::move(key), std::move(name)});
+    }
+    RETURN_IF_ERROR(flush_group());
+    terms_.reset();
+    // Losers, in key order, take the first re-hash that no key of this load
+    // (first ids or earlier losers) and no stored entity holds: the result
+    // depends on the set of keys, not on their order or the threads.
+    std::sort(losers.begin(), losers.end(),
+              [](const Term& x, const Term& y) { return x.key < y.key; });
+    std::vector<std::pair<uint64_t, size_t>> rehashed;  // new id, loser
+    absl::flat_hash_set<uint64_t> taken;
+    for (size_t i = 0; i < losers.size(); ++i) {
+      uint64_t id = 0;
+      for (uint32_t attempt = 1; attempt < 64 && id == 0; ++attempt) {
+        uint64_t c = TermId(losers[i].key, attempt);
+        if (taken.contains(c) || std::binary_search(load_ids.begin(), load_ids.end(), c)) {
           continue;
         }
-        RETURN_IF_ERROR(flush());
-        have = true;
-        cur_id = id;
-        cur_key = std::move(key);
-        cur_name = std::move(name);
+        rocksdb::Status s = db->Get(ro, store_->cf(kEntities), IdKey(c), &v);
+        if (!s.ok() && !s.IsNotFound()) return FromRocks(s, store_->path());
+        if (s.ok()) continue;
+        id = c;
       }
-      RETURN_IF_ERROR(flush());
-      terms_.reset();
-      RETURN_IF_ERROR(entities.Finish(&t_args, &t_bytes));
-      RETURN_IF_ERROR(contrib.Finish(&t_args, &t_bytes));
-      RETURN_IF_ERROR(by_key.Finish());
-      SstOut terms(store_, kTerms, dir_ + "/terms.sst");
-      // A key of a new entity may already be in the dictionary under a
-      // re-hashed id when documents stored it after Add() took its id
-      // without probing (probe_terms_): the triples would then name the
-      // wrong id, so the load stops.
-      std::unique_ptr<rocksdb::Iterator> stored(db->NewIterator(ro, store_->cf(kTerms)));
-      stored->SeekToFirst();
-      while (true) {
-        ASSIGN_OR_RETURN(bool more, by_key.Next(&rec));
-        if (!more) break;
-        size_t cut = rec.size() - kIdBytes - 1;
-        std::string_view key = std::string_view(rec).substr(0, cut);
-        if (stored->Valid() && Sv(stored->key()) < key)
-          stored->Seek(rocksdb::Slice(key.data(), key.size()));
-        if (stored->Valid() && Sv(stored->key()) == key) {
-          return absl::AbortedError(
-              absl::StrCat("term '", std::string(key),
-                           "' was stored under another id while this load ran; load again"));
-        }
-        RETURN_IF_ERROR(terms.Put(key, std::string_view(rec).substr(cut + 1)));
+      if (id == 0) {
+        return absl::InternalError(absl::StrCat("no free id for term '", losers[i].key, "'"));
       }
-      RETURN_IF_ERROR(FromRocks(stored->status(), store_->path()));
-      RETURN_IF_ERROR(terms.Finish(&t_args, &t_bytes));
-      kTrace("terms written");
+      taken.insert(id);
+      remap.emplace(losers[i].wide, Wide(losers[i].key, id));
+      rehashed.emplace_back(id, i);
     }
+    answer(true);
+    kTrace("term ids final");
+    if (!rehashed.empty()) {
+      // In a file of their own: their ids fall anywhere in the others' range
+      // (ingestion accepts overlapping files; the keys are distinct).
+      std::sort(rehashed.begin(), rehashed.end());
+      SstOut re_entities(store_, kEntities, dir_ + "/entities.rehash.sst");
+      SstOut re_contrib(store_, kContrib, dir_ + "/contrib.rehash.sst");
+      existing->SeekToFirst();
+      for (const auto& [id, i] : rehashed) {
+        RETURN_IF_ERROR(flush(re_entities, re_contrib, id, losers[i].key, losers[i].name));
+      }
+      RETURN_IF_ERROR(re_entities.Finish(&t_args, &t_bytes));
+      RETURN_IF_ERROR(re_contrib.Finish(&t_args, &t_bytes));
+    }
+    RETURN_IF_ERROR(entities.Finish(&t_args, &t_bytes));
+    RETURN_IF_ERROR(contrib.Finish(&t_args, &t_bytes));
+    RETURN_IF_ERROR(by_key.Finish());
+    SstOut terms(store_, kTerms, dir_ + "/terms.sst");
+    // A key of a new entity may already be in the dictionary under a
+    // re-hashed id when documents stored it after Add() took its id
+    // without probing (probe_terms_): the triples would then name the
+    // wrong id, so the load stops.
+    std::unique_ptr<rocksdb::Iterator> stored(db->NewIterator(ro, store_->cf(kTerms)));
+    stored->SeekToFirst();
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, by_key.Next(&rec));
+      if (!more) break;
+      size_t cut = rec.size() - kIdBytes - 1;
+      std::string_view key = std::string_view(rec).substr(0, cut);
+      if (stored->Valid() && Sv(stored->key()) < key)
+        stored->Seek(rocksdb::Slice(key.data(), key.size()));
+      if (stored->Valid() && Sv(stored->key()) == key) {
+        return absl::AbortedError(
+            absl::StrCat("term '", std::string(key),
+                         "' was stored under another id while this load ran; load again"));
+      }
+      RETURN_IF_ERROR(terms.Put(key, std::string_view(rec).substr(cut + 1)));
+    }
+    RETURN_IF_ERROR(FromRocks(stored->status(), store_->path()));
+    RETURN_IF_ERROR(terms.Finish(&t_args, &t_bytes));
+    kTrace("terms written");
     return absl::OkStatus();
   };
   absl::Status terms_status;
   std::thread terms_thread([&] { terms_status = write_terms(); });
+  // Re-hashed keys' triples: their wide ids replaced, then sorted again.
+  auto apply_remap = [&](Key24& k) {
+    if (auto it = remap.find(k.a); it != remap.end()) k.a = it->second;
+    if (auto it = remap.find(k.c); it != remap.end()) k.c = it->second;
+  };
   auto write_facts = [&]() -> absl::Status {
     // Facts: spo merged with what is stored; new triples feed pos and osp.
-    {
-      RETURN_IF_ERROR(spo_->Finish());
-      kTrace("spo sorted");
-      result.runs_spilled = spo_->runs();
-      if (std::vector<Key24> all; spo_->TakeSorted(&all)) {
-        spo_.reset();
-        return WriteFactsInMemory(store_, ro, dir_, all, &args, &result);
+    RETURN_IF_ERROR(spo_->Finish());
+    kTrace("spo sorted");
+    result.runs_spilled = spo_->runs();
+    std::vector<Key24> all;
+    bool in_memory = spo_->TakeSorted(&all);
+    if (!remap_ready.get_future().get()) return absl::AbortedError("terms not resolved");
+    if (in_memory) {
+      spo_.reset();
+      if (!remap.empty()) {
+        for (Key24& k : all) apply_remap(k);
+        SortInParallel(all);
       }
-      ExternalSorter<Key24> pos(dir_, "pos", m / 4), osp(dir_, "osp", m / 4);
-      SstOut spo_out(store_, kSpo, dir_ + "/spo.sst");
-      std::unique_ptr<rocksdb::Iterator> existing(db->NewIterator(ro, store_->cf(kSpo)));
-      existing->SeekToFirst();
-      const std::string imported = ImportedPayload();
+      return WriteFactsInMemory(store_, ro, dir_, all, &args, &result);
+    }
+    ExternalSorter<Key24>* source = spo_.get();
+    std::unique_ptr<ExternalSorter<Key24>> remapped;
+    if (!remap.empty()) {
+      remapped = std::make_unique<ExternalSorter<Key24>>(dir_, "spo.remap", m / 2);
       Key24 k;
-      std::string key;
       while (true) {
         ASSIGN_OR_RETURN(bool more, spo_->Next(&k));
         if (!more) break;
-        key.clear();
-        AppendId(&key, k.a);
-        AppendId(&key, k.b);
-        AppendId(&key, k.c);
-        if (existing->Valid() && existing->key().compare(key) < 0) existing->Seek(key);
-        if (existing->Valid() && Sv(existing->key()) == key) {
-          ASSIGN_OR_RETURN(std::optional<std::string> payload, ImportedOver(existing->value()));
-          if (payload) RETURN_IF_ERROR(spo_out.Put(key, *payload));
-          continue;
-        }
-        RETURN_IF_ERROR(spo_out.Put(key, imported));
-        RETURN_IF_ERROR(pos.Add(Key24{k.b, k.c, k.a}));
-        RETURN_IF_ERROR(osp.Add(Key24{k.c, k.a, k.b}));
-        ++result.new_facts;
+        apply_remap(k);
+        RETURN_IF_ERROR(remapped->Add(k));
       }
-      RETURN_IF_ERROR(FromRocks(existing->status(), store_->path()));
-      existing.reset();
-      spo_.reset();
-      RETURN_IF_ERROR(spo_out.Finish(&args, &result.sst_bytes));
-      SstOut pos_out(store_, kPos, dir_ + "/pos.sst"), osp_out(store_, kOsp, dir_ + "/osp.sst");
-      absl::Status pos_status;
-      std::thread t([&] { pos_status = WritePermutation(pos, pos_out); });
-      absl::Status osp_status = WritePermutation(osp, osp_out);
-      t.join();
-      RETURN_IF_ERROR(pos_status);
-      RETURN_IF_ERROR(osp_status);
-      RETURN_IF_ERROR(pos_out.Finish(&args, &result.sst_bytes));
-      RETURN_IF_ERROR(osp_out.Finish(&args, &result.sst_bytes));
+      RETURN_IF_ERROR(remapped->Finish());
+      source = remapped.get();
     }
+    ExternalSorter<Key24> pos(dir_, "pos", m / 4), osp(dir_, "osp", m / 4);
+    SstOut spo_out(store_, kSpo, dir_ + "/spo.sst");
+    std::unique_ptr<rocksdb::Iterator> existing(db->NewIterator(ro, store_->cf(kSpo)));
+    existing->SeekToFirst();
+    const std::string imported = ImportedPayload();
+    Key24 k;
+    char buf[kKeyBuffer];
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, source->Next(&k));
+      if (!more) break;
+      EncodeKey(k, buf);
+      std::string_view key(buf, kTripleBytes);
+      if (existing->Valid() && Sv(existing->key()) < key) {
+        existing->Seek(rocksdb::Slice(key.data(), key.size()));
+      }
+      if (existing->Valid() && Sv(existing->key()) == key) {
+        ASSIGN_OR_RETURN(std::optional<std::string> payload, ImportedOver(existing->value()));
+        if (payload) RETURN_IF_ERROR(spo_out.Put(key, *payload));
+        continue;
+      }
+      RETURN_IF_ERROR(spo_out.Put(key, imported));
+      RETURN_IF_ERROR(pos.Add(Key24{k.b, k.c, k.a}));
+      RETURN_IF_ERROR(osp.Add(Key24{k.c, k.a, k.b}));
+      ++result.new_facts;
+    }
+    RETURN_IF_ERROR(FromRocks(existing->status(), store_->path()));
+    existing.reset();
+    remapped.reset();
+    spo_.reset();
+    RETURN_IF_ERROR(spo_out.Finish(&args, &result.sst_bytes));
+    SstOut pos_out(store_, kPos, dir_ + "/pos.sst"), osp_out(store_, kOsp, dir_ + "/osp.sst");
+    absl::Status pos_status;
+    std::thread t([&] { pos_status = WritePermutation(pos, pos_out); });
+    absl::Status osp_status = WritePermutation(osp, osp_out);
+    t.join();
+    RETURN_IF_ERROR(pos_status);
+    RETURN_IF_ERROR(osp_status);
+    RETURN_IF_ERROR(pos_out.Finish(&args, &result.sst_bytes));
+    RETURN_IF_ERROR(osp_out.Finish(&args, &result.sst_bytes));
     return absl::OkStatus();
   };
   absl::Status facts_status = write_facts();

@@ -3,17 +3,19 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include <atomic>
+
 #include "absl/strings/str_format.h"
 
 namespace kg::storage {
 
 void AppendId(std::string* out, uint64_t id) {
-  char buf[8];
-  for (int i = 7; i >= 0; --i) {
+  char buf[kIdBytes];
+  for (int i = kIdBytes - 1; i >= 0; --i) {
     buf[i] = static_cast<char>(id & 0xff);
     id >>= 8;
   }
-  out->append(buf, 8);
+  out->append(buf, kIdBytes);
 }
 
 void AppendU32(std::string* out, uint32_t v) {
@@ -27,7 +29,7 @@ void AppendU32(std::string* out, uint32_t v) {
 
 uint64_t ReadId(const char* p) {
   uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);
+  for (size_t i = 0; i < kIdBytes; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);
   return v;
 }
 
@@ -58,13 +60,13 @@ std::string SpoKey(const Triple& t) { return Three(t.s, t.p, t.o); }
 std::string PosKey(const Triple& t) { return Three(t.p, t.o, t.s); }
 std::string OspKey(const Triple& t) { return Three(t.o, t.s, t.p); }
 Triple FromSpo(std::string_view k) {
-  return {ReadId(k.data()), ReadId(k.data() + 8), ReadId(k.data() + 16)};
+  return {ReadId(k.data()), ReadId(k.data() + kIdBytes), ReadId(k.data() + 2 * kIdBytes)};
 }
 Triple FromPos(std::string_view k) {
-  return {ReadId(k.data() + 16), ReadId(k.data()), ReadId(k.data() + 8)};
+  return {ReadId(k.data() + 2 * kIdBytes), ReadId(k.data()), ReadId(k.data() + kIdBytes)};
 }
 Triple FromOsp(std::string_view k) {
-  return {ReadId(k.data() + 8), ReadId(k.data() + 16), ReadId(k.data())};
+  return {ReadId(k.data() + kIdBytes), ReadId(k.data() + 2 * kIdBytes), ReadId(k.data())};
 }
 
 std::string EvidenceDocPrefix(const Triple& t, std::string_view doc) {
@@ -132,17 +134,35 @@ bool TermKeyIsIdentity(std::string_view name) {
   return true;
 }
 
+namespace {
+std::atomic<int> term_id_bits{kIdBits};
+
+// The 48-bit id of a 64-bit hash: its top bits (only the top
+// term_id_bits of them under a test width).
+uint64_t Narrow(uint64_t h) {
+  int bits = term_id_bits.load(std::memory_order_relaxed);
+  return (h >> (64 - bits)) << (kIdBits - bits);
+}
+}  // namespace
+
+void SetTermIdBitsForTesting(int bits) {
+  term_id_bits.store(bits < 1 ? 1 : bits > kIdBits ? kIdBits : bits, std::memory_order_relaxed);
+}
+
+uint64_t TermHash64(std::string_view key) { return XXH3_64bits(key.data(), key.size()); }
+
 uint64_t TermId(std::string_view key, uint32_t attempt) {
   // XXH3 is specified bit-for-bit across platforms and versions, so separate
   // loaders derive the same ids without talking to each other.
   for (uint64_t seed = attempt;; seed += 0x100000000ULL) {
-    uint64_t h = XXH3_64bits_withSeed(key.data(), key.size(), seed);
-    if (h != 0) return h;
+    uint64_t id = Narrow(XXH3_64bits_withSeed(key.data(), key.size(), seed));
+    if (id != 0) return id;
   }
 }
 
 uint64_t PredicateId(std::string_view predicate) {
   uint64_t h = XXH3_64bits_withSeed(predicate.data(), predicate.size(), 0x5052454449434154ULL);
+  h >>= 64 - kIdBits;
   return h == 0 ? 1 : h;
 }
 

@@ -198,10 +198,11 @@ rocksdb::ReadOptions ScanOptions(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* f
   return ro;
 }
 
-// Part `part` of `parts` equal ranges of the 64-bit id space, as 8-byte
+// Part `part` of `parts` equal ranges of the 48-bit id space, as 6-byte
 // big-endian key bounds (the upper one empty for the last part).
 std::pair<std::string, std::string> PartBounds(int part, int parts) {
-  const uint64_t step = parts <= 1 ? 0 : (UINT64_MAX / static_cast<uint64_t>(parts)) + 1;
+  constexpr uint64_t kMaxId = (uint64_t{1} << kIdBits) - 1;
+  const uint64_t step = parts <= 1 ? 0 : (kMaxId / static_cast<uint64_t>(parts)) + 1;
   std::string lo, hi;
   AppendId(&lo, step * static_cast<uint64_t>(part));
   if (part + 1 < parts) AppendId(&hi, step * static_cast<uint64_t>(part + 1));

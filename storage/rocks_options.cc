@@ -63,10 +63,10 @@ rocksdb::ColumnFamilyOptions ColumnFamilyOptionsFor(const std::string& name) {
     // cost 1.25 B/triple and the prefix filter already answers for new
     // subjects.
     table.whole_key_filtering = false;
-    // Bigger blocks and sparser restarts: sorted 24-byte keys share long
+    // Bigger blocks and sparser restarts: sorted 18-byte keys share long
     // prefixes, which delta encoding and ZSTD then squeeze.
     // 64 KiB blocks, restart points every 128 keys and ZSTD level 9 at the
-    // bottom: the ids are random 64-bit hashes, so what compresses is the
+    // bottom: the ids are random 48-bit hashes, so what compresses is the
     // repetition (predicate ids, shared first ids, payloads) across many
     // keys. Measured on 1 M synthetic triples (storage/README.md): 49.6 ->
     // 42.0 B/triple for the three permutations. Prefix scans read one larger

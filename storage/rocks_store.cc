@@ -101,8 +101,8 @@ absl::Status CheckUnloadedTables(rocksdb::DB* db, const std::string& path) {
       if (*writer) continue;
     }
     if (!s.ok() && !s.IsPathNotFound() && !(s.IsIOError() && !std::filesystem::exists(e.path()))) {
-      return FromRocks(s, absl::StrCat("the store at ", path, " has a damaged file ",
-                                       e.path().string()));
+      return FromRocks(
+          s, absl::StrCat("the store at ", path, " has a damaged file ", e.path().string()));
     }
   }
   return absl::OkStatus();
@@ -145,7 +145,8 @@ std::string FactPayload(const Fact& f) {
 template <typename Msg>
 absl::Status ParseInto(std::string_view bytes, Msg* m, std::string_view what) {
   if (!m->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return absl::DataLossError(absl::StrCat("unreadable ", std::string(what), " record in the store"));
+    return absl::DataLossError(
+        absl::StrCat("unreadable ", std::string(what), " record in the store"));
   }
   return absl::OkStatus();
 }
@@ -154,7 +155,8 @@ absl::Status ParseInto(std::string_view bytes, Msg* m, std::string_view what) {
 absl::Status ParseEntity(std::string_view record_key, std::string_view bytes, Entity* e,
                          std::string_view what) {
   if (!DecodeEntityValue(record_key, bytes, e)) {
-    return absl::DataLossError(absl::StrCat("unreadable ", std::string(what), " record in the store"));
+    return absl::DataLossError(
+        absl::StrCat("unreadable ", std::string(what), " record in the store"));
   }
   return absl::OkStatus();
 }
@@ -211,8 +213,9 @@ class RocksStore::Txn {
   // being later in the batch). Sorted input makes the memtable inserts
   // sequential (cheap).
   void PutUnindexed(Cf c, std::string_view key, std::string_view value) {
-    rocksdb::Status st = batch_.GetWriteBatch()->Put(
-        s_->cf(c), rocksdb::Slice(key.data(), key.size()), rocksdb::Slice(value.data(), value.size()));
+    rocksdb::Status st =
+        batch_.GetWriteBatch()->Put(s_->cf(c), rocksdb::Slice(key.data(), key.size()),
+                                    rocksdb::Slice(value.data(), value.size()));
     if (!st.ok() && unindexed_status_.ok()) unindexed_status_ = st;
   }
   void Delete(Cf c, std::string_view key) {
@@ -368,9 +371,14 @@ absl::StatusOr<std::unique_ptr<RocksStore>> RocksStore::OpenRocks(const std::str
         "upgrade kg",
         path, meta.schema_version(), kSchemaVersion));
   }
-  // Schema 1 stores read unchanged (entity_value.h); a writer marks the
-  // store as schema 2 before writing records an older kg could not read.
-  if (meta.schema_version() < kSchemaVersion && !options.read_only) {
+  // Schema 3 changed every key's id width: older stores cannot be read.
+  if (meta.schema_version() != 0 && meta.schema_version() < kSchemaVersion) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "the store at %s: store format %d, this kg reads %d: re-import (kg export/import; "
+        "export with the kg that wrote it)",
+        path, meta.schema_version(), kSchemaVersion));
+  }
+  if (meta.schema_version() == 0 && !options.read_only) {
     meta.set_schema_version(kSchemaVersion);
     meta.set_writer("kg storage");
     rocksdb::WriteOptions wo;
@@ -431,7 +439,8 @@ absl::StatusOr<uint64_t> RocksStore::ResolveId(Txn& txn, const std::string& key)
 }
 
 absl::StatusOr<PutResult> RocksStore::PutDocument(const DocumentFacts& in) {
-  if (read_only_) return absl::FailedPreconditionError(absl::StrCat("store opened read-only: ", path_));
+  if (read_only_)
+    return absl::FailedPreconditionError(absl::StrCat("store opened read-only: ", path_));
   const std::string& doc_id = in.document().id();
   if (doc_id.empty()) return absl::InvalidArgumentError("document without an id");
   if (doc_id.find('\0') != std::string::npos) {
@@ -486,8 +495,8 @@ absl::StatusOr<PutResult> RocksStore::PutDocument(const DocumentFacts& in) {
   for (int i = 0; i < in.facts_size(); ++i) {
     const ExtractedFact& f = in.facts(i);
     if (f.subject().empty() || f.object().empty() || f.predicate().empty()) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "document %s: fact #%d lacks a subject, predicate or object", doc_id, i));
+      return absl::InvalidArgumentError(
+          absl::StrFormat("document %s: fact #%d lacks a subject, predicate or object", doc_id, i));
     }
     ensure(f.subject(), "");
     ensure(f.object(), "");
@@ -537,7 +546,8 @@ absl::StatusOr<PutResult> RocksStore::PutDocument(const DocumentFacts& in) {
         std::vector<Entity> parts(all.size());
         std::vector<bool> from_doc(all.size());
         for (size_t i = 0; i < all.size(); ++i) {
-          RETURN_IF_ERROR(ParseEntity(all[i].first, all[i].second, &parts[i], "entity contribution"));
+          RETURN_IF_ERROR(
+              ParseEntity(all[i].first, all[i].second, &parts[i], "entity contribution"));
           from_doc[i] = all[i].first.size() > kIdBytes;
         }
         merged = FoldEntity(parts, from_doc);
@@ -570,8 +580,8 @@ absl::StatusOr<PutResult> RocksStore::PutDocument(const DocumentFacts& in) {
   for (const auto& [pid, text] : predicates) {
     ASSIGN_OR_RETURN(bool known, txn.Get(kPredicates, IdKey(pid), &v));
     if (known && v != text) {
-      return absl::InternalError(absl::StrCat("predicate id collision between '", v, "' and '",
-                                              text, "'"));
+      return absl::InternalError(
+          absl::StrCat("predicate id collision between '", v, "' and '", text, "'"));
     }
     if (!known) txn.Put(kPredicates, IdKey(pid), text);
   }
@@ -642,8 +652,8 @@ absl::Status RocksStore::ForgetInTxn(Txn& txn, std::string_view doc_id, Meta& me
         std::vector<Entity> parts(remaining.size());
         std::vector<bool> from_doc(remaining.size());
         for (size_t i = 0; i < remaining.size(); ++i) {
-          RETURN_IF_ERROR(
-              ParseEntity(remaining[i].first, remaining[i].second, &parts[i], "entity contribution"));
+          RETURN_IF_ERROR(ParseEntity(remaining[i].first, remaining[i].second, &parts[i],
+                                      "entity contribution"));
           from_doc[i] = remaining[i].first.size() > kIdBytes;
         }
         Entity merged = FoldEntity(parts, from_doc);
@@ -668,8 +678,9 @@ absl::Status RocksStore::ForgetInTxn(Txn& txn, std::string_view doc_id, Meta& me
       }
       Fact payload;
       for (const auto& d : docs) {
-        ASSIGN_OR_RETURN(bool found,
-                         txn.Get(kDocIndex, absl::StrCat(DocPrefix(d), std::string(1, kTagFact), spo), &v));
+        ASSIGN_OR_RETURN(
+            bool found,
+            txn.Get(kDocIndex, absl::StrCat(DocPrefix(d), std::string(1, kTagFact), spo), &v));
         if (!found) continue;
         Fact c;
         RETURN_IF_ERROR(ParseInto(v, &c, "fact contribution"));
@@ -704,7 +715,8 @@ absl::Status RocksStore::ForgetInTxn(Txn& txn, std::string_view doc_id, Meta& me
 }
 
 absl::Status RocksStore::ImportTriples(const PackedTriples& triples, BulkResult* result) {
-  if (read_only_) return absl::FailedPreconditionError(absl::StrCat("store opened read-only: ", path_));
+  if (read_only_)
+    return absl::FailedPreconditionError(absl::StrCat("store opened read-only: ", path_));
   std::lock_guard<std::mutex> lock(write_mu_);
   // ~3 permutation keys + a payload per triple, plus the batch's headers.
   Txn txn(this, triples.size() * 110);
@@ -834,12 +846,14 @@ absl::Status RocksStore::ImportTriples(const PackedTriples& triples, BulkResult*
 }
 
 absl::Status RocksStore::ForgetDocument(std::string_view doc_id) {
-  if (read_only_) return absl::FailedPreconditionError(absl::StrCat("store opened read-only: ", path_));
+  if (read_only_)
+    return absl::FailedPreconditionError(absl::StrCat("store opened read-only: ", path_));
   std::lock_guard<std::mutex> lock(write_mu_);
   Txn txn(this);
   std::string v;
   ASSIGN_OR_RETURN(bool exists, txn.Get(kDocs, doc_id, &v));
-  if (!exists) return absl::NotFoundError(absl::StrCat("no document '", std::string(doc_id), "' in ", path_));
+  if (!exists)
+    return absl::NotFoundError(absl::StrCat("no document '", std::string(doc_id), "' in ", path_));
   ASSIGN_OR_RETURN(Meta meta, txn.ReadMeta());
   RETURN_IF_ERROR(ForgetInTxn(txn, doc_id, meta));
   return txn.Commit(meta);
@@ -934,7 +948,8 @@ absl::StatusOr<std::optional<uint64_t>> RocksStore::LookupTerm(std::string_view 
   std::vector<uint64_t> candidates;
   std::string prefix = AliasPrefix(key);
   RETURN_IF_ERROR(ScanIn(view, kAliases, prefix, [&](std::string_view k, std::string_view) {
-    if (k.size() == prefix.size() + kIdBytes) candidates.push_back(ReadId(k.data() + prefix.size()));
+    if (k.size() == prefix.size() + kIdBytes)
+      candidates.push_back(ReadId(k.data() + prefix.size()));
     return true;
   }));
   std::optional<uint64_t> best;
@@ -1048,12 +1063,12 @@ absl::Status RocksStore::ForEachMerge(std::string_view entity_key,
                                       const std::function<bool(const Merge&)>& fn) {
   ReadView view(this);
   absl::Status inner;
-  RETURN_IF_ERROR(ScanIn(view, kMerges, MergePrefix(entity_key),
-                         [&](std::string_view, std::string_view v) {
-                           Merge m;
-                           inner = ParseInto(v, &m, "merge");
-                           return inner.ok() && fn(m);
-                         }));
+  RETURN_IF_ERROR(
+      ScanIn(view, kMerges, MergePrefix(entity_key), [&](std::string_view, std::string_view v) {
+        Merge m;
+        inner = ParseInto(v, &m, "merge");
+        return inner.ok() && fn(m);
+      }));
   return inner;
 }
 
@@ -1167,7 +1182,8 @@ constexpr std::string_view kUnmergePrefix("unmerge\0", 8);
 }  // namespace
 
 absl::Status RocksStore::AddUnmerge(const Merge& unmerge) {
-  if (read_only_) return absl::FailedPreconditionError(absl::StrCat("store opened read-only: ", path_));
+  if (read_only_)
+    return absl::FailedPreconditionError(absl::StrCat("store opened read-only: ", path_));
   const std::string alias_key = TermKey(unmerge.alias());
   if (alias_key.empty() || unmerge.canonical().empty()) {
     return absl::InvalidArgumentError("an unmerge needs an alias and a canonical entity key");
@@ -1243,8 +1259,8 @@ absl::StatusOr<CheckReport> RocksStore::Check() {
   auto scan = [&](Cf c, std::string_view prefix,
                   const std::function<bool(std::string_view, std::string_view)>& fn) -> bool {
     absl::Status s = ScanIn(view, c, prefix, fn);
-    if (!s.ok()) Problem(&report, absl::StrCat("cannot read ", ColumnFamilyNames()[c], ": ",
-                                               s.message()));
+    if (!s.ok())
+      Problem(&report, absl::StrCat("cannot read ", ColumnFamilyNames()[c], ": ", s.message()));
     return s.ok();
   };
   Meta meta;
@@ -1284,8 +1300,8 @@ absl::StatusOr<CheckReport> RocksStore::Check() {
         std::string t;
         auto got = GetIn(view, kTerms, e.key(), &t);
         if (!got.ok() || !*got || t != k) {
-          Problem(&report, absl::StrFormat("entity %016x ('%s') is missing from the dictionary",
-                                           id, e.key()));
+          Problem(&report, absl::StrFormat("entity %016x ('%s') is missing from the dictionary", id,
+                                           e.key()));
         }
         return true;
       })) {
@@ -1352,7 +1368,8 @@ absl::StatusOr<CheckReport> RocksStore::Check() {
           ev->Next();
         }
         if (n == 0 && !(f.flags() & IMPORTED)) {
-          Problem(&report, absl::StrCat("fact ", ShowTriple(t), " has no evidence and is not imported"));
+          Problem(&report,
+                  absl::StrCat("fact ", ShowTriple(t), " has no evidence and is not imported"));
         }
         if (n != f.support()) {
           Problem(&report, absl::StrFormat("fact %s: support %d but %d evidence records",
@@ -1374,10 +1391,11 @@ absl::StatusOr<CheckReport> RocksStore::Check() {
   report.facts = spo_digest.count;
   report.evidence = evidence;
 
-  if (!scan(kPos, "", [&](std::string_view k, std::string_view) {
-        if (k.size() == kTripleBytes) pos_digest.Add(FromPos(k));
-        return true;
-      }) ||
+  if (!scan(kPos, "",
+            [&](std::string_view k, std::string_view) {
+              if (k.size() == kTripleBytes) pos_digest.Add(FromPos(k));
+              return true;
+            }) ||
       !scan(kOsp, "", [&](std::string_view k, std::string_view) {
         if (k.size() == kTripleBytes) osp_digest.Add(FromOsp(k));
         return true;
@@ -1411,8 +1429,8 @@ absl::StatusOr<CheckReport> RocksStore::Check() {
 
   auto counter = [&](const char* what, uint64_t stored, uint64_t counted) {
     if (stored != counted) {
-      Problem(&report, absl::StrFormat("meta counts %d %s, the store holds %d", stored, what,
-                                       counted));
+      Problem(&report,
+              absl::StrFormat("meta counts %d %s, the store holds %d", stored, what, counted));
     }
   };
   counter("documents", meta.documents(), report.documents);

@@ -32,7 +32,9 @@
 
 namespace kg::storage {
 
-inline constexpr uint32_t kSchemaVersion = 2;  // 2: slim entity records (storage/README.md)
+// 2: slim entity records; 3: 48-bit ids in every key (storage/README.md).
+// A store of another schema is refused (re-import it).
+inline constexpr uint32_t kSchemaVersion = 3;
 
 struct StoreOptions {
   bool read_only = false;         // open as a reader; never blocks a writer
@@ -41,9 +43,9 @@ struct StoreOptions {
 };
 
 struct PutResult {
-  bool changed = false;    // false when identical content was already stored
-  bool replaced = false;   // an older version of the document was replaced
-  uint64_t facts = 0;      // facts (distinct triples) written for the document
+  bool changed = false;   // false when identical content was already stored
+  bool replaced = false;  // an older version of the document was replaced
+  uint64_t facts = 0;     // facts (distinct triples) written for the document
   uint64_t evidence = 0;
   uint64_t entities = 0;
 };
@@ -55,7 +57,7 @@ struct FactRecord {
   uint64_t predicate_id = 0;  // Fact.predicate_id; text via ForEachPredicate
   uint64_t object = 0;
   float confidence = 0.0f;
-  uint32_t flags = 0;    // FactFlag bits
+  uint32_t flags = 0;  // FactFlag bits
   uint32_t support = 0;
 };
 
@@ -65,7 +67,7 @@ struct EntityTypeRecord {
   EntityType type = ENTITY_TYPE_UNSPECIFIED;
 };
 
-// The passes of Store::ScanGraph. The 64-bit id space is cut into `parts`
+// The passes of Store::ScanGraph. The 48-bit id space is cut into `parts`
 // equal ranges, each read on its own thread (ids are hashes, so the parts
 // hold about equal shares). Callbacks for different parts run concurrently;
 // those of one part run one after another, in key order. Part i's ids are all

@@ -2,10 +2,15 @@
 
 #include <array>
 #include <filesystem>
+#include <map>
+#include <set>
+#include <tuple>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "proto/term_key.h"
+#include "storage/keys.h"
 #include "tests/storage/store_testutil.h"
 
 namespace kg::storage {
@@ -19,6 +24,130 @@ std::unique_ptr<Store> OpenOrDie(const std::string& path) {
   auto s = Store::Open(path);
   EXPECT_TRUE(s.ok()) << s.status();
   return std::move(*s);
+}
+
+// Term ids cut to a few bits for one test, restored whatever happens.
+struct NarrowIds {
+  explicit NarrowIds(int bits) { SetTermIdBitsForTesting(bits); }
+  ~NarrowIds() { SetTermIdBitsForTesting(kIdBits); }
+};
+
+// Loads `triples` (in that order) into a new store; key -> id of every term.
+std::map<std::string, uint64_t> LoadAndMapIds(
+    const std::string& path, const std::vector<std::array<std::string, 3>>& triples,
+    BulkLoaderOptions options = {}) {
+  auto store = OpenOrDie(path);
+  {
+    BulkLoader loader(store.get(), options);
+    for (const auto& t : triples) EXPECT_TRUE(loader.Add(t[0], t[1], t[2]).ok());
+    auto r = loader.Finish();
+    EXPECT_TRUE(r.ok()) << r.status();
+  }
+  std::map<std::string, uint64_t> ids;
+  EXPECT_TRUE(store
+                  ->ForEachEntity([&](const Entity& e) {
+                    ids[e.key()] = e.id();
+                    return true;
+                  })
+                  .ok());
+  auto report = store->Check();
+  EXPECT_TRUE(report.ok() && report->ok())
+      << (report.ok() && !report->problems.empty() ? report->problems[0] : "");
+  return ids;
+}
+
+TEST(BulkLoaderTest, CollidingKeysGetDistinctIdsWhateverTheOrder) {
+  NarrowIds narrow(8);  // 255 ids: 80 keys collide many times
+  std::vector<std::array<std::string, 3>> triples;
+  std::vector<std::string> keys;
+  for (int i = 0; i < 80; ++i) keys.push_back(absl::StrCat("/m/k", i));
+  for (int i = 0; i < 80; ++i) {
+    triples.push_back({keys[i], "/rel/next", keys[(i + 1) % 80]});
+    triples.push_back({keys[i], "/rel/skip", keys[(i * 7 + 3) % 80]});
+  }
+  std::map<uint64_t, int> by_first_id;
+  for (const auto& k : keys) ++by_first_id[TermId(k)];
+  int colliding = 0;
+  for (const auto& [id, n] : by_first_id) colliding += n > 1 ? n : 0;
+  ASSERT_GE(colliding, 4) << "the test must force collisions";
+
+  const std::string fwd_path = TempStorePath("fwd");
+  auto forward = LoadAndMapIds(fwd_path, triples);
+  std::vector<std::array<std::string, 3>> reversed(triples.rbegin(), triples.rend());
+  // Also through run files (spilled sorts) and in another order.
+  auto backward = LoadAndMapIds(TempStorePath("bwd"), reversed, {.memory_bytes = 4096});
+  ASSERT_EQ(forward.size(), keys.size());
+  EXPECT_EQ(forward, backward);
+  std::set<uint64_t> distinct;
+  for (const auto& [key, id] : forward) distinct.insert(id);
+  EXPECT_EQ(distinct.size(), keys.size());
+  // The smallest key of each group keeps its first id.
+  std::map<uint64_t, std::string> smallest;
+  for (const auto& k : keys) {
+    auto [it, inserted] = smallest.emplace(TermId(k), k);
+    if (!inserted && k < it->second) it->second = k;
+  }
+  for (const auto& [id, k] : smallest) EXPECT_EQ(forward[k], id) << k;
+
+  // The facts name the right entities.
+  auto store = OpenOrDie(fwd_path);
+  for (int i = 0; i < 80; ++i) {
+    std::set<uint64_t> objects;
+    ASSERT_TRUE(store
+                    ->FactsFrom(forward[keys[i]],
+                                [&](const Fact& f) {
+                                  objects.insert(f.object());
+                                  return true;
+                                })
+                    .ok());
+    std::set<uint64_t> want = {forward[keys[(i + 1) % 80]], forward[keys[(i * 7 + 3) % 80]]};
+    EXPECT_EQ(objects, want) << keys[i];
+  }
+}
+
+TEST(BulkLoaderTest, StoredKeyKeepsItsIdAgainstASmallerNewKey) {
+  NarrowIds narrow(8);
+  // Two keys under one id; the larger one is stored first.
+  std::map<uint64_t, std::string> first;
+  std::string small, large;
+  for (int i = 0; large.empty(); ++i) {
+    std::string k = absl::StrCat("/m/q", i);
+    auto [it, inserted] = first.emplace(TermId(k), k);
+    if (!inserted) std::tie(small, large) = std::minmax(it->second, k);
+  }
+  std::string path = TempStorePath("db");
+  uint64_t large_id = 0;
+  {
+    auto store = OpenOrDie(path);
+    BulkLoader loader(store.get());
+    ASSERT_TRUE(loader.Add(large, "/rel/x", "/m/other").ok());
+    ASSERT_TRUE(loader.Finish().ok());
+    large_id = store->LookupTerm(large).value().value();
+    EXPECT_EQ(large_id, TermId(large));
+  }
+  auto store = OpenOrDie(path);
+  BulkLoader loader(store.get());
+  ASSERT_TRUE(loader.Add(small, "/rel/x", large).ok());
+  auto r = loader.Finish();
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(store->LookupTerm(large).value().value(), large_id);
+  uint64_t small_id = store->LookupTerm(small).value().value();
+  EXPECT_NE(small_id, large_id);
+  EXPECT_EQ(store->GetEntity(small_id).value()->key(), small);
+  EXPECT_EQ(store->GetEntity(large_id).value()->key(), large);
+  int n = 0;
+  ASSERT_TRUE(store
+                  ->FactsFrom(small_id,
+                              [&](const Fact& f) {
+                                EXPECT_EQ(f.object(), large_id);
+                                ++n;
+                                return true;
+                              })
+                  .ok());
+  EXPECT_EQ(n, 1);
+  auto report = store->Check();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << (report->problems.empty() ? "" : report->problems[0]);
 }
 
 TEST(BulkLoaderTest, LoadsDeduplicatesAndFlagsImported) {

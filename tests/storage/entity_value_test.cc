@@ -54,44 +54,26 @@ TEST(EntityValueTest, RejectsGarbageAndShortKeys) {
   EXPECT_FALSE(DecodeEntityValue("abc", EncodeEntityValue(Sample("x", "x")), &back));
 }
 
-TEST(EntityValueTest, StoreWritesSlimRecordsAndReadsSchemaOneStores) {
+TEST(EntityValueTest, StoreWritesSlimRecords) {
   std::string path = testing::TempStorePath("db");
-  {
-    auto store = Store::Open(path);
-    ASSERT_TRUE(store.ok()) << store.status();
-    BulkLoader loader(store->get());
-    ASSERT_TRUE(loader.Add("/m/a", "/rel/x", "/M/B").ok());
-    ASSERT_TRUE(loader.Finish().ok());
-    auto* rs = dynamic_cast<RocksStore*>(store->get());
-    ASSERT_NE(rs, nullptr);
-    std::string v;
-    ASSERT_TRUE(rs->db()->Get({}, rs->cf(kEntities), IdKey(TermId("/m/a")), &v).ok());
-    Entity raw;
-    ASSERT_TRUE(raw.ParseFromString(v));
-    EXPECT_EQ(raw.id(), 0u);
-    EXPECT_TRUE(raw.key().empty());
-    // Plant a schema 1 record (every field) and mark the store as schema 1.
-    Entity old = Sample("Old Name", "old name");
-    ASSERT_TRUE(
-        rs->db()->Put({}, rs->cf(kEntities), IdKey(old.id()), old.SerializeAsString()).ok());
-    ASSERT_TRUE(rs->db()->Put({}, rs->cf(kTerms), "old name", IdKey(old.id())).ok());
-    Meta meta = rs->ReadMeta().value();
-    meta.set_schema_version(1);
-    meta.set_entities(meta.entities() + 1);
-    ASSERT_TRUE(rs->db()->Put({}, rs->cf(kDefault), kMetaKey, meta.SerializeAsString()).ok());
-  }
   auto store = Store::Open(path);
   ASSERT_TRUE(store.ok()) << store.status();
+  BulkLoader loader(store->get());
+  ASSERT_TRUE(loader.Add("/m/a", "/rel/x", "/M/B").ok());
+  ASSERT_TRUE(loader.Finish().ok());
   auto* rs = dynamic_cast<RocksStore*>(store->get());
-  EXPECT_EQ(rs->ReadMeta().value().schema_version(), kSchemaVersion);
+  ASSERT_NE(rs, nullptr);
+  std::string v;
+  ASSERT_TRUE(rs->db()->Get({}, rs->cf(kEntities), IdKey(TermId("/m/a")), &v).ok());
+  Entity raw;
+  ASSERT_TRUE(raw.ParseFromString(v));
+  EXPECT_EQ(raw.id(), 0u);
+  EXPECT_TRUE(raw.key().empty());
   auto b = (*store)->GetEntity(TermId("/m/b")).value();
   ASSERT_TRUE(b.has_value());
   EXPECT_EQ(b->id(), TermId("/m/b"));
   EXPECT_EQ(b->key(), "/m/b");
   EXPECT_EQ(b->name(), "/M/B");
-  auto old = (*store)->GetEntity(TermId("old name")).value();
-  ASSERT_TRUE(old.has_value());
-  EXPECT_EQ(old->SerializeAsString(), Sample("Old Name", "old name").SerializeAsString());
   int n = 0;
   ASSERT_TRUE((*store)
                   ->ForEachEntity([&](const Entity& e) {
@@ -100,7 +82,7 @@ TEST(EntityValueTest, StoreWritesSlimRecordsAndReadsSchemaOneStores) {
                     return true;
                   })
                   .ok());
-  EXPECT_EQ(n, 3);
+  EXPECT_EQ(n, 2);
   auto report = (*store)->Check();
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_TRUE(report->ok()) << (report->problems.empty() ? "" : report->problems[0]);

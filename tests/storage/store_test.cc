@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "proto/term_key.h"
@@ -15,9 +16,9 @@ namespace kg::storage {
 namespace {
 
 using testing::Dump;
+using ::testing::HasSubstr;
 using testing::MakeDoc;
 using testing::TempStorePath;
-using ::testing::HasSubstr;
 
 std::unique_ptr<Store> OpenOrDie(const std::string& path, StoreOptions options = {}) {
   auto s = Store::Open(path, options);
@@ -33,19 +34,25 @@ uint64_t IdOf(Store& store, const std::string& name) {
 
 std::vector<Fact> From(Store& store, uint64_t id) {
   std::vector<Fact> out;
-  EXPECT_TRUE(store.FactsFrom(id, [&](const Fact& f) {
-    out.push_back(f);
-    return true;
-  }).ok());
+  EXPECT_TRUE(store
+                  .FactsFrom(id,
+                             [&](const Fact& f) {
+                               out.push_back(f);
+                               return true;
+                             })
+                  .ok());
   return out;
 }
 
 std::vector<Evidence> EvidenceOf(Store& store, const Fact& f) {
   std::vector<Evidence> out;
-  EXPECT_TRUE(store.ForEachEvidence(f, [&](const Evidence& e) {
-    out.push_back(e);
-    return true;
-  }).ok());
+  EXPECT_TRUE(store
+                  .ForEachEvidence(f,
+                                   [&](const Evidence& e) {
+                                     out.push_back(e);
+                                     return true;
+                                   })
+                  .ok());
   return out;
 }
 
@@ -90,10 +97,13 @@ TEST(StoreTest, RoundTrip) {
   EXPECT_EQ(ev[1].text(), "s5 of brief");
 
   std::vector<Fact> to;
-  ASSERT_TRUE(store->FactsTo(IdOf(*store, "United States"), [&](const Fact& f) {
-    to.push_back(f);
-    return true;
-  }).ok());
+  ASSERT_TRUE(store
+                  ->FactsTo(IdOf(*store, "United States"),
+                            [&](const Fact& f) {
+                              to.push_back(f);
+                              return true;
+                            })
+                  .ok());
   ASSERT_EQ(to.size(), 1u);
   EXPECT_EQ(to[0].subject(), IdOf(*store, "mexico"));
 
@@ -132,7 +142,8 @@ TEST(StoreTest, IdenticalReputIsNoop) {
 
 TEST(StoreTest, ChangedContentReplacesOldVersion) {
   auto store = OpenOrDie(TempStorePath("db"));
-  ASSERT_TRUE(store->PutDocument(MakeDoc("a", "v1", {{"A", "r", "B", 1}, {"B", "r", "C", 2}})).ok());
+  ASSERT_TRUE(
+      store->PutDocument(MakeDoc("a", "v1", {{"A", "r", "B", 1}, {"B", "r", "C", 2}})).ok());
   uint64_t v1 = store->Version();
   auto put = store->PutDocument(MakeDoc("a", "v2", {{"A", "r", "B", 7}}));
   ASSERT_TRUE(put.ok());
@@ -161,7 +172,8 @@ TEST(StoreTest, ChangedContentReplacesOldVersion) {
 
 TEST(StoreTest, ForgetCascadesThroughSupportCounts) {
   auto store = OpenOrDie(TempStorePath("db"));
-  ASSERT_TRUE(store->PutDocument(MakeDoc("d1", "h", {{"A", "r", "B", 0}, {"A", "r", "C", 1}})).ok());
+  ASSERT_TRUE(
+      store->PutDocument(MakeDoc("d1", "h", {{"A", "r", "B", 0}, {"A", "r", "C", 1}})).ok());
   ASSERT_TRUE(store->PutDocument(MakeDoc("d2", "h", {{"A", "r", "B", 4}})).ok());
   uint64_t a = IdOf(*store, "A");
   auto facts = From(*store, a);
@@ -182,10 +194,12 @@ TEST(StoreTest, ForgetCascadesThroughSupportCounts) {
   // C was only in d1: gone from lookups and from the entity scan.
   EXPECT_EQ(store->LookupTerm(TermKey("C")).value(), std::nullopt);
   bool seen_c = false;
-  ASSERT_TRUE(store->ForEachEntity([&](const Entity& e) {
-    seen_c |= e.key() == TermKey("C");
-    return true;
-  }).ok());
+  ASSERT_TRUE(store
+                  ->ForEachEntity([&](const Entity& e) {
+                    seen_c |= e.key() == TermKey("C");
+                    return true;
+                  })
+                  .ok());
   EXPECT_FALSE(seen_c);
   auto e = store->GetEntity(a).value();
   EXPECT_EQ(e->documents(), 1u);
@@ -220,25 +234,32 @@ TEST(StoreTest, AliasesAndMergeLedger) {
   EXPECT_EQ(store->LookupTerm(TermKey("U.S.")).value(), us);
   EXPECT_THAT(store->GetEntity(us).value()->aliases(), ::testing::ElementsAre("U.S.", "USA"));
   std::vector<Merge> merges;
-  ASSERT_TRUE(store->ForEachMerge(TermKey("United States"), [&](const Merge& x) {
-    merges.push_back(x);
-    return true;
-  }).ok());
+  ASSERT_TRUE(store
+                  ->ForEachMerge(TermKey("United States"),
+                                 [&](const Merge& x) {
+                                   merges.push_back(x);
+                                   return true;
+                                 })
+                  .ok());
   ASSERT_EQ(merges.size(), 1u);
   EXPECT_EQ(merges[0].rule(), "acronym");
   EXPECT_EQ(merges[0].evidence().doc_id(), "d1");
 
   // A second document supports the same entity without the alias; forgetting
   // d1 drops the aliases and the ledger entry but keeps the entity.
-  ASSERT_TRUE(store->PutDocument(MakeDoc("d2", "h", {{"United States", "borders", "Canada"}})).ok());
+  ASSERT_TRUE(
+      store->PutDocument(MakeDoc("d2", "h", {{"United States", "borders", "Canada"}})).ok());
   ASSERT_TRUE(store->ForgetDocument("d1").ok());
   EXPECT_EQ(store->LookupTerm(TermKey("usa")).value(), std::nullopt);
   EXPECT_EQ(store->LookupTerm(TermKey("united states")).value(), us);
   merges.clear();
-  ASSERT_TRUE(store->ForEachMerge(TermKey("United States"), [&](const Merge& x) {
-    merges.push_back(x);
-    return true;
-  }).ok());
+  ASSERT_TRUE(store
+                  ->ForEachMerge(TermKey("United States"),
+                                 [&](const Merge& x) {
+                                   merges.push_back(x);
+                                   return true;
+                                 })
+                  .ok());
   EXPECT_TRUE(merges.empty());
 }
 
@@ -276,8 +297,11 @@ TEST(StoreTest, HashCollisionGetsAnotherId) {
     squatter.set_id(TermId("victim"));
     squatter.set_key("squatter");
     squatter.set_name("Squatter");
-    ASSERT_TRUE((*rs)->db()->Put({}, (*rs)->cf(kEntities), IdKey(TermId("victim")),
-                                 squatter.SerializeAsString()).ok());
+    ASSERT_TRUE(
+        (*rs)
+            ->db()
+            ->Put({}, (*rs)->cf(kEntities), IdKey(TermId("victim")), squatter.SerializeAsString())
+            .ok());
     ASSERT_TRUE((*rs)->db()->Put({}, (*rs)->cf(kTerms), "squatter", IdKey(TermId("victim"))).ok());
   }
   auto store = OpenOrDie(path);
@@ -304,9 +328,9 @@ TEST(StoreTest, SecondWriterIsToldTheStoreIsInUse) {
     char byte;
     if (read(opened[0], &byte, 1) != 1) _exit(2);
     auto other = Store::Open(path);
-    bool in_use = !other.ok() && absl::IsFailedPrecondition(other.status()) &&
-                  absl::StrContains(other.status().message(),
-                                    "store is in use by another process: " + path);
+    bool in_use =
+        !other.ok() && absl::IsFailedPrecondition(other.status()) &&
+        absl::StrContains(other.status().message(), "store is in use by another process: " + path);
     _exit(in_use ? 0 : 1);
   }
   close(opened[0]);
@@ -349,6 +373,30 @@ TEST(StoreTest, NewerSchemaIsRefused) {
   EXPECT_TRUE(absl::IsFailedPrecondition(s.status()));
   EXPECT_THAT(std::string(s.status().message()), HasSubstr("newer kg"));
   EXPECT_FALSE(Store::Open(path, {.read_only = true}).ok());
+}
+
+TEST(StoreTest, OlderSchemaIsRefused) {
+  for (uint32_t old : {1u, 2u}) {
+    std::string path = TempStorePath("db");
+    {
+      auto rs = RocksStore::OpenRocks(path, {});
+      ASSERT_TRUE(rs.ok());
+      Meta meta = (*rs)->ReadMeta().value();
+      EXPECT_EQ(meta.schema_version(), kSchemaVersion);
+      meta.set_schema_version(old);
+      ASSERT_TRUE(
+          (*rs)->db()->Put({}, (*rs)->cf(kDefault), kMetaKey, meta.SerializeAsString()).ok());
+    }
+    for (bool read_only : {false, true}) {
+      auto s = Store::Open(path, {.read_only = read_only});
+      ASSERT_FALSE(s.ok());
+      EXPECT_TRUE(absl::IsFailedPrecondition(s.status()));
+      EXPECT_THAT(std::string(s.status().message()),
+                  HasSubstr(absl::StrCat("store format ", old, ", this kg reads ", kSchemaVersion,
+                                         ": re-import (kg export/import")));
+      EXPECT_THAT(std::string(s.status().message()), HasSubstr(path));
+    }
+  }
 }
 
 TEST(StoreTest, MissingStoreForReadingIsNotFound) {
