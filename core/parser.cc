@@ -137,7 +137,7 @@ void KeepLargestWeights(int64_t budget, PerceptronModel& w) {
 ParserModel ToModel(const AveragedPerceptron& model, const std::vector<std::string>& labels,
                     const ParserTrainOptions& options) {
   ParserModel out;
-  out.set_feature_version(kParserFeatureVersion);
+  out.set_feature_version(options.feature_version);
   for (const std::string& l : labels) out.add_labels(l);
   model.ToProto(out.mutable_weights(), options.prune);
   KeepLargestWeights(options.max_weights, *out.mutable_weights());
@@ -209,7 +209,7 @@ absl::StatusOr<ParserModel> TrainParser(const std::vector<ConlluSentence>& train
       st.Reset(static_cast<int>(ts.heads.size()));
       while (!st.Terminal()) {
         features.clear();
-        ExtractParserFeatures(st, ts.words, features);
+        ExtractParserFeatures(st, ts.words, options.feature_version, features);
         std::fill(scores.begin(), scores.end(), 0.0f);
         model.Score(features, absl::MakeSpan(scores));
         const MoveCosts costs = ComputeCosts(st, ts.heads);
@@ -255,12 +255,17 @@ absl::StatusOr<ParserModel> TrainParser(const std::vector<ConlluSentence>& train
   return out;
 }
 
+void KeepLargestParserWeights(int64_t max_weights, ParserModel& model) {
+  KeepLargestWeights(max_weights, *model.mutable_weights());
+}
+
 absl::StatusOr<Parser> Parser::FromProto(const ParserModel& model, bool reuse_scores) {
-  if (model.feature_version() != kParserFeatureVersion) {
+  if (model.feature_version() < kMinParserFeatureVersion ||
+      model.feature_version() > kParserFeatureVersion) {
     return absl::FailedPreconditionError(absl::StrFormat(
-        "parser model has feature version %u but this kg implements version %u; retrain the "
+        "parser model has feature version %u but this kg reads versions %u to %u; retrain the "
         "model with this kg's kg-train",
-        model.feature_version(), kParserFeatureVersion));
+        model.feature_version(), kMinParserFeatureVersion, kParserFeatureVersion));
   }
   if (model.labels_size() == 0) return absl::InvalidArgumentError("parser model has no labels");
   const int num_classes = NumClasses(model.labels_size());
@@ -270,6 +275,7 @@ absl::StatusOr<Parser> Parser::FromProto(const ParserModel& model, bool reuse_sc
                         model.weights().num_classes(), model.labels_size(), num_classes));
   }
   Parser p;
+  p.version_ = model.feature_version();
   ASSIGN_OR_RETURN(p.model_, PerceptronScorer::FromProto(model.weights()));
   p.labels_.assign(model.labels().begin(), model.labels().end());
   for (size_t i = 0; i < p.labels_.size(); ++i) {
@@ -278,7 +284,7 @@ absl::StatusOr<Parser> Parser::FromProto(const ParserModel& model, bool reuse_sc
   // Every state has the same number of features: count them on any state.
   std::vector<uint64_t> features;
   ArcHybridState st(1);
-  ExtractParserFeatures(st, {RootFeatureToken(), RootFeatureToken()}, features);
+  ExtractParserFeatures(st, {RootFeatureToken(), RootFeatureToken()}, p.version_, features);
   p.order_free_ = reuse_scores && features.size() <= p.model_.exact_any_order_limit() &&
                   features.size() <= kParserFeatureScratch;
   return p;
@@ -322,7 +328,7 @@ void Parser::Run(const std::vector<FeatureToken>& words, ArcHybridState& st) con
   while (!st.Terminal()) {
     if (ApplyForcedMove(st, root_move)) continue;
     features.clear();
-    ExtractParserFeatures(st, words, features);
+    ExtractParserFeatures(st, words, version_, features);
     std::fill(scores.begin(), scores.end(), 0.0f);
     model_.ScoreShortRowsFirst(features, absl::MakeSpan(scores));
     ApplyBest(st, scores);
@@ -388,7 +394,8 @@ void Parser::RunCached(const std::vector<FeatureToken>& words, ArcHybridState& s
     for (int g = 0; g < kCached; ++g) {
       if (scratch.Tag(g, slot[g]) != version[g]) wanted |= 1u << g;
     }
-    const size_t num_keys = ExtractParserFeatureGroups(st, words, wanted, keys, group_begin);
+    const size_t num_keys =
+        ExtractParserFeatureGroups(st, words, version_, wanted, keys, group_begin);
     float* outputs[kNumParserFeatureGroups];
     for (int g = 0; g < kCached; ++g) {
       outputs[g] = scratch.Vector(g, slot[g]);

@@ -27,6 +27,7 @@
 #include "core/analysis.h"
 #include "core/averaged_perceptron.h"
 #include "core/conllu.h"
+#include "core/parser_features.h"
 #include "core/perceptron_scorer.h"
 #include "proto/parser_model.pb.h"
 
@@ -48,6 +49,8 @@ struct ParserTrainOptions {
   // largest in magnitude (0 = no limit). Small weights matter little: the
   // default halves the model trained on EWT for ~0.1 point of LAS.
   int64_t max_weights = 1'500'000;
+  // Template set (core/parser_features.h); older versions for comparisons.
+  uint32_t feature_version = kParserFeatureVersion;
   // Free text stored in ParserModel.provenance.
   std::string provenance;
   // Progress lines (one per epoch); may be empty.
@@ -63,9 +66,16 @@ struct ParserTrainOptions {
 absl::StatusOr<ParserModel> TrainParser(const std::vector<ConlluSentence>& train,
                                         const ParserTrainOptions& options);
 
+// Drops all but the `max_weights` largest weights of a trained model (as
+// ParserTrainOptions::max_weights does while training; pruning a pruned
+// model to a smaller budget gives what training with that budget gives, up
+// to ties). No-op when the model is within budget or max_weights <= 0.
+void KeepLargestParserWeights(int64_t max_weights, ParserModel& model);
+
 class Parser {
  public:
-  // Fails on a model from an incompatible feature version or a corrupt one.
+  // Fails on a model from an incompatible feature version (outside
+  // kMinParserFeatureVersion..kParserFeatureVersion) or a corrupt one.
   // `reuse_scores` = false always takes the plain path (RunCached is never
   // used; for tests comparing the two).
   static absl::StatusOr<Parser> FromProto(const ParserModel& model, bool reuse_scores = true);
@@ -82,6 +92,7 @@ class Parser {
   size_t num_features() const { return model_.num_features(); }
   // True when Parse takes the cached path (RunCached).
   bool reuses_scores() const { return order_free_; }
+  uint32_t feature_version() const { return version_; }
 
  private:
   Parser() = default;
@@ -101,6 +112,7 @@ class Parser {
   PerceptronScorer model_;
   std::vector<std::string> labels_;
   int root_label_ = -1;
+  uint32_t version_ = kParserFeatureVersion;
   bool order_free_ = false;  // RunCached is exact for this model
 };
 

@@ -92,12 +92,58 @@ const FeatureToken& RootFeatureToken() {
 
 namespace {
 
+// Which template ids (1-based, in ForEachParserFeature's order) a feature
+// version uses. Version 1: the first 134. Version 2 (core/README.md, "The
+// parser's template set"): version 1 without the templates below, which
+// cost look-ups and gave little, plus the seven cheap ones after id 134.
+constexpr int kNumTemplates = 141;
+constexpr int kNumVersion1Templates = 134;
+constexpr int kDroppedInVersion2[] = {
+    // s0 + b0 templates, looked up at every state: lexical pairs and triples
+    // that repeat what the part-of-speech ones and word pairs say, lemma and
+    // suffix pairs, word distances.
+    29, 30, 44, 45, 50, 56, 57, 58, 59, 70, 72,
+    // s0 group (once per word): lemmas, word+pos/word mixes, word distances
+    // and word valency/label sets, the second left child's word.
+    6, 37, 38, 46, 51, 76, 78, 81, 84, 107, 128,
+    // b0 (and its left children), s0's right side, s1: the same kinds.
+    19, 86, 113, 130, 82, 110, 126, 88, 104, 132, 12, 90};
+
+struct TemplateMask {
+  uint64_t bits[3] = {0, 0, 0};
+  bool Has(uint64_t t) const { return (bits[t >> 6] >> (t & 63)) & 1; }
+  void Set(int t, bool on) {
+    if (on) {
+      bits[t >> 6] |= uint64_t{1} << (t & 63);
+    } else {
+      bits[t >> 6] &= ~(uint64_t{1} << (t & 63));
+    }
+  }
+};
+
+TemplateMask MakeMask(uint32_t version) {
+  TemplateMask m;
+  for (int t = 1; t <= kNumVersion1Templates; ++t) m.Set(t, true);
+  if (version >= 2) {
+    for (int t : kDroppedInVersion2) m.Set(t, false);
+    for (int t = kNumVersion1Templates + 1; t <= kNumTemplates; ++t) m.Set(t, true);
+  }
+  return m;
+}
+
+const TemplateMask& ActiveTemplates(uint32_t version) {
+  static const TemplateMask* v1 = new TemplateMask(MakeMask(1));
+  static const TemplateMask* v2 = new TemplateMask(MakeMask(2));
+  return version >= 2 ? *v2 : *v1;
+}
+
 // The extraction itself, shared by both entry points: `emit(group, t, hash)`
 // receives each template's id and a callable giving its key; the key is
 // only computed when the emitter asks for it.
 template <typename Emit>
 void ForEachParserFeature(const ArcHybridState& st, const std::vector<FeatureToken>& words,
-                          Emit&& emit) {
+                          uint32_t version, Emit&& emit) {
+  const TemplateMask& active = ActiveTemplates(version);
   const FeatureToken& none = NoneToken();
   auto tok = [&](int i) -> const FeatureToken& { return i < 0 ? none : words[i]; };
   auto lab = [&](int i) -> uint64_t { return i < 0 ? 0 : static_cast<uint64_t>(st.label(i) + 1); };
@@ -144,15 +190,15 @@ void ForEachParserFeature(const ArcHybridState& st, const std::vector<FeatureTok
   uint64_t t = 0;
   auto add1 = [&](ParserFeatureGroup g, uint64_t a) {
     ++t;
-    if (emit.wants(g)) emit(g, F(t, a));
+    if (emit.wants(g) && active.Has(t)) emit(g, F(t, a));
   };
   auto add2 = [&](ParserFeatureGroup g, uint64_t a, uint64_t b) {
     ++t;
-    if (emit.wants(g)) emit(g, F(t, a, b));
+    if (emit.wants(g) && active.Has(t)) emit(g, F(t, a, b));
   };
   auto add3 = [&](ParserFeatureGroup g, uint64_t a, uint64_t b, uint64_t c) {
     ++t;
-    if (emit.wants(g)) emit(g, F(t, a, b, c));
+    if (emit.wants(g) && active.Has(t)) emit(g, F(t, a, b, c));
   };
   constexpr ParserFeatureGroup B = kPfBuffer, BL = kPfBufferLeft, S0g = kPfStack0,
                                S0R_ = kPfStack0Right, S1g = kPfStack1, S1R_ = kPfStack1Right,
@@ -220,22 +266,27 @@ void ForEachParserFeature(const ArcHybridState& st, const std::vector<FeatureTok
   add2(BL, B0.word, b0sl), add2(BL, B0.xpos, b0sl), add2(S1R_, S1.word, s1sr);
   add2(S1R_, S1.xpos, s1sr);
   add2(S1g, S1.xpos, s1sl);
+  // Version 2 additions, each computed once per word or child change.
+  add2(B, B0.word, B1.xpos), add2(B, B0.xpos, B1.word), add2(B, B1.xpos, B2.xpos);
+  add3(B, B0.upos, B1.upos, B2.upos);
+  add2(BL, B0.word, lab(b0l)), add2(S0R_, S0.word, lab(s0r)), add2(S0g, S0.word, lab(s0l));
 }
 
 }  // namespace
 
 void ExtractParserFeatures(const ArcHybridState& st, const std::vector<FeatureToken>& words,
-                           std::vector<uint64_t>& out) {
+                           uint32_t version, std::vector<uint64_t>& out) {
   struct All {
     std::vector<uint64_t>* out;
     bool wants(ParserFeatureGroup) const { return true; }
     void operator()(ParserFeatureGroup, uint64_t key) const { out->push_back(key); }
   };
-  ForEachParserFeature(st, words, All{&out});
+  ForEachParserFeature(st, words, version, All{&out});
 }
 
 size_t ExtractParserFeatureGroups(const ArcHybridState& st, const std::vector<FeatureToken>& words,
-                                  uint32_t groups, uint64_t* out, size_t* group_begin) {
+                                  uint32_t version, uint32_t groups, uint64_t* out,
+                                  size_t* group_begin) {
   // Two passes would cost a second extraction; instead each group writes
   // into its own fixed stretch of `out`, compacted afterwards.
   struct Some {
@@ -246,7 +297,7 @@ size_t ExtractParserFeatureGroups(const ArcHybridState& st, const std::vector<Fe
   };
   Some some{groups, {}};
   for (int g = 0; g < kNumParserFeatureGroups; ++g) some.cursor[g] = out + g * kMaxGroupFeatures;
-  ForEachParserFeature(st, words, some);
+  ForEachParserFeature(st, words, version, some);
   size_t n = 0;
   for (int g = 0; g < kNumParserFeatureGroups; ++g) {
     group_begin[g] = n;

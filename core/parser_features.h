@@ -19,7 +19,10 @@
 
 namespace kg::core {
 
-inline constexpr uint32_t kParserFeatureVersion = 1;
+// The version TrainParser writes, and the oldest one a parser still reads
+// (and parses exactly as the build that trained it).
+inline constexpr uint32_t kParserFeatureVersion = 2;
+inline constexpr uint32_t kMinParserFeatureVersion = 1;
 
 // Hashed attributes of one word, computed once per sentence.
 struct FeatureToken {
@@ -38,8 +41,10 @@ const FeatureToken& RootFeatureToken();
 
 // Appends the features of `state` to `out`. `words` has n + 1 entries (the
 // root last).
+// `version` is the model's feature version (kMinParserFeatureVersion ..
+// kParserFeatureVersion).
 void ExtractParserFeatures(const ArcHybridState& state, const std::vector<FeatureToken>& words,
-                           std::vector<uint64_t>& out);
+                           uint32_t version, std::vector<uint64_t>& out);
 
 // The templates grouped by the parts of the state their keys depend on, so
 // a parser can keep a group's score for as long as those parts do not
@@ -66,8 +71,8 @@ inline constexpr size_t kParserFeatureScratch = kNumParserFeatureGroups * kMaxGr
 // kParserFeatureScratch keys, `group_begin` kNumParserFeatureGroups + 1.
 // Returns n.
 size_t ExtractParserFeatureGroups(const ArcHybridState& state,
-                                  const std::vector<FeatureToken>& words, uint32_t groups,
-                                  uint64_t* out, size_t* group_begin);
+                                  const std::vector<FeatureToken>& words, uint32_t version,
+                                  uint32_t groups, uint64_t* out, size_t* group_begin);
 
 }  // namespace kg::core
 

@@ -327,10 +327,12 @@ TEST_F(ParserTest, NeverCrashesOnOddInput) {
 
 TEST_F(ParserTest, RefusesAnIncompatibleModel) {
   ParserModel other = *model_;
-  other.set_feature_version(other.feature_version() + 1);
-  auto p = Parser::FromProto(other);
-  ASSERT_FALSE(p.ok());
-  EXPECT_NE(p.status().message().find("feature version"), std::string::npos);
+  for (uint32_t version : {kMinParserFeatureVersion - 1, kParserFeatureVersion + 1}) {
+    other.set_feature_version(version);
+    auto p = Parser::FromProto(other);
+    ASSERT_FALSE(p.ok());
+    EXPECT_NE(p.status().message().find("feature version"), std::string::npos);
+  }
 
   ParserModel broken = *model_;
   broken.mutable_weights()->set_num_classes(3);
@@ -342,52 +344,93 @@ TEST_F(ParserTest, FeatureGroupsDependOnlyOnTheirParts) {
   // Along parses of dev sentences (random legal moves), each group's keys
   // are the same every time its word and version recur (what RunCached
   // relies on), and the groups together are exactly the full feature set.
-  std::mt19937 rng(9);
-  int states = 0, reused = 0;
-  for (size_t si = 0; si < dev_->size() && si < 200; ++si) {
-    const ConlluSentence& s = (*dev_)[si];
-    std::vector<FeatureToken> words;
-    for (const ConlluToken& t : s.tokens) {
-      words.push_back(MakeFeatureToken(t.form, t.lemma, t.upos, t.xpos));
-    }
-    words.push_back(RootFeatureToken());
-    const int n = static_cast<int>(s.tokens.size());
-    ArcHybridState st(n);
-    std::map<std::tuple<int, int, int>, std::vector<uint64_t>> seen;
-    while (!st.Terminal()) {
-      std::vector<uint64_t> all;
-      ExtractParserFeatures(st, words, all);
-      uint64_t keys[kParserFeatureScratch];
-      size_t begin[kNumParserFeatureGroups + 1];
-      const size_t count = ExtractParserFeatureGroups(st, words, ~0u, keys, begin);
-      std::vector<uint64_t> grouped(keys, keys + count), sorted_all = all;
-      std::sort(grouped.begin(), grouped.end());
-      std::sort(sorted_all.begin(), sorted_all.end());
-      ASSERT_EQ(grouped, sorted_all);
-      const int s0 = st.Stack(0), s1 = st.Stack(1), s2 = st.Stack(2), b0 = st.b0();
-      const std::pair<int, int> part[kPfMixed] = {{b0, 0}, {b0, st.NumLeft(b0)},
-                                                  {s0, 0}, {s0, s0 >= 0 ? st.NumRight(s0) : 0},
-                                                  {s1, 0}, {s1, s1 >= 0 ? st.NumRight(s1) : 0},
-                                                  {s2, 0}};
-      for (int g = 0; g < kPfMixed; ++g) {
-        ASSERT_LE(begin[g + 1] - begin[g], kMaxGroupFeatures);
-        std::vector<uint64_t> group(keys + begin[g], keys + begin[g + 1]);
-        auto [it, fresh] = seen.try_emplace({g, part[g].first, part[g].second}, group);
-        if (!fresh) {
-          ASSERT_EQ(it->second, group) << "group " << g << " in sentence " << s.sent_id;
-          ++reused;
+  for (uint32_t version = kMinParserFeatureVersion; version <= kParserFeatureVersion; ++version) {
+    SCOPED_TRACE(testing::Message() << "feature version " << version);
+    std::mt19937 rng(9);
+    int states = 0, reused = 0;
+    for (size_t si = 0; si < dev_->size() && si < 200; ++si) {
+      const ConlluSentence& s = (*dev_)[si];
+      std::vector<FeatureToken> words;
+      for (const ConlluToken& t : s.tokens) {
+        words.push_back(MakeFeatureToken(t.form, t.lemma, t.upos, t.xpos));
+      }
+      words.push_back(RootFeatureToken());
+      const int n = static_cast<int>(s.tokens.size());
+      ArcHybridState st(n);
+      std::map<std::tuple<int, int, int>, std::vector<uint64_t>> seen;
+      while (!st.Terminal()) {
+        std::vector<uint64_t> all;
+        ExtractParserFeatures(st, words, version, all);
+        uint64_t keys[kParserFeatureScratch];
+        size_t begin[kNumParserFeatureGroups + 1];
+        const size_t count = ExtractParserFeatureGroups(st, words, version, ~0u, keys, begin);
+        std::vector<uint64_t> grouped(keys, keys + count), sorted_all = all;
+        std::sort(grouped.begin(), grouped.end());
+        std::sort(sorted_all.begin(), sorted_all.end());
+        ASSERT_EQ(grouped, sorted_all);
+        const int s0 = st.Stack(0), s1 = st.Stack(1), s2 = st.Stack(2), b0 = st.b0();
+        const std::pair<int, int> part[kPfMixed] = {{b0, 0}, {b0, st.NumLeft(b0)},
+                                                    {s0, 0}, {s0, s0 >= 0 ? st.NumRight(s0) : 0},
+                                                    {s1, 0}, {s1, s1 >= 0 ? st.NumRight(s1) : 0},
+                                                    {s2, 0}};
+        for (int g = 0; g < kPfMixed; ++g) {
+          ASSERT_LE(begin[g + 1] - begin[g], kMaxGroupFeatures);
+          std::vector<uint64_t> group(keys + begin[g], keys + begin[g + 1]);
+          auto [it, fresh] = seen.try_emplace({g, part[g].first, part[g].second}, group);
+          if (!fresh) {
+            ASSERT_EQ(it->second, group) << "group " << g << " in sentence " << s.sent_id;
+            ++reused;
+          }
         }
+        ++states;
+        std::vector<Move> legal;
+        for (Move m : {Move::kShift, Move::kLeft, Move::kRight}) {
+          if (st.Can(m)) legal.push_back(m);
+        }
+        st.Apply(legal[rng() % legal.size()], static_cast<int>(rng() % 40));
       }
-      ++states;
-      std::vector<Move> legal;
-      for (Move m : {Move::kShift, Move::kLeft, Move::kRight}) {
-        if (st.Can(m)) legal.push_back(m);
-      }
-      st.Apply(legal[rng() % legal.size()], static_cast<int>(rng() % 40));
+    }
+    EXPECT_GT(states, 1000);
+    EXPECT_GT(reused, states);  // the caches have something to reuse
+  }
+}
+
+TEST_F(ParserTest, ReadsTheOlderFeatureVersion) {
+  // A model trained with the older template set (the shipped models/en.kgm
+  // until it is retrained) loads, keeps its version, and parses with its
+  // own templates: a state has the old number of keys, not the new one.
+  std::vector<ConlluSentence> slice(train_->begin(), train_->begin() + 300);
+  ParserTrainOptions options;
+  options.epochs = 1;
+  options.feature_version = kMinParserFeatureVersion;
+  auto old_model = TrainParser(slice, options);
+  ASSERT_TRUE(old_model.ok());
+  EXPECT_EQ(old_model->feature_version(), kMinParserFeatureVersion);
+  auto old_parser = Parser::FromProto(*old_model);
+  ASSERT_TRUE(old_parser.ok()) << old_parser.status();
+  EXPECT_EQ(old_parser->feature_version(), kMinParserFeatureVersion);
+  EXPECT_EQ(parser_->feature_version(), kParserFeatureVersion);
+
+  ArcHybridState st(3);
+  std::vector<FeatureToken> words(4, RootFeatureToken());
+  std::vector<uint64_t> old_keys, new_keys;
+  ExtractParserFeatures(st, words, kMinParserFeatureVersion, old_keys);
+  ExtractParserFeatures(st, words, kParserFeatureVersion, new_keys);
+  EXPECT_NE(old_keys.size(), new_keys.size());
+
+  // The same training run under the two versions gives different models.
+  options.feature_version = kParserFeatureVersion;
+  auto new_model = TrainParser(slice, options);
+  ASSERT_TRUE(new_model.ok());
+  EXPECT_NE(old_model->weights().features_size(), new_model->weights().features_size());
+  for (size_t i = 0; i < 50 && i < dev_->size(); ++i) {
+    ConlluSentence s = (*dev_)[i];
+    old_parser->Parse(s);
+    for (const ConlluToken& t : s.tokens) {
+      ASSERT_GE(t.head, 0);
+      ASSERT_LE(t.head, static_cast<int>(s.tokens.size()));
     }
   }
-  EXPECT_GT(states, 1000);
-  EXPECT_GT(reused, states);  // the caches have something to reuse
 }
 
 TEST_F(ParserTest, CachedRunMatchesPlainRun) {
