@@ -115,7 +115,9 @@ void Analyzer::FinishEntities(std::vector<Token>& tokens) const {
   RecognizeValues(tokens);
 }
 
-Analysis Analyzer::Analyze(std::string_view text) const {
+Analysis Analyzer::Analyze(std::string_view text) const { return Analyze(text, true); }
+
+Analysis Analyzer::Analyze(std::string_view text, bool parse) const {
   Analysis analysis;
   analysis.sentences = SplitSentences(text, Tokenize(text));
   // Very long "sentences" (tables, lists) are processed in pieces so cost
@@ -126,7 +128,7 @@ Analysis Analyzer::Analyze(std::string_view text) const {
   for (Sentence& s : analysis.sentences) {
     if (s.tokens.size() <= kMaxSentenceTokens) {
       Tag(s.tokens);
-      Parse(s.tokens);
+      if (parse) Parse(s.tokens);
       continue;
     }
     for (size_t from = 0; from < s.tokens.size(); from += kMaxSentenceTokens) {
@@ -135,9 +137,11 @@ Analysis Analyzer::Analyze(std::string_view text) const {
           pieces.emplace_back(std::make_move_iterator(s.tokens.begin() + from),
                               std::make_move_iterator(s.tokens.begin() + to));
       Tag(piece);
-      Parse(piece);
-      for (Token& t : piece) {
-        if (t.head >= 0) t.head += static_cast<int>(from);
+      if (parse) {
+        Parse(piece);
+        for (Token& t : piece) {
+          if (t.head >= 0) t.head += static_cast<int>(from);
+        }
       }
     }
   }
@@ -161,6 +165,25 @@ Analysis Analyzer::Analyze(std::string_view text) const {
     }
   }
   return analysis;
+}
+
+void Analyzer::ParseSentence(Sentence& sentence) const {
+  std::vector<Token>& tokens = sentence.tokens;
+  if (tokens.size() <= kMaxSentenceTokens) {
+    Parse(tokens);
+    return;
+  }
+  // The same pieces as Analyze() cuts, so the trees are the ones it makes.
+  for (size_t from = 0; from < tokens.size(); from += kMaxSentenceTokens) {
+    size_t to = std::min(tokens.size(), from + kMaxSentenceTokens);
+    std::vector<Token> piece(tokens.begin() + from, tokens.begin() + to);
+    Parse(piece);
+    for (size_t i = 0; i < piece.size(); ++i) {
+      Token& t = tokens[from + i];
+      t.head = piece[i].head >= 0 ? piece[i].head + static_cast<int>(from) : piece[i].head;
+      t.deprel = std::move(piece[i].deprel);
+    }
+  }
 }
 
 }  // namespace kg::core

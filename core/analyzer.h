@@ -48,6 +48,13 @@ class Analyzer {
   static std::string DefaultModelPath();
 
   Analysis Analyze(std::string_view text) const;
+  // Analyze() with the dependency parse left out when `parse` is false
+  // (heads -1, empty deprels); ParseSentence() then gives any sentence the
+  // tree Analyze() would have given it. Nothing before the parse reads a
+  // tree (tagger, recogniser), so extraction parses only the sentences that
+  // have mentions and its output is the same.
+  Analysis Analyze(std::string_view text, bool parse) const;
+  void ParseSentence(Sentence& sentence) const;
 
   // Stages, for evaluation and for callers with their own tokens. Each
   // fills its fields of `tokens` (one sentence).

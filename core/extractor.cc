@@ -39,7 +39,8 @@ class RuleExtractor : public Extractor {
   absl::StatusOr<DocumentFacts> Extract(const Document& doc,
                                         std::string_view text) const override {
     ASSIGN_OR_RETURN(DocumentText dt, DocumentText::Parse(text));
-    return Build(doc, text, dt, Analyze(dt.masked()));
+    Analysis analysis = Analyze(dt.masked());
+    return Build(doc, text, dt, analysis);
   }
 
  protected:
@@ -51,12 +52,17 @@ class RuleExtractor : public Extractor {
     return analysis;
   }
 
+  // Adds what relation extraction needs beyond Analyze() to the sentences
+  // that have mentions (the only ones it reads).
+  virtual void Complete(Analysis& analysis, const std::vector<Mention>& mentions) const {}
+
  public:
 
   // Shared by every mode: mentions, resolution, relations, the proto.
   absl::StatusOr<DocumentFacts> Build(const Document& doc, std::string_view text,
-                                      const DocumentText& dt, const Analysis& analysis) const {
+                                      const DocumentText& dt, Analysis& analysis) const {
     std::vector<Mention> mentions = FindMentions(analysis, text, lexicon_);
+    Complete(analysis, mentions);
     Resolution res = ResolveEntities(mentions, analysis, lexicon_, blocked_);
     std::vector<RawFact> raw = ExtractRelations(analysis, mentions, res.entities, lexicon_);
 
@@ -134,7 +140,20 @@ class ModelExtractor : public RuleExtractor {
       : RuleExtractor(lexicon, std::move(blocked)), analyzer_(std::move(analyzer)) {}
 
  protected:
-  Analysis Analyze(std::string_view masked) const override { return analyzer_->Analyze(masked); }
+  // The parse is most of the analysis and only relations read it, so
+  // sentences without mentions (about a fifth of wiki text) are not parsed.
+  Analysis Analyze(std::string_view masked) const override {
+    return analyzer_->Analyze(masked, /*parse=*/false);
+  }
+  void Complete(Analysis& analysis, const std::vector<Mention>& mentions) const override {
+    std::vector<bool> parse(analysis.sentences.size(), false);
+    for (const Mention& m : mentions) {
+      if (m.sentence >= 0 && m.sentence < static_cast<int>(parse.size())) parse[m.sentence] = true;
+    }
+    for (size_t s = 0; s < parse.size(); ++s) {
+      if (parse[s]) analyzer_->ParseSentence(analysis.sentences[s]);
+    }
+  }
 
  private:
   std::unique_ptr<Analyzer> analyzer_;
