@@ -88,7 +88,9 @@ TEST(DocumentEntitiesTest, StandaloneUnlabelledRepeatIsLabelled) {
 TEST(DocumentEntitiesTest, UnlabelledRepeatsCanOutvoteALabel) {
   std::vector<std::vector<Token>> doc = {S("on/O Wednesday/B-PERSON"), S("by/O Wednesday/O"),
                                          S("until/O Wednesday/O"), S("after/O Wednesday/O")};
-  Harmonize(doc);  // 1 label against 3 x 0.5
+  DocumentEntityOptions half;
+  half.unlabelled_weight = 0.5;
+  Harmonize(doc, half);  // 1 label against 3 x 0.5
   for (size_t k = 1; k < doc.size(); ++k) EXPECT_THAT(Tags(doc[k]), ElementsAre("O", "O"));
   DocumentEntityOptions ignore_o;
   ignore_o.unlabelled_weight = 0;
