@@ -1,11 +1,13 @@
 #include "storage/bulk_loader.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <future>
 #include <map>
 #include <optional>
@@ -233,22 +235,40 @@ absl::Status WriteInTwoFiles(RocksStore* store, Cf cf, const std::string& stem, 
 // order). spo is merged with the stored facts; the new triples are then
 // rotated in place into pos order and osp order, each sorted on both cores
 // and written as two files in parallel: no second copy of the triples.
+//
+// `ids_final` waits until every term has its final id and tells whether `v`
+// is unchanged by that (false: re-hashed keys were given new ids and `v`
+// sorted again). spo is written before asking, as the common case has no
+// re-hashed key: the wait for the terms overlaps the spo files; otherwise
+// they are written again.
 absl::Status WriteFactsInMemory(RocksStore* store, const rocksdb::ReadOptions& ro,
                                 const std::string& dir, std::vector<Key24>& v,
+                                const std::function<absl::StatusOr<bool>()>& ids_final,
                                 std::vector<rocksdb::IngestExternalFileArg>* args,
                                 BulkResult* result) {
   rocksdb::DB* db = store->db();
   std::vector<uint8_t> known(v.size(), 0);  // 1: the triple is already stored
   const std::string imported = ImportedPayload();
+  // Before the ids are final, two keys under one id (a re-hash to come)
+  // encode alike: that first pass then stops, to be written again.
+  bool speculative = true;
+  std::atomic<bool> out_of_order{false};
   auto put_spo = [&](size_t lo, size_t hi, SstOut& out) -> absl::Status {
     if (lo == hi) return absl::OkStatus();
     std::unique_ptr<rocksdb::Iterator> existing(db->NewIterator(ro, store->cf(kSpo)));
-    char key[kKeyBuffer];
+    char key[kKeyBuffer], prev[kKeyBuffer];
     EncodeKey(v[lo], key);
     existing->Seek(rocksdb::Slice(key, kTripleBytes));
     for (size_t i = lo; i < hi; ++i) {
       EncodeKey(v[i], key);
       std::string_view k(key, kTripleBytes);
+      if (speculative) {
+        if (i > lo && std::string_view(prev, kTripleBytes) >= k) {
+          out_of_order = true;
+          return absl::OkStatus();
+        }
+        std::memcpy(prev, key, kTripleBytes);
+      }
       if (existing->Valid() && Sv(existing->key()) < k)
         existing->Seek(rocksdb::Slice(key, kTripleBytes));
       if (existing->Valid() && Sv(existing->key()) == k) {
@@ -261,9 +281,27 @@ absl::Status WriteFactsInMemory(RocksStore* store, const rocksdb::ReadOptions& r
     }
     return FromRocks(existing->status(), store->path());
   };
+  std::vector<rocksdb::IngestExternalFileArg> spo_args;
+  uint64_t spo_bytes = 0;
   RETURN_IF_ERROR(
-      WriteInTwoFiles(store, kSpo, dir + "/spo", v.size(), put_spo, args, &result->sst_bytes));
+      WriteInTwoFiles(store, kSpo, dir + "/spo", v.size(), put_spo, &spo_args, &spo_bytes));
   kTrace("spo written");
+  ASSIGN_OR_RETURN(bool unchanged, ids_final());
+  speculative = false;
+  if (unchanged && out_of_order) {
+    return absl::InternalError("two triples under one key with no re-hashed term");
+  }
+  if (!unchanged) {
+    spo_args.clear();
+    spo_bytes = 0;
+    std::fill(known.begin(), known.end(), 0);
+    RETURN_IF_ERROR(
+        WriteInTwoFiles(store, kSpo, dir + "/spo", v.size(), put_spo, &spo_args, &spo_bytes));
+    kTrace("spo written again");
+  }
+  result->sst_bytes += spo_bytes;
+  args->insert(args->end(), std::make_move_iterator(spo_args.begin()),
+               std::make_move_iterator(spo_args.end()));
   size_t fresh = 0;
   for (size_t i = 0; i < v.size(); ++i) {
     if (!known[i]) v[fresh++] = v[i];
@@ -703,6 +741,13 @@ absl::StatusOr<BulkResult> BulkLoader::Finish() {
     };
     std::vector<Term> group, losers;
     std::vector<uint64_t> load_ids;  // every id of this load, ascending
+    // In memory, the groups are decided first and the winners written after
+    // the facts have their ids (they wait for them); from run files, each
+    // group is written as it is decided.
+    std::vector<std::string> sorted_terms;
+    const bool deferred = terms_->TakeSorted(&sorted_terms);
+    size_t next_term = 0;
+    std::vector<Term> chosen;  // deferred: winners, `wide` holding the id
     // The collision rule: a stored key keeps its id; otherwise the smallest
     // key of the group does. The others re-hash below.
     auto flush_group = [&]() -> absl::Status {
@@ -742,7 +787,9 @@ absl::StatusOr<BulkResult> BulkLoader::Finish() {
         }
       }
       for (size_t i = 0; i < group.size(); ++i) {
-        if (i == winner) {
+        if (i == winner && deferred) {
+          chosen.push_back({id, std::move(group[i].key), std::move(group[i].name)});
+        } else if (i == winner) {
           RETURN_IF_ERROR(flush(entities, contrib, id, group[i].key, group[i].name));
         } else {
           losers.push_back(std::move(group[i]));
@@ -753,8 +800,13 @@ absl::StatusOr<BulkResult> BulkLoader::Finish() {
     };
     std::string rec;
     while (true) {
-      ASSIGN_OR_RETURN(bool more, terms_->Next(&rec));
-      if (!more) break;
+      if (deferred) {
+        if (next_term == sorted_terms.size()) break;
+        rec = std::move(sorted_terms[next_term++]);
+      } else {
+        ASSIGN_OR_RETURN(bool more, terms_->Next(&rec));
+        if (!more) break;
+      }
       uint64_t wide = ReadWide(rec.data());
       size_t nul = rec.find('\0', 8);
       std::string key = rec.substr(8, nul - 8);
@@ -803,6 +855,12 @@ absl::StatusOr<BulkResult> BulkLoader::Finish() {
     }
     answer(true);
     kTrace("term ids final");
+    std::vector<std::string>().swap(sorted_terms);
+    if (deferred) {
+      existing->SeekToFirst();
+      for (const Term& t : chosen) RETURN_IF_ERROR(flush(entities, contrib, t.wide, t.key, t.name));
+      std::vector<Term>().swap(chosen);
+    }
     if (!rehashed.empty()) {
       // In a file of their own: their ids fall anywhere in the others' range
       // (ingestion accepts overlapping files; the keys are distinct).
@@ -859,15 +917,19 @@ absl::StatusOr<BulkResult> BulkLoader::Finish() {
     result.runs_spilled = spo_->runs();
     std::vector<Key24> all;
     bool in_memory = spo_->TakeSorted(&all);
-    if (!remap_ready.get_future().get()) return absl::AbortedError("terms not resolved");
+    std::future<bool> remap_future = remap_ready.get_future();
     if (in_memory) {
       spo_.reset();
-      if (!remap.empty()) {
+      auto ids_final = [&]() -> absl::StatusOr<bool> {
+        if (!remap_future.get()) return absl::AbortedError("terms not resolved");
+        if (remap.empty()) return true;
         for (Key24& k : all) apply_remap(k);
         SortInParallel(all);
-      }
-      return WriteFactsInMemory(store_, ro, dir_, all, &args, &result);
+        return false;
+      };
+      return WriteFactsInMemory(store_, ro, dir_, all, ids_final, &args, &result);
     }
+    if (!remap_future.get()) return absl::AbortedError("terms not resolved");
     ExternalSorter<Key24>* source = spo_.get();
     std::unique_ptr<ExternalSorter<Key24>> remapped;
     if (!remap.empty()) {
