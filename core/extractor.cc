@@ -54,7 +54,7 @@ class RuleExtractor : public Extractor {
 
   // Adds what relation extraction needs beyond Analyze() to the sentences
   // that have mentions (the only ones it reads).
-  virtual void Complete(Analysis& analysis, const std::vector<Mention>& mentions) const {}
+  virtual void Complete(Analysis& /*analysis*/, const std::vector<Mention>& /*mentions*/) const {}
 
  public:
 
