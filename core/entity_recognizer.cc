@@ -19,12 +19,15 @@
 namespace kg::core {
 namespace {
 
-// Padded per-word strings: two pads either side.
+// Padded per-word strings: two pads either side. Fill() overwrites the
+// strings in place, so a Context reused across sentences (Recognize keeps one
+// per thread) allocates only when a sentence is longer than any before.
 struct Context {
   std::vector<std::string> form, norm, shape, upos, xpos, gaz, cap, c0, c1, c2;
   // Feature set 1: case-folded gazetteer match, WordNet name parts, position
   // in a run of capitalised words.
   std::vector<std::string> gazf, parts, run;
+  std::vector<GazetteerMatcher::Match> matches, folded;
 
   void Fill(const std::vector<std::string_view>& words, const std::vector<std::string_view>& up,
             const std::vector<std::string_view>& xp, const GazetteerMatcher* gazetteers,
@@ -32,59 +35,98 @@ struct Context {
     const size_t n = words.size() + 4;
     for (auto* v :
          {&form, &norm, &shape, &upos, &xpos, &gaz, &cap, &c0, &c1, &c2, &gazf, &parts, &run}) {
-      v->assign(n, "");
-      (*v)[0] = "-S2-";
-      (*v)[1] = "-S1-";
-      (*v)[n - 2] = "-E1-";
-      (*v)[n - 1] = "-E2-";
+      if (v->size() < n) v->resize(n);
+      (*v)[0].assign("-S2-");
+      (*v)[1].assign("-S1-");
+      (*v)[n - 2].assign("-E1-");
+      (*v)[n - 1].assign("-E2-");
     }
-    std::vector<GazetteerMatcher::Match> matches;
+    matches.clear();
     if (gazetteers != nullptr) matches = gazetteers->Find(words);
+    // A decimal number (as std::to_string) into `out`.
+    auto number = [](std::string& out, unsigned v) {
+      char buf[16];
+      char* end = buf + sizeof(buf);
+      char* p = end;
+      do {
+        *--p = static_cast<char>('0' + v % 10);
+        v /= 10;
+      } while (v != 0);
+      out.assign(p, end - p);
+    };
+    // A gazetteer match as "<kind><position>", "-" for none.
+    auto match = [&](std::string& out, const GazetteerMatcher::Match& m) {
+      if (m.kind == GazetteerMatcher::kNone) {
+        out.assign("-");
+        return;
+      }
+      number(out, static_cast<unsigned>(static_cast<int>(m.kind)));
+      out.push_back(static_cast<char>(m.position));
+    };
     for (size_t i = 0; i < words.size(); ++i) {
-      form[i + 2] = std::string(words[i]);
-      norm[i + 2] = NormalizedWord(words[i]);
+      form[i + 2].assign(words[i]);
+      NormalizeWordInto(words[i], norm[i + 2]);
       if (caps.empty()) {
-        cap[i + 2] = "";
+        cap[i + 2].clear();
       } else {
         auto it = caps.find(absl::string_view(norm[i + 2].data(), norm[i + 2].size()));
-        cap[i + 2] = it == caps.end() ? "?" : std::string(1, static_cast<char>('0' + it->second));
+        cap[i + 2].assign(1, it == caps.end() ? '?' : static_cast<char>('0' + it->second));
       }
       if (!clusters.empty()) {
         const uint16_t* ids = clusters.Find(norm[i + 2]);
         const int g = clusters.num_granularities();
-        auto id = [&](int level) {
-          return ids == nullptr ? std::string("?") : std::to_string(ids[std::min(level, g - 1)]);
+        auto id = [&](std::string& out, int level) {
+          if (ids == nullptr) {
+            out.assign("?");
+          } else {
+            number(out, ids[std::min(level, g - 1)]);
+          }
         };
-        c0[i + 2] = id(0);
-        c1[i + 2] = id(1);
-        c2[i + 2] = id(2);
-      }
-      shape[i + 2] = WordShape(words[i]);
-      upos[i + 2] = i < up.size() ? std::string(up[i]) : "";
-      xpos[i + 2] = i < xp.size() ? std::string(xp[i]) : "";
-      if (!matches.empty() && matches[i].kind != GazetteerMatcher::kNone) {
-        gaz[i + 2] = absl::StrCat(static_cast<int>(matches[i].kind),
-                                  std::string(1, static_cast<char>(matches[i].position)));
+        id(c0[i + 2], 0);
+        id(c1[i + 2], 1);
+        id(c2[i + 2], 2);
       } else {
-        gaz[i + 2] = "-";
+        c0[i + 2].clear();
+        c1[i + 2].clear();
+        c2[i + 2].clear();
+      }
+      WordShapeInto(words[i], shape[i + 2]);
+      if (i < up.size()) {
+        upos[i + 2].assign(up[i]);
+      } else {
+        upos[i + 2].clear();
+      }
+      if (i < xp.size()) {
+        xpos[i + 2].assign(xp[i]);
+      } else {
+        xpos[i + 2].clear();
+      }
+      if (!matches.empty()) {
+        match(gaz[i + 2], matches[i]);
+      } else {
+        gaz[i + 2].assign("-");
       }
     }
     if (feature_set < 1) return;
-    std::vector<GazetteerMatcher::Match> folded;
+    folded.clear();
     if (gazetteers != nullptr) folded = gazetteers->Find(words, /*fold_case=*/true);
     for (size_t i = 0; i < words.size(); ++i) {
-      gazf[i + 2] = "-";
-      if (!folded.empty() && folded[i].kind != GazetteerMatcher::kNone) {
-        gazf[i + 2] = absl::StrCat(static_cast<int>(folded[i].kind),
-                                   std::string(1, static_cast<char>(folded[i].position)));
+      if (!folded.empty()) {
+        match(gazf[i + 2], folded[i]);
+      } else {
+        gazf[i + 2].assign("-");
       }
-      parts[i + 2] = gazetteers == nullptr ? "0" : std::to_string(gazetteers->NameParts(words[i]));
+      if (gazetteers == nullptr) {
+        parts[i + 2].assign("0");
+      } else {
+        number(parts[i + 2], gazetteers->NameParts(words[i]));
+      }
     }
     // Runs of capitalised words: position (B/I/L/U) and length up to 4.
     size_t i = 0;
     while (i < words.size()) {
       if (!StartsUpper(words[i])) {
-        run[i + 2] = "-";
+        run[i + 2].assign("-");
         ++i;
         continue;
       }
@@ -93,12 +135,25 @@ struct Context {
       const size_t len = j - i;
       for (size_t k = i; k < j; ++k) {
         const char pos = len == 1 ? 'U' : k == i ? 'B' : k + 1 == j ? 'L' : 'I';
-        run[k + 2] = absl::StrCat(std::string(1, pos), std::min<size_t>(len, 4), i == 0 ? "s" : "");
+        std::string& r = run[k + 2];
+        r.assign(1, pos);
+        r.push_back(static_cast<char>('0' + std::min<size_t>(len, 4)));
+        if (i == 0) r.push_back('s');
       }
       i = j;
     }
   }
 };
+
+// `a` + " " + `b` in a per-thread buffer (valid until the next call), for the
+// templates hashed over a joined pair.
+std::string_view Joined(std::string_view a, std::string_view b) {
+  thread_local std::string buffer;
+  buffer.assign(a);
+  buffer.push_back(' ');
+  buffer.append(b);
+  return buffer;
+}
 
 // Templates 100-117, the word and its window, first in every feature set
 // (in this order: sums of the weights follow it).
@@ -140,7 +195,7 @@ void Features(const Context& c, size_t i, std::string_view p1, std::string_view 
   out.push_back(FeatureHash(125, i == 0 ? "first" : "rest", c.shape[k]));
   out.push_back(FeatureHash(126, w, c.norm[k + 1]));
   out.push_back(FeatureHash(127, c.norm[k - 1], w));
-  out.push_back(FeatureHash(128, absl::StrCat(c.xpos[k - 1], " ", c.xpos[k]), c.xpos[k + 1]));
+  out.push_back(FeatureHash(128, Joined(c.xpos[k - 1], c.xpos[k]), c.xpos[k + 1]));
   out.push_back(FeatureHash(129, p1, w));
   out.push_back(FeatureHash(130, Suffix(w, 2)));
   out.push_back(FeatureHash(131, c.gaz[k], c.upos[k]));
@@ -174,9 +229,9 @@ void Features(const Context& c, size_t i, std::string_view p1, std::string_view 
   out.push_back(FeatureHash(155, c.parts[k + 1]));
   out.push_back(FeatureHash(156, c.run[k]));
   out.push_back(FeatureHash(157, p1, c.run[k]));
-  out.push_back(FeatureHash(158, absl::StrCat(c.shape[k - 1], " ", c.shape[k]), c.shape[k + 1]));
+  out.push_back(FeatureHash(158, Joined(c.shape[k - 1], c.shape[k]), c.shape[k + 1]));
   out.push_back(FeatureHash(159, p1, c.shape[k + 1]));
-  out.push_back(FeatureHash(160, std::string(p2) + " " + std::string(p1), c.shape[k]));
+  out.push_back(FeatureHash(160, Joined(p2, p1), c.shape[k]));
   out.push_back(FeatureHash(161, c.norm[k - 2], c.norm[k - 1]));
   out.push_back(FeatureHash(162, c.norm[k - 1], c.shape[k]));
   out.push_back(FeatureHash(163, Suffix(w, 4)));
@@ -302,7 +357,7 @@ void ObservationFeatures(const Context& c, size_t i, std::vector<uint64_t>& out)
   out.push_back(FeatureHash(125, i == 0 ? "first" : "rest", c.shape[k]));
   out.push_back(FeatureHash(126, w, c.norm[k + 1]));
   out.push_back(FeatureHash(127, c.norm[k - 1], w));
-  out.push_back(FeatureHash(128, absl::StrCat(c.xpos[k - 1], " ", c.xpos[k]), c.xpos[k + 1]));
+  out.push_back(FeatureHash(128, Joined(c.xpos[k - 1], c.xpos[k]), c.xpos[k + 1]));
   out.push_back(FeatureHash(130, Suffix(w, 2)));
   out.push_back(FeatureHash(131, c.gaz[k], c.upos[k]));
   out.push_back(FeatureHash(132, c.form[k - 1]));
@@ -333,7 +388,7 @@ void ObservationFeatures(const Context& c, size_t i, std::vector<uint64_t>& out)
   out.push_back(FeatureHash(154, c.parts[k - 1]));
   out.push_back(FeatureHash(155, c.parts[k + 1]));
   out.push_back(FeatureHash(156, c.run[k]));
-  out.push_back(FeatureHash(158, absl::StrCat(c.shape[k - 1], " ", c.shape[k]), c.shape[k + 1]));
+  out.push_back(FeatureHash(158, Joined(c.shape[k - 1], c.shape[k]), c.shape[k + 1]));
   out.push_back(FeatureHash(161, c.norm[k - 2], c.norm[k - 1]));
   out.push_back(FeatureHash(162, c.norm[k - 1], c.shape[k]));
   out.push_back(FeatureHash(163, Suffix(w, 4)));
@@ -667,7 +722,7 @@ std::vector<std::string> EntityRecognizer::Recognize(
   std::vector<std::string> bio(words.size(), "O");
   if (words.empty()) return bio;
   const std::vector<LabelInfo>& info = transitions_->info;
-  Context ctx;
+  thread_local Context ctx;
   ctx.Fill(words, upos, xpos, gazetteers_, capitalization_, clusters_, feature_set_);
   std::vector<uint64_t> features;
   std::vector<float> scores(labels_.size());

@@ -18,23 +18,25 @@ constexpr int kMinDictCount = 20;
 constexpr double kMinDictShare = 0.97;
 
 // Per-word strings computed once per sentence, with two pads either side.
+// Fill() overwrites the strings in place, so a Context reused across
+// sentences (Run keeps one per thread) allocates only for longer sentences.
 struct Context {
   std::vector<std::string> form, norm, shape;
   std::vector<char> cap;  // bucket '0'..'4', '?' unknown, 0 without a table
   void Fill(const std::vector<std::string_view>& words, const CapitalizationTable& caps) {
     const size_t n = words.size() + 4;
-    form.assign(n, "");
-    norm.assign(n, "");
-    shape.assign(n, "");
+    for (auto* v : {&form, &norm, &shape}) {
+      if (v->size() < n) v->resize(n);
+      (*v)[0].assign("-S2-");
+      (*v)[1].assign("-S1-");
+      (*v)[n - 2].assign("-E1-");
+      (*v)[n - 1].assign("-E2-");
+    }
     cap.assign(n, caps.empty() ? 0 : '-');
-    form[0] = norm[0] = shape[0] = "-S2-";
-    form[1] = norm[1] = shape[1] = "-S1-";
-    form[n - 2] = norm[n - 2] = shape[n - 2] = "-E1-";
-    form[n - 1] = norm[n - 1] = shape[n - 1] = "-E2-";
     for (size_t i = 0; i < words.size(); ++i) {
-      form[i + 2] = std::string(words[i]);
-      norm[i + 2] = NormalizedWord(words[i]);
-      shape[i + 2] = WordShape(words[i]);
+      form[i + 2].assign(words[i]);
+      NormalizeWordInto(words[i], norm[i + 2]);
+      WordShapeInto(words[i], shape[i + 2]);
       if (!caps.empty()) {
         auto it = caps.find(absl::string_view(norm[i + 2].data(), norm[i + 2].size()));
         cap[i + 2] = it == caps.end() ? '?' : static_cast<char>('0' + it->second);
@@ -226,10 +228,11 @@ absl::StatusOr<Tagger> Tagger::FromProto(const TaggerModel& model) {
 std::vector<int> Tagger::Run(const std::vector<std::string_view>& words) const {
   std::vector<int> out(words.size(), 0);
   if (labels_.empty()) return out;
-  Context ctx;
+  thread_local Context ctx;
   ctx.Fill(words, capitalization_);
-  std::vector<uint64_t> features;
-  std::vector<float> scores(labels_.size());
+  thread_local std::vector<uint64_t> features;
+  thread_local std::vector<float> scores;
+  scores.resize(labels_.size());
   std::string_view p1 = "-S1-", p2 = "-S2-";
   for (size_t i = 0; i < words.size(); ++i) {
     auto d = dict_.find(absl::string_view(words[i].data(), words[i].size()));

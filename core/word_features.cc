@@ -32,9 +32,8 @@ void AppendUtf8(std::string& out, int32_t c) {
 
 }  // namespace
 
-std::string Lowercase(std::string_view word) {
-  std::string out;
-  out.reserve(word.size());
+void LowercaseInto(std::string_view word, std::string& out) {
+  out.clear();
   ForEachCodePoint(word, [&](int32_t c, size_t pos, size_t n) {
     if (c < 0) {
       out.append(word.substr(pos, n));
@@ -44,21 +43,33 @@ std::string Lowercase(std::string_view word) {
       AppendUtf8(out, utf8proc_tolower(c));
     }
   });
+}
+
+std::string Lowercase(std::string_view word) {
+  std::string out;
+  out.reserve(word.size());
+  LowercaseInto(word, out);
   return out;
 }
 
-std::string NormalizedWord(std::string_view word) {
+void NormalizeWordInto(std::string_view word, std::string& out) {
   if (!word.empty() && word[0] >= '0' && word[0] <= '9') {
     bool all_digits = true;
     for (char c : word) all_digits = all_digits && c >= '0' && c <= '9';
-    if (all_digits && word.size() == 4) return "!YEAR";
-    return "!DIGITS";
+    out.assign(all_digits && word.size() == 4 ? "!YEAR" : "!DIGITS");
+    return;
   }
-  return Lowercase(word);
+  LowercaseInto(word, out);
 }
 
-std::string WordShape(std::string_view word) {
+std::string NormalizedWord(std::string_view word) {
   std::string out;
+  NormalizeWordInto(word, out);
+  return out;
+}
+
+void WordShapeInto(std::string_view word, std::string& out) {
+  out.clear();
   char last = 0;
   int run = 0;
   ForEachCodePoint(word, [&](int32_t c, size_t pos, size_t n) {
@@ -67,6 +78,9 @@ std::string WordShape(std::string_view word) {
       s = '?';
     } else if (c >= '0' && c <= '9') {
       s = 'd';
+    } else if (c < 128) {
+      // ASCII without the Unicode tables: same classes as below.
+      s = c >= 'A' && c <= 'Z' ? 'X' : c >= 'a' && c <= 'z' ? 'x' : static_cast<char>(c);
     } else if (utf8proc_isupper(c)) {
       s = 'X';
     } else if (utf8proc_islower(c)) {
@@ -75,8 +89,6 @@ std::string WordShape(std::string_view word) {
       auto cat = utf8proc_category(c);
       if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) {
         s = 'x';
-      } else if (c < 128) {
-        s = static_cast<char>(c);
       } else {
         s = '*';
       }
@@ -91,6 +103,11 @@ std::string WordShape(std::string_view word) {
     }
     out.push_back(s);
   });
+}
+
+std::string WordShape(std::string_view word) {
+  std::string out;
+  WordShapeInto(word, out);
   return out;
 }
 
