@@ -241,6 +241,35 @@ TEST_F(ParserTest, TrainingIsDeterministicForASeed) {
   EXPECT_NE(a->SerializeAsString(), c->SerializeAsString());
 }
 
+TEST_F(ParserTest, EpochSnapshotIsTheShorterRunsModel) {
+  // kg-train-parser --save-epochs relies on it: the model passed to
+  // on_epoch after epoch k is the one a k-epoch run returns, and pruning a
+  // pruned model further is pruning the original.
+  std::vector<ConlluSentence> slice(train_->begin(), train_->begin() + 150);
+  ParserTrainOptions options;
+  options.epochs = 3;
+  options.seed = 4;
+  std::string after_two;
+  options.on_epoch = [&](int epoch, const ParserModel& m) {
+    if (epoch == 2) after_two = m.SerializeAsString();
+  };
+  ASSERT_TRUE(TrainParser(slice, options).ok());
+  options.epochs = 2;
+  options.on_epoch = nullptr;
+  auto two = TrainParser(slice, options);
+  ASSERT_TRUE(two.ok());
+  EXPECT_EQ(two->SerializeAsString(), after_two);
+
+  const int all = two->weights().bf16_size() + two->weights().qweights_size();
+  options.max_weights = all / 3;
+  auto small = TrainParser(slice, options);
+  ASSERT_TRUE(small.ok());
+  ParserModel pruned = *two;
+  KeepLargestParserWeights(all / 3, pruned);
+  EXPECT_EQ(pruned.weights().bf16_size() + pruned.weights().qweights_size(), all / 3);
+  EXPECT_EQ(pruned.SerializeAsString(), small->SerializeAsString());
+}
+
 TEST_F(ParserTest, WeightBudgetIsRespected) {
   std::vector<ConlluSentence> slice(train_->begin(), train_->begin() + 300);
   ParserTrainOptions options;
