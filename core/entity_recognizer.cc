@@ -23,7 +23,8 @@ namespace {
 // strings in place, so a Context reused across sentences (Recognize keeps one
 // per thread) allocates only when a sentence is longer than any before.
 struct Context {
-  std::vector<std::string> form, norm, shape, upos, xpos, gaz, cap, c0, c1, c2;
+  std::vector<std::string> norm, shape, gaz, cap, c0, c1, c2;
+  std::vector<std::string_view> form, upos, xpos;  // the caller's words and tags
   // Feature set 1: case-folded gazetteer match, WordNet name parts, position
   // in a run of capitalised words.
   std::vector<std::string> gazf, parts, run;
@@ -33,13 +34,19 @@ struct Context {
             const std::vector<std::string_view>& xp, const GazetteerMatcher* gazetteers,
             const CapitalizationTable& caps, const WordClusters& clusters, uint32_t feature_set) {
     const size_t n = words.size() + 4;
-    for (auto* v :
-         {&form, &norm, &shape, &upos, &xpos, &gaz, &cap, &c0, &c1, &c2, &gazf, &parts, &run}) {
+    for (auto* v : {&norm, &shape, &gaz, &cap, &c0, &c1, &c2, &gazf, &parts, &run}) {
       if (v->size() < n) v->resize(n);
       (*v)[0].assign("-S2-");
       (*v)[1].assign("-S1-");
       (*v)[n - 2].assign("-E1-");
       (*v)[n - 1].assign("-E2-");
+    }
+    for (auto* v : {&form, &upos, &xpos}) {
+      v->assign(n, std::string_view());
+      (*v)[0] = "-S2-";
+      (*v)[1] = "-S1-";
+      (*v)[n - 2] = "-E1-";
+      (*v)[n - 1] = "-E2-";
     }
     matches.clear();
     if (gazetteers != nullptr) matches = gazetteers->Find(words);
@@ -64,7 +71,7 @@ struct Context {
       out.push_back(static_cast<char>(m.position));
     };
     for (size_t i = 0; i < words.size(); ++i) {
-      form[i + 2].assign(words[i]);
+      form[i + 2] = words[i];
       NormalizeWordInto(words[i], norm[i + 2]);
       if (caps.empty()) {
         cap[i + 2].clear();
@@ -91,16 +98,8 @@ struct Context {
         c2[i + 2].clear();
       }
       WordShapeInto(words[i], shape[i + 2]);
-      if (i < up.size()) {
-        upos[i + 2].assign(up[i]);
-      } else {
-        upos[i + 2].clear();
-      }
-      if (i < xp.size()) {
-        xpos[i + 2].assign(xp[i]);
-      } else {
-        xpos[i + 2].clear();
-      }
+      if (i < up.size()) upos[i + 2] = up[i];
+      if (i < xp.size()) xpos[i + 2] = xp[i];
       if (!matches.empty()) {
         match(gaz[i + 2], matches[i]);
       } else {
@@ -473,9 +472,12 @@ std::vector<int> Viterbi(const Context& ctx, size_t n, const std::vector<std::st
   const bool pairs = feature_set >= 3;
   const int np = tr.num_pairs();
   constexpr float kNone = -std::numeric_limits<float>::infinity();
-  std::vector<uint64_t> features;
+  // Buffers kept per thread: their capacity outlives the sentence.
+  thread_local std::vector<uint64_t> features;
   // obs[i * m + c]; set 3: lab[i * np + pair]; else lab[(i * (m + 1) + p + 1) * m + c].
-  std::vector<float> obs(n * m, 0.0f), lab(pairs ? n * np : n * (m + 1) * m, 0.0f);
+  thread_local std::vector<float> obs, lab;
+  obs.assign(n * m, 0.0f);
+  lab.assign(pairs ? n * np : n * (m + 1) * m, 0.0f);
   for (size_t i = 0; i < n; ++i) {
     ObservationFeatures(ctx, i, features);
     model.Score(features, absl::MakeSpan(&obs[i * m], m));
@@ -493,8 +495,10 @@ std::vector<int> Viterbi(const Context& ctx, size_t n, const std::vector<std::st
   auto transition = [&](size_t i, int p, int c) {
     return pairs ? lab[i * np + tr.Pair(p, c)] : lab[(i * (m + 1) + p + 1) * m + c];
   };
-  std::vector<float> best(n * m, kNone);
-  std::vector<int> back(n * m, -1);
+  thread_local std::vector<float> best;
+  thread_local std::vector<int> back;
+  best.assign(n * m, kNone);
+  back.assign(n * m, -1);
   for (size_t i = 0; i < n; ++i) {
     const bool last = i + 1 == n;
     for (int c = 0; c < m; ++c) {
