@@ -129,6 +129,11 @@ class TreeReader {
       if (head < 0) continue;
       int h = Head(head);
       bool before_plural = Rel(head) == "compound" && h >= 0 && s_.tokens[h].xpos == "NNS";
+      // "the immunity of DEA agents" with "DEA" not attached to "agents":
+      // the name right before a plural noun for people (past a ")").
+      int next = m->end;
+      while (next < N() && lower_[next] == ")") ++next;
+      before_plural |= next < N() && IsPeopleNoun(next);
       if (before_plural || entities_[m->entity].type == GROUP) best = m->entity;
     }
     return best;
@@ -314,6 +319,17 @@ class TreeReader {
     return (Rel(v) == "acl:relcl" || Rel(v) == "advcl:relcl") && Head(v) >= 0 ? Head(v) : -1;
   }
 
+  // A person named in apposition to token t, or -1.
+  int AppositionPerson(int t) const {
+    for (int c : children_[t]) {
+      if (IsApposition(c) && arg_[c] >= 0 && !args_[arg_[c]].value &&
+          entities_[args_[arg_[c]].entity].type == PERSON) {
+        return c;
+      }
+    }
+    return -1;
+  }
+
   // What token t stands for as an argument: a relative pronoun stands for
   // the noun its clause modifies; a noun with a name in apposition ("the
   // senior adviser ..., Ingrid Solberg") for that name.
@@ -332,6 +348,19 @@ class TreeReader {
     if (arg_[t] < 0) {
       for (int c : children_[t]) {
         if (IsApposition(c) && arg_[c] >= 0 && !args_[arg_[c]].value) return c;
+      }
+      // "the senior director of the Western Hemisphere on the Council,
+      // Juan González": the parser may hang the person's apposition on the
+      // last noun of the title's modifiers; a person there names the title.
+      if (lex_.IsRoleNoun(NounLemma(t))) {
+        for (int c : children_[t]) {
+          if (Rel(c) != "nmod") continue;
+          for (int d : children_[c]) {
+            int person = Rel(d) == "nmod" ? AppositionPerson(d) : -1;
+            if (person < 0) person = AppositionPerson(c);
+            if (person >= 0) return person;
+          }
+        }
       }
       // "arrest Ex-Defense Minister Salvador Cienfuegos" parsed with the
       // title as the head and the name as its flat tail: the person.
@@ -559,6 +588,19 @@ class TreeReader {
         for (int x : Participants(t)) {
           if (arg_[x] >= 0) {
             objects.push_back(x);
+            // "committed $4 billion in aid to projects in X", with the
+            // phrases hung on the sum: read them as the verb's obliques.
+            if (args_[arg_[x]].value) {
+              for (int a : children_[x]) {
+                if (Rel(a) != "nmod" || arg_[a] >= 0 || s_.tokens[a].upos != "NOUN") continue;
+                for (int b : children_[a]) {
+                  if (Rel(b) != "nmod" || arg_[b] >= 0) continue;
+                  std::string p = CaseOf(b);
+                  if (p.empty()) continue;
+                  for (auto& [y, q] : NamesUnder(b)) obliques.push_back({y, lemma + "_" + p});
+                }
+              }
+            }
           } else {
             // "empower the CBP agents" -> empower CBP.
             if (IsPeopleNoun(x)) {
@@ -592,6 +634,18 @@ class TreeReader {
             for (auto& [z, q] : NamesUnder(y)) obliques.push_back({z, lemma + "_to"});
           }
         }
+      } else if (r == "obl:unmarked" || r == "obl:tmod") {
+        // "discussed the day prior to with X": a partner phrase the parser
+        // hung on the time phrase's adjective belongs to the verb.
+        for (int a : children_[c]) {
+          if (Rel(a) != "amod") continue;
+          for (int b : children_[a]) {
+            if (Rel(b) != "obl" || CaseOf(b) != "with") continue;
+            int person = AppositionPerson(b);
+            int x = person >= 0 ? person : b;
+            if (arg_[x] >= 0) obliques.push_back({x, lemma + "_with"});
+          }
+        }
       } else if (r == "obl" || r == "obl:agent") {
         std::string p = CaseOf(c);
         if (p == "according_to") continue;  // a source (Attribution), not an argument
@@ -606,8 +660,11 @@ class TreeReader {
           } else if (!agent) {
             // "committed aid to projects in Central America": the
             // preposition that attaches the noun to the verb.
+            // "enacted changes to the cooperation with X": a partner ("with",
+            // "against") keeps its own preposition.
             for (auto& [y, q] : NamesUnder(x)) {
-              obliques.push_back({y, lemma + "_" + (p.empty() ? q : p)});
+              bool partner = q == "with" || q == "against";
+              obliques.push_back({y, lemma + "_" + (p.empty() || partner ? q : p)});
             }
           }
         }
@@ -838,6 +895,17 @@ class TreeReader {
         } else {
           for (int c : children_[r]) {
             if (Rel(c) == "parataxis" || Rel(c) == "ccomp" || Rel(c) == "advcl") main = c;
+          }
+          // The parser read the main clause's subject as the object of
+          // "reports": that subject is what the source reports on.
+          if (main < 0) {
+            for (int c : children_[r]) {
+              if (Rel(c) != "obj" || c < r) continue;
+              int x = Resolve(c, r);
+              if (arg_[x] >= 0 && !args_[arg_[x]].value) {
+                for (int src : sources) Emit(src, x, "reports", REPORTED, 0.6f);
+              }
+            }
           }
         }
       } else if ((Rel(r) == "obl" || Rel(r) == "nmod") && CaseOf(r) == "according_to" &&
