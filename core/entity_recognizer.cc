@@ -108,7 +108,24 @@ struct Context {
     }
     if (feature_set < 1) return;
     folded.clear();
-    if (gazetteers != nullptr) folded = gazetteers->Find(words, /*fold_case=*/true);
+    if (gazetteers != nullptr) {
+      // The normalised word is the lower-cased one unless it starts with a
+      // digit; only those are lower-cased again.
+      thread_local std::vector<std::string> digit_lower;
+      thread_local std::vector<std::string_view> lowered;
+      digit_lower.resize(std::max(digit_lower.size(), words.size()));
+      lowered.resize(words.size());
+      for (size_t i = 0; i < words.size(); ++i) {
+        const std::string_view w = words[i];
+        if (!w.empty() && w[0] >= '0' && w[0] <= '9') {
+          LowercaseInto(w, digit_lower[i]);
+          lowered[i] = digit_lower[i];
+        } else {
+          lowered[i] = norm[i + 2];
+        }
+      }
+      folded = gazetteers->FindFolded(lowered);
+    }
     for (size_t i = 0; i < words.size(); ++i) {
       if (!folded.empty()) {
         match(gazf[i + 2], folded[i]);
@@ -430,6 +447,8 @@ struct NerTransitions {
   std::vector<char> may_end;  // label may end a sentence (not B or I)
   std::vector<int> pair;      // same indexing; -1 for invalid pairs
   std::vector<std::string> pair_names;
+  // preds[c]: the labels p >= 0 that c may follow, ascending.
+  std::vector<std::vector<int>> preds;
 
   NerTransitions(const std::vector<std::string>& labels, const std::vector<LabelInfo>& label_info)
       : info(label_info) {
@@ -444,6 +463,12 @@ struct NerTransitions {
         allowed[(p + 1) * m + c] = 1;
         pair[(p + 1) * m + c] = static_cast<int>(pair_names.size());
         pair_names.push_back(absl::StrCat(p < 0 ? "-S-" : labels[p], ">", labels[c]));
+      }
+    }
+    preds.assign(m, {});
+    for (int c = 0; c < m; ++c) {
+      for (int p = 0; p < m; ++p) {
+        if (allowed[(p + 1) * m + c]) preds[c].push_back(p);
       }
     }
   }
@@ -506,9 +531,11 @@ std::vector<int> Viterbi(const Context& ctx, size_t n, const std::vector<std::st
         if (tr.Ok(-1, c, last)) best[c] = obs[c] + transition(0, -1, c);
         continue;
       }
-      for (int p = 0; p < m; ++p) {
+      if (last && !tr.may_end[c]) continue;
+      // Only the allowed predecessors, in ascending order as a full scan.
+      for (int p : tr.preds[c]) {
         const float before = best[(i - 1) * m + p];
-        if (before == kNone || !tr.Ok(p, c, last)) continue;
+        if (before == kNone) continue;
         const float v = before + obs[i * m + c] + transition(i, p, c);
         if (v > best[i * m + c]) {
           best[i * m + c] = v;

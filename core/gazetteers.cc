@@ -211,23 +211,31 @@ void GazetteerMatcher::Add(std::string_view name, Kind kind) {
 
 std::vector<GazetteerMatcher::Match> GazetteerMatcher::Find(
     const std::vector<std::string_view>& words, bool fold_case) const {
-  std::vector<Match> out(words.size());
+  if (!fold_case) return FindIn(words, by_first_);
   std::vector<std::string> lower;
-  if (fold_case) {
-    for (std::string_view w : words) lower.push_back(Lowercase(w));
-  }
-  auto word = [&](size_t k) -> std::string_view { return fold_case ? lower[k] : words[k]; };
-  const auto& map = fold_case ? by_first_folded_ : by_first_;
+  lower.reserve(words.size());
+  for (std::string_view w : words) lower.push_back(Lowercase(w));
+  return FindFolded(std::vector<std::string_view>(lower.begin(), lower.end()));
+}
+
+std::vector<GazetteerMatcher::Match> GazetteerMatcher::FindFolded(
+    const std::vector<std::string_view>& lowered) const {
+  return FindIn(lowered, by_first_folded_);
+}
+
+std::vector<GazetteerMatcher::Match> GazetteerMatcher::FindIn(
+    const std::vector<std::string_view>& words, const EntryMap& map) {
+  std::vector<Match> out(words.size());
   size_t i = 0;
   while (i < words.size()) {
-    auto it = map.find(absl::string_view(word(i).data(), word(i).size()));
+    auto it = map.find(absl::string_view(words[i].data(), words[i].size()));
     size_t len = 0;
     Kind kind = kNone;
     if (it != map.end()) {
       for (const Entry& e : it->second) {
         if (i + e.words.size() > words.size()) continue;
         bool ok = true;
-        for (size_t k = 1; k < e.words.size() && ok; ++k) ok = e.words[k] == word(i + k);
+        for (size_t k = 1; k < e.words.size() && ok; ++k) ok = e.words[k] == words[i + k];
         if (ok) {
           len = e.words.size();
           kind = e.kind;

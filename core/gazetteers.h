@@ -53,6 +53,9 @@ class GazetteerMatcher {
   // One Match per word: greedy longest match left to right, case-sensitive
   // (`fold_case`: ignoring case, for lower-case web text: "florida").
   std::vector<Match> Find(const std::vector<std::string_view>& words, bool fold_case = false) const;
+  // Find(words, /*fold_case=*/true) for words already lower-cased (as
+  // Lowercase() in core/word_features.h), saving the copies.
+  std::vector<Match> FindFolded(const std::vector<std::string_view>& lowered) const;
   // True if `words` is exactly a country or subdivision name.
   bool IsPlace(const std::vector<std::string_view>& words) const;
   // kGivenName | kSurname bits of a (case-sensitive) word, 0 if neither.
@@ -65,6 +68,8 @@ class GazetteerMatcher {
     std::vector<std::string> words;
     Kind kind;
   };
+  using EntryMap = absl::flat_hash_map<std::string, std::vector<Entry>>;
+  static std::vector<Match> FindIn(const std::vector<std::string_view>& words, const EntryMap& map);
   absl::flat_hash_map<std::string, std::vector<Entry>> by_first_;
   absl::flat_hash_map<std::string, std::vector<Entry>> by_first_folded_;  // lower-cased
   absl::flat_hash_map<std::string, uint8_t> name_parts_;

@@ -176,6 +176,14 @@ TEST(GazetteersTest, WordNetNamesCaseFoldingAndNameParts) {
   EXPECT_NE(folded[2].kind,
             GazetteerMatcher::kNone);  // a NZ region in ISO 3166-2, a city in WordNet
   EXPECT_EQ(folded[2].position, 'U');
+  // Pre-lowered words give the same matches without the copies.
+  std::vector<std::string> lower = {"flew", "to", "auckland", "with", "interpol", "and", "abraham"};
+  auto prefolded = m.FindFolded(std::vector<std::string_view>(lower.begin(), lower.end()));
+  ASSERT_EQ(prefolded.size(), folded.size());
+  for (size_t i = 0; i < folded.size(); ++i) {
+    EXPECT_EQ(prefolded[i].kind, folded[i].kind) << i;
+    EXPECT_EQ(prefolded[i].position, folded[i].position) << i;
+  }
   EXPECT_TRUE(m.NameParts("Abraham") & GazetteerMatcher::kGivenName);
   EXPECT_TRUE(m.NameParts("Lincoln") & GazetteerMatcher::kSurname);
   EXPECT_EQ(m.NameParts("with"), 0);
