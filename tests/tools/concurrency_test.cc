@@ -101,6 +101,9 @@ TEST_F(ConcurrencyTest, ReadersSeeConsistentSnapshotsAndSecondWritersAreRefused)
                kg::testing::Limits(600));
 
   int reads = 0, overlapped_refusals = 0;
+  // A second writer that ran while the first had already finished may
+  // legitimately store bom.txt; only one that overlapped must be refused.
+  bool second_stored = false;
   long long last_docs = base_docs;
   while (writer.Running()) {
     ProcessResult stats = RunProcess(Kg({"stats"}));
@@ -133,6 +136,8 @@ TEST_F(ConcurrencyTest, ReadersSeeConsistentSnapshotsAndSecondWritersAreRefused)
         EXPECT_THAT(second.err, HasSubstr("in use")) << second.Describe();
         EXPECT_THAT(second.err, HasSubstr(db_)) << "the message should name the store";
         ++overlapped_refusals;
+      } else if (second.exited() && second.exit_code == 0) {
+        second_stored = true;
       }
     }
   }
@@ -145,11 +150,17 @@ TEST_F(ConcurrencyTest, ReadersSeeConsistentSnapshotsAndSecondWritersAreRefused)
 
   ProcessResult final_stats = RunProcess(Kg({"stats"}));
   ASSERT_EQ(final_stats.exit_code, 0);
-  EXPECT_EQ(Count(final_stats.out, "documents"), base_docs + added) << final_stats.out;
-  // The refused writers wrote nothing: bom.txt is not in the store.
+  EXPECT_EQ(Count(final_stats.out, "documents"), base_docs + added + (second_stored ? 1 : 0))
+      << final_stats.out;
+  // The refused writers wrote nothing: bom.txt is not in the store (unless
+  // a writer that did not overlap stored it).
   ProcessResult forget = RunProcess(
       Kg({"forget", std::string(KG_SOURCE_DIR) + "/tests/data/bad_input/bom.txt"}));
-  EXPECT_NE(forget.exit_code, 0) << "a refused writer's document is in the store";
+  if (second_stored) {
+    EXPECT_EQ(forget.exit_code, 0) << forget.Describe();
+  } else {
+    EXPECT_NE(forget.exit_code, 0) << "a refused writer's document is in the store";
+  }
 }
 
 // A writer opening a store whose last writes are still only in its WAL (as
