@@ -67,6 +67,7 @@
 #include "core/tagger.h"
 #include "core/word_clusters.h"
 #include "tools/nlp_eval.h"
+#include "tools/tag_cache.h"
 
 namespace {
 
@@ -162,53 +163,6 @@ absl::Status ReadWiki(const std::string& dir, size_t max_bytes, std::vector<std:
     if (bytes >= max_bytes) break;
   }
   if (out.empty()) return absl::NotFoundError(dir + ": no WikiExtractor documents");
-  return absl::OkStatus();
-}
-
-// --jackknife-cache: one line per sentence, "sent_id<TAB>upos...<TAB>xpos...".
-absl::Status WriteTagCache(const std::string& path,
-                           const std::vector<kg::core::ConlluSentence>& sentences) {
-  std::ofstream out(path, std::ios::binary);
-  for (const auto& s : sentences) {
-    std::string upos, xpos;
-    for (const auto& t : s.tokens) {
-      absl::StrAppend(&upos, upos.empty() ? "" : " ", t.upos);
-      absl::StrAppend(&xpos, xpos.empty() ? "" : " ", t.xpos);
-    }
-    out << s.sent_id << '\t' << upos << '\t' << xpos << '\n';
-  }
-  if (!out) return absl::InternalError(path + ": cannot write the tag cache");
-  return absl::OkStatus();
-}
-
-absl::Status ReadTagCache(const std::string& path,
-                          std::vector<kg::core::ConlluSentence>& sentences) {
-  std::ifstream in(path, std::ios::binary);
-  std::string line;
-  size_t n = 0;
-  while (std::getline(in, line)) {
-    std::vector<std::string> cols = absl::StrSplit(line, '\t');
-    if (n >= sentences.size() || cols.size() != 3 || cols[0] != sentences[n].sent_id) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "%s line %d: does not match sentence %d of the treebank", path, n + 1, n + 1));
-    }
-    std::vector<std::string> upos = absl::StrSplit(cols[1], ' ');
-    std::vector<std::string> xpos = absl::StrSplit(cols[2], ' ');
-    auto& tokens = sentences[n].tokens;
-    if (upos.size() != tokens.size() || xpos.size() != tokens.size()) {
-      return absl::InvalidArgumentError(absl::StrFormat("%s line %d: %d tags for %d words", path,
-                                                        n + 1, upos.size(), tokens.size()));
-    }
-    for (size_t i = 0; i < tokens.size(); ++i) {
-      tokens[i].upos = upos[i];
-      tokens[i].xpos = xpos[i];
-    }
-    ++n;
-  }
-  if (n != sentences.size()) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("%s: %d sentences, the treebank has %d", path, n, sentences.size()));
-  }
   return absl::OkStatus();
 }
 
@@ -395,7 +349,7 @@ int main(int argc, char** argv) {
   std::vector<kg::core::ConlluSentence> predicted = treebank;
   if (a.jackknife >= 2 && !a.jackknife_cache.empty() &&
       std::filesystem::exists(a.jackknife_cache)) {
-    absl::Status st = ReadTagCache(a.jackknife_cache, predicted);
+    absl::Status st = kg::tools::ReadTagCache(a.jackknife_cache, predicted);
     if (!st.ok()) return fail(st);
     Log("jackknifed tags read from " + a.jackknife_cache);
   } else if (a.jackknife >= 2) {
@@ -404,7 +358,7 @@ int main(int argc, char** argv) {
     if (!st.ok()) return fail(st);
     Log(absl::StrFormat("jackknifed tags (%d folds) (%.1f s)", a.jackknife, Seconds(start)));
     if (!a.jackknife_cache.empty()) {
-      st = WriteTagCache(a.jackknife_cache, predicted);
+      st = kg::tools::WriteTagCache(a.jackknife_cache, predicted);
       if (!st.ok()) return fail(st);
     }
   } else {

@@ -35,6 +35,7 @@
 #include "core/conllu.h"
 #include "core/gum_entities.h"
 #include "core/lemmatizer.h"
+#include "tools/tag_cache.h"
 #include "core/model_file.h"
 #include "core/parser.h"
 #include "core/tagger.h"
@@ -46,33 +47,8 @@ namespace {
 absl::Status ApplyTagCache(const std::string& path, int folds,
                            std::vector<kg::core::ConlluSentence>& sentences) {
   const std::vector<kg::core::ConlluSentence> gold = sentences;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(path + ": cannot open");
-  std::string line;
-  size_t n = 0;
-  while (std::getline(in, line)) {
-    std::vector<std::string> cols = absl::StrSplit(line, '\t');
-    if (n >= sentences.size() || cols.size() != 3 || cols[0] != sentences[n].sent_id) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "%s line %d: does not match sentence %d of the treebank", path, n + 1, n + 1));
-    }
-    std::vector<std::string> upos = absl::StrSplit(cols[1], ' ');
-    std::vector<std::string> xpos = absl::StrSplit(cols[2], ' ');
-    auto& tokens = sentences[n].tokens;
-    if (upos.size() != tokens.size() || xpos.size() != tokens.size()) {
-      return absl::InvalidArgumentError(absl::StrFormat("%s line %d: %d tags for %d words", path,
-                                                        n + 1, upos.size(), tokens.size()));
-    }
-    for (size_t i = 0; i < tokens.size(); ++i) {
-      tokens[i].upos = upos[i];
-      tokens[i].xpos = xpos[i];
-    }
-    ++n;
-  }
-  if (n != sentences.size()) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("%s: %d sentences, the treebank has %d", path, n, sentences.size()));
-  }
+  absl::Status read = kg::tools::ReadTagCache(path, sentences);
+  if (!read.ok()) return read;
   const size_t total = sentences.size();
   for (int f = 0; f < folds; ++f) {
     const size_t begin = total * f / folds, end = total * (f + 1) / folds;
