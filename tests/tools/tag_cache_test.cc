@@ -19,8 +19,8 @@ std::vector<kg::core::ConlluSentence> Treebank() {
   std::vector<kg::core::ConlluSentence> out(2);
   out[0].sent_id = "a-1";
   out[1].sent_id = "a-2";
-  for (const char* w : {"The", "DEA", "met"}) out[0].tokens.push_back({.form = w});
-  for (const char* w : {"Officials", "left"}) out[1].tokens.push_back({.form = w});
+  for (const char* w : {"The", "DEA", "met"}) out[0].tokens.emplace_back().form = w;
+  for (const char* w : {"Officials", "left"}) out[1].tokens.emplace_back().form = w;
   const char* tags[][2] = {{"DET", "DT"}, {"PROPN", "NNP"}, {"VERB", "VBD"}, {"NOUN", "NNS"},
                            {"VERB", "VBD"}};
   int k = 0;
