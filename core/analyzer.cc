@@ -121,28 +121,19 @@ Analysis Analyzer::Analyze(std::string_view text, bool parse) const {
   Analysis analysis;
   analysis.sentences = SplitSentences(text, Tokenize(text));
   // Very long "sentences" (tables, lists) are processed in pieces so cost
-  // stays linear; each piece gets its own tree. The pieces of the whole
+  // stays linear; each piece gets its own tree (ParseSentence). The pieces of the whole
   // text then go through the recogniser as one document.
   std::vector<std::vector<Token>> pieces;
   std::vector<std::vector<Token>*> document;
   for (Sentence& s : analysis.sentences) {
     if (s.tokens.size() <= kMaxSentenceTokens) {
       Tag(s.tokens);
-      if (parse) Parse(s.tokens);
       continue;
     }
     for (size_t from = 0; from < s.tokens.size(); from += kMaxSentenceTokens) {
       size_t to = std::min(s.tokens.size(), from + kMaxSentenceTokens);
-      std::vector<Token>& piece =
-          pieces.emplace_back(std::make_move_iterator(s.tokens.begin() + from),
-                              std::make_move_iterator(s.tokens.begin() + to));
-      Tag(piece);
-      if (parse) {
-        Parse(piece);
-        for (Token& t : piece) {
-          if (t.head >= 0) t.head += static_cast<int>(from);
-        }
-      }
+      Tag(pieces.emplace_back(std::make_move_iterator(s.tokens.begin() + from),
+                              std::make_move_iterator(s.tokens.begin() + to)));
     }
   }
   size_t next_piece = 0;
@@ -163,6 +154,11 @@ Analysis Analyzer::Analyze(std::string_view text, bool parse) const {
       std::vector<Token>& piece = pieces[next_piece++];
       std::move(piece.begin(), piece.end(), s.tokens.begin() + from);
     }
+  }
+  // Neither the tagger nor the recogniser reads a tree, so the parse comes
+  // last, through the one function that also serves callers parsing later.
+  if (parse) {
+    for (Sentence& s : analysis.sentences) ParseSentence(s);
   }
   return analysis;
 }
