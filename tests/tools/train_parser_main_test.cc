@@ -1,0 +1,111 @@
+// End-to-end tests of kg-train-parser's flags: the programs are run as
+// child processes on the small CoNLL-U fixture, and their output files are
+// read back as protos.
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "core/model_file.h"
+#include "gtest/gtest.h"
+#include "proto/parser_model.pb.h"
+#include "tests/tools/load_process_testutil.h"
+
+namespace kg::tools {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::ProgramResult;
+using testing::RunProgram;
+
+const std::string kConllu = std::string(KG_SOURCE_DIR) + "/tests/data/conllu_small.conllu";
+
+class TrainParserMainTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("kg_train_parser_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  ProgramResult Run(const std::vector<std::string>& args) {
+    return RunProgram("kg-train-parser", args, dir_.string());
+  }
+  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+
+  static ParserModel ReadParser(const std::string& path) {
+    ParserModel model;
+    std::ifstream in(path, std::ios::binary);
+    EXPECT_TRUE(in && model.ParseFromIstream(&in)) << path;
+    return model;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(TrainParserMainTest, SavesEveryEpochAndPrunesAnExistingParser) {
+  ProgramResult trained = Run({"--out", Path("p.pb"), "--epochs", "2", "--save-epochs", kConllu});
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  const ParserModel final_model = ReadParser(Path("p.pb"));
+  EXPECT_GT(final_model.labels_size(), 0);
+  EXPECT_GT(final_model.weights().classes_size(), 20);
+  for (const char* epoch : {"p.pb.e1", "p.pb.e2"}) {
+    ASSERT_TRUE(fs::exists(Path(epoch))) << epoch;
+    EXPECT_EQ(ReadParser(Path(epoch)).labels_size(), final_model.labels_size()) << epoch;
+  }
+  EXPECT_FALSE(fs::exists(Path("p.pb.e3")));
+
+  ProgramResult pruned = Run({"--from-pb", Path("p.pb"), "--max-weights", "20", "--out", Path("q.pb")});
+  ASSERT_EQ(pruned.exit_code, 0) << pruned.err;
+  const ParserModel small = ReadParser(Path("q.pb"));
+  EXPECT_LE(small.weights().classes_size(), 20);
+  EXPECT_GT(small.weights().classes_size(), 0);
+  EXPECT_EQ(small.labels_size(), final_model.labels_size());
+}
+
+TEST_F(TrainParserMainTest, ModelsFromSplicesTheParserIntoAModelSet) {
+  const std::string shipped = std::string(KG_SOURCE_DIR) + "/models/en.kgm";
+  ASSERT_TRUE(fs::exists(shipped)) << shipped;
+  ASSERT_EQ(Run({"--out", Path("p.pb"), "--epochs", "1", kConllu}).exit_code, 0);
+  ProgramResult spliced =
+      Run({"--from-pb", Path("p.pb"), "--models-from", shipped, "--out", Path("m.kgm")});
+  ASSERT_EQ(spliced.exit_code, 0) << spliced.err;
+  auto original = core::ReadModelSet(shipped);
+  auto result = core::ReadModelSet(Path("m.kgm"));
+  ASSERT_TRUE(original.ok()) << original.status();
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->parser().SerializeAsString(), ReadParser(Path("p.pb")).SerializeAsString());
+  EXPECT_NE(result->parser().SerializeAsString(), original->parser().SerializeAsString());
+  EXPECT_EQ(result->tagger().SerializeAsString(), original->tagger().SerializeAsString());
+  EXPECT_EQ(result->ner().SerializeAsString(), original->ner().SerializeAsString());
+}
+
+TEST_F(TrainParserMainTest, TagCacheForOtherSentencesNamesTheFileAndLine) {
+  {
+    std::ofstream cache(Path("tags.tsv"));
+    cache << "not-a-1\tPRON AUX PART VERB PUNCT\tPRP VBP RB VB .\n";
+  }
+  ProgramResult r =
+      Run({"--out", Path("p.pb"), "--tag-cache", Path("tags.tsv"), "--jackknife", "2", kConllu});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find(Path("tags.tsv")), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("line 1"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(Path("p.pb")));
+}
+
+TEST_F(TrainParserMainTest, InconsistentFlagsAreUsageErrors) {
+  // A tag cache needs its fold count, and --from-pb excludes training files.
+  EXPECT_EQ(Run({"--out", Path("p.pb"), "--tag-cache", Path("t"), kConllu}).exit_code, 2);
+  EXPECT_EQ(Run({"--out", Path("p.pb"), "--from-pb", Path("x.pb"), kConllu}).exit_code, 2);
+  EXPECT_EQ(Run({"--out", Path("p.pb")}).exit_code, 2);
+  ProgramResult missing = Run({"--out", Path("p.pb"), "--from-pb", Path("x.pb")});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("x.pb"), std::string::npos) << missing.err;
+}
+
+}  // namespace
+}  // namespace kg::tools
