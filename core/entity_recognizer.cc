@@ -1,6 +1,7 @@
 #include "core/entity_recognizer.h"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <random>
@@ -12,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/iob2.h"
+#include "core/name_lexicon.h"
 #include "core/sentence_splitter.h"
 #include "core/tokenizer.h"
 #include "core/word_features.h"
@@ -28,13 +30,16 @@ struct Context {
   // Feature set 1: case-folded gazetteer match, WordNet name parts, position
   // in a run of capitalised words.
   std::vector<std::string> gazf, parts, run;
+  // Feature set 4: the training-name lexicon's mark and type-count bucket
+  // (empty strings inside the sentence when the model has no lexicon).
+  std::vector<std::string> lex, lexf;
   std::vector<GazetteerMatcher::Match> matches, folded;
 
   void Fill(const std::vector<std::string_view>& words, const std::vector<std::string_view>& up,
             const std::vector<std::string_view>& xp, const GazetteerMatcher* gazetteers,
             const CapitalizationTable& caps, const WordClusters& clusters, uint32_t feature_set) {
     const size_t n = words.size() + 4;
-    for (auto* v : {&norm, &shape, &gaz, &cap, &c0, &c1, &c2, &gazf, &parts, &run}) {
+    for (auto* v : {&norm, &shape, &gaz, &cap, &c0, &c1, &c2, &gazf, &parts, &run, &lex, &lexf}) {
       if (v->size() < n) v->resize(n);
       (*v)[0].assign("-S2-");
       (*v)[1].assign("-S1-");
@@ -72,6 +77,8 @@ struct Context {
     };
     for (size_t i = 0; i < words.size(); ++i) {
       form[i + 2] = words[i];
+      lex[i + 2].clear();
+      lexf[i + 2].clear();
       NormalizeWordInto(words[i], norm[i + 2]);
       if (caps.empty()) {
         cap[i + 2].clear();
@@ -412,6 +419,13 @@ void ObservationFeatures(const Context& c, size_t i, std::vector<uint64_t>& out)
   out.push_back(FeatureHash(165, Prefix(w, 2)));
   out.push_back(FeatureHash(166, w, c.upos[k]));
   out.push_back(FeatureHash(167, c.norm[k + 1], c.shape[k]));
+  if (!c.lex[k].empty()) {
+    out.push_back(FeatureHash(180, c.lex[k]));
+    out.push_back(FeatureHash(181, c.lex[k - 1]));
+    out.push_back(FeatureHash(182, c.lex[k + 1]));
+    out.push_back(FeatureHash(183, c.lexf[k]));
+    out.push_back(FeatureHash(184, c.lex[k], c.shape[k]));
+  }
 }
 
 // The templates joined with the previous label `p1` (feature set 2), or,
@@ -433,6 +447,7 @@ void LabelFeatures(const Context& c, size_t i, std::optional<std::string_view> p
   if (!c.c0[k].empty()) add(145, c.c2[k]);
   add(157, c.run[k]);
   add(159, c.shape[k + 1]);
+  if (!c.lex[k].empty()) add(185, c.lex[k]);
 }
 
 }  // namespace
@@ -574,15 +589,60 @@ std::vector<int> Viterbi(const Context& ctx, size_t n, const std::vector<std::st
   return out;
 }
 
+// Adds `scale` times the (averaged) weights of `from` to `to` (a model in
+// training, whose current weights ToProto() writes). Through the model's
+// serialised form, so its weights pass through bfloat16 (3 significant
+// digits) on the way, as they would when stored.
+void AddWeights(const AveragedPerceptron& from, float scale, AveragedPerceptron& to) {
+  PerceptronModel proto;
+  from.ToProto(&proto);
+  int k = 0;
+  for (int r = 0; r < proto.features_size(); ++r) {
+    const uint64_t feature[1] = {proto.features(r)};
+    for (uint32_t j = 0; j < proto.row_sizes(r); ++j, ++k) {
+      const uint32_t bits = proto.bf16(k) << 16;
+      float w;
+      std::memcpy(&w, &bits, sizeof(w));
+      to.Add(feature, static_cast<int>(proto.classes(k)), w * scale);
+    }
+  }
+}
+
 std::vector<std::string_view> Views(const std::vector<std::string>& v) {
   return std::vector<std::string_view>(v.begin(), v.end());
 }
 
 }  // namespace
 
-absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& train,
+absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& given,
                                          const GazetteerMatcher& gazetteers,
                                          const NerTrainOptions& options) {
+  // Lower-cased copies of a share of the sentences, for web text written
+  // without capitals ("taco bell in tampa bay").
+  std::vector<NerExample> with_copies;
+  if (options.lowercase_copies > 0) {
+    with_copies = given;
+    std::mt19937_64 pick(options.seed ^ 0x6c6f776572ULL);
+    for (const NerExample& e : given) {
+      if (static_cast<double>(pick() % 1000000) >= options.lowercase_copies * 1e6) continue;
+      NerExample copy = e;
+      bool changed = false;
+      for (std::string& w : copy.words) {
+        std::string lower = Lowercase(w);
+        changed = changed || lower != w;
+        w = std::move(lower);
+      }
+      if (!changed) continue;
+      copy.weight *= options.lowercase_weight;
+      if (options.retag) options.retag(copy);
+      with_copies.push_back(std::move(copy));
+    }
+    if (options.log) {
+      options.log(absl::StrFormat("recogniser: %d lower-cased copies of training sentences",
+                                  with_copies.size() - given.size()));
+    }
+  }
+  const std::vector<NerExample>& train = options.lowercase_copies > 0 ? with_copies : given;
   std::set<std::string> types;
   for (const NerExample& e : train) {
     for (const NerSpan& s : BioToSpans(e.tags)) types.insert(s.type);
@@ -605,15 +665,10 @@ absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& train,
         "recogniser training: %d entity types give %d label pairs, above the scorer's 255",
         types.size(), transitions.num_pairs()));
   }
-  AveragedPerceptron model(static_cast<int>(labels.size()));
-  AveragedPerceptron pair_model(transitions.num_pairs());
   std::vector<std::vector<int>> gold(train.size());
   for (size_t s = 0; s < train.size(); ++s) {
     for (const std::string& l : BioToBilou(train[s].tags)) gold[s].push_back(index.at(l));
   }
-  std::vector<size_t> order(train.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::mt19937_64 rng(options.seed);
   std::vector<uint64_t> features;
   std::vector<float> scores(labels.size());
   Context ctx;
@@ -621,35 +676,82 @@ absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& train,
   if (!clusters.Load(options.clusters)) {
     return absl::InvalidArgumentError("recogniser training: inconsistent word clusters");
   }
-  for (int epoch = 0; epoch < options.epochs; ++epoch) {
-    for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng() % i]);
-    size_t right = 0, seen = 0;
-    for (size_t s : order) {
-      const NerExample& e = train[s];
-      if (e.words.empty()) continue;
-      ctx.Fill(Views(e.words), Views(e.upos), Views(e.xpos), &gazetteers, options.capitalization,
-               clusters, options.feature_set);
-      std::vector<int> out =
-          options.feature_set >= 2
-              ? Viterbi(ctx, e.words.size(), labels, transitions, model, &pair_model,
-                        options.feature_set, &model, &pair_model, &gold[s], e.weight)
-              : Decode(ctx, e.words.size(), labels, info, closer, model, options.feature_set,
-                       &model, &gold[s], features, scores, e.weight);
-      for (size_t i = 0; i < out.size(); ++i) right += out[i] == gold[s][i];
-      seen += out.size();
+  // Feature set 4: the lexicon of the training names, each sentence seeing
+  // it without its own document's counts (a sentence without a document is
+  // its own).
+  NameLexicon lexicon;
+  absl::flat_hash_map<std::string, NameLexicon::DocumentCounts> per_document;
+  std::vector<std::string> docs(train.size());
+  if (options.feature_set >= 4) {
+    std::vector<NameLexicon::LabelledSentence> labelled;
+    for (size_t s = 0; s < train.size(); ++s) {
+      docs[s] = train[s].doc.empty() ? absl::StrCat("\x01sentence ", s) : train[s].doc;
+      labelled.push_back({docs[s], &train[s].words, &train[s].tags});
     }
+    lexicon = NameLexicon::Build(labelled, std::vector<std::string>(types.begin(), types.end()),
+                                 &per_document);
     if (options.log) {
-      options.log(absl::StrFormat("recogniser epoch %d: train label accuracy %.2f%%, %d features",
-                                  epoch + 1, 100.0 * right / std::max<size_t>(seen, 1),
-                                  model.num_features()));
+      options.log(absl::StrFormat("recogniser name lexicon: %d names from %d documents",
+                                  lexicon.size(), per_document.size()));
     }
   }
-  model.Average();
+  // One model per seed; with options.mix > 1 their averaged weights are
+  // averaged in turn (parameter mixing), one linear model as fast as each.
+  AveragedPerceptron model, pair_model, mixed, mixed_pairs;
+  if (options.mix > 1) {
+    mixed = AveragedPerceptron(static_cast<int>(labels.size()));
+    mixed_pairs = AveragedPerceptron(transitions.num_pairs());
+  }
+  for (int run = 0; run < std::max(options.mix, 1); ++run) {
+    model = AveragedPerceptron(static_cast<int>(labels.size()));
+    pair_model = AveragedPerceptron(transitions.num_pairs());
+    std::vector<size_t> order(train.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::mt19937_64 rng(options.seed + run);
+    for (int epoch = 0; epoch < options.epochs; ++epoch) {
+      for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng() % i]);
+      size_t right = 0, seen = 0;
+      for (size_t s : order) {
+        const NerExample& e = train[s];
+        if (e.words.empty()) continue;
+        ctx.Fill(Views(e.words), Views(e.upos), Views(e.xpos), &gazetteers, options.capitalization,
+                 clusters, options.feature_set);
+        if (!lexicon.empty()) {
+          auto own = per_document.find(docs[s]);
+          lexicon.Annotate(Views(e.words), own == per_document.end() ? nullptr : &own->second,
+                           ctx.lex, ctx.lexf, 2);
+        }
+        std::vector<int> out =
+            options.feature_set >= 2
+                ? Viterbi(ctx, e.words.size(), labels, transitions, model, &pair_model,
+                          options.feature_set, &model, &pair_model, &gold[s], e.weight)
+                : Decode(ctx, e.words.size(), labels, info, closer, model, options.feature_set,
+                         &model, &gold[s], features, scores, e.weight);
+        for (size_t i = 0; i < out.size(); ++i) right += out[i] == gold[s][i];
+        seen += out.size();
+      }
+      if (options.log) {
+        options.log(absl::StrFormat(
+            "recogniser %sepoch %d: train label accuracy %.2f%%, %d features",
+            options.mix > 1 ? absl::StrFormat("model %d, ", run + 1) : "", epoch + 1,
+            100.0 * right / std::max<size_t>(seen, 1), model.num_features()));
+      }
+    }
+    model.Average();
+    pair_model.Average();
+    if (options.mix > 1) {
+      AddWeights(model, 1.0f / options.mix, mixed);
+      AddWeights(pair_model, 1.0f / options.mix, mixed_pairs);
+    }
+  }
+  if (options.mix > 1) {
+    model = std::move(mixed);
+    pair_model = std::move(mixed_pairs);
+  }
   NerModel out;
   for (const std::string& l : labels) out.add_labels(l);
   model.ToProto(out.mutable_weights(), options.prune);
   if (options.feature_set >= 3) {
-    pair_model.Average();
     pair_model.ToProto(out.mutable_pair_weights(), options.prune);
     for (const std::string& name : transitions.pair_names) {
       out.mutable_pair_weights()->add_labels(name);
@@ -665,6 +767,7 @@ absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& train,
   }
   out.set_cap_buckets(buckets);
   *out.mutable_clusters() = options.clusters;
+  lexicon.ToProto(&out);
   out.set_close_spans_early(true);
   out.set_feature_set(options.feature_set);
   return out;
@@ -741,6 +844,10 @@ absl::StatusOr<EntityRecognizer> EntityRecognizer::FromProto(const NerModel& mod
     }
     r.pair_model_ = std::move(*pairs);
   }
+  if (r.feature_set_ >= 4) {
+    absl::Status lexicon = r.lexicon_.FromProto(model);
+    if (!lexicon.ok()) return lexicon;
+  }
   if (!r.clusters_.Load(model.clusters())) {
     return absl::InvalidArgumentError("recogniser model: word clusters are inconsistent");
   }
@@ -755,6 +862,7 @@ std::vector<std::string> EntityRecognizer::Recognize(
   const std::vector<LabelInfo>& info = transitions_->info;
   thread_local Context ctx;
   ctx.Fill(words, upos, xpos, gazetteers_, capitalization_, clusters_, feature_set_);
+  if (!lexicon_.empty()) lexicon_.Annotate(words, nullptr, ctx.lex, ctx.lexf, 2);
   std::vector<uint64_t> features;
   std::vector<float> scores(labels_.size());
   std::vector<int> out = feature_set_ >= 2

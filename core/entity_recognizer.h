@@ -27,6 +27,7 @@
 #include "absl/status/statusor.h"
 #include "core/averaged_perceptron.h"
 #include "core/gazetteers.h"
+#include "core/name_lexicon.h"
 #include "core/perceptron_scorer.h"
 #include "core/tagger.h"  // CapitalizationTable
 #include "core/word_clusters.h"
@@ -41,6 +42,7 @@ struct NerExample {
   std::vector<std::string> xpos;
   std::vector<std::string> tags;  // BIO with kg type names
   float weight = 1.0f;            // size of the perceptron updates it causes
+  std::string doc;                // its document (feature set 4's lexicon leaves it out)
 };
 
 // Counts, over running text (sentences from `texts`, first word of each
@@ -57,13 +59,28 @@ CapitalizationTable CountCapitalization(const std::vector<std::string>& texts, i
 //     Viterbi decoding, trained as a structured perceptron;
 //  3: the templates of 2, the ones joined with the previous label scored
 //     once per word over (previous, current) label pairs (NerModel
-//     pair_weights): the same model as 2, with ~20x fewer look-ups.
-inline constexpr uint32_t kNerFeatureSet = 3;
+//     pair_weights): the same model as 2, with ~20x fewer look-ups;
+//  4: the templates of 3, plus the longest name of the training data's name
+//     lexicon covering the word (core/name_lexicon.h; its position, type,
+//     share labelled and count), learned with each training sentence's own
+//     document left out of the lexicon.
+inline constexpr uint32_t kNerFeatureSet = 4;
+// The set kg-train trains unless told otherwise: set 4's lexicon has not
+// beaten set 3 on the dev sets (models/README.md).
+inline constexpr uint32_t kNerDefaultFeatureSet = 3;
 
 struct NerTrainOptions {
   int epochs = 10;
-  uint32_t feature_set = kNerFeatureSet;
+  uint32_t feature_set = kNerDefaultFeatureSet;
   uint64_t seed = 1;
+  // Models trained with seeds seed .. seed + mix - 1 (different sentence
+  // orders), their weights averaged into one model (no cost at run time).
+  int mix = 1;
+  // This share of the sentences is also trained on lower-cased, with this
+  // weight, after `retag` (if set) re-tags the copy.
+  double lowercase_copies = 0;
+  float lowercase_weight = 1.0f;
+  std::function<void(NerExample&)> retag;
   float prune = 0.0f;
   std::function<void(std::string_view)> log;
   CapitalizationTable capitalization;  // may be empty
@@ -98,6 +115,7 @@ class EntityRecognizer {
   const GazetteerMatcher* gazetteers_ = nullptr;
   CapitalizationTable capitalization_;
   WordClusters clusters_;
+  NameLexicon lexicon_;  // feature set 4
   bool close_spans_early_ = false;
   uint32_t feature_set_ = 0;
 };

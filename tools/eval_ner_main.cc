@@ -1,4 +1,5 @@
-// kg-eval ner FILE.iob2|FILE.conllu|DIR [--model MODELS.kgm] [--errors] [--whole-mentions]
+// kg-eval ner FILE.iob2|FILE.conllu|DIR [--model MODELS.kgm] [--errors | --errors-all-types]
+//             [--whole-mentions]
 //             [--sentences] [--no-retype] [--no-repeats] [--no-acronyms] [--no-name-parts]
 //             [--case-insensitive] [--unlabelled-weight W] [--derived-weight W]
 // kg-eval ner --show TEXT_FILE [--model MODELS.kgm]
@@ -13,7 +14,9 @@
 // (nested ones reduced to the outermost). Predicted GPE counts as LOC.
 // The headline is the micro-averaged F1 over PERSON, ORG and LOC; the last
 // line is that figure alone. --errors first lists, per sentence with a
-// mistake, the gold and predicted spans that differ (for error analysis).
+// mistake, the gold and predicted spans that differ (for error analysis);
+// --errors-all-types also lists predicted spans of the other types (MISC,
+// EVENT).
 // Sentences are recognised a document at a time (UNER's "# newdoc id"
 // lines, GUM's files), with the document-level pass that Analyze() runs
 // (core/document_entities.h); --sentences recognises each sentence alone,
@@ -47,13 +50,13 @@ std::string SpanText(const kg::core::NerSentence& s, const kg::core::NerSpan& x)
 
 // Prints the spans only one side has, for each sentence with a difference.
 void PrintErrors(const kg::core::Analyzer& analyzer, const std::vector<kg::core::NerSentence>& gold,
-                 const kg::tools::NerEvalOptions& options) {
+                 const kg::tools::NerEvalOptions& options, bool all_types) {
   const auto predicted = kg::tools::PredictNer(analyzer, gold, options);
   for (size_t k = 0; k < gold.size(); ++k) {
     const kg::core::NerSentence& s = gold[k];
     std::vector<std::string> tags;
     for (const std::string& tag : predicted[k]) {
-      tags.push_back(absl::EndsWith(tag, "-PERSON") || absl::EndsWith(tag, "-ORG") ||
+      tags.push_back(all_types || absl::EndsWith(tag, "-PERSON") || absl::EndsWith(tag, "-ORG") ||
                              absl::EndsWith(tag, "-LOC")
                          ? tag
                          : "O");
@@ -106,7 +109,7 @@ int Show(const kg::core::Analyzer& analyzer, const std::string& path) {
 
 int main(int argc, char** argv) {
   std::string file, model = kg::core::Analyzer::DefaultModelPath();
-  bool errors = false, whole_mentions = false, show = false;
+  bool errors = false, whole_mentions = false, show = false, all_types = false;
   kg::tools::NerEvalOptions options;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -130,6 +133,8 @@ int main(int argc, char** argv) {
       options.document.unlabelled_weight = std::stof(argv[++i]);
     } else if (arg == "--errors") {
       errors = true;
+    } else if (arg == "--errors-all-types") {
+      errors = all_types = true;
     } else if (arg == "--show") {
       show = true;
     } else if (arg == "--whole-mentions") {
@@ -174,7 +179,7 @@ int main(int argc, char** argv) {
                                     : kg::core::GumNamedEntities(s));
     }
   }
-  if (errors) PrintErrors(**analyzer, gold, options);
+  if (errors) PrintErrors(**analyzer, gold, options, all_types);
   auto scores = kg::tools::EvaluateNer(**analyzer, gold, {"PERSON", "ORG", "LOC"}, options);
   std::cout << absl::StrFormat("file   %s\nmodel  %s\nsentences %d\n", file, model, gold.size());
   kg::tools::PrintNerScores(scores, "PERSON+ORG+LOC, exact span");
