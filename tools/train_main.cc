@@ -9,7 +9,8 @@
 //            [--seed N] [--epochs N] [--ner-epochs N] [--parser-epochs N]
 //            [--no-parser] [--jackknife K] [--max-sentences N] [--prune W]
 //            [--wiki DIR [--wiki-max-mb N] [--clusters]] [--ewt-only]
-//            [--gum-ner-weight W]
+//            [--gum-ner-weight W] [--ner-mix N]
+//            [--ner-lowercase-copies F [--ner-lowercase-weight W]]
 //            [--parser-from MODELS.kgm] [--parser-model PARSER.pb]
 //            [--tagger-from MODELS.kgm] [--clusters-from MODELS.kgm]
 //            [--ner-features N] [--jackknife-cache FILE]
@@ -27,6 +28,11 @@
 // --gum-ner-weight scales the recogniser's updates on GUM sentences (1 by
 // default; GUM's conventions differ from Universal NER's). --ner-features
 // picks an older recogniser feature set (core/entity_recognizer.h).
+// --ner-mix N trains the recogniser N times (seeds seed .. seed + N - 1) and
+// averages the N models' weights into one (1 by default).
+// --ner-lowercase-copies F also trains the recogniser on lower-cased copies
+// of a share F of its sentences (re-tagged by the final tagger), each with
+// weight --ner-lowercase-weight W (1 by default).
 //
 // For experiments on one layer, the others can be copied from an existing
 // model set instead of trained: --tagger-from (tagger and lemmatiser),
@@ -79,12 +85,14 @@ struct Args {
   uint64_t seed = 1;
   int epochs = 8;
   int ner_epochs = 10;
-  uint32_t ner_features = kg::core::kNerFeatureSet;
+  uint32_t ner_features = kg::core::kNerDefaultFeatureSet;
   int parser_epochs = 15;
   bool parser = true;
   bool clusters = false;
   bool ewt_only = false;
   float gum_ner_weight = 1.0f;
+  int ner_mix = 1;
+  float ner_lowercase_copies = 0.0f, ner_lowercase_weight = 1.0f;
   int jackknife = 4;
   std::string wiki, parser_from, parser_model, tagger_from, clusters_from, jackknife_cache;
   double wiki_max_mb = 16;
@@ -97,7 +105,8 @@ int Usage() {
                "                [--seed N] [--epochs N] [--ner-epochs N] [--parser-epochs N]\n"
                "                [--no-parser] [--jackknife K] [--max-sentences N] [--prune W]\n"
                "                [--wiki DIR [--wiki-max-mb N] [--clusters]] [--ewt-only]\n"
-               "                [--gum-ner-weight W]\n"
+               "                [--gum-ner-weight W] [--ner-mix N]\n"
+               "                [--ner-lowercase-copies F [--ner-lowercase-weight W]]\n"
                "                [--parser-from MODELS.kgm] [--parser-model PARSER.pb]\n"
                "                [--tagger-from MODELS.kgm] [--clusters-from MODELS.kgm]\n"
                "                [--ner-features N] [--jackknife-cache FILE]\n"
@@ -121,6 +130,7 @@ kg::core::NerExample Example(const kg::core::Tagger& tagger, const kg::core::Ner
   kg::core::NerExample e;
   e.words = s.words;
   e.tags = s.tags;
+  e.doc = s.doc_id;
   std::vector<kg::core::Token> tokens(s.words.size());
   for (size_t i = 0; i < tokens.size(); ++i) tokens[i].text = s.words[i];
   tagger.Tag(tokens);
@@ -207,6 +217,8 @@ int main(int argc, char** argv) {
       ok = num(a.epochs) && a.epochs > 0;
     else if (arg == "--ner-epochs")
       ok = num(a.ner_epochs) && a.ner_epochs > 0;
+    else if (arg == "--ner-mix")
+      ok = num(a.ner_mix) && a.ner_mix > 0;
     else if (arg == "--ner-features") {
       ok = num(a.ner_features) && a.ner_features <= kg::core::kNerFeatureSet;
     } else if (arg == "--parser-epochs")
@@ -239,6 +251,14 @@ int main(int argc, char** argv) {
     } else if (arg == "--gum-ner-weight") {
       const char* v = value();
       ok = v != nullptr && absl::SimpleAtof(v, &a.gum_ner_weight) && a.gum_ner_weight > 0;
+    } else if (arg == "--ner-lowercase-copies") {
+      const char* v = value();
+      ok = v != nullptr && absl::SimpleAtof(v, &a.ner_lowercase_copies) &&
+           a.ner_lowercase_copies >= 0 && a.ner_lowercase_copies <= 1;
+    } else if (arg == "--ner-lowercase-weight") {
+      const char* v = value();
+      ok = v != nullptr && absl::SimpleAtof(v, &a.ner_lowercase_weight) &&
+           a.ner_lowercase_weight > 0;
     } else if (arg == "--prune") {
       const char* v = value();
       ok = v != nullptr && absl::SimpleAtof(v, &a.prune);
@@ -417,6 +437,7 @@ int main(int argc, char** argv) {
       kg::core::NerExample e;
       e.words = s.words;
       e.tags = s.tags;
+      e.doc = s.doc_id;
       for (const auto& t : it->second->tokens) {
         e.upos.push_back(t.upos);
         e.xpos.push_back(t.xpos);
@@ -436,6 +457,7 @@ int main(int argc, char** argv) {
       kg::core::NerExample e;
       e.words = named.words;
       e.tags = named.tags;
+      e.doc = named.doc_id;
       for (const auto& t : predicted[p].tokens) {
         e.upos.push_back(t.upos);
         e.xpos.push_back(t.xpos);
@@ -450,6 +472,18 @@ int main(int argc, char** argv) {
   kg::core::NerTrainOptions nopt;
   nopt.epochs = a.ner_epochs;
   nopt.feature_set = a.ner_features;
+  nopt.mix = a.ner_mix;
+  nopt.lowercase_copies = a.ner_lowercase_copies;
+  nopt.lowercase_weight = a.ner_lowercase_weight;
+  nopt.retag = [&](kg::core::NerExample& e) {
+    kg::core::NerSentence s;
+    s.words = e.words;
+    e.upos.clear();
+    e.xpos.clear();
+    kg::core::NerExample tagged = Example(*tagger, s);
+    e.upos = std::move(tagged.upos);
+    e.xpos = std::move(tagged.xpos);
+  };
   nopt.seed = a.seed;
   nopt.prune = a.prune;
   nopt.log = Log;
