@@ -52,9 +52,12 @@ class RuleExtractor : public Extractor {
     return analysis;
   }
 
-  // Adds what relation extraction needs beyond Analyze() to the sentences
-  // that have mentions (the only ones it reads).
-  virtual void Complete(Analysis& /*analysis*/, const std::vector<Mention>& /*mentions*/) const {}
+  // Relations from the analysis; the model-backed subclass parses the
+  // sentences that need a tree on the way.
+  virtual std::vector<RawFact> Relations(Analysis& analysis, const std::vector<Mention>& mentions,
+                                         std::vector<DocEntity>& entities) const {
+    return ExtractRelations(analysis, mentions, entities, lexicon_);
+  }
 
  public:
 
@@ -62,9 +65,8 @@ class RuleExtractor : public Extractor {
   absl::StatusOr<DocumentFacts> Build(const Document& doc, std::string_view text,
                                       const DocumentText& dt, Analysis& analysis) const {
     std::vector<Mention> mentions = FindMentions(analysis, text, lexicon_);
-    Complete(analysis, mentions);
     Resolution res = ResolveEntities(mentions, analysis, lexicon_, blocked_);
-    std::vector<RawFact> raw = ExtractRelations(analysis, mentions, res.entities, lexicon_);
+    std::vector<RawFact> raw = Relations(analysis, mentions, res.entities);
 
     DocumentFacts out;
     Document* d = out.mutable_document();
@@ -126,6 +128,9 @@ class RuleExtractor : public Extractor {
     return out;
   }
 
+ protected:
+  const Lexicon& lexicon() const { return lexicon_; }
+
  private:
   const Lexicon& lexicon_;
   const std::vector<BlockedMerge> blocked_;
@@ -136,27 +141,41 @@ class RuleExtractor : public Extractor {
 class ModelExtractor : public RuleExtractor {
  public:
   ModelExtractor(const Lexicon& lexicon, std::vector<BlockedMerge> blocked,
-                 std::unique_ptr<Analyzer> analyzer)
-      : RuleExtractor(lexicon, std::move(blocked)), analyzer_(std::move(analyzer)) {}
+                 std::unique_ptr<Analyzer> analyzer, bool parse_all)
+      : RuleExtractor(lexicon, std::move(blocked)),
+        analyzer_(std::move(analyzer)),
+        parse_all_(parse_all) {}
 
  protected:
-  // The parse is most of the analysis and only relations read it, so
-  // sentences without mentions (about a fifth of wiki text) are not parsed.
+  // The parse is most of the analysis and only relations read it, so only
+  // the sentences whose tree can change the facts are parsed: none without
+  // mentions (about a fifth of wiki text), few with a single entity
+  // (ExtractRelations' lazy form).
   Analysis Analyze(std::string_view masked) const override {
     return analyzer_->Analyze(masked, /*parse=*/false);
   }
-  void Complete(Analysis& analysis, const std::vector<Mention>& mentions) const override {
-    std::vector<bool> parse(analysis.sentences.size(), false);
-    for (const Mention& m : mentions) {
-      if (m.sentence >= 0 && m.sentence < static_cast<int>(parse.size())) parse[m.sentence] = true;
+  std::vector<RawFact> Relations(Analysis& analysis, const std::vector<Mention>& mentions,
+                                 std::vector<DocEntity>& entities) const override {
+    if (parse_all_) {
+      std::vector<bool> parse(analysis.sentences.size(), false);
+      for (const Mention& m : mentions) {
+        if (m.sentence >= 0 && m.sentence < static_cast<int>(parse.size())) {
+          parse[m.sentence] = true;
+        }
+      }
+      for (size_t s = 0; s < parse.size(); ++s) {
+        if (parse[s]) analyzer_->ParseSentence(analysis.sentences[s]);
+      }
+      return ExtractRelations(analysis, mentions, entities, lexicon());
     }
-    for (size_t s = 0; s < parse.size(); ++s) {
-      if (parse[s]) analyzer_->ParseSentence(analysis.sentences[s]);
-    }
+    return ExtractRelations(
+        analysis, mentions, entities, lexicon(),
+        [this](Sentence& sentence) { analyzer_->ParseSentence(sentence); });
   }
 
  private:
   std::unique_ptr<Analyzer> analyzer_;
+  const bool parse_all_;
 };
 #endif
 
@@ -173,7 +192,8 @@ absl::StatusOr<std::unique_ptr<Extractor>> Extractor::Create(const ExtractorOpti
   if (!options.model_path.empty() || std::filesystem::exists(path, ec)) {
     absl::StatusOr<std::unique_ptr<Analyzer>> analyzer = Analyzer::Load(path);
     if (!analyzer.ok()) return analyzer.status();
-    return std::unique_ptr<Extractor>(new ModelExtractor(lexicon, options.blocked_merges, std::move(*analyzer)));
+    return std::unique_ptr<Extractor>(new ModelExtractor(
+        lexicon, options.blocked_merges, std::move(*analyzer), options.parse_all));
   }
   static std::once_flag note;
   std::call_once(note, [&] {

@@ -31,6 +31,10 @@ struct ExtractorOptions {
   // Merges the user undid (`kg unmerge`); every document honours them, and
   // its Document.resolution is set to ResolutionFingerprint(blocked_merges).
   std::vector<BlockedMerge> blocked_merges;
+  // Parse every sentence with mentions, as before the lazy parse (model
+  // mode; same facts, slower): for comparisons and the test that shows the
+  // facts are the same.
+  bool parse_all = false;
 };
 
 class Extractor {

@@ -877,4 +877,151 @@ std::vector<RawFact> ExtractRelations(const Analysis& analysis,
   return out;
 }
 
+namespace {
+
+// The forms a tree reader resolves to an entity, through the sentence or
+// DiscourseState (dependency_relations.cc: SentenceAntecedent,
+// PronounEntity, PluralAntecedent), matched on any token, tagged PRON or not.
+// Which referents of the DiscourseState each may read:
+enum PronounReads : int { kReadsNone = 0, kReadsPerson = 1, kReadsThing = 2, kReadsGroup = 4 };
+int ReferringPronouns(const Sentence& sentence) {
+  static const auto* forms = new absl::flat_hash_map<std::string, int>{
+      {"he", kReadsPerson},   {"she", kReadsPerson},     {"him", kReadsPerson},
+      {"his", kReadsPerson},  {"her", kReadsPerson},     {"himself", kReadsPerson},
+      {"herself", kReadsPerson}, {"it", kReadsThing},    {"its", kReadsThing},
+      {"itself", kReadsThing}, {"they", kReadsGroup},    {"them", kReadsGroup},
+      {"their", kReadsGroup}};
+  int reads = kReadsNone;
+  for (const Token& t : sentence.tokens) {
+    if (t.text.size() < 2 || t.text.size() > 7) continue;
+    if (auto it = forms->find(LowerAscii(t.text)); it != forms->end()) reads |= it->second;
+  }
+  return reads;
+}
+
+// Whether no relation can come from the sentence, tree or not: facts (of
+// the tree, the patterns, co-mention) join two distinct entities, and here
+// every mention names the same one, or none. Entities the patterns add come
+// from titles and nationalities (Mention::role, country) or a person's role;
+// the tree adds roles only to persons; pronouns could name a second entity.
+// What remains is the tree's subject, which only feeds DiscourseState.
+bool TreeCannotRelate(const std::vector<const Mention*>& here,
+                      const std::vector<DocEntity>& entities) {
+  int entity = -1;
+  for (const Mention* m : here) {
+    if (!m->role.empty() || !m->role_country.empty() || !m->country.empty()) return false;
+    if (m->type == PERSON) return false;
+    if (m->entity < 0) continue;
+    if (entities[m->entity].type == PERSON) return false;
+    if (entity >= 0 && m->entity != entity) return false;
+    entity = m->entity;
+  }
+  return true;
+}
+
+// DiscourseState::thing / group while unparsed sentences may still set it.
+constexpr int kPendingReferent = -2;
+
+}  // namespace
+
+std::vector<RawFact> ExtractRelations(Analysis& analysis, const std::vector<Mention>& mentions,
+                                      std::vector<DocEntity>& entities, const Lexicon& lexicon,
+                                      const SentenceParser& parse, LazyParseCounts* counts) {
+  LazyParseCounts local;
+  LazyParseCounts& n = counts != nullptr ? *counts : local;
+  n = LazyParseCounts();
+  std::vector<RawFact> out;
+  int last_person = -1;
+  DiscourseState discourse;
+  const RelationMode mode = RelationModeFromEnv();
+
+  // An unparsed sentence, and (once parsed on demand) the referents its tree
+  // sets. Unparsed sentences never touch DiscourseState::person (no person
+  // among their entities), only thing and group.
+  struct Unparsed {
+    std::vector<const Mention*> mentions;
+    bool parsed = false;
+    DiscourseState sets;
+  };
+  absl::flat_hash_map<int, Unparsed> unparsed;
+  // Per referent: the unparsed sentences since it was last known, in order,
+  // and its value before them.
+  struct Pending {
+    std::vector<int> sentences;
+    int before = -1;
+  };
+  Pending pending_thing, pending_group;
+
+  auto sets = [&](int s) -> const DiscourseState& {
+    Unparsed& u = unparsed[s];
+    if (!u.parsed) {
+      u.parsed = true;
+      parse(analysis.sentences[s]);
+      ++n.parsed;
+      --n.skipped;
+      DiscourseState fresh;
+      if (HasUsableTree(analysis.sentences[s])) {
+        // No facts (TreeCannotRelate); only the referents it sets.
+        DependencyRelations(analysis.sentences[s], s, u.mentions, entities, lexicon, fresh,
+                            nullptr);
+      }
+      u.sets = fresh;
+    }
+    return u.sets;
+  };
+  auto resolve = [&](Pending& p, int DiscourseState::*slot) {
+    if (p.sentences.empty()) return;
+    int value = p.before;
+    for (auto it = p.sentences.rbegin(); it != p.sentences.rend(); ++it) {
+      if (int v = sets(*it).*slot; v >= 0) {
+        value = v;
+        break;
+      }
+    }
+    discourse.*slot = value;
+    p.sentences.clear();
+  };
+  auto defer = [&](Pending& p, int DiscourseState::*slot, int s) {
+    if (p.sentences.empty()) {
+      p.before = discourse.*slot;
+      discourse.*slot = kPendingReferent;
+    }
+    p.sentences.push_back(s);
+  };
+
+  size_t m = 0;
+  for (int s = 0; s < static_cast<int>(analysis.sentences.size()); ++s) {
+    std::vector<const Mention*> here;
+    while (m < mentions.size() && mentions[m].sentence < s) ++m;
+    while (m < mentions.size() && mentions[m].sentence == s) here.push_back(&mentions[m++]);
+    if (here.empty()) continue;
+    Sentence& sentence = analysis.sentences[s];
+    const int pronouns = ReferringPronouns(sentence);
+    if (mode != RelationMode::kPatterns && pronouns == kReadsNone &&
+        TreeCannotRelate(here, entities)) {
+      ++n.skipped;
+      unparsed[s].mentions = here;
+      defer(pending_thing, &DiscourseState::thing, s);
+      defer(pending_group, &DiscourseState::group, s);
+    } else {
+      // A pronoun reads its referent: a pending one must be known. (A
+      // referent left pending is never read by this sentence's tree.)
+      if (pronouns & kReadsThing) resolve(pending_thing, &DiscourseState::thing);
+      if (pronouns & kReadsGroup) resolve(pending_group, &DiscourseState::group);
+      parse(sentence);
+      ++n.parsed;
+    }
+    SentenceRelations rel(sentence, s, mentions, std::move(here), entities, lexicon, &last_person,
+                          &discourse, mode);
+    std::vector<RawFact> facts = rel.Run();
+    out.insert(out.end(), std::make_move_iterator(facts.begin()),
+               std::make_move_iterator(facts.end()));
+    // A referent this sentence's tree set no longer depends on earlier ones.
+    if (discourse.thing != kPendingReferent) pending_thing.sentences.clear();
+    if (discourse.group != kPendingReferent) pending_group.sentences.clear();
+  }
+  CountryContext(mentions, entities, lexicon, out);
+  return out;
+}
+
 }  // namespace kg::core

@@ -39,6 +39,7 @@
 // carried along verb chains, no "he"/"she" guessed from the last person).
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,30 @@ int FindOrAddEntity(std::vector<DocEntity>& entities, const std::string& name, E
 std::vector<RawFact> ExtractRelations(const Analysis& analysis,
                                       const std::vector<Mention>& mentions,
                                       std::vector<DocEntity>& entities, const Lexicon& lexicon);
+
+// Adds the dependency tree (Token::head / deprel) to one sentence.
+using SentenceParser = std::function<void(Sentence&)>;
+
+// How many sentences with mentions the lazy ExtractRelations below parsed
+// and left unparsed (comparisons, tests).
+struct LazyParseCounts {
+  int parsed = 0;
+  int skipped = 0;
+};
+
+// The same facts (and entities) as ExtractRelations on `analysis` with every
+// sentence that has mentions parsed, but parsing (with `parse`) only the
+// sentences whose tree can change them. A sentence is left unparsed when it
+// has at most one entity, not a person, no title or nationality on its
+// mentions and no personal pronoun: every relation needs two entities, so
+// its tree can only name the subject that later pronouns ("it", "they")
+// refer to; it is parsed when a later sentence with a pronoun needs that
+// (latest first, until the referent is known). `analysis` comes from
+// Analyzer::Analyze without the parse; parsed sentences keep their trees.
+std::vector<RawFact> ExtractRelations(Analysis& analysis, const std::vector<Mention>& mentions,
+                                      std::vector<DocEntity>& entities, const Lexicon& lexicon,
+                                      const SentenceParser& parse,
+                                      LazyParseCounts* counts = nullptr);
 
 }  // namespace kg::core
 
