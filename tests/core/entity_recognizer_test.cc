@@ -1,0 +1,126 @@
+// Recogniser training options: parameter mixing over seeds, lower-cased
+// copies of the training sentences.
+
+#include "core/entity_recognizer.h"
+
+#include <cctype>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace kg::core {
+namespace {
+
+NerExample Example(std::vector<std::string> words, std::vector<std::string> tags) {
+  NerExample e;
+  e.words = std::move(words);
+  e.tags = std::move(tags);
+  for (const std::string& w : e.words) {
+    const bool name = std::isupper(static_cast<unsigned char>(w[0]));
+    e.upos.push_back(name ? "PROPN" : "NOUN");
+    e.xpos.push_back(name ? "NNP" : "NN");
+  }
+  return e;
+}
+
+std::vector<NerExample> Toy() {
+  return {
+      Example({"Minister", "Salvador", "Cienfuegos", "left", "Mexico"},
+              {"O", "B-PERSON", "I-PERSON", "O", "B-LOC"}),
+      Example({"the", "Drug", "Enforcement", "Administration", "arrested", "him"},
+              {"O", "B-ORG", "I-ORG", "I-ORG", "O", "O"}),
+      Example({"agents", "went", "to", "Mexico", "and", "Texas"},
+              {"O", "O", "O", "B-LOC", "O", "B-LOC"}),
+      Example({"Joe", "Biden", "met", "the", "DEA"}, {"B-PERSON", "I-PERSON", "O", "O", "B-ORG"}),
+  };
+}
+
+// (feature, class) -> weight of a stored model.
+std::map<std::pair<uint64_t, uint32_t>, float> Weights(const PerceptronModel& m) {
+  std::map<std::pair<uint64_t, uint32_t>, float> out;
+  int k = 0;
+  for (int r = 0; r < m.features_size(); ++r) {
+    for (uint32_t j = 0; j < m.row_sizes(r); ++j, ++k) {
+      const uint32_t bits = m.bf16(k) << 16;
+      float w;
+      std::memcpy(&w, &bits, sizeof(w));
+      out[{m.features(r), m.classes(k)}] = w;
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> Recognize(const EntityRecognizer& r, const NerExample& e) {
+  std::vector<std::string_view> w(e.words.begin(), e.words.end()), u(e.upos.begin(), e.upos.end()),
+      x(e.xpos.begin(), e.xpos.end());
+  return r.Recognize(w, u, x);
+}
+
+TEST(RecognizerTrainingTest, MixingAveragesTheModelsOfEachSeed) {
+  GazetteerMatcher no_gazetteers;
+  auto train = [&](uint64_t seed, int mix) {
+    NerTrainOptions options;
+    options.epochs = 3;
+    options.seed = seed;
+    options.mix = mix;
+    auto model = TrainRecognizer(Toy(), no_gazetteers, options);
+    EXPECT_TRUE(model.ok()) << model.status();
+    return *model;
+  };
+  const NerModel a = train(1, 1), b = train(2, 1), mixed = train(1, 2);
+  auto pick = [](const NerModel& m, int part) -> const PerceptronModel& {
+    return part == 0 ? m.weights() : m.pair_weights();
+  };
+  for (int part = 0; part < 2; ++part) {
+    auto wa = Weights(pick(a, part)), wb = Weights(pick(b, part)), wm = Weights(pick(mixed, part));
+    ASSERT_FALSE(wm.empty());
+    size_t differ = 0;  // weights where the two seeds disagree
+    for (const auto& [key, w] : wm) {
+      const float expected = (wa[key] + wb[key]) / 2;
+      EXPECT_NEAR(w, expected, 0.02f * std::fabs(expected) + 1e-6f);
+      differ += wa[key] != wb[key];
+    }
+    for (const auto& [key, w] : wa) {
+      if (w != 0 && (w + wb[key]) != 0) EXPECT_TRUE(wm.count(key)) << "a feature was lost";
+    }
+    EXPECT_GT(differ, 0u);  // the seeds gave different models: the test is not vacuous
+  }
+  auto recognizer = EntityRecognizer::FromProto(mixed, &no_gazetteers);
+  ASSERT_TRUE(recognizer.ok()) << recognizer.status();
+  for (const NerExample& e : Toy()) EXPECT_EQ(Recognize(*recognizer, e), e.tags);
+}
+
+TEST(RecognizerTrainingTest, LowercasedCopiesAreRetaggedAndLearned) {
+  GazetteerMatcher no_gazetteers;
+  NerTrainOptions options;
+  options.epochs = 8;
+  options.lowercase_copies = 1.0;
+  int retagged = 0;
+  options.retag = [&](NerExample& e) {
+    ++retagged;
+    for (const std::string& w : e.words)
+      EXPECT_FALSE(std::isupper(static_cast<unsigned char>(w[0])));
+    e.upos.assign(e.words.size(), "X");
+    e.xpos.assign(e.words.size(), "XX");
+  };
+  auto model = TrainRecognizer(Toy(), no_gazetteers, options);
+  ASSERT_TRUE(model.ok()) << model.status();
+  EXPECT_EQ(retagged, 4);  // every sentence has a capital
+  auto recognizer = EntityRecognizer::FromProto(*model, &no_gazetteers);
+  ASSERT_TRUE(recognizer.ok()) << recognizer.status();
+  for (NerExample e : Toy()) {
+    EXPECT_EQ(Recognize(*recognizer, e), e.tags);
+    for (std::string& w : e.words) w[0] = static_cast<char>(std::tolower(w[0]));
+    e.upos.assign(e.words.size(), "X");
+    e.xpos.assign(e.words.size(), "XX");
+    EXPECT_EQ(Recognize(*recognizer, e), e.tags) << e.words[0];
+  }
+}
+
+}  // namespace
+}  // namespace kg::core
