@@ -12,16 +12,20 @@
 //    to two classes live inside the slot, so most rare features cost one
 //    cache miss;
 //  - longer rows as (class, weight) lists, or, when they cover at least an
-//    eighth of the classes, as dense rows added with SIMD.
+//    eighth of the classes, as masked rows (a bit per class, then only the
+//    weights present) added 16 classes at a time with AVX-512 where the CPU
+//    has it;
+//  - rows stored longest first, so the rows of frequent features share
+//    cache lines.
 // Score() prefetches the slots of up to 64 features before reading any, so
 // the misses overlap. Weights are bfloat16 (the model's own, or its legacy
 // linear 16-bit weights converted) and summed as floats.
 //
 // Results are exactly those of summing each feature's weights in the order
 // documented per method: float addition is not associative, and the saved
-// models' decisions (near ties included) were fixed with these orders. A
-// dense row adds +0 to the classes it has no weight for, which changes no
-// sum (at most the sign of a zero, which compares equal).
+// models' decisions (near ties included) were fixed with these orders.
+// Within one row each class occurs once (rows repeating a class stay
+// lists, summed in order), so the order inside a row does not matter.
 //
 // Limits: at most 255 classes.
 
@@ -38,7 +42,10 @@ namespace kg::core {
 class PerceptronScorer {
  public:
   PerceptronScorer() = default;
-  static absl::StatusOr<PerceptronScorer> FromProto(const PerceptronModel& model);
+  // `allow_simd` = false keeps to the portable code (for tests comparing
+  // the two; the results are the same).
+  static absl::StatusOr<PerceptronScorer> FromProto(const PerceptronModel& model,
+                                                    bool allow_simd = true);
 
   int num_classes() const { return num_classes_; }
   size_t num_features() const { return num_features_; }
@@ -95,7 +102,9 @@ class PerceptronScorer {
   const Slot* slots_ = nullptr;
   uint64_t zero_payload_ = 0;
   std::vector<uint32_t> entries_;  // class | (bf16 weight << 8)
-  std::vector<uint16_t> dense_;    // rows of num_classes_ bf16 weights
+  std::vector<uint16_t> masked_;   // masked rows (perceptron_scorer.cc)
+  int chunks_ = 1;                 // masks per masked row
+  bool simd_rows_ = false;         // AVX-512 for masked rows
 };
 
 }  // namespace kg::core

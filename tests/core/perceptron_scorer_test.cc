@@ -99,6 +99,21 @@ TEST(PerceptronScorerTest, ScoreSumsExactlyLikeTheAveragedPerceptron) {
   }
 }
 
+TEST(PerceptronScorerTest, PortableRowsSumLikeTheVectorOnes) {
+  // allow_simd = false takes the scalar loops wherever the AVX-512 ones
+  // would run; both must give the reference sums.
+  const PerceptronModel msg = TrainModel();
+  auto reference = AveragedPerceptron::FromProto(msg);
+  auto portable = PerceptronScorer::FromProto(msg, /*allow_simd=*/false);
+  ASSERT_TRUE(reference.ok() && portable.ok());
+  for (const auto& f : Queries()) {
+    std::vector<float> want(kClasses, -0.25f), got(kClasses, -0.25f);
+    reference->Score(f, absl::MakeSpan(want));
+    portable->Score(f, absl::MakeSpan(got));
+    EXPECT_TRUE(SameBits(want, got));
+  }
+}
+
 TEST(PerceptronScorerTest, ShortRowsFirstOrder) {
   const PerceptronModel msg = TrainModel();
   absl::flat_hash_map<uint64_t, uint32_t> row_size;
