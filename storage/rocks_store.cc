@@ -533,7 +533,8 @@ absl::StatusOr<PutResult> RocksStore::PutDocument(const DocumentFacts& in) {
     ids[key] = id;
     c.set_id(id);
     txn.Put(kContrib, ContribKey(id, doc_id), EncodeEntityValue(c));
-    txn.Put(kDocIndex, absl::StrCat(doc_prefix, std::string(1, kTagEntity), IdKey(id)), "");
+    txn.PutUnindexed(kDocIndex, absl::StrCat(doc_prefix, std::string(1, kTagEntity), IdKey(id)),
+                     "");
     Entity merged;
     ASSIGN_OR_RETURN(bool known, txn.Get(kEntities, IdKey(id), &v));
     if (!known) {
@@ -595,16 +596,20 @@ absl::StatusOr<PutResult> RocksStore::PutDocument(const DocumentFacts& in) {
     if (known) {
       RETURN_IF_ERROR(ParseInto(v, &payload, "fact"));
     } else {
-      txn.Put(kPos, PosKey(t), "");
-      txn.Put(kOsp, OspKey(t), "");
+      txn.PutUnindexed(kPos, PosKey(t), "");
+      txn.PutUnindexed(kOsp, OspKey(t), "");
       meta.set_facts(meta.facts() + 1);
     }
     AddToFact(&payload, acc.contrib);
     txn.Put(kSpo, spo, FactPayload(payload));
-    txn.Put(kDocIndex, absl::StrCat(doc_prefix, std::string(1, kTagFact), spo),
-            FactPayload(acc.contrib));
+    // Keys this write never reads back skip the batch's index (a tenth of
+    // the prose loader's writer thread): the document's own old version was
+    // collected (ForgetInTxn) before, and a later record of a key in the
+    // batch wins over an earlier Delete of it.
+    txn.PutUnindexed(kDocIndex, absl::StrCat(doc_prefix, std::string(1, kTagFact), spo),
+                     FactPayload(acc.contrib));
     for (const auto& [sentence, ev] : acc.evidence) {
-      txn.Put(kEvidence, EvidenceKey(t, doc_id, sentence), ev.SerializeAsString());
+      txn.PutUnindexed(kEvidence, EvidenceKey(t, doc_id, sentence), ev.SerializeAsString());
     }
     meta.set_evidence(meta.evidence() + acc.evidence.size());
     result.evidence += acc.evidence.size();
