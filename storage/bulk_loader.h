@@ -95,8 +95,9 @@ class BulkLoader {
   // Waits for every shard; the first error any of them met.
   absl::Status JoinShards();
   absl::Status Resolve(Shard& shard, const Chunk& chunk);
-  absl::StatusOr<uint64_t> TermIdOf(Shard& shard, std::string_view name,
-                                    std::vector<std::string>* new_terms);
+  // The wide id of a name the shard's cache did not hold; its term record
+  // goes to `new_terms`.
+  absl::StatusOr<uint64_t> NewTermId(std::string_view name, std::vector<std::string>* new_terms);
 
   RocksStore* store_;
   BulkLoaderOptions options_;

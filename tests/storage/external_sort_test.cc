@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -40,6 +41,50 @@ TEST(ExternalSortTest, SortInParallelMatchesStdSort) {
       std::sort(want.begin(), want.end());
       SortInParallel(v);
       EXPECT_TRUE(v == want) << "n=" << n << " shape=" << shape;
+    }
+  }
+}
+
+// Strings sort by their 8-byte prefix first, then by whole comparison on a
+// tie: the order must be std::string's for every shape the loader sorts
+// (8-byte ids first, shared prefixes, shorter than 8 bytes, zero bytes that
+// look like the padding of a shorter string, duplicates).
+TEST(ExternalSortTest, StringsSortAsStdStringDoes) {
+  std::mt19937_64 rng(17);
+  auto random_string = [&](int shape) {
+    std::string s;
+    switch (shape) {
+      case 0:  // an 8-byte id, then a name
+        for (int i = 0; i < 8; ++i) s.push_back(static_cast<char>(rng() % 4));
+        s += "key" + std::to_string(rng() % 100);
+        break;
+      case 1:  // shared prefix, long tail
+        s = "/e/" + std::to_string(rng() % 5000) + std::string(rng() % 3, '\0');
+        break;
+      default:  // short, zero bytes
+        for (size_t i = 0, n = rng() % 9; i < n; ++i) s.push_back(static_cast<char>(rng() % 3));
+        break;
+    }
+    return s;
+  };
+  for (size_t n : {10, 5000, 60000}) {
+    for (int shape = 0; shape < 3; ++shape) {
+      for (size_t budget : {size_t{1} << 30, size_t{1} << 18}) {
+        ExternalSorter<std::string> sorter(::testing::TempDir(), "strings", budget);
+        std::vector<std::string> want;
+        for (size_t i = 0; i < n; ++i) {
+          want.push_back(random_string(shape));
+          ASSERT_TRUE(sorter.Add(want.back()).ok());
+        }
+        ASSERT_TRUE(sorter.Finish().ok());
+        std::sort(want.begin(), want.end());
+        want.erase(std::unique(want.begin(), want.end()), want.end());
+        std::vector<std::string> got;
+        std::string rec;
+        while (sorter.Next(&rec).value()) got.push_back(rec);
+        EXPECT_TRUE(got == want) << "n=" << n << " shape=" << shape << " budget=" << budget
+                                 << " runs=" << sorter.runs();
+      }
     }
   }
 }

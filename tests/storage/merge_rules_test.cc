@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "storage/entity_value.h"
 
 namespace kg::storage {
 namespace {
@@ -102,6 +103,17 @@ TEST(MergeRulesTest, AddingOneByOneEqualsFoldingAll) {
   for (size_t i = 1; i < parts.size(); ++i)
     ASSERT_TRUE(AddToEntity(&merged, parts[i], from_doc[i]));
   EXPECT_EQ(merged.DebugString(), FoldEntity(parts, from_doc).DebugString());
+}
+
+// The bulk loader writes a new imported entity's contribution as the entity
+// record too: the fold of one imported contribution must encode alike.
+TEST(MergeRulesTest, FoldOfOneImportedContributionIsThatContribution) {
+  for (const auto& [key, name] : {std::pair<std::string, std::string>{"/m/027rn", "/m/027rn"},
+                                  {"merida initiative", "Mérida Initiative"}}) {
+    Entity imported = Part(0x123456789aULL, key, name, RESOURCE, 0);
+    EXPECT_EQ(EncodeEntityValue(FoldEntity({imported}, {false})), EncodeEntityValue(imported))
+        << name;
+  }
 }
 
 }  // namespace
