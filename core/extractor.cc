@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <iostream>
 #include <mutex>
+#include <thread>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
@@ -182,15 +183,19 @@ class ModelExtractor : public RuleExtractor {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Extractor>> Extractor::Create(const ExtractorOptions& options) {
-  const Lexicon& lexicon = DefaultLexicon();
   if (!options.use_model) {
-    return std::unique_ptr<Extractor>(new RuleExtractor(lexicon, options.blocked_merges));
+    return std::unique_ptr<Extractor>(new RuleExtractor(DefaultLexicon(), options.blocked_merges));
   }
 #ifdef KG_HAVE_ANALYZER
   std::string path = options.model_path.empty() ? Analyzer::DefaultModelPath() : options.model_path;
   std::error_code ec;
   if (!options.model_path.empty() || std::filesystem::exists(path, ec)) {
+    // The lexicon (WordNet) loads on a second thread while the model loads:
+    // a loader's start-up is otherwise one core's work.
+    std::thread lexicon_loader([] { DefaultLexicon(); });
     absl::StatusOr<std::unique_ptr<Analyzer>> analyzer = Analyzer::Load(path);
+    lexicon_loader.join();
+    const Lexicon& lexicon = DefaultLexicon();
     if (!analyzer.ok()) return analyzer.status();
     return std::unique_ptr<Extractor>(new ModelExtractor(
         lexicon, options.blocked_merges, std::move(*analyzer), options.parse_all));
@@ -201,7 +206,7 @@ absl::StatusOr<std::unique_ptr<Extractor>> Extractor::Create(const ExtractorOpti
               << "; using rule-based extraction\n";
   });
 #endif
-  return std::unique_ptr<Extractor>(new RuleExtractor(lexicon, options.blocked_merges));
+  return std::unique_ptr<Extractor>(new RuleExtractor(DefaultLexicon(), options.blocked_merges));
 }
 
 }  // namespace kg::core

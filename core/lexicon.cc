@@ -342,7 +342,9 @@ void Lexicon::LoadCountries(const std::string& dir) {
 }
 
 bool Lexicon::InSet(const absl::flat_hash_set<std::string>& set, std::string_view w) const {
-  return set.contains(std::string(w));
+  // Heterogeneous lookup: no string built per probe (a few percent of a
+  // prose load). Debian's abseil takes its own string_view here.
+  return set.contains(absl::string_view(w.data(), w.size()));
 }
 
 bool Lexicon::IsDeterminer(std::string_view w) const { return Has(Determiners(), w); }

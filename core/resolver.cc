@@ -97,9 +97,13 @@ Resolution Resolve(std::vector<Mention>& mentions, const Analysis& analysis,
   absl::flat_hash_map<std::string, int> node_of_key;
   std::vector<std::string> node_surface;  // first surface form of the node
   std::vector<int> mention_node(mentions.size());
+  // Each mention's TermKey, computed once (the rules below compare them
+  // pairwise).
+  std::vector<std::string> mention_key(mentions.size());
+  for (size_t i = 0; i < mentions.size(); ++i) mention_key[i] = TermKey(mentions[i].text);
   for (size_t i = 0; i < mentions.size(); ++i) {
     const Mention& m = mentions[i];
-    std::string key = TermKey(m.text);
+    std::string key = mention_key[i];
     if (IsValueType(m.type)) key = "#" + key;  // values never merge with names
     auto [it, inserted] = node_of_key.try_emplace(key, -1);
     if (inserted) {
@@ -117,8 +121,8 @@ Resolution Resolve(std::vector<Mention>& mentions, const Analysis& analysis,
   };
   std::vector<PendingMerge> pending;
   auto merge = [&](size_t alias_m, size_t into_m, const std::string& rule) {
-    if (!frozen.empty() && (frozen.contains(TermKey(mentions[alias_m].text)) ||
-                            frozen.contains(TermKey(mentions[into_m].text)))) {
+    if (!frozen.empty() &&
+        (frozen.contains(mention_key[alias_m]) || frozen.contains(mention_key[into_m]))) {
       return;
     }
     int a = mention_node[alias_m], b = mention_node[into_m];
@@ -162,12 +166,24 @@ Resolution Resolve(std::vector<Mention>& mentions, const Analysis& analysis,
     }
   }
 
-  // Full names present in the document, by node.
+  // Full names present in the document, by node, with their words' keys
+  // and initials (compared against every acronym and short form).
   std::vector<size_t> full_names;
+  std::vector<std::vector<std::string>> full_word_keys;
+  std::vector<std::string> full_initials;
+  auto word_keys = [](std::string_view text) {
+    std::vector<std::string> keys = Words(text);
+    for (std::string& k : keys) k = TermKey(k);
+    return keys;
+  };
   for (size_t i = 0; i < mentions.size(); ++i) {
     const Mention& m = mentions[i];
     if (IsValueType(m.type) || m.common || IsAcronym(m.text)) continue;
-    if (Words(m.text).size() >= 2) full_names.push_back(i);
+    std::vector<std::string> keys = word_keys(m.text);
+    if (keys.size() < 2) continue;
+    full_names.push_back(i);
+    full_word_keys.push_back(std::move(keys));
+    full_initials.push_back(NameInitials(m.text));
   }
 
   // Initialisms.
@@ -182,10 +198,10 @@ Resolution Resolve(std::vector<Mention>& mentions, const Analysis& analysis,
     if (joined) continue;
     absl::flat_hash_set<int> roots;
     size_t match = 0;
-    for (size_t j : full_names) {
-      if (NameInitials(mentions[j].text) == letters) {
-        roots.insert(uf.Find(mention_node[j]));
-        match = j;
+    for (size_t f = 0; f < full_names.size(); ++f) {
+      if (full_initials[f] == letters) {
+        roots.insert(uf.Find(mention_node[full_names[f]]));
+        match = full_names[f];
       }
     }
     if (roots.size() == 1) {
@@ -198,20 +214,17 @@ Resolution Resolve(std::vector<Mention>& mentions, const Analysis& analysis,
     const Mention& m = mentions[i];
     if (IsValueType(m.type) || m.common || IsAcronym(m.text)) continue;
     if (m.type != PERSON && m.type != MISC) continue;
-    std::vector<std::string> w = Words(m.text);
+    std::vector<std::string> w = word_keys(m.text);
     if (w.empty() || w.size() > 2) continue;
     absl::flat_hash_set<int> roots;
     size_t match = 0;
-    for (size_t j : full_names) {
-      const Mention& f = mentions[j];
-      if (f.type != PERSON) continue;
-      std::vector<std::string> fw = Words(f.text);
+    for (size_t f = 0; f < full_names.size(); ++f) {
+      const size_t j = full_names[f];
+      if (mentions[j].type != PERSON) continue;
+      const std::vector<std::string>& fw = full_word_keys[f];
       if (fw.size() <= w.size()) continue;
-      bool suffix = std::equal(w.begin(), w.end(), fw.end() - static_cast<long>(w.size()),
-                               [](const std::string& a, const std::string& b) {
-                                 return TermKey(a) == TermKey(b);
-                               });
-      bool first = w.size() == 1 && TermKey(fw[0]) == TermKey(w[0]);
+      bool suffix = std::equal(w.begin(), w.end(), fw.end() - static_cast<long>(w.size()));
+      bool first = w.size() == 1 && fw[0] == w[0];
       if (suffix || first) {
         roots.insert(uf.Find(mention_node[j]));
         match = j;
@@ -243,8 +256,8 @@ Resolution Resolve(std::vector<Mention>& mentions, const Analysis& analysis,
     std::string acronym_country;
     for (size_t i : members[e]) {
       const Mention& m = mentions[i];
-      if (const std::string* c = lexicon.CountryByKey(TermKey(m.text))) country = *c;
-      if (IsAcronym(m.text) && !frozen.contains(TermKey(m.text))) {
+      if (const std::string* c = lexicon.CountryByKey(mention_key[i])) country = *c;
+      if (IsAcronym(m.text) && !frozen.contains(mention_key[i])) {
         if (const std::string* c = lexicon.CountryByInitials(AcronymLetters(m.text))) {
           acronym_country = *c;
         }
@@ -272,7 +285,7 @@ Resolution Resolve(std::vector<Mention>& mentions, const Analysis& analysis,
     absl::flat_hash_set<std::string> seen = {ent.key};
     for (size_t i : members[e]) {
       const Mention& m = mentions[i];
-      if (seen.insert(TermKey(m.text)).second) ent.aliases.push_back(m.text);
+      if (seen.insert(mention_key[i]).second) ent.aliases.push_back(m.text);
       if (IsAcronym(m.text) && m.text.find('.') != std::string::npos) {
         std::string bare = AcronymLetters(m.text);
         if (seen.insert(TermKey(bare)).second) ent.aliases.push_back(bare);
