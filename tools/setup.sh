@@ -20,6 +20,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libutf8proc-dev libedit-dev libssl-dev nlohmann-json3-dev
   libxxhash-dev            # stable 64-bit term ids (storage/keys.cc)
+  libgoogle-perftools-dev  # tcmalloc for kg-load (tools/CMakeLists.txt)
   zlib1g-dev               # one-shot model decompression (core/model_file.cc)
   iso-codes wordnet-base   # country names and demonyms for the recogniser
   graphviz                 # renders kg's DOT output
