@@ -507,7 +507,7 @@ std::vector<int> Viterbi(const Context& ctx, size_t n, const std::vector<std::st
                          const NerTransitions& tr, const Model& model, const Model* pair_model,
                          uint32_t feature_set, AveragedPerceptron* trainee,
                          AveragedPerceptron* pair_trainee, const std::vector<int>* gold,
-                         float weight = 1.0f) {
+                         float weight = 1.0f, const std::vector<float>* bias = nullptr) {
   const int m = static_cast<int>(labels.size());
   const bool pairs = feature_set >= 3;
   const int np = tr.num_pairs();
@@ -521,6 +521,9 @@ std::vector<int> Viterbi(const Context& ctx, size_t n, const std::vector<std::st
   for (size_t i = 0; i < n; ++i) {
     ObservationFeatures(ctx, i, features);
     model.Score(features, absl::MakeSpan(&obs[i * m], m));
+    if (bias != nullptr) {
+      for (int c = 0; c < m; ++c) obs[i * m + c] += (*bias)[c];
+    }
     if (pairs) {
       LabelFeatures(ctx, i, std::nullopt, features);
       pair_model->Score(features, absl::MakeSpan(&lab[i * np], np));
@@ -844,6 +847,15 @@ absl::StatusOr<EntityRecognizer> EntityRecognizer::FromProto(const NerModel& mod
     }
     r.pair_model_ = std::move(*pairs);
   }
+  if (model.label_bias_size() > 0) {
+    if (model.label_bias_size() != static_cast<int>(r.labels_.size()) || r.feature_set_ < 2) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "recogniser model: %d label biases for %d labels (feature set %d; biases need set 2 "
+          "or newer)",
+          model.label_bias_size(), r.labels_.size(), r.feature_set_));
+    }
+    r.label_bias_.assign(model.label_bias().begin(), model.label_bias().end());
+  }
   if (r.feature_set_ >= 4) {
     absl::Status lexicon = r.lexicon_.FromProto(model);
     if (!lexicon.ok()) return lexicon;
@@ -865,12 +877,13 @@ std::vector<std::string> EntityRecognizer::Recognize(
   if (!lexicon_.empty()) lexicon_.Annotate(words, nullptr, ctx.lex, ctx.lexf, 2);
   std::vector<uint64_t> features;
   std::vector<float> scores(labels_.size());
-  std::vector<int> out = feature_set_ >= 2
-                             ? Viterbi(ctx, words.size(), labels_, *transitions_, model_,
-                                       &pair_model_, feature_set_, nullptr, nullptr, nullptr)
-                             : Decode(ctx, words.size(), labels_, info,
-                                      close_spans_early_ ? Closers(info) : std::vector<int>(),
-                                      model_, feature_set_, nullptr, nullptr, features, scores);
+  std::vector<int> out =
+      feature_set_ >= 2
+          ? Viterbi(ctx, words.size(), labels_, *transitions_, model_, &pair_model_, feature_set_,
+                    nullptr, nullptr, nullptr, 1.0f, label_bias_.empty() ? nullptr : &label_bias_)
+          : Decode(ctx, words.size(), labels_, info,
+                   close_spans_early_ ? Closers(info) : std::vector<int>(), model_, feature_set_,
+                   nullptr, nullptr, features, scores);
   for (size_t i = 0; i < out.size(); ++i) {
     const LabelInfo& li = info[out[i]];
     if (li.prefix == 'O') continue;

@@ -115,7 +115,8 @@ class EntityRecognizer {
   const GazetteerMatcher* gazetteers_ = nullptr;
   CapitalizationTable capitalization_;
   WordClusters clusters_;
-  NameLexicon lexicon_;  // feature set 4
+  NameLexicon lexicon_;            // feature set 4
+  std::vector<float> label_bias_;  // NerModel.label_bias: added to each label's score
   bool close_spans_early_ = false;
   uint32_t feature_set_ = 0;
 };

@@ -1,5 +1,5 @@
 // kg-eval ner FILE.iob2|FILE.conllu|DIR [--model MODELS.kgm] [--errors | --errors-all-types]
-//             [--whole-mentions]
+//             [--whole-mentions] [--label-bias TYPE=V[,TYPE=V...] [--write-model FILE]]
 //             [--sentences] [--no-retype] [--no-repeats] [--no-acronyms] [--no-name-parts]
 //             [--case-insensitive] [--unlabelled-weight W] [--derived-weight W]
 // kg-eval ner --show TEXT_FILE [--model MODELS.kgm]
@@ -22,6 +22,9 @@
 // (core/document_entities.h); --sentences recognises each sentence alone,
 // and the --no-* / --case-insensitive / --*-weight flags set that
 // pass's options (for experiments).
+// --label-bias adds V to the scores of the labels that start a TYPE span
+// (B-TYPE, U-TYPE) in the model's recogniser (NerModel.label_bias), e.g.
+// "PERSON=-0.5,ORG=0.3"; --write-model saves the model set so changed.
 // --show runs the whole pipeline over a plain text file and prints every
 // entity span it finds as "TYPE:text", one sentence per line.
 
@@ -32,12 +35,15 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "core/analyzer.h"
 #include "core/gum_entities.h"
 #include "core/iob2.h"
+#include "core/model_file.h"
 #include "tools/nlp_eval.h"
 
 namespace {
@@ -105,11 +111,48 @@ int Show(const kg::core::Analyzer& analyzer, const std::string& path) {
   return 0;
 }
 
+// The model set at `path` with `spec` ("TYPE=V,...") added to the scores of
+// the labels that start a TYPE span; written to `out` unless empty.
+absl::StatusOr<kg::ModelSet> BiasedModel(const std::string& path, const std::string& spec,
+                                         const std::string& out) {
+  auto models = kg::core::ReadModelSet(path);
+  if (!models.ok()) return models.status();
+  kg::NerModel* ner = models->mutable_ner();
+  ner->mutable_label_bias()->Resize(ner->labels_size(), 0.0f);
+  for (absl::string_view item : absl::StrSplit(spec, ',')) {
+    std::vector<std::string> kv = absl::StrSplit(item, '=');
+    float v = 0;
+    if (kv.size() != 2 || !absl::SimpleAtof(kv[1], &v)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--label-bias: bad item \"", item, "\" (want TYPE=VALUE, e.g. ORG=0.5)"));
+    }
+    bool found = false;
+    for (int l = 0; l < ner->labels_size(); ++l) {
+      const std::string& label = ner->labels(l);
+      if ((absl::StartsWith(label, "B-") || absl::StartsWith(label, "U-")) &&
+          label.substr(2) == kv[0]) {
+        ner->set_label_bias(l, v);
+        found = true;
+      }
+    }
+    if (!found) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--label-bias: the recogniser has no type \"", kv[0], "\""));
+    }
+  }
+  if (!out.empty()) {
+    absl::Status written = kg::core::WriteModelSet(out, *models);
+    if (!written.ok()) return written;
+  }
+  return models;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string file, model = kg::core::Analyzer::DefaultModelPath();
   bool errors = false, whole_mentions = false, show = false, all_types = false;
+  std::string label_bias, write_model;
   kg::tools::NerEvalOptions options;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -131,6 +174,10 @@ int main(int argc, char** argv) {
       options.document.derived_weight = std::stof(argv[++i]);
     } else if (arg == "--unlabelled-weight" && i + 1 < argc) {
       options.document.unlabelled_weight = std::stof(argv[++i]);
+    } else if (arg == "--label-bias" && i + 1 < argc) {
+      label_bias = argv[++i];
+    } else if (arg == "--write-model" && i + 1 < argc) {
+      write_model = argv[++i];
     } else if (arg == "--errors") {
       errors = true;
     } else if (arg == "--errors-all-types") {
@@ -154,7 +201,17 @@ int main(int argc, char** argv) {
                  "       kg-eval ner --show TEXT_FILE [--model MODELS.kgm]\n";
     return 2;
   }
-  auto analyzer = kg::core::Analyzer::Load(model);
+  absl::StatusOr<std::unique_ptr<kg::core::Analyzer>> analyzer;
+  if (label_bias.empty()) {
+    analyzer = kg::core::Analyzer::Load(model);
+  } else {
+    auto biased = BiasedModel(model, label_bias, write_model);
+    if (!biased.ok()) {
+      std::cerr << "kg-eval ner: " << biased.status().message() << "\n";
+      return 2;
+    }
+    analyzer = kg::core::Analyzer::FromModelSet(*biased);
+  }
   if (!analyzer.ok()) {
     std::cerr << "kg-eval ner: " << analyzer.status().message() << "\n";
     return 1;

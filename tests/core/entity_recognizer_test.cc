@@ -122,5 +122,28 @@ TEST(RecognizerTrainingTest, LowercasedCopiesAreRetaggedAndLearned) {
   }
 }
 
+TEST(RecognizerTrainingTest, LabelBiasesShiftScoresAndMustMatchTheLabels) {
+  GazetteerMatcher no_gazetteers;
+  NerTrainOptions options;
+  options.epochs = 4;
+  auto model = TrainRecognizer(Toy(), no_gazetteers, options);
+  ASSERT_TRUE(model.ok()) << model.status();
+  const NerExample him = Example({"arrested", "him"}, {"O", "O"});
+  auto plain = EntityRecognizer::FromProto(*model, &no_gazetteers);
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ(Recognize(*plain, him), him.tags);
+  // A huge bias on U-LOC outweighs every feature: each word is a place.
+  for (const std::string& label : model->labels()) {
+    model->add_label_bias(label == "U-LOC" ? 1e6f : 0.0f);
+  }
+  auto biased = EntityRecognizer::FromProto(*model, &no_gazetteers);
+  ASSERT_TRUE(biased.ok()) << biased.status();
+  EXPECT_EQ(Recognize(*biased, him), (std::vector<std::string>{"B-LOC", "B-LOC"}));
+  model->add_label_bias(0.0f);
+  auto refused = EntityRecognizer::FromProto(*model, &no_gazetteers);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("label biases"), absl::string_view::npos);
+}
+
 }  // namespace
 }  // namespace kg::core
