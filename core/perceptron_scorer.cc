@@ -5,10 +5,12 @@
 #endif
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
@@ -65,25 +67,98 @@ void AddMaskedRowScalar(const uint16_t* row, float* scores, int chunks) {
 }
 
 #if defined(__x86_64__)
-// 16 classes per step: the chunk's weights expanded to their lanes, and
-// only the lanes with a weight loaded, added and stored (so nothing past
-// num_classes is touched). Reads up to 15 weights past a row's end
-// (masked_ is padded for the last row).
-__attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi2"))) void AddMaskedRowAvx512(
-    const uint16_t* row, float* scores, int chunks) {
-  const uint16_t* w = row + chunks;
-  for (int ch = 0; ch < chunks; ++ch) {
-    const __mmask16 m = row[ch];
-    if (m == 0) continue;
-    const __m256i packed = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w));
-    const __m512i wide = _mm512_maskz_cvtepu16_epi32(m, _mm256_maskz_expand_epi16(m, packed));
-    const __m512i bits = _mm512_maskz_slli_epi32(m, wide, 16);
-    float* s = scores + ch * kChunk;
-    const __m512 sum = _mm512_add_ps(_mm512_maskz_loadu_ps(m, s), _mm512_castsi512_ps(bits));
-    _mm512_mask_storeu_ps(s, m, sum);
-    w += std::popcount(static_cast<uint32_t>(m));
+// The rows rows[0, n) (slot payloads) added to scores[0, num_classes), with
+// the scores held in C vector registers of 16 classes in between, so a
+// row's additions never wait for the previous row's stores. A masked row
+// adds 16 classes per step: the chunk's weights expanded to their lanes
+// and added under the chunk's mask (reads up to 15 weights past a row's
+// end; masked_ is padded for the last row). kInOrder: every row's weights
+// in row order, a list entry as a one-lane addition (the order Score()
+// promises). Otherwise list entries are added to memory after the masked
+// rows (for order-free sums). Only lanes below num_classes are loaded and
+// stored (`tail` masks the last chunk).
+#define KG_AVX512_ROWS __attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi2")))
+
+// One list entry (class | bf16 << 8) into its lane of acc[C].
+template <int C>
+KG_AVX512_ROWS inline __attribute__((always_inline)) void AddEntry(__m512* acc, uint32_t e) {
+  const __m512 w = _mm512_castsi512_ps(_mm512_set1_epi32(static_cast<int>((e >> 8) << 16)));
+  const uint32_t chunk = (e & 0xff) / kChunk;
+  const uint32_t bit = 1u << (e % kChunk);
+#pragma GCC unroll 16
+  for (int k = 0; k < C; ++k) {
+    const __mmask16 m = chunk == static_cast<uint32_t>(k) ? bit : 0;
+    acc[k] = _mm512_mask_add_ps(acc[k], m, acc[k], w);
   }
 }
+
+template <int C, bool kInOrder>
+KG_AVX512_ROWS void AddRowsAvx512(
+    const uint64_t* rows, size_t n, const uint16_t* masked, const uint32_t* entries,
+    __mmask16 tail, float* scores) {
+  __m512 acc[C];
+#pragma GCC unroll 16
+  for (int k = 0; k < C; ++k) {
+    acc[k] = _mm512_maskz_loadu_ps(k == C - 1 ? tail : 0xffff, scores + k * kChunk);
+  }
+  bool lists = false;
+  for (size_t j = 0; j < n; ++j) {
+    const uint64_t p = rows[j];
+    const uint32_t size = p & 0xff;
+    if (size == 0) continue;
+    if (size > kMaxInline && (p & kMasked)) {
+      const uint16_t* row = masked + (p >> 32);
+      const uint16_t* w = row + C;
+#pragma GCC unroll 16
+      for (int k = 0; k < C; ++k) {
+        const __mmask16 m = row[k];
+        const __m256i packed = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w));
+        const __m512i wide = _mm512_maskz_cvtepu16_epi32(m, _mm256_maskz_expand_epi16(m, packed));
+        const __m512i bits = _mm512_maskz_slli_epi32(m, wide, 16);
+        acc[k] = _mm512_mask_add_ps(acc[k], m, acc[k], _mm512_castsi512_ps(bits));
+        w += std::popcount(static_cast<uint32_t>(m));
+      }
+    } else if (!kInOrder) {
+      lists = true;
+    } else if (size <= kMaxInline) {
+      AddEntry<C>(acc, static_cast<uint32_t>(p >> 8) & 0xffffff);
+      if (size == 2) AddEntry<C>(acc, static_cast<uint32_t>(p >> 32) & 0xffffff);
+    } else {
+      const uint32_t* e = entries + (p >> 32);
+      for (uint32_t i = 0; i < size; ++i) AddEntry<C>(acc, e[i]);
+    }
+  }
+#pragma GCC unroll 16
+  for (int k = 0; k < C; ++k) {
+    _mm512_mask_storeu_ps(scores + k * kChunk, k == C - 1 ? tail : 0xffff, acc[k]);
+  }
+  if (kInOrder || !lists) return;
+  for (size_t j = 0; j < n; ++j) {
+    const uint64_t p = rows[j];
+    const uint32_t size = p & 0xff;
+    if (size == 0 || (size > kMaxInline && (p & kMasked))) continue;
+    if (size <= kMaxInline) {
+      for (uint32_t i = 0; i < size; ++i) {
+        const uint64_t e = p >> (8 + 24 * i);
+        scores[e & 0xff] += FromBf16(e >> 8);
+      }
+    } else {
+      const uint32_t* e = entries + (p >> 32);
+      for (uint32_t i = 0; i < size; ++i) scores[e[i] & 0xff] += FromBf16(e[i] >> 8);
+    }
+  }
+}
+
+using AddRowsFn = void (*)(const uint64_t*, size_t, const uint16_t*, const uint32_t*, __mmask16,
+                           float*);
+
+// AddRowsAvx512 for 1..16 chunks (255 classes at most).
+template <bool kInOrder, int... I>
+constexpr std::array<AddRowsFn, sizeof...(I)> RowKernels(std::integer_sequence<int, I...>) {
+  return {&AddRowsAvx512<I + 1, kInOrder>...};
+}
+constexpr auto kInOrderKernels = RowKernels<true>(std::make_integer_sequence<int, 16>());
+constexpr auto kAnyOrderKernels = RowKernels<false>(std::make_integer_sequence<int, 16>());
 
 bool HaveAvx512Rows() {
   __builtin_cpu_init();
@@ -92,9 +167,6 @@ bool HaveAvx512Rows() {
 }
 #else
 bool HaveAvx512Rows() { return false; }
-void AddMaskedRowAvx512(const uint16_t* row, float* scores, int chunks) {
-  AddMaskedRowScalar(row, scores, chunks);
-}
 #endif
 
 // Tracks the weights' common power of two and largest magnitude for
@@ -336,16 +408,26 @@ inline void PerceptronScorer::AddRow(uint64_t p, float* scores) const {
       scores[e & 0xff] += FromBf16(e >> 8);
     }
   } else if (p & kMasked) {
-    if (simd_rows_) {
-      AddMaskedRowAvx512(masked_.data() + (p >> 32), scores, chunks_);
-    } else {
-      AddMaskedRowScalar(masked_.data() + (p >> 32), scores, chunks_);
-    }
+    AddMaskedRowScalar(masked_.data() + (p >> 32), scores, chunks_);
   } else {
     const uint32_t* e = entries_.data() + (p >> 32);
     const uint32_t* e_end = e + size;
     for (; e != e_end; ++e) scores[*e & 0xff] += FromBf16(*e >> 8);
   }
+}
+
+inline void PerceptronScorer::AddRows(const uint64_t* rows, size_t n, float* scores,
+                                      bool in_order) const {
+#if defined(__x86_64__)
+  if (simd_rows_) {
+    const int num_tail = num_classes_ % kChunk;
+    const __mmask16 tail = num_tail == 0 ? 0xffff : static_cast<__mmask16>((1u << num_tail) - 1);
+    (in_order ? kInOrderKernels : kAnyOrderKernels)[chunks_ - 1](rows, n, masked_.data(),
+                                                                  entries_.data(), tail, scores);
+    return;
+  }
+#endif
+  for (size_t j = 0; j < n; ++j) AddRow(rows[j], scores);
 }
 
 inline void PerceptronScorer::FindRows(const uint64_t* f, size_t n, size_t* where,
@@ -368,7 +450,7 @@ void PerceptronScorer::Score(absl::Span<const uint64_t> features, absl::Span<flo
     const size_t n = std::min(features.size() - begin, kBatch);
     const uint64_t* f = features.data() + begin;
     FindRows(f, n, where, rows);
-    for (size_t j = 0; j < n; ++j) AddRow(rows[j], scores.data());
+    AddRows(rows, n, scores.data(), /*in_order=*/true);
   }
 }
 
@@ -380,13 +462,13 @@ void PerceptronScorer::ScoreGroups(absl::Span<const uint64_t> features, const si
   constexpr size_t kLookahead = 4 * kBatch;
   size_t where[kLookahead];
   uint64_t rows[kLookahead];
-  int g = 0;
   for (size_t from = 0; from < features.size(); from += kLookahead) {
     const size_t n = std::min(features.size() - from, kLookahead);
     FindRows(features.data() + from, n, where, rows);
-    for (size_t j = 0; j < n; ++j) {
-      while (g < num_groups && begin[g + 1] <= from + j) ++g;
-      AddRow(rows[j], outputs[g]);
+    // Each group's rows of this batch at once.
+    for (int g = 0; g < num_groups; ++g) {
+      const size_t a = std::max(begin[g], from), b = std::min(begin[g + 1], from + n);
+      if (a < b) AddRows(rows + (a - from), b - a, outputs[g], /*in_order=*/false);
     }
   }
 }
@@ -405,12 +487,15 @@ void PerceptronScorer::ScoreShortRowsFirst(absl::Span<const uint64_t> features,
     FindRows(f, n, where, rows);
     for (size_t run = 0; run < n; run += kBatch) {
       const size_t run_end = std::min(n, run + kBatch);
+      uint64_t ordered[kBatch];
+      size_t m = 0;
       for (size_t j = run; j < run_end; ++j) {
-        if ((rows[j] & 0xff) <= kMaxInline) AddRow(rows[j], scores.data());
+        if ((rows[j] & 0xff) <= kMaxInline) ordered[m++] = rows[j];
       }
       for (size_t j = run; j < run_end; ++j) {
-        if ((rows[j] & 0xff) > kMaxInline) AddRow(rows[j], scores.data());
+        if ((rows[j] & 0xff) > kMaxInline) ordered[m++] = rows[j];
       }
+      AddRows(ordered, m, scores.data(), /*in_order=*/true);
     }
   }
 }

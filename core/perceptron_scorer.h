@@ -88,6 +88,9 @@ class PerceptronScorer {
   // Payload of `key`, or 0 if absent; `i` its (prefetched) home slot.
   uint64_t Find(uint64_t key, size_t i) const;
   void AddRow(uint64_t payload, float* scores) const;
+  // The rows of payloads rows[0, n), each row's weights in order when
+  // `in_order`, else in any order (exact sums only).
+  void AddRows(const uint64_t* rows, size_t n, float* scores, bool in_order) const;
   void PrefetchRow(uint64_t payload) const;
   // rows[j] = the row of f[j] for j < n, in two passes (slots, then rows)
   // that prefetch ahead so the cache misses of the n look-ups overlap.

@@ -118,7 +118,9 @@ TEST_F(AnalyzerTest, EveryTokenIsAnalysed) {
         roots += t.head < 0;
       }
     }
-    if (analyzer_->has_parser()) EXPECT_EQ(roots, 1);
+    if (analyzer_->has_parser()) {
+      EXPECT_EQ(roots, 1);
+    }
   }
 }
 

@@ -114,6 +114,53 @@ TEST(PerceptronScorerTest, PortableRowsSumLikeTheVectorOnes) {
   }
 }
 
+TEST(PerceptronScorerTest, EveryClassCountSumsLikeTheReference) {
+  // Class counts on and off the 16-class chunks of the vector code, with
+  // rows of every layout (random weights, so sums round).
+  for (uint32_t num_classes : {1u, 3u, 16u, 17u, 103u, 255u}) {
+    std::mt19937 rng(num_classes);
+    PerceptronModel msg;
+    msg.set_num_classes(num_classes);
+    std::vector<uint64_t> keys;
+    for (int r = 0; r < 300; ++r) {
+      const uint64_t key = rng() | (uint64_t{1} << 40);
+      std::vector<uint32_t> row;
+      const uint32_t size = 1 + rng() % num_classes;
+      for (uint32_t c = 0; c < num_classes && row.size() < size; ++c) {
+        if (rng() % num_classes < size) row.push_back(c);
+      }
+      if (row.empty()) row.push_back(rng() % num_classes);
+      std::shuffle(row.begin(), row.end(), rng);
+      msg.add_features(key);
+      msg.add_row_sizes(static_cast<uint32_t>(row.size()));
+      for (uint32_t c : row) {
+        msg.add_classes(c);
+        const float w = std::ldexp(static_cast<float>(static_cast<int>(rng() % 2001) - 1000),
+                                   static_cast<int>(rng() % 20) - 14);
+        msg.add_bf16(std::bit_cast<uint32_t>(w) >> 16);
+      }
+      keys.push_back(key);
+    }
+    auto reference = AveragedPerceptron::FromProto(msg);
+    auto vector = PerceptronScorer::FromProto(msg);
+    auto portable = PerceptronScorer::FromProto(msg, /*allow_simd=*/false);
+    ASSERT_TRUE(reference.ok() && vector.ok() && portable.ok());
+    for (int q = 0; q < 50; ++q) {
+      std::vector<uint64_t> f;
+      for (int i = 0; i < 1 + static_cast<int>(rng() % 100); ++i) {
+        f.push_back(rng() % 4 == 0 ? rng() : keys[rng() % keys.size()]);
+      }
+      std::vector<float> want(num_classes, 0.75f), got(num_classes, 0.75f),
+          got_portable(num_classes, 0.75f);
+      reference->Score(f, absl::MakeSpan(want));
+      vector->Score(f, absl::MakeSpan(got));
+      portable->Score(f, absl::MakeSpan(got_portable));
+      EXPECT_TRUE(SameBits(want, got)) << num_classes << " classes, query " << q;
+      EXPECT_TRUE(SameBits(want, got_portable)) << num_classes << " classes, query " << q;
+    }
+  }
+}
+
 TEST(PerceptronScorerTest, ShortRowsFirstOrder) {
   const PerceptronModel msg = TrainModel();
   absl::flat_hash_map<uint64_t, uint32_t> row_size;
