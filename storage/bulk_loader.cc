@@ -73,7 +73,8 @@ std::string_view Sv(const rocksdb::Slice& s) { return std::string_view(s.data(),
 // IngestExternalFiles re-opens and syncs every file it moves into the store
 // before recording it, so SstFileWriter's own sync at Finish() is a second
 // one per file: the bulk files are written through a file system that skips
-// it (a few ms of waiting each, ~11 files per load).
+// it (a few ms of waiting each, ~11 files per load). Range syncs (starting
+// writeback early, without waiting) still go through.
 class SyncedByIngestionFile : public rocksdb::FSWritableFileOwnerWrapper {
  public:
   using FSWritableFileOwnerWrapper::FSWritableFileOwnerWrapper;
@@ -81,10 +82,6 @@ class SyncedByIngestionFile : public rocksdb::FSWritableFileOwnerWrapper {
     return rocksdb::IOStatus::OK();
   }
   rocksdb::IOStatus Fsync(const rocksdb::IOOptions&, rocksdb::IODebugContext*) override {
-    return rocksdb::IOStatus::OK();
-  }
-  rocksdb::IOStatus RangeSync(uint64_t, uint64_t, const rocksdb::IOOptions&,
-                              rocksdb::IODebugContext*) override {
     return rocksdb::IOStatus::OK();
   }
 };
@@ -121,15 +118,19 @@ class SstOut {
       options.env = BulkFileEnv();
       // The files are ingested and read (compacted) right away: keeping
       // them in the page cache is what we want.
-      writer_ =
-          std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), options, store_->cf(cf_),
-                                                   /*invalidate_page_cache=*/false);
+      // Writeback starts every MiB as the file is written (sync_file_range,
+      // not waited for), so the ingestion's sync finds little left to write.
+      rocksdb::EnvOptions env_options;
+      env_options.bytes_per_sync = 1 << 20;
+      writer_ = std::make_unique<rocksdb::SstFileWriter>(env_options, options, store_->cf(cf_),
+                                                         /*invalidate_page_cache=*/false);
       RETURN_IF_ERROR(FromRocks(writer_->Open(path_), path_));
     }
     ++entries_;
-    return FromRocks(writer_->Put(rocksdb::Slice(key.data(), key.size()),
-                                  rocksdb::Slice(value.data(), value.size())),
-                     path_);
+    rocksdb::Status s = writer_->Put(rocksdb::Slice(key.data(), key.size()),
+                                     rocksdb::Slice(value.data(), value.size()));
+    if (s.ok()) return absl::OkStatus();  // inline: tens of millions of calls
+    return FromRocks(s, path_);
   }
 
   // Closes the file and adds it to `args` (nothing when empty).
@@ -714,6 +715,9 @@ absl::StatusOr<BulkResult> BulkLoader::Finish() {
     SstOut contrib(store_, kContrib, dir_ + "/contrib.sst");
     std::unique_ptr<rocksdb::Iterator> existing(db->NewIterator(ro, store_->cf(kEntities)));
     existing->SeekToFirst();
+    const bool no_entities = !existing->Valid() && existing->status().ok();
+    // Set when the dictionary's records are made apart from flush() below.
+    bool dictionary_apart = false;
     std::string v;
     // Writes the entity of a key under `id` (merged with a stored one).
     auto flush = [&](SstOut& entities, SstOut& contrib, uint64_t id, std::string_view key_view,
@@ -770,6 +774,7 @@ absl::StatusOr<BulkResult> BulkLoader::Finish() {
       RETURN_IF_ERROR(entities.Put(idk, value));
       RETURN_IF_ERROR(contrib.Put(idk, value));
       ++t_new_entities;
+      if (dictionary_apart) return absl::OkStatus();
       return by_key.Add(absl::StrCat(key, std::string(1, '\0'), idk));
     };
     // One 48-bit id's keys (several only on a collision), each with its
@@ -901,20 +906,81 @@ absl::StatusOr<BulkResult> BulkLoader::Finish() {
       remap.emplace(losers[i].wide, Wide(key_of(losers[i]), id));
       rehashed.emplace_back(id, i);
     }
+    std::sort(rehashed.begin(), rehashed.end());
     answer(true);
     kTrace("term ids final");
     std::vector<std::string>().swap(sorted_terms);
+    // The dictionary (key -> id, in key order) from `sorter`'s records.
+    auto write_dictionary = [&](ExternalSorter<std::string>& sorter,
+                                std::vector<rocksdb::IngestExternalFileArg>* args,
+                                uint64_t* bytes) -> absl::Status {
+      RETURN_IF_ERROR(sorter.Finish());
+      SstOut terms(store_, kTerms, dir_ + "/terms.sst");
+      // A key of a new entity may already be in the dictionary under a
+      // re-hashed id when documents stored it after Add() took its id
+      // without probing (probe_terms_): the triples would then name the
+      // wrong id, so the load stops.
+      std::unique_ptr<rocksdb::Iterator> stored(db->NewIterator(ro, store_->cf(kTerms)));
+      stored->SeekToFirst();
+      std::string rec;
+      while (true) {
+        ASSIGN_OR_RETURN(bool more, sorter.Next(&rec));
+        if (!more) break;
+        size_t cut = rec.size() - kIdBytes - 1;
+        std::string_view key = std::string_view(rec).substr(0, cut);
+        if (stored->Valid() && Sv(stored->key()) < key)
+          stored->Seek(rocksdb::Slice(key.data(), key.size()));
+        if (stored->Valid() && Sv(stored->key()) == key) {
+          return absl::AbortedError(
+              absl::StrCat("term '", std::string(key),
+                           "' was stored under another id while this load ran; load again"));
+        }
+        RETURN_IF_ERROR(terms.Put(key, std::string_view(rec).substr(cut + 1)));
+      }
+      RETURN_IF_ERROR(FromRocks(stored->status(), store_->path()));
+      return terms.Finish(args, bytes);
+    };
+    // With no entity stored, every winner and every re-hashed key is a new
+    // entity: their dictionary is sorted and written on a thread of its own
+    // while this one writes the entities and contributions (on a million
+    // terms this thread was the last to finish).
+    absl::Status dict_status;
+    std::vector<rocksdb::IngestExternalFileArg> dict_args;
+    uint64_t dict_bytes = 0;
+    std::thread dict_thread;
+    if (deferred && no_entities) {
+      dictionary_apart = true;
+      dict_thread = std::thread([&] {
+        dict_status = [&]() -> absl::Status {
+          auto add = [&](std::string_view key, uint64_t id) {
+            std::string rec;
+            rec.reserve(key.size() + 1 + kIdBytes);
+            rec.append(key.data(), key.size());
+            rec.push_back('\0');
+            AppendId(&rec, id);
+            return by_key.Add(std::move(rec));
+          };
+          for (const Term& t : chosen) RETURN_IF_ERROR(add(key_of(t), t.wide));
+          for (const auto& [id, i] : rehashed) RETURN_IF_ERROR(add(key_of(losers[i]), id));
+          return write_dictionary(by_key, &dict_args, &dict_bytes);
+        }();
+      });
+    }
+    struct Join {
+      std::thread* t;
+      ~Join() {
+        if (t->joinable()) t->join();
+      }
+    } join_dictionary{&dict_thread};
     if (deferred) {
       existing->SeekToFirst();
       for (const Term& t : chosen) {
         RETURN_IF_ERROR(flush(entities, contrib, t.wide, key_of(t), name_of(t)));
       }
-      std::vector<Term>().swap(chosen);
     }
     if (!rehashed.empty()) {
       // In a file of their own: their ids fall anywhere in the others' range
       // (ingestion accepts overlapping files; the keys are distinct).
-      std::sort(rehashed.begin(), rehashed.end());
       SstOut re_entities(store_, kEntities, dir_ + "/entities.rehash.sst");
       SstOut re_contrib(store_, kContrib, dir_ + "/contrib.rehash.sst");
       existing->SeekToFirst();
@@ -926,30 +992,16 @@ absl::StatusOr<BulkResult> BulkLoader::Finish() {
     }
     RETURN_IF_ERROR(entities.Finish(&t_args, &t_bytes));
     RETURN_IF_ERROR(contrib.Finish(&t_args, &t_bytes));
-    RETURN_IF_ERROR(by_key.Finish());
-    SstOut terms(store_, kTerms, dir_ + "/terms.sst");
-    // A key of a new entity may already be in the dictionary under a
-    // re-hashed id when documents stored it after Add() took its id
-    // without probing (probe_terms_): the triples would then name the
-    // wrong id, so the load stops.
-    std::unique_ptr<rocksdb::Iterator> stored(db->NewIterator(ro, store_->cf(kTerms)));
-    stored->SeekToFirst();
-    while (true) {
-      ASSIGN_OR_RETURN(bool more, by_key.Next(&rec));
-      if (!more) break;
-      size_t cut = rec.size() - kIdBytes - 1;
-      std::string_view key = std::string_view(rec).substr(0, cut);
-      if (stored->Valid() && Sv(stored->key()) < key)
-        stored->Seek(rocksdb::Slice(key.data(), key.size()));
-      if (stored->Valid() && Sv(stored->key()) == key) {
-        return absl::AbortedError(
-            absl::StrCat("term '", std::string(key),
-                         "' was stored under another id while this load ran; load again"));
-      }
-      RETURN_IF_ERROR(terms.Put(key, std::string_view(rec).substr(cut + 1)));
+    if (dict_thread.joinable()) {
+      dict_thread.join();
+      RETURN_IF_ERROR(dict_status);
+      t_args.insert(t_args.end(), std::make_move_iterator(dict_args.begin()),
+                    std::make_move_iterator(dict_args.end()));
+      t_bytes += dict_bytes;
+    } else {
+      RETURN_IF_ERROR(write_dictionary(by_key, &t_args, &t_bytes));
     }
-    RETURN_IF_ERROR(FromRocks(stored->status(), store_->path()));
-    RETURN_IF_ERROR(terms.Finish(&t_args, &t_bytes));
+    std::vector<Term>().swap(chosen);
     kTrace("terms written");
     return absl::OkStatus();
   };

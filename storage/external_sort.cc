@@ -267,6 +267,9 @@ absl::Status ExternalSorter<T>::Finish() {
     } else {
       SortStrings(buffer_);
     }
+    // De-duplicated here, so that Next() moves records out without keeping
+    // a copy of the last one to compare with.
+    buffer_.erase(std::unique(buffer_.begin(), buffer_.end()), buffer_.end());
     cursor_ = 0;
     return absl::OkStatus();
   }
@@ -288,15 +291,9 @@ template <typename T>
 absl::StatusOr<bool> ExternalSorter<T>::Next(T* out) {
   if (!finished_) return absl::FailedPreconditionError("ExternalSorter::Next before Finish");
   if (runs_.empty()) {
-    while (cursor_ < buffer_.size()) {
-      T& r = buffer_[cursor_++];
-      if (have_last_ && r == last_) continue;
-      last_ = r;
-      have_last_ = true;
-      *out = std::move(r);
-      return true;
-    }
-    return false;
+    if (cursor_ == buffer_.size()) return false;
+    *out = std::move(buffer_[cursor_++]);
+    return true;
   }
   while (!heap_.empty()) {
     HeapItem top = heap_.top();
@@ -317,7 +314,7 @@ void SortInParallel(std::vector<Key24>& v) { ParallelRadixSort(v); }
 template <typename T>
 bool ExternalSorter<T>::TakeSorted(std::vector<T>* out) {
   if (!finished_ || !runs_.empty()) return false;
-  buffer_.erase(std::unique(buffer_.begin(), buffer_.end()), buffer_.end());
+  buffer_.erase(buffer_.begin(), buffer_.begin() + cursor_);  // what Next() yielded
   *out = std::move(buffer_);
   buffer_.clear();
   cursor_ = 0;

@@ -45,6 +45,23 @@ std::string DocumentIdForFile(const std::string& path) {
 // Debian's abseil has its own string_view type; this bridges std's.
 absl::string_view Av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
+// True when every byte is ASCII other than NUL (8 bytes at a time).
+bool IsPlainAscii(std::string_view s) {
+  constexpr uint64_t kHigh = 0x8080808080808080ULL, kOnes = 0x0101010101010101ULL;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    // A high bit set, or a zero byte (w - 1 borrows into its high bit).
+    if ((w | ((w - kOnes) & ~w)) & kHigh) return false;
+  }
+  for (; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == 0 || c >= 0x80) return false;
+  }
+  return true;
+}
+
 bool IsBlank(std::string_view s) {
   return s.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos;
 }
@@ -405,12 +422,21 @@ class Reader {
     std::string line;
     while (!stopped_ && lines->Next(&view, &offset)) {
       ++line_no;
-      line.assign(view);
-      if (!line.empty() && line.back() == '\r') line.pop_back();
       if (lines->consumed() - reported >= kProgressBytes) {
         sink_->OnBytesRead(lines->consumed() - reported);
         reported = lines->consumed();
       }
+      // A TSV line of printable ASCII (nearly all of them) has nothing to
+      // repair: parsed where it lies, without the copy and the NUL and UTF-8
+      // passes below.
+      if (format == InputFormat::kTsv && IsPlainAscii(view)) {
+        std::string_view tsv = view;
+        if (!tsv.empty() && tsv.back() == '\r') tsv.remove_suffix(1);
+        if (!IsBlank(tsv)) TsvTriple(tsv, line_no);
+        continue;
+      }
+      line.assign(view);
+      if (!line.empty() && line.back() == '\r') line.pop_back();
       if (IsBlank(line)) continue;
       if (const void* nul = std::memchr(line.data(), 0, line.size())) {
         Issue(
