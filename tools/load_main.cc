@@ -1,7 +1,6 @@
 // kg-load: the batch loader. See tools/load_args.h for the command line and
 // tools/load_pipeline.h for how a run is organised.
 
-#include <malloc.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -24,11 +23,6 @@
 namespace {
 
 int Main(int argc, char** argv) {
-  // Batches of triples are allocated by the reader and freed by the writer:
-  // above glibc's default mmap threshold each one was fresh pages, faulted
-  // in again for every batch. Kept in the heap (and not trimmed) instead.
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);
-  mallopt(M_TRIM_THRESHOLD, 256 << 20);
   absl::StatusOr<kg::tools::LoadArgs> args = kg::tools::ParseLoadArgs(argc, argv);
   if (!args.ok()) {
     std::fprintf(stderr, "kg-load: %s\n%s", std::string(args.status().message()).c_str(),
