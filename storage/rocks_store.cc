@@ -1178,6 +1178,13 @@ absl::Status RocksStore::Compact() {
   return absl::OkStatus();
 }
 
+absl::Status RocksStore::Flush() {
+  if (read_only_) return absl::FailedPreconditionError("store opened read-only");
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  return FromRocks(db_->Flush(fo, handles_), path_);
+}
+
 namespace {
 
 // Unmerges live in the default family beside "meta", which no scan reads:

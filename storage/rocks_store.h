@@ -60,6 +60,7 @@ class RocksStore : public Store {
   absl::StatusOr<std::optional<DocumentFacts>> GetDocumentFacts(std::string_view doc_id) override;
   absl::StatusOr<CheckReport> Check() override;
   absl::Status Compact() override;
+  absl::Status Flush() override;
   absl::Status AddUnmerge(const Merge& unmerge) override;
   absl::StatusOr<std::vector<Merge>> Unmerges() override;
   // storage/rocks_fact_scan.cc

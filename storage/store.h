@@ -153,6 +153,12 @@ class Store {
   // Compacts every column family to the bottommost level (benchmarks, after
   // bulk loads).
   virtual absl::Status Compact() { return absl::OkStatus(); }
+  // Writes what is only in memory and the write-ahead log out to table
+  // files, so that the next open (a reader's too) need not replay the log:
+  // after the 48 MB prose load, reopening replayed it for ~20 CPU-s.
+  // Nothing becomes more durable (the log already held it). Loaders call
+  // it at the end of a run.
+  virtual absl::Status Flush() { return absl::OkStatus(); }
   // Whole-graph passes (the query projection): every fact in subject order
   // (SPO), from one consistent view, as FactRecords in batches; the span is
   // valid during the call only. Stops early when fn returns false. No
