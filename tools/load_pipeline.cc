@@ -83,6 +83,13 @@ class Loader::Impl : public ReadSink {
             absl::Status(s.code(), absl::StrCat("bulk load of structured triples: ", s.message()));
       }
     }
+    // Documents went through the memtables: write them out now (timed with
+    // the run), or the next open, every reader's too, replays the whole log.
+    if (fatal.ok() && l_.counters_.documents.load() > 0) {
+      if (absl::Status s = l_.store_->Flush(); !s.ok()) {
+        fatal = absl::Status(s.code(), absl::StrCat("flushing the store: ", s.message()));
+      }
+    }
     if (!fatal.ok()) return fatal;
 
     LoadSummary summary;
