@@ -73,8 +73,7 @@ std::string_view Sv(const rocksdb::Slice& s) { return std::string_view(s.data(),
 // IngestExternalFiles re-opens and syncs every file it moves into the store
 // before recording it, so SstFileWriter's own sync at Finish() is a second
 // one per file: the bulk files are written through a file system that skips
-// it (a few ms of waiting each, ~11 files per load). Range syncs (starting
-// writeback early, without waiting) still go through.
+// it (a few ms of waiting each, ~11 files per load).
 class SyncedByIngestionFile : public rocksdb::FSWritableFileOwnerWrapper {
  public:
   using FSWritableFileOwnerWrapper::FSWritableFileOwnerWrapper;
@@ -82,6 +81,10 @@ class SyncedByIngestionFile : public rocksdb::FSWritableFileOwnerWrapper {
     return rocksdb::IOStatus::OK();
   }
   rocksdb::IOStatus Fsync(const rocksdb::IOOptions&, rocksdb::IODebugContext*) override {
+    return rocksdb::IOStatus::OK();
+  }
+  rocksdb::IOStatus RangeSync(uint64_t, uint64_t, const rocksdb::IOOptions&,
+                              rocksdb::IODebugContext*) override {
     return rocksdb::IOStatus::OK();
   }
 };
@@ -118,12 +121,9 @@ class SstOut {
       options.env = BulkFileEnv();
       // The files are ingested and read (compacted) right away: keeping
       // them in the page cache is what we want.
-      // Writeback starts every MiB as the file is written (sync_file_range,
-      // not waited for), so the ingestion's sync finds little left to write.
-      rocksdb::EnvOptions env_options;
-      env_options.bytes_per_sync = 1 << 20;
-      writer_ = std::make_unique<rocksdb::SstFileWriter>(env_options, options, store_->cf(cf_),
-                                                         /*invalidate_page_cache=*/false);
+      writer_ =
+          std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), options, store_->cf(cf_),
+                                                   /*invalidate_page_cache=*/false);
       RETURN_IF_ERROR(FromRocks(writer_->Open(path_), path_));
     }
     ++entries_;
