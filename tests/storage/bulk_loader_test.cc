@@ -376,7 +376,9 @@ TEST(BulkLoaderTest, PackedTriplesGiveTheSameContentAsSingleAdds) {
           batch.clear();
         }
       }
-      if (!batch.empty()) ASSERT_TRUE(loader.Add(std::move(batch)).ok());
+      if (!batch.empty()) {
+        ASSERT_TRUE(loader.Add(std::move(batch)).ok());
+      }
       auto r = loader.Finish();
       ASSERT_TRUE(r.ok()) << r.status();
       EXPECT_EQ(r->triples_added, static_cast<uint64_t>(kTriples));
