@@ -852,6 +852,16 @@ void CountryContext(const std::vector<Mention>& mentions, std::vector<DocEntity>
   }
 }
 
+// The mentions of sentence `s`; `next` walks `mentions` (in sentence
+// order) across calls with increasing `s`.
+std::vector<const Mention*> MentionsOfSentence(const std::vector<Mention>& mentions, int s,
+                                               size_t& next) {
+  std::vector<const Mention*> here;
+  while (next < mentions.size() && mentions[next].sentence < s) ++next;
+  while (next < mentions.size() && mentions[next].sentence == s) here.push_back(&mentions[next++]);
+  return here;
+}
+
 }  // namespace
 
 std::vector<RawFact> ExtractRelations(const Analysis& analysis,
@@ -863,9 +873,7 @@ std::vector<RawFact> ExtractRelations(const Analysis& analysis,
   const RelationMode mode = RelationModeFromEnv();
   size_t m = 0;
   for (int s = 0; s < static_cast<int>(analysis.sentences.size()); ++s) {
-    std::vector<const Mention*> here;
-    while (m < mentions.size() && mentions[m].sentence < s) ++m;
-    while (m < mentions.size() && mentions[m].sentence == s) here.push_back(&mentions[m++]);
+    std::vector<const Mention*> here = MentionsOfSentence(mentions, s, m);
     if (here.empty()) continue;
     SentenceRelations rel(analysis.sentences[s], s, mentions, std::move(here), entities, lexicon,
                           &last_person, &discourse, mode);
@@ -991,9 +999,7 @@ std::vector<RawFact> ExtractRelations(Analysis& analysis, const std::vector<Ment
 
   size_t m = 0;
   for (int s = 0; s < static_cast<int>(analysis.sentences.size()); ++s) {
-    std::vector<const Mention*> here;
-    while (m < mentions.size() && mentions[m].sentence < s) ++m;
-    while (m < mentions.size() && mentions[m].sentence == s) here.push_back(&mentions[m++]);
+    std::vector<const Mention*> here = MentionsOfSentence(mentions, s, m);
     if (here.empty()) continue;
     Sentence& sentence = analysis.sentences[s];
     const int pronouns = ReferringPronouns(sentence);
