@@ -190,6 +190,18 @@ class Store {
   virtual absl::StatusOr<std::vector<Merge>> Unmerges() {
     return absl::UnimplementedError("Unmerges");
   }
+  // Document bulk path (storage/README.md), for large runs of PutDocument:
+  // from BeginDocumentBulk until EndDocumentBulk, PutDocument stages its
+  // writes in memory (its reads see the staged writes first, then the store)
+  // and each time `chunk_bytes` of writes are staged, writes them as one
+  // sorted SST file per column family and ingests those in one atomic call.
+  // A chunk is all or nothing: a crash loses at most the staged chunk, whose
+  // documents a rerun finds missing. Staged documents are invisible to other
+  // calls until their chunk is ingested. EndDocumentBulk ingests the rest.
+  // The store's content is the same as with one write per document. By
+  // default both are no-ops (PutDocument writes each document at once).
+  virtual absl::Status BeginDocumentBulk(size_t /*chunk_bytes*/) { return absl::OkStatus(); }
+  virtual absl::Status EndDocumentBulk() { return absl::OkStatus(); }
 };
 
 }  // namespace kg::storage
