@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -23,6 +24,7 @@
 #include "rocksdb/sst_file_reader.h"
 #include "rocksdb/utilities/write_batch_with_index.h"
 #include "storage/bulk_loader.h"
+#include "storage/document_stage.h"
 #include "storage/entity_value.h"
 #include "storage/external_sort.h"
 #include "storage/merge_rules.h"
@@ -194,8 +196,8 @@ class RocksStore::Txn {
  public:
   // `reserve_bytes`: the batch's expected size (a 1 M-triple import grows
   // to ~100 MB; growing it by copying was a tenth of that path's CPU).
-  explicit Txn(RocksStore* s, size_t reserve_bytes = 0)
-      : s_(s), batch_(rocksdb::BytewiseComparator(), reserve_bytes, true) {}
+  explicit Txn(RocksStore* s, size_t reserve_bytes = 0, bool staged = false)
+      : s_(s), batch_(rocksdb::BytewiseComparator(), reserve_bytes, true), staged_(staged) {}
 
   absl::StatusOr<bool> Get(Cf c, std::string_view key, std::string* value) {
     rocksdb::Status st = batch_.GetFromBatchAndDB(s_->db_, rocksdb::ReadOptions(), s_->cf(c),
@@ -213,6 +215,8 @@ class RocksStore::Txn {
   // being later in the batch). Sorted input makes the memtable inserts
   // sequential (cheap).
   void PutUnindexed(Cf c, std::string_view key, std::string_view value) {
+    // A staged chunk is read back through its index (IngestStagedBatch).
+    if (staged_) return Put(c, key, value);
     rocksdb::Status st =
         batch_.GetWriteBatch()->Put(s_->cf(c), rocksdb::Slice(key.data(), key.size()),
                                     rocksdb::Slice(value.data(), value.size()));
@@ -244,6 +248,18 @@ class RocksStore::Txn {
     if (found) RETURN_IF_ERROR(ParseInto(v, &meta, "meta"));
     return meta;
   }
+  // The document bulk path: a staged chunk keeps one batch over many
+  // documents; a failed document's writes are rolled back to its save point.
+  bool staged() const { return staged_; }
+  void SetSavePoint() { batch_.SetSavePoint(); }
+  void PopSavePoint() { batch_.PopSavePoint().PermitUncheckedError(); }
+  absl::Status RollbackToSavePoint() {
+    return FromRocks(batch_.RollbackToSavePoint(), s_->path_);
+  }
+  void PutMeta(const Meta& meta) { Put(kDefault, kMetaKey, meta.SerializeAsString()); }
+  size_t DataSize() { return batch_.GetWriteBatch()->GetDataSize(); }
+  rocksdb::WriteBatchWithIndex* batch() { return &batch_; }
+
   absl::Status Commit(const Meta& meta) {
     if (!unindexed_status_.ok()) return FromRocks(unindexed_status_, s_->path_);
     Put(kDefault, kMetaKey, meta.SerializeAsString());
@@ -256,6 +272,7 @@ class RocksStore::Txn {
   RocksStore* s_;
   rocksdb::WriteBatchWithIndex batch_;
   rocksdb::Status unindexed_status_;
+  bool staged_ = false;
 };
 
 // ---------------------------------------------------------------------------
@@ -390,6 +407,12 @@ absl::StatusOr<std::unique_ptr<RocksStore>> RocksStore::OpenRocks(const std::str
 }
 
 RocksStore::~RocksStore() {
+  if (stage_ != nullptr && db_ != nullptr) {
+    // A caller that never ended bulk mode: ingest, as a crash would lose it.
+    absl::Status s = IngestStage();
+    if (!s.ok()) std::fprintf(stderr, "kg: %s\n", std::string(s.message()).c_str());
+    stage_.reset();
+  }
   if (db_ != nullptr) {
     for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
     db_->Close();
@@ -509,7 +532,26 @@ absl::StatusOr<PutResult> RocksStore::PutDocument(const DocumentFacts& in) {
   }
 
   std::lock_guard<std::mutex> lock(write_mu_);
-  Txn txn(this);
+  if (stage_ == nullptr) {
+    Txn txn(this);
+    return PutInTxn(txn, doc_id, doc, now, in, contrib);
+  }
+  stage_->SetSavePoint();
+  absl::StatusOr<PutResult> result = PutInTxn(*stage_, doc_id, doc, now, in, contrib);
+  if (!result.ok()) {
+    absl::Status rolled_back = stage_->RollbackToSavePoint();
+    if (!rolled_back.ok()) stage_.reset();  // the staged chunk is lost: a rerun redoes it
+    return result.status();
+  }
+  stage_->PopSavePoint();
+  if (stage_->DataSize() >= stage_chunk_bytes_) RETURN_IF_ERROR(IngestStage());
+  return result;
+}
+
+absl::StatusOr<PutResult> RocksStore::PutInTxn(Txn& txn, const std::string& doc_id,
+                                               const Document& doc, int64_t now,
+                                               const DocumentFacts& in,
+                                               std::map<std::string, Entity>& contrib) {
   ASSIGN_OR_RETURN(Meta meta, txn.ReadMeta());
   PutResult result;
   std::string v;
@@ -627,8 +669,45 @@ absl::StatusOr<PutResult> RocksStore::PutDocument(const DocumentFacts& in) {
 
   txn.Put(kDocs, doc_id, doc.SerializeAsString());
   meta.set_documents(meta.documents() + 1);  // a replace forgot the old one
-  RETURN_IF_ERROR(txn.Commit(meta));
+  if (txn.staged()) {
+    txn.PutMeta(meta);
+  } else {
+    RETURN_IF_ERROR(txn.Commit(meta));
+  }
   return result;
+}
+
+absl::Status RocksStore::IngestStage() {
+  if (stage_ == nullptr || stage_->DataSize() == 0) return absl::OkStatus();
+  std::unique_ptr<Txn> chunk = std::move(stage_);
+  absl::Status s = IngestStagedBatch(this, chunk->batch(), path_ + "/docbulk.tmp");
+  // After a failed ingestion the chunk is dropped (its documents are not in
+  // the store; a rerun writes them) and bulk mode ends.
+  if (s.ok()) stage_ = std::make_unique<Txn>(this, 0, /*staged=*/true);
+  return s;
+}
+
+absl::Status RocksStore::BeginDocumentBulk(size_t chunk_bytes) {
+  if (read_only_)
+    return absl::FailedPreconditionError(absl::StrCat("store opened read-only: ", path_));
+  std::lock_guard<std::mutex> lock(write_mu_);
+  if (stage_ == nullptr) stage_ = std::make_unique<Txn>(this, 0, /*staged=*/true);
+  stage_chunk_bytes_ = std::max<size_t>(chunk_bytes, 1);
+  return absl::OkStatus();
+}
+
+absl::Status RocksStore::EndDocumentBulk() {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  absl::Status s = IngestStage();
+  stage_.reset();
+  return s;
+}
+
+// Other writes see and change the store, not a staged chunk: the chunk goes
+// in first.
+absl::Status RocksStore::IngestStageBeforeWrite() {
+  if (stage_ == nullptr) return absl::OkStatus();
+  return IngestStage();
 }
 
 absl::Status RocksStore::ForgetInTxn(Txn& txn, std::string_view doc_id, Meta& meta) {
@@ -723,6 +802,7 @@ absl::Status RocksStore::ImportTriples(const PackedTriples& triples, BulkResult*
   if (read_only_)
     return absl::FailedPreconditionError(absl::StrCat("store opened read-only: ", path_));
   std::lock_guard<std::mutex> lock(write_mu_);
+  RETURN_IF_ERROR(IngestStageBeforeWrite());
   // ~3 permutation keys + a payload per triple, plus the batch's headers.
   Txn txn(this, triples.size() * 110);
   ASSIGN_OR_RETURN(Meta meta, txn.ReadMeta());
@@ -854,6 +934,7 @@ absl::Status RocksStore::ForgetDocument(std::string_view doc_id) {
   if (read_only_)
     return absl::FailedPreconditionError(absl::StrCat("store opened read-only: ", path_));
   std::lock_guard<std::mutex> lock(write_mu_);
+  RETURN_IF_ERROR(IngestStageBeforeWrite());
   Txn txn(this);
   std::string v;
   ASSIGN_OR_RETURN(bool exists, txn.Get(kDocs, doc_id, &v));
@@ -1206,6 +1287,7 @@ absl::Status RocksStore::AddUnmerge(const Merge& unmerge) {
   }
   std::string key = std::string(kUnmergePrefix) + alias_key + '\0' + unmerge.canonical();
   std::lock_guard<std::mutex> lock(write_mu_);
+  RETURN_IF_ERROR(IngestStageBeforeWrite());
   Txn txn(this);
   std::string v;
   ASSIGN_OR_RETURN(bool exists, txn.Get(kDefault, key, &v));

@@ -6,6 +6,7 @@
 // code outside storage/ uses only Store.
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -63,6 +64,8 @@ class RocksStore : public Store {
   absl::Status Flush() override;
   absl::Status AddUnmerge(const Merge& unmerge) override;
   absl::StatusOr<std::vector<Merge>> Unmerges() override;
+  absl::Status BeginDocumentBulk(size_t chunk_bytes) override;
+  absl::Status EndDocumentBulk() override;
   // storage/rocks_fact_scan.cc
   absl::Status ForEachFactBatch(const std::function<bool(std::span<const FactRecord>)>& fn) override;
   absl::Status ForEachPredicate(const std::function<bool(uint64_t, std::string_view)>& fn) override;
@@ -95,6 +98,12 @@ class RocksStore : public Store {
   struct ReadView;
   absl::Status ForgetInTxn(Txn& txn, std::string_view doc_id, Meta& meta);
   absl::StatusOr<uint64_t> ResolveId(Txn& txn, const std::string& key);
+  absl::StatusOr<PutResult> PutInTxn(Txn& txn, const std::string& doc_id, const Document& doc,
+                                     int64_t now, const DocumentFacts& in,
+                                     std::map<std::string, Entity>& contrib);
+  // The document bulk path (storage/document_stage.h); under write_mu_.
+  absl::Status IngestStage();
+  absl::Status IngestStageBeforeWrite();
   absl::Status ScanIn(const ReadView& view, Cf c, std::string_view prefix,
                       const std::function<bool(std::string_view, std::string_view)>& fn);
   absl::StatusOr<bool> GetIn(const ReadView& view, Cf c, std::string_view key, std::string* value);
@@ -111,6 +120,8 @@ class RocksStore : public Store {
   std::shared_mutex view_mu_;
   std::mutex predicate_mu_;
   absl::flat_hash_map<uint64_t, std::string> predicates_;
+  std::unique_ptr<Txn> stage_;  // the staged chunk while in document bulk mode
+  size_t stage_chunk_bytes_ = 0;
 };
 
 }  // namespace kg::storage

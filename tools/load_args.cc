@@ -79,6 +79,23 @@ absl::StatusOr<LoadArgs> ParseLoadArgs(int argc, const char* const* argv) {
       absl::StatusOr<uint64_t> n = take_number(10);
       if (!n.ok()) return n.status();
       args.progress_ms = static_cast<int>(std::min<uint64_t>(*n, 3600000));
+    } else if (name == "--doc-bulk") {
+      absl::StatusOr<std::string> v = take();
+      if (!v.ok()) return v.status();
+      if (*v == "auto") {
+        args.options.doc_bulk = LoadOptions::DocBulk::kAuto;
+      } else if (*v == "on") {
+        args.options.doc_bulk = LoadOptions::DocBulk::kOn;
+      } else if (*v == "off") {
+        args.options.doc_bulk = LoadOptions::DocBulk::kOff;
+      } else {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--doc-bulk needs auto, on or off, got '", *v, "'"));
+      }
+    } else if (name == "--doc-bulk-chunk") {
+      absl::StatusOr<uint64_t> n = take_number(1024);
+      if (!n.ok()) return n.status();
+      args.options.doc_bulk_chunk_bytes = *n;
     } else if (name == "--quiet" || name == "-q") {
       args.quiet = true;
     } else {

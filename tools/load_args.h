@@ -4,7 +4,7 @@
 // kg-load's command line:
 //   kg-load [--db DIR] [--threads N] [--format FORMAT] [--strict]
 //           [--max-doc-bytes N] [--json-summary FILE] [--progress-ms N]
-//           [--quiet] PATH...
+//           [--doc-bulk auto|on|off] [--doc-bulk-chunk BYTES] [--quiet] PATH...
 
 #include <string>
 #include <vector>
@@ -28,8 +28,10 @@ inline constexpr char kLoadUsage[] =
     "usage: kg-load [--db DIR] [--threads N] [--format "
     "auto|text|html|wiki|jsonl|tsv|ntriples|triples-jsonl]\n"
     "               [--strict] [--max-doc-bytes N] [--json-summary FILE] [--progress-ms N]\n"
-    "               [--quiet] PATH...\n"
+    "               [--doc-bulk auto|on|off] [--doc-bulk-chunk BYTES] [--quiet] PATH...\n"
     "Loads documents (extracting facts) and structured triples into the store.\n"
+    "--doc-bulk: documents go in as ingested chunks (SST files) of --doc-bulk-chunk\n"
+    "bytes of writes (default 64 MiB); auto (default) does so from 8 MiB of input.\n"
     "PATH: files, directories (recursive) or glob patterns.\n"
     "Exit status: 0 all loaded, 1 some inputs failed (the rest loaded), 2 usage error,\n"
     "3 the store cannot be used.\n";

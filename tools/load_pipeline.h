@@ -8,10 +8,10 @@
 // bounded chunks. Stages are joined by bounded queues, so memory stays
 // bounded whatever the corpus size.
 //
-// Resumability: a document is written in one atomic PutDocument, keyed by
-// its id with its content hash, so after a kill (even SIGKILL) a rerun skips
-// what was stored and writes the rest: the end state equals an uninterrupted
-// run's.
+// Resumability: a document is written in one atomic PutDocument (or, on the
+// document bulk path, in one atomically ingested chunk), keyed by its id with
+// its content hash, so after a kill (even SIGKILL) a rerun skips what was
+// stored and writes the rest: the end state equals an uninterrupted run's.
 
 #include <cstdint>
 #include <functional>
@@ -58,6 +58,13 @@ struct LoadOptions {
   // core::ResolutionFingerprint of the extractor's blocked merges: a stored
   // document is skipped only when its hash and this fingerprint both match.
   std::string resolution;
+  // The storage layer's document bulk path (Store::BeginDocumentBulk): chunks
+  // of documents go in as ingested SST files instead of one write each.
+  // kAuto takes it when the inputs hold at least doc_bulk_min_bytes.
+  enum class DocBulk { kAuto, kOn, kOff };
+  DocBulk doc_bulk = DocBulk::kAuto;
+  uint64_t doc_bulk_min_bytes = 8 << 20;
+  size_t doc_bulk_chunk_bytes = 64 << 20;  // staged writes per ingested chunk
 };
 
 using ExtractorFactory = std::function<absl::StatusOr<std::unique_ptr<core::Extractor>>()>;

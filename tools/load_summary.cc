@@ -1,6 +1,7 @@
 #include "tools/load_summary.h"
 
 #include <sys/resource.h>
+#include <time.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -28,6 +29,10 @@ std::string LoadSummary::ToText() const {
   absl::StrAppendFormat(&out, "  failures   %d (%d warnings)\n", errors, warnings);
   absl::StrAppendFormat(&out, "  elapsed    %.1f s, %.2f MB/s, peak memory %.0f MiB\n",
                         elapsed_seconds, MegabytesPerSecond(), peak_rss_bytes / 1048576.0);
+  if (process_cpu_seconds > 0) {
+    absl::StrAppendFormat(&out, "  cpu        %.1f s (writer %.1f s, extraction %.1f s)\n",
+                          process_cpu_seconds, writer_cpu_seconds, worker_cpu_seconds);
+  }
   return out;
 }
 
@@ -49,6 +54,11 @@ std::string LoadSummary::ToJson() const {
       {"mb_per_second", MegabytesPerSecond()},
       {"peak_rss_bytes", peak_rss_bytes},
       {"stopped", stopped},
+      {"document_bulk", document_bulk},
+      {"process_cpu_seconds", process_cpu_seconds},
+      {"writer_cpu_seconds", writer_cpu_seconds},
+      {"worker_cpu_seconds", worker_cpu_seconds},
+      {"writer_cpu_per_8mb", writer_cpu_per_8mb},
       {"issues", issues},
   };
   // Replace rather than throw on any odd byte in a file name.
@@ -59,6 +69,19 @@ uint64_t PeakRssBytes() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return static_cast<uint64_t>(usage.ru_maxrss) * 1024;  // Linux reports KiB
+}
+
+double ProcessCpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 }  // namespace kg::tools

@@ -41,6 +41,16 @@ struct LoadSummary {
   double elapsed_seconds = 0;
   uint64_t peak_rss_bytes = 0;
   bool stopped = false;             // --strict stopped the run at an error
+  // CPU seconds (user + system) of the process, of the writer thread, and
+  // of the extraction workers together; what is left of the process figure
+  // is the reader and RocksDB's background flushes and compactions.
+  bool document_bulk = false;  // documents went in as ingested chunks
+  double process_cpu_seconds = 0;
+  double writer_cpu_seconds = 0;
+  double worker_cpu_seconds = 0;
+  // The writer's CPU seconds per 8 MB of document text written, in order:
+  // shows whether storing a document gets dearer as the store grows.
+  std::vector<double> writer_cpu_per_8mb;
   std::vector<std::string> issues;  // the first issues, as printed
 
   double MegabytesPerSecond() const;
@@ -52,6 +62,10 @@ struct LoadSummary {
 
 // Peak resident set size of this process so far (getrusage), in bytes.
 uint64_t PeakRssBytes();
+// CPU seconds (user + system) of this process so far, all threads.
+double ProcessCpuSeconds();
+// CPU seconds of the calling thread so far.
+double ThreadCpuSeconds();
 
 }  // namespace kg::tools
 
