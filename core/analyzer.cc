@@ -6,6 +6,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iterator>
+#include <optional>
+#include <system_error>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "core/model_file.h"
@@ -30,22 +33,41 @@ absl::StatusOr<std::unique_ptr<Analyzer>> Analyzer::Load(const std::string& mode
 
 absl::StatusOr<std::unique_ptr<Analyzer>> Analyzer::FromModelSet(const ModelSet& models) {
   std::unique_ptr<Analyzer> a(new Analyzer());
+  // The parser's table, the largest, is built on a second thread while
+  // this one builds the others (the message is only read, by both).
+  const bool want_parser = models.has_parser() && models.parser().labels_size() > 0;
+  std::optional<absl::StatusOr<Parser>> parser;
+  auto build_parser = [&] { parser.emplace(Parser::FromProto(models.parser())); };
+  std::thread parser_thread;
+  if (want_parser) {
+    try {
+      parser_thread = std::thread(build_parser);
+    } catch (const std::system_error&) {
+      build_parser();  // no thread to be had: build it here
+    }
+  }
+  struct Joiner {
+    std::thread& t;
+    ~Joiner() {
+      if (t.joinable()) t.join();
+    }
+  } joiner{parser_thread};
   auto tagger = Tagger::FromProto(models.tagger());
   if (!tagger.ok()) return tagger.status();
   a->tagger_ = std::make_unique<Tagger>(std::move(*tagger));
   auto lemmatizer = Lemmatizer::FromProto(models.lemmatizer());
   if (!lemmatizer.ok()) return lemmatizer.status();
   a->lemmatizer_ = std::make_unique<Lemmatizer>(std::move(*lemmatizer));
-  if (models.has_parser() && models.parser().labels_size() > 0) {
-    auto parser = Parser::FromProto(models.parser());
-    if (!parser.ok()) return parser.status();
-    a->parser_ = std::make_unique<Parser>(std::move(*parser));
-  }
   a->gazetteers_ = std::make_unique<GazetteerMatcher>(models.gazetteers());
   if (models.has_ner() && models.ner().labels_size() > 0) {
     auto ner = EntityRecognizer::FromProto(models.ner(), a->gazetteers_.get());
     if (!ner.ok()) return ner.status();
     a->recognizer_ = std::make_unique<EntityRecognizer>(std::move(*ner));
+  }
+  if (parser_thread.joinable()) parser_thread.join();
+  if (want_parser) {
+    if (!parser->ok()) return parser->status();
+    a->parser_ = std::make_unique<Parser>(std::move(**parser));
   }
   return a;
 }

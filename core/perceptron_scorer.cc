@@ -261,19 +261,24 @@ absl::StatusOr<PerceptronScorer> PerceptronScorer::FromProto(const PerceptronMod
   const int32_t* qweights = bf16 ? nullptr : in.qweights().data();
   const float scale = in.scale();
   const size_t num_entries = static_cast<size_t>(in.classes_size());
-  std::vector<bool> seen(num_classes);
   const int chunks = static_cast<int>((num_classes + kChunk - 1) / kChunk);
   s.chunks_ = chunks;
   s.simd_rows_ = allow_simd && HaveAvx512Rows();
-  std::vector<uint16_t> by_class(num_classes);
-  std::vector<double> class_abs(num_classes, 0.0);
+  auto weight = [&](size_t e) -> uint32_t {
+    return bf16 ? bf16s[e] : ToBf16(static_cast<float>(qweights[e]) * scale);
+  };
   ExactnessBound exactness;
-  // Rows are laid out longest first: long rows belong to frequent features,
-  // so the rows most looked up share cache lines and pages. (A counting
-  // sort: sizes are at most num_classes.)
   const int num_rows = in.features_size();
-  std::vector<size_t> row_begin(num_rows);
-  std::vector<int> by_size(num_classes + 2, 0);
+
+  // Pass 1, in file order (the arrays are read sequentially): checks, each
+  // row's kind (a class twice in a row is summed in order, which a masked
+  // row cannot), the rows' counts per size, and the exactness bound.
+  enum : uint8_t { kInline, kList, kMaskedRow };
+  std::vector<uint8_t> kind(num_rows);
+  std::vector<size_t> masked_of_size(num_classes + 1, 0), lists_of_size(num_classes + 1, 0);
+  std::vector<int> last_row(num_classes, -1);
+  std::vector<double> class_abs(num_classes, 0.0);
+  double max_abs = 0;
   size_t total = 0;
   for (int r = 0; r < num_rows; ++r) {
     const uint32_t size = row_sizes[r];
@@ -281,74 +286,99 @@ absl::StatusOr<PerceptronScorer> PerceptronScorer::FromProto(const PerceptronMod
       return absl::InvalidArgumentError(
           absl::StrFormat("perceptron model row %d has a bad size %u", r, size));
     }
-    row_begin[r] = total;
+    const size_t k = total;
     total += size;
-    ++by_size[num_classes - size + 1];
-  }
-  if (total != num_entries) {
-    return absl::InvalidArgumentError("perceptron model has weights outside any row");
-  }
-  for (uint32_t b = 1; b <= num_classes + 1; ++b) by_size[b] += by_size[b - 1];
-  std::vector<int> order(num_rows);
-  for (int r = 0; r < num_rows; ++r) order[by_size[num_classes - row_sizes[r]]++] = r;
-  constexpr int kInsertAhead = 16;  // slots of later rows are fetched while this one is built
-  for (int at = 0; at < num_rows; ++at) {
-    if (at + kInsertAhead < num_rows) {
-      __builtin_prefetch(&slots[s.SlotOf(features[order[at + kInsertAhead]])], 1);
-    }
-    const int r = order[at];
-    const uint32_t size = row_sizes[r];
-    const size_t k = row_begin[r];
-    auto weight = [&](size_t e) -> uint32_t {
-      return bf16 ? bf16s[e] : ToBf16(static_cast<float>(qweights[e]) * scale);
-    };
-    bool masked = WantMasked(size, num_classes);
-    std::fill(seen.begin(), seen.end(), false);
+    bool repeats = false;
     for (uint32_t j = 0; j < size; ++j) {
       const uint32_t cls = classes[k + j];
       if (cls >= num_classes) {
         return absl::InvalidArgumentError(
             absl::StrFormat("perceptron model row %d has a bad class %u", r, cls));
       }
-      // A class twice in a row is summed in order, which a masked row cannot.
-      if (seen[cls]) masked = false;
-      seen[cls] = true;
+      repeats |= last_row[cls] == r;
+      last_row[cls] = r;
       const uint32_t w = weight(k + j);
       exactness.Add(w);
-      class_abs[cls] += std::fabs(FromBf16(w));
+      max_abs = std::max(max_abs, static_cast<double>(std::fabs(FromBf16(w))));
     }
-    for (uint32_t j = 0; j < size; ++j) {
-      const uint32_t cls = classes[k + j];
-      exactness.AddRowClassSum(class_abs[cls]);
-      class_abs[cls] = 0;
+    if (repeats) {  // the bound is per class: sum the row's repeats
+      for (uint32_t j = 0; j < size; ++j) class_abs[classes[k + j]] += std::fabs(FromBf16(weight(k + j)));
+      for (uint32_t j = 0; j < size; ++j) {
+        max_abs = std::max(max_abs, class_abs[classes[k + j]]);
+        class_abs[classes[k + j]] = 0;
+      }
     }
+    if (size <= kMaxInline) {
+      kind[r] = kInline;
+    } else if (!repeats && WantMasked(size, num_classes)) {
+      kind[r] = kMaskedRow;
+      ++masked_of_size[size];
+    } else {
+      kind[r] = kList;
+      ++lists_of_size[size];
+    }
+  }
+  if (total != num_entries) {
+    return absl::InvalidArgumentError("perceptron model has weights outside any row");
+  }
+  exactness.AddRowClassSum(max_abs);
+
+  // Rows are laid out longest first: long rows belong to frequent features,
+  // so the rows most looked up share cache lines and pages. Within a size,
+  // in file order. next_*[size] is where the next row of that size goes.
+  std::vector<size_t> next_masked(num_classes + 1), next_list(num_classes + 1);
+  size_t masked_total = 0, list_total = 0;
+  for (uint32_t size = num_classes + 1; size-- > 0;) {
+    next_masked[size] = masked_total;
+    masked_total += masked_of_size[size] * (chunks + size);
+    next_list[size] = list_total;
+    list_total += lists_of_size[size] * size;
+  }
+  if (masked_total > UINT32_MAX || list_total > UINT32_MAX) {
+    return absl::InvalidArgumentError("perceptron model is too large");
+  }
+  s.masked_.assign(masked_total + kChunk, 0);  // AddRowsAvx512 reads up to a chunk ahead
+  s.entries_.resize(list_total);
+  uint16_t* masked_rows = s.masked_.data();
+  uint32_t* list_rows = s.entries_.data();
+  std::vector<uint16_t> by_class(num_classes);
+
+  // Pass 2, in file order: rows into place, keys into the table.
+  constexpr int kInsertAhead = 32;  // slots of later rows are fetched while this one is built
+  size_t k = 0;
+  for (int r = 0; r < num_rows; ++r) {
+    if (r + kInsertAhead < num_rows) {
+      __builtin_prefetch(&slots[s.SlotOf(features[r + kInsertAhead])], 1);
+    }
+    const uint32_t size = row_sizes[r];
     uint64_t payload = size;
-    if (masked) {
-      payload |= kMasked | (static_cast<uint64_t>(s.masked_.size()) << 32);
-      const size_t base = s.masked_.size();
-      s.masked_.resize(base + chunks + size, 0);
+    if (kind[r] == kMaskedRow) {
+      const size_t base = next_masked[size];
+      next_masked[size] += chunks + size;
+      payload |= kMasked | (static_cast<uint64_t>(base) << 32);
+      uint16_t* row = masked_rows + base;
       for (uint32_t j = 0; j < size; ++j) {
         const uint32_t cls = classes[k + j];
-        s.masked_[base + cls / kChunk] |= static_cast<uint16_t>(1u << (cls % kChunk));
+        row[cls / kChunk] |= static_cast<uint16_t>(1u << (cls % kChunk));
         by_class[cls] = static_cast<uint16_t>(weight(k + j));
       }
-      size_t at = base + chunks;
-      for (uint32_t c = 0; c < num_classes; ++c) {
-        if ((s.masked_[base + c / kChunk] >> (c % kChunk)) & 1) s.masked_[at++] = by_class[c];
+      uint16_t* w = row + chunks;
+      for (int ch = 0; ch < chunks; ++ch) {
+        for (uint32_t m = row[ch]; m != 0; m &= m - 1) *w++ = by_class[ch * kChunk + std::countr_zero(m)];
       }
-    } else if (size > kMaxInline) {
-      payload |= static_cast<uint64_t>(s.entries_.size()) << 32;
+    } else if (kind[r] == kList) {
+      const size_t base = next_list[size];
+      next_list[size] += size;
+      payload |= static_cast<uint64_t>(base) << 32;
       for (uint32_t j = 0; j < size; ++j) {
-        s.entries_.push_back(static_cast<uint32_t>(PackEntry(classes[k + j], weight(k + j))));
+        list_rows[base + j] = static_cast<uint32_t>(PackEntry(classes[k + j], weight(k + j)));
       }
     } else {
       for (uint32_t j = 0; j < size; ++j) {
         payload |= PackEntry(classes[k + j], weight(k + j)) << (8 + 24 * j);
       }
     }
-    if (s.masked_.size() > UINT32_MAX || s.entries_.size() > UINT32_MAX) {
-      return absl::InvalidArgumentError("perceptron model is too large");
-    }
+    k += size;
     const uint64_t key = features[r];
     if (key == 0) {
       if (s.zero_payload_ != 0) {
@@ -369,7 +399,6 @@ absl::StatusOr<PerceptronScorer> PerceptronScorer::FromProto(const PerceptronMod
     slots[i] = Slot{key, payload};
     ++s.num_features_;
   }
-  s.masked_.resize(s.masked_.size() + kChunk, 0);  // AddMaskedRowAvx512 reads ahead
   s.slots_ = slots;
   s.block_ = std::move(block);
   s.exact_any_order_limit_ = exactness.Limit();
