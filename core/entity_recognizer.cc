@@ -6,6 +6,7 @@
 #include <optional>
 #include <random>
 #include <set>
+#include <tuple>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
@@ -452,6 +453,11 @@ void LabelFeatures(const Context& c, size_t i, std::optional<std::string_view> p
 
 }  // namespace
 
+// The BILOU label ids of one entity type.
+struct TypeLabels {
+  int b = -1, i = -1, l = -1, u = -1;
+};
+
 // Which labels may follow which, and (feature set 3) the index of each
 // valid (previous, current) pair among the pair classes.
 struct NerTransitions {
@@ -592,6 +598,257 @@ std::vector<int> Viterbi(const Context& ctx, size_t n, const std::vector<std::st
   return out;
 }
 
+// Feature set 5: semi-Markov decoding. A span of type t over words [i, j)
+// scores as its BILOU labels do in set 3 (word and label-pair weights) plus
+// the weights of features of the whole span (its text, first and last words,
+// the words around it, its shapes and tags, an exact gazetteer match), so
+// "El Paso Energy" can weigh "energy" ending an ORG against "El Paso" a LOC.
+// Span features are scored only for spans of at most kMaxScoredSpan words
+// that start and end with a capitalised or PROPN word; other spans score as
+// in set 3. Spans longer than kMaxSpanWords are never output.
+inline constexpr int kMaxScoredSpan = 6;
+inline constexpr int kMaxSpanWords = 24;
+
+// One TypeLabels per entity type (types in `types` order) from `labels`;
+// empty if a type lacks one of its four labels.
+std::vector<TypeLabels> LabelsOfTypes(const std::vector<std::string>& labels,
+                                      const std::vector<std::string>& types) {
+  std::vector<TypeLabels> out(types.size());
+  for (size_t t = 0; t < types.size(); ++t) {
+    for (size_t c = 0; c < labels.size(); ++c) {
+      const LabelInfo li = Info(labels[c]);
+      if (li.type != types[t]) continue;
+      if (li.prefix == 'B') out[t].b = static_cast<int>(c);
+      if (li.prefix == 'I') out[t].i = static_cast<int>(c);
+      if (li.prefix == 'L') out[t].l = static_cast<int>(c);
+      if (li.prefix == 'U') out[t].u = static_cast<int>(c);
+    }
+    if (out[t].b < 0 || out[t].i < 0 || out[t].l < 0 || out[t].u < 0) return {};
+  }
+  return out;
+}
+
+// May a scored span start or end at padded word k?
+bool NameEdge(const Context& c, size_t k) { return c.upos[k] == "PROPN" || StartsUpper(c.form[k]); }
+
+// The gazetteer kind matching exactly padded words [a, z] ("-" if none):
+// `gaz` holds "<kind><B|I|L|U>" per word.
+std::string_view ExactMatch(const std::vector<std::string>& gaz, size_t a, size_t z) {
+  auto pos = [&](size_t k) { return gaz[k].empty() ? '-' : gaz[k].back(); };
+  if (a == z) {
+    return pos(a) == 'U' ? std::string_view(gaz[a]).substr(0, gaz[a].size() - 1) : "-";
+  }
+  if (pos(a) != 'B' || pos(z) != 'L') return "-";
+  for (size_t k = a + 1; k < z; ++k) {
+    if (pos(k) != 'I') return "-";
+  }
+  return std::string_view(gaz[a]).substr(0, gaz[a].size() - 1);
+}
+
+// Features of the span of words [i, j) (templates 300-319).
+void SpanFeatures(const Context& c, size_t i, size_t j, std::vector<uint64_t>& out) {
+  out.clear();
+  const size_t a = i + 2, z = j + 1;  // padded first and last word
+  static constexpr std::string_view kLength[] = {"0", "1", "2", "3", "4+"};
+  const std::string_view len = kLength[std::min<size_t>(j - i, 4)];
+  thread_local std::string text, shapes, tags;
+  text.clear();
+  shapes.clear();
+  tags.clear();
+  for (size_t k = a; k <= z; ++k) {
+    if (k > a) {
+      text.push_back(' ');
+      shapes.push_back(' ');
+      tags.push_back(' ');
+    }
+    text.append(c.norm[k]);
+    shapes.append(c.shape[k]);
+    tags.append(c.upos[k]);
+  }
+  out.push_back(FeatureHash(300, len));
+  out.push_back(FeatureHash(301, text));
+  out.push_back(FeatureHash(302, c.norm[a], len));
+  out.push_back(FeatureHash(303, c.norm[z], len));
+  out.push_back(FeatureHash(304, c.norm[z]));
+  out.push_back(FeatureHash(305, c.norm[a - 1]));
+  out.push_back(FeatureHash(306, c.norm[z + 1]));
+  out.push_back(FeatureHash(307, c.norm[a - 1], c.norm[z]));
+  out.push_back(FeatureHash(308, c.norm[z], c.norm[z + 1]));
+  out.push_back(FeatureHash(309, shapes));
+  out.push_back(FeatureHash(310, tags));
+  out.push_back(FeatureHash(311, Suffix(c.norm[z], 3), len));
+  out.push_back(FeatureHash(312, c.upos[a - 1], c.upos[z + 1]));
+  out.push_back(FeatureHash(313, c.form[a - 1], len));
+  out.push_back(FeatureHash(314, ExactMatch(c.gaz, a, z), len));
+  out.push_back(FeatureHash(315, ExactMatch(c.gazf, a, z), len));
+  out.push_back(FeatureHash(316, c.parts[a], c.parts[z]));
+  if (!c.cap[a].empty()) out.push_back(FeatureHash(317, c.cap[a], c.cap[z]));
+  for (size_t k = a + 1; k < z; ++k) out.push_back(FeatureHash(318, c.norm[k]));
+  out.push_back(FeatureHash(319, i == 0 ? "first" : "rest", len));
+}
+
+// Semi-Markov Viterbi (feature set 5): the best sequence of segments, each
+// one O word or one span of a type, scored as above; returns its BILOU
+// labels. When training (`trainee` set), the word and pair weights get set
+// 3's structured update and the span weights +weight on gold spans the
+// output missed, -weight on output spans not gold.
+template <typename Model>
+std::vector<int> SemiMarkov(const Context& ctx, size_t n, const NerTransitions& tr,
+                            const std::vector<TypeLabels>& types, const Model& model,
+                            const Model& pair_model, const Model& span_model,
+                            AveragedPerceptron* trainee, AveragedPerceptron* pair_trainee,
+                            AveragedPerceptron* span_trainee, const std::vector<int>* gold,
+                            float weight = 1.0f, const std::vector<float>* bias = nullptr) {
+  const int m = tr.m;
+  const int np = tr.num_pairs();
+  const int nt = static_cast<int>(types.size());
+  constexpr float kNone = -std::numeric_limits<float>::infinity();
+  constexpr int K = kMaxScoredSpan;
+  thread_local std::vector<uint64_t> features;
+  thread_local std::vector<float> obs, lab, span;
+  thread_local std::vector<char> scored;
+  obs.assign(n * m, 0.0f);
+  lab.assign(n * np, 0.0f);
+  for (size_t i = 0; i < n; ++i) {
+    ObservationFeatures(ctx, i, features);
+    model.Score(features, absl::MakeSpan(&obs[i * m], m));
+    if (bias != nullptr) {
+      for (int c = 0; c < m; ++c) obs[i * m + c] += (*bias)[c];
+    }
+    LabelFeatures(ctx, i, std::nullopt, features);
+    pair_model.Score(features, absl::MakeSpan(&lab[i * np], np));
+  }
+  // span[(i * K + len - 1) * nt + t]: span weights of words [i, i + len).
+  span.assign(n * K * nt, 0.0f);
+  scored.assign(n * K, 0);
+  for (size_t i = 0; i < n; ++i) {
+    if (!NameEdge(ctx, i + 2)) continue;
+    for (size_t len = 1; len <= K && i + len <= n; ++len) {
+      if (!NameEdge(ctx, i + len + 1)) continue;
+      SpanFeatures(ctx, i, i + len, features);
+      span_model.Score(features, absl::MakeSpan(&span[(i * K + len - 1) * nt], nt));
+      scored[i * K + len - 1] = 1;
+    }
+  }
+  auto trans = [&](size_t i, int p, int c) { return lab[i * np + tr.Pair(p, c)]; };
+  // best[j * m + s]: the best score of words [0, j) whose last label is s (O,
+  // L-x or U-x); from[j * m + s]: where that last segment starts, and the
+  // label before it (-1: none).
+  thread_local std::vector<float> best;
+  thread_local std::vector<int> start, before;
+  best.assign((n + 1) * m, kNone);
+  start.assign((n + 1) * m, -1);
+  before.assign((n + 1) * m, -1);
+  auto relax = [&](size_t end, int s, float v, size_t from, int p) {
+    float& b = best[end * m + s];
+    if (v > b) {
+      b = v;
+      start[end * m + s] = static_cast<int>(from);
+      before[end * m + s] = p;
+    }
+  };
+  // The best way into word j with label c (O, B-x or U-x): score and label before.
+  auto enter = [&](size_t j, int c, int& arg) {
+    if (j == 0) {
+      arg = -1;
+      return tr.Ok(-1, c, false) ? trans(0, -1, c) : kNone;
+    }
+    float top = kNone;
+    arg = -1;
+    for (int p : tr.preds[c]) {
+      const float b = best[j * m + p];
+      if (b == kNone) continue;
+      const float v = b + trans(j, p, c);
+      if (v > top) {
+        top = v;
+        arg = p;
+      }
+    }
+    return top;
+  };
+  for (size_t j = 0; j < n; ++j) {
+    int arg;
+    float in = enter(j, 0, arg);
+    if (in != kNone) relax(j + 1, 0, in + obs[j * m], j, arg);
+    for (int t = 0; t < nt; ++t) {
+      const TypeLabels& tl = types[t];
+      in = enter(j, tl.u, arg);
+      if (in != kNone) {
+        const float sp = scored[j * K] ? span[(j * K) * nt + t] : 0.0f;
+        relax(j + 1, tl.u, in + obs[j * m + tl.u] + sp, j, arg);
+      }
+      in = enter(j, tl.b, arg);
+      if (in == kNone) continue;
+      float chain = in + obs[j * m + tl.b];
+      int prev = tl.b;
+      for (size_t len = 2; len <= kMaxSpanWords && j + len <= n; ++len) {
+        const size_t e = j + len - 1;
+        float close = chain + obs[e * m + tl.l] + trans(e, prev, tl.l);
+        if (len <= K && scored[j * K + len - 1]) close += span[(j * K + len - 1) * nt + t];
+        relax(e + 1, tl.l, close, j, arg);
+        chain += obs[e * m + tl.i] + trans(e, prev, tl.i);
+        prev = tl.i;
+      }
+    }
+  }
+  std::vector<int> out(n, 0);
+  int s = 0;
+  for (int d = 0; d < m; ++d) {
+    if (best[n * m + d] > best[n * m + s]) s = d;
+  }
+  for (size_t j = n; j > 0 && s >= 0;) {
+    const int from = start[j * m + s];
+    if (from < 0) break;  // unreachable: every sentence has an all-O path
+    const int p = before[j * m + s];
+    for (int t = 0; t < nt; ++t) {
+      if (s != types[t].l && s != types[t].u) continue;
+      for (size_t k = from; k < j; ++k) {
+        out[k] = k + 1 == j ? s : k == static_cast<size_t>(from) ? types[t].b : types[t].i;
+      }
+    }
+    j = static_cast<size_t>(from);
+    s = p;
+  }
+  if (trainee != nullptr) {
+    for (size_t i = 0; i < n; ++i) {
+      const int g = (*gold)[i], y = out[i];
+      const int gp = i == 0 ? -1 : (*gold)[i - 1], yp = i == 0 ? -1 : out[i - 1];
+      ObservationFeatures(ctx, i, features);
+      trainee->Update(features, g, y, weight);
+      LabelFeatures(ctx, i, std::nullopt, features);
+      pair_trainee->Update(features, tr.Pair(gp, g), tr.Pair(yp, y), weight);
+      span_trainee->Update({}, 0, 0, weight);  // the span model's clock
+    }
+    if (*gold != out) {
+      // Spans as (begin, end, type) from BILOU ids.
+      auto spans = [&](const std::vector<int>& labels) {
+        std::set<std::tuple<size_t, size_t, int>> found;
+        for (size_t i = 0; i < labels.size(); ++i) {
+          for (int t = 0; t < nt; ++t) {
+            if (labels[i] == types[t].u) found.insert({i, i + 1, t});
+            if (labels[i] != types[t].b) continue;
+            size_t e = i + 1;
+            while (e < labels.size() && labels[e] == types[t].i) ++e;
+            if (e < labels.size() && labels[e] == types[t].l) found.insert({i, e + 1, t});
+          }
+        }
+        return found;
+      };
+      const auto g = spans(*gold), y = spans(out);
+      auto update = [&](const auto& from, const auto& other, float amount) {
+        for (const auto& [b, e, t] : from) {
+          if (other.count({b, e, t}) || e - b > K || !scored[b * K + (e - b) - 1]) continue;
+          SpanFeatures(ctx, b, e, features);
+          span_trainee->Add(features, t, amount);
+        }
+      };
+      update(g, y, weight);
+      update(y, g, -weight);
+    }
+  }
+  return out;
+}
+
 // Adds `scale` times the (averaged) weights of `from` to `to` (a model in
 // training, whose current weights ToProto() writes). Through the model's
 // serialised form, so its weights pass through bfloat16 (3 significant
@@ -685,7 +942,7 @@ absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& given,
   NameLexicon lexicon;
   absl::flat_hash_map<std::string, NameLexicon::DocumentCounts> per_document;
   std::vector<std::string> docs(train.size());
-  if (options.feature_set >= 4) {
+  if (options.feature_set == 4) {
     std::vector<NameLexicon::LabelledSentence> labelled;
     for (size_t s = 0; s < train.size(); ++s) {
       docs[s] = train[s].doc.empty() ? absl::StrCat("\x01sentence ", s) : train[s].doc;
@@ -700,14 +957,19 @@ absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& given,
   }
   // One model per seed; with options.mix > 1 their averaged weights are
   // averaged in turn (parameter mixing), one linear model as fast as each.
-  AveragedPerceptron model, pair_model, mixed, mixed_pairs;
+  AveragedPerceptron model, pair_model, span_model, mixed, mixed_pairs, mixed_spans;
+  const std::vector<std::string> type_names(types.begin(), types.end());
+  const std::vector<TypeLabels> type_labels = LabelsOfTypes(labels, type_names);
+  const int num_types = static_cast<int>(type_names.size());
   if (options.mix > 1) {
     mixed = AveragedPerceptron(static_cast<int>(labels.size()));
     mixed_pairs = AveragedPerceptron(transitions.num_pairs());
+    mixed_spans = AveragedPerceptron(num_types);
   }
   for (int run = 0; run < std::max(options.mix, 1); ++run) {
     model = AveragedPerceptron(static_cast<int>(labels.size()));
     pair_model = AveragedPerceptron(transitions.num_pairs());
+    span_model = AveragedPerceptron(num_types);
     std::vector<size_t> order(train.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::mt19937_64 rng(options.seed + run);
@@ -725,7 +987,10 @@ absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& given,
                            ctx.lex, ctx.lexf, 2);
         }
         std::vector<int> out =
-            options.feature_set >= 2
+            options.feature_set >= 5
+                ? SemiMarkov(ctx, e.words.size(), transitions, type_labels, model, pair_model,
+                             span_model, &model, &pair_model, &span_model, &gold[s], e.weight)
+            : options.feature_set >= 2
                 ? Viterbi(ctx, e.words.size(), labels, transitions, model, &pair_model,
                           options.feature_set, &model, &pair_model, &gold[s], e.weight)
                 : Decode(ctx, e.words.size(), labels, info, closer, model, options.feature_set,
@@ -742,14 +1007,17 @@ absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& given,
     }
     model.Average();
     pair_model.Average();
+    span_model.Average();
     if (options.mix > 1) {
       AddWeights(model, 1.0f / options.mix, mixed);
       AddWeights(pair_model, 1.0f / options.mix, mixed_pairs);
+      AddWeights(span_model, 1.0f / options.mix, mixed_spans);
     }
   }
   if (options.mix > 1) {
     model = std::move(mixed);
     pair_model = std::move(mixed_pairs);
+    span_model = std::move(mixed_spans);
   }
   NerModel out;
   for (const std::string& l : labels) out.add_labels(l);
@@ -759,6 +1027,10 @@ absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& given,
     for (const std::string& name : transitions.pair_names) {
       out.mutable_pair_weights()->add_labels(name);
     }
+  }
+  if (options.feature_set >= 5) {
+    span_model.ToProto(out.mutable_span_weights(), options.prune);
+    for (const std::string& t : type_names) out.add_span_types(t);
   }
   std::vector<std::pair<std::string, uint8_t>> caps(options.capitalization.begin(),
                                                     options.capitalization.end());
@@ -847,6 +1119,22 @@ absl::StatusOr<EntityRecognizer> EntityRecognizer::FromProto(const NerModel& mod
     }
     r.pair_model_ = std::move(*pairs);
   }
+  if (r.feature_set_ >= 5) {
+    auto spans = PerceptronScorer::FromProto(model.span_weights());
+    if (!spans.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("recogniser model, spans: ", spans.status().message()));
+    }
+    const std::vector<std::string> types(model.span_types().begin(), model.span_types().end());
+    auto type_labels = std::make_shared<std::vector<TypeLabels>>(LabelsOfTypes(r.labels_, types));
+    if (type_labels->empty() || spans->num_classes() != static_cast<int>(type_labels->size())) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "recogniser model: %d span classes for %d span types, not all with B/I/L/U labels",
+          spans->num_classes(), types.size()));
+    }
+    r.span_model_ = std::move(*spans);
+    r.type_labels_ = std::move(type_labels);
+  }
   if (model.label_bias_size() > 0) {
     if (model.label_bias_size() != static_cast<int>(r.labels_.size()) || r.feature_set_ < 2) {
       return absl::InvalidArgumentError(absl::StrFormat(
@@ -856,7 +1144,7 @@ absl::StatusOr<EntityRecognizer> EntityRecognizer::FromProto(const NerModel& mod
     }
     r.label_bias_.assign(model.label_bias().begin(), model.label_bias().end());
   }
-  if (r.feature_set_ >= 4) {
+  if (r.feature_set_ == 4) {
     absl::Status lexicon = r.lexicon_.FromProto(model);
     if (!lexicon.ok()) return lexicon;
   }
@@ -878,7 +1166,10 @@ std::vector<std::string> EntityRecognizer::Recognize(
   std::vector<uint64_t> features;
   std::vector<float> scores(labels_.size());
   std::vector<int> out =
-      feature_set_ >= 2
+      feature_set_ >= 5 ? SemiMarkov(ctx, words.size(), *transitions_, *type_labels_, model_,
+                                     pair_model_, span_model_, nullptr, nullptr, nullptr, nullptr,
+                                     1.0f, label_bias_.empty() ? nullptr : &label_bias_)
+      : feature_set_ >= 2
           ? Viterbi(ctx, words.size(), labels_, *transitions_, model_, &pair_model_, feature_set_,
                     nullptr, nullptr, nullptr, 1.0f, label_bias_.empty() ? nullptr : &label_bias_)
           : Decode(ctx, words.size(), labels_, info,

@@ -64,7 +64,9 @@ CapitalizationTable CountCapitalization(const std::vector<std::string>& texts, i
 //     lexicon covering the word (core/name_lexicon.h; its position, type,
 //     share labelled and count), learned with each training sentence's own
 //     document left out of the lexicon.
-inline constexpr uint32_t kNerFeatureSet = 4;
+//  5: the templates of 3 (no lexicon), decoded semi-Markov: each candidate
+//     span also scores features of the whole span (NerModel span_weights).
+inline constexpr uint32_t kNerFeatureSet = 5;
 // The set kg-train trains unless told otherwise: set 4's lexicon has not
 // beaten set 3 on the dev sets (UNER / GUM dev F1, same tags: one model
 // 70.32 / 67.97 against 71.09 / 70.44, four mixed 70.76 / 66.57 against
@@ -95,6 +97,7 @@ absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& train,
                                          const NerTrainOptions& options);
 
 struct NerTransitions;  // entity_recognizer.cc
+struct TypeLabels;      // entity_recognizer.cc
 
 class EntityRecognizer {
  public:
@@ -113,6 +116,8 @@ class EntityRecognizer {
 
   PerceptronScorer model_;
   PerceptronScorer pair_model_;  // feature set 3: (previous, current) label pairs
+  PerceptronScorer span_model_;  // feature set 5: whole spans, one class per type
+  std::shared_ptr<const std::vector<TypeLabels>> type_labels_;  // feature set 5
   std::shared_ptr<const NerTransitions> transitions_;
   std::vector<std::string> labels_;  // BILOU
   const GazetteerMatcher* gazetteers_ = nullptr;

@@ -145,5 +145,66 @@ TEST(RecognizerTrainingTest, LabelBiasesShiftScoresAndMustMatchTheLabels) {
   EXPECT_NE(refused.status().message().find("label biases"), absl::string_view::npos);
 }
 
+// Feature set 5 without span weights is set 3's first-order Viterbi: the
+// semi-Markov lattice over (O word | typed span) segments holds the same
+// BILOU paths with the same scores.
+TEST(RecognizerTrainingTest, SemiMarkovWithoutSpanWeightsDecodesAsViterbi) {
+  GazetteerMatcher no_gazetteers;
+  NerTrainOptions options;
+  options.epochs = 3;
+  options.feature_set = 5;
+  auto model = TrainRecognizer(Toy(), no_gazetteers, options);
+  ASSERT_TRUE(model.ok()) << model.status();
+  EXPECT_GT(model->span_weights().features_size(), 0);
+  EXPECT_EQ(model->span_types_size(), 3);  // LOC, ORG, PERSON
+  NerModel no_spans = *model;
+  no_spans.mutable_span_weights()->clear_features();
+  no_spans.mutable_span_weights()->clear_row_sizes();
+  no_spans.mutable_span_weights()->clear_classes();
+  no_spans.mutable_span_weights()->clear_bf16();
+  NerModel viterbi = no_spans;
+  viterbi.set_feature_set(3);
+  auto a = EntityRecognizer::FromProto(no_spans, &no_gazetteers);
+  auto b = EntityRecognizer::FromProto(viterbi, &no_gazetteers);
+  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_TRUE(b.ok()) << b.status();
+  std::vector<NerExample> sentences = Toy();
+  sentences.push_back(Example({"Salvador", "Biden", "Drug", "Mexico", "Enforcement", "Texas", "DEA",
+                               "went", "Joe", "Cienfuegos", "Administration"},
+                              {}));
+  sentences.push_back(Example({"Mexico"}, {}));
+  int named = 0;
+  for (const NerExample& e : sentences) {
+    const std::vector<std::string> out = Recognize(*a, e);
+    EXPECT_EQ(out, Recognize(*b, e));
+    for (const std::string& t : out) named += t != "O";
+  }
+  EXPECT_GT(named, 5);  // the comparison covered spans, not only O
+}
+
+TEST(RecognizerTrainingTest, SemiMarkovLearnsSpansAndChecksItsTypes) {
+  GazetteerMatcher no_gazetteers;
+  NerTrainOptions options;
+  options.epochs = 6;
+  options.feature_set = 5;
+  // The same first word, typed by the word that ends the name.
+  std::vector<NerExample> train = {
+      Example({"we", "saw", "El", "Paso", "today"}, {"O", "O", "B-LOC", "I-LOC", "O"}),
+      Example({"we", "saw", "El", "Paso", "Energy", "today"},
+              {"O", "O", "B-ORG", "I-ORG", "I-ORG", "O"}),
+      Example({"they", "left", "Dallas", "today"}, {"O", "O", "B-LOC", "O"}),
+      Example({"they", "left", "Dallas", "Energy", "today"}, {"O", "O", "B-ORG", "I-ORG", "O"}),
+  };
+  auto model = TrainRecognizer(train, no_gazetteers, options);
+  ASSERT_TRUE(model.ok()) << model.status();
+  auto recognizer = EntityRecognizer::FromProto(*model, &no_gazetteers);
+  ASSERT_TRUE(recognizer.ok()) << recognizer.status();
+  for (const NerExample& e : train) EXPECT_EQ(Recognize(*recognizer, e), e.tags);
+  model->add_span_types("EVENT");  // a fourth class the weights do not have
+  auto refused = EntityRecognizer::FromProto(*model, &no_gazetteers);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("span"), absl::string_view::npos);
+}
+
 }  // namespace
 }  // namespace kg::core
