@@ -196,10 +196,13 @@ class RocksStore::Txn {
  public:
   // `reserve_bytes`: the batch's expected size (a 1 M-triple import grows
   // to ~100 MB; growing it by copying was a tenth of that path's CPU).
-  explicit Txn(RocksStore* s, size_t reserve_bytes = 0, bool staged = false)
-      : s_(s), batch_(rocksdb::BytewiseComparator(), reserve_bytes, true), staged_(staged) {}
+  // `stage`: the document bulk path's staged chunk, read between this
+  // batch and the store and written instead of the store.
+  explicit Txn(RocksStore* s, size_t reserve_bytes = 0, DocumentStage* stage = nullptr)
+      : s_(s), batch_(rocksdb::BytewiseComparator(), reserve_bytes, true), stage_(stage) {}
 
   absl::StatusOr<bool> Get(Cf c, std::string_view key, std::string* value) {
+    if (stage_ != nullptr) return GetStaged(c, key, value);
     rocksdb::Status st = batch_.GetFromBatchAndDB(s_->db_, rocksdb::ReadOptions(), s_->cf(c),
                                                   rocksdb::Slice(key.data(), key.size()), value);
     if (st.IsNotFound()) return false;
@@ -215,8 +218,6 @@ class RocksStore::Txn {
   // being later in the batch). Sorted input makes the memtable inserts
   // sequential (cheap).
   void PutUnindexed(Cf c, std::string_view key, std::string_view value) {
-    // A staged chunk is read back through its index (IngestStagedBatch).
-    if (staged_) return Put(c, key, value);
     rocksdb::Status st =
         batch_.GetWriteBatch()->Put(s_->cf(c), rocksdb::Slice(key.data(), key.size()),
                                     rocksdb::Slice(value.data(), value.size()));
@@ -229,6 +230,7 @@ class RocksStore::Txn {
   // iterator is open, hence collect first).
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Collect(
       Cf c, std::string_view prefix) {
+    if (stage_ != nullptr) return CollectStaged(c, prefix);
     rocksdb::ReadOptions ro;
     ro.total_order_seek = true;
     std::unique_ptr<rocksdb::Iterator> it(
@@ -248,31 +250,74 @@ class RocksStore::Txn {
     if (found) RETURN_IF_ERROR(ParseInto(v, &meta, "meta"));
     return meta;
   }
-  // The document bulk path: a staged chunk keeps one batch over many
-  // documents; a failed document's writes are rolled back to its save point.
-  bool staged() const { return staged_; }
-  void SetSavePoint() { batch_.SetSavePoint(); }
-  void PopSavePoint() { batch_.PopSavePoint().PermitUncheckedError(); }
-  absl::Status RollbackToSavePoint() {
-    return FromRocks(batch_.RollbackToSavePoint(), s_->path_);
-  }
-  void PutMeta(const Meta& meta) { Put(kDefault, kMetaKey, meta.SerializeAsString()); }
-  size_t DataSize() { return batch_.GetWriteBatch()->GetDataSize(); }
-  rocksdb::WriteBatchWithIndex* batch() { return &batch_; }
-
   absl::Status Commit(const Meta& meta) {
     if (!unindexed_status_.ok()) return FromRocks(unindexed_status_, s_->path_);
     Put(kDefault, kMetaKey, meta.SerializeAsString());
+    if (stage_ != nullptr) return stage_->Apply(*batch_.GetWriteBatch());
     rocksdb::WriteOptions wo;
     wo.sync = s_->sync_;
     return FromRocks(s_->db_->Write(wo, batch_.GetWriteBatch()), s_->path_);
   }
 
  private:
+  // Staged mode reads this batch, then the stage, then the store. The batch
+  // of a staged document holds no deletes (a replace is not staged), so
+  // "not in the batch" means "not written by this document".
+  absl::StatusOr<bool> GetStaged(Cf c, std::string_view key, std::string* value) {
+    rocksdb::Slice k(key.data(), key.size());
+    rocksdb::Status st = batch_.GetFromBatch(s_->cf(c), rocksdb::DBOptions(), k, value);
+    if (st.ok()) return true;
+    if (!st.IsNotFound()) return FromRocks(st, s_->path_);
+    if (auto staged = stage_->Get(c, key)) {
+      if (!staged->has_value()) return false;
+      value->assign((*staged)->data(), (*staged)->size());
+      return true;
+    }
+    st = s_->db_->Get(rocksdb::ReadOptions(), s_->cf(c), k, value);
+    if (st.IsNotFound()) return false;
+    RETURN_IF_ERROR(FromRocks(st, s_->path_));
+    return true;
+  }
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> CollectStaged(
+      Cf c, std::string_view prefix) {
+    rocksdb::Slice p(prefix.data(), prefix.size());
+    std::map<std::string, std::optional<std::string>> merged;
+    rocksdb::ReadOptions ro;
+    ro.total_order_seek = true;
+    std::unique_ptr<rocksdb::Iterator> it(s_->db_->NewIterator(ro, s_->cf(c)));
+    for (it->Seek(p); it->Valid() && it->key().starts_with(p); it->Next()) {
+      merged[it->key().ToString()] = it->value().ToString();
+    }
+    RETURN_IF_ERROR(FromRocks(it->status(), s_->path_));
+    for (const auto& [key, value] : stage_->WithPrefix(c, prefix)) {
+      auto& slot = merged[std::string(key)];
+      if (value) {
+        slot = std::string(*value);
+      } else {
+        slot.reset();
+      }
+    }
+    std::unique_ptr<rocksdb::WBWIIterator> mine(batch_.NewIterator(s_->cf(c)));
+    for (mine->Seek(p); mine->Valid() && mine->Entry().key.starts_with(p); mine->Next()) {
+      rocksdb::WriteEntry e = mine->Entry();
+      auto& slot = merged[e.key.ToString()];
+      if (e.type == rocksdb::kPutRecord) {
+        slot = e.value.ToString();
+      } else {
+        slot.reset();
+      }
+    }
+    std::vector<std::pair<std::string, std::string>> out;
+    for (auto& [key, value] : merged) {
+      if (value) out.emplace_back(key, std::move(*value));
+    }
+    return out;
+  }
+
   RocksStore* s_;
   rocksdb::WriteBatchWithIndex batch_;
   rocksdb::Status unindexed_status_;
-  bool staged_ = false;
+  DocumentStage* stage_ = nullptr;
 };
 
 // ---------------------------------------------------------------------------
@@ -532,20 +577,35 @@ absl::StatusOr<PutResult> RocksStore::PutDocument(const DocumentFacts& in) {
   }
 
   std::lock_guard<std::mutex> lock(write_mu_);
-  if (stage_ == nullptr) {
-    Txn txn(this);
-    return PutInTxn(txn, doc_id, doc, now, in, contrib);
+  if (stage_ != nullptr) {
+    // A replace reads and deletes the old version's records: it goes to the
+    // store itself, after the staged chunk (rare in bulk runs).
+    std::string v;
+    std::optional<std::optional<std::string_view>> staged = stage_->Get(kDocs, doc_id);
+    bool exists = false;
+    if (staged) {
+      exists = staged->has_value();
+      if (exists) v.assign((*staged)->data(), (*staged)->size());
+    } else {
+      rocksdb::Status st = db_->Get(rocksdb::ReadOptions(), cf(kDocs), doc_id, &v);
+      if (!st.IsNotFound()) RETURN_IF_ERROR(FromRocks(st, path_));
+      exists = st.ok();
+    }
+    if (!exists) {
+      Txn txn(this, 0, stage_.get());
+      ASSIGN_OR_RETURN(PutResult result, PutInTxn(txn, doc_id, doc, now, in, contrib));
+      if (stage_->bytes() >= stage_chunk_bytes_) RETURN_IF_ERROR(IngestStage());
+      return result;
+    }
+    Document prev;
+    RETURN_IF_ERROR(ParseInto(v, &prev, "document"));
+    if (prev.content_hash() == doc.content_hash() && prev.resolution() == doc.resolution()) {
+      return PutResult();
+    }
+    RETURN_IF_ERROR(IngestStage());
   }
-  stage_->SetSavePoint();
-  absl::StatusOr<PutResult> result = PutInTxn(*stage_, doc_id, doc, now, in, contrib);
-  if (!result.ok()) {
-    absl::Status rolled_back = stage_->RollbackToSavePoint();
-    if (!rolled_back.ok()) stage_.reset();  // the staged chunk is lost: a rerun redoes it
-    return result.status();
-  }
-  stage_->PopSavePoint();
-  if (stage_->DataSize() >= stage_chunk_bytes_) RETURN_IF_ERROR(IngestStage());
-  return result;
+  Txn txn(this);
+  return PutInTxn(txn, doc_id, doc, now, in, contrib);
 }
 
 absl::StatusOr<PutResult> RocksStore::PutInTxn(Txn& txn, const std::string& doc_id,
@@ -669,29 +729,22 @@ absl::StatusOr<PutResult> RocksStore::PutInTxn(Txn& txn, const std::string& doc_
 
   txn.Put(kDocs, doc_id, doc.SerializeAsString());
   meta.set_documents(meta.documents() + 1);  // a replace forgot the old one
-  if (txn.staged()) {
-    txn.PutMeta(meta);
-  } else {
-    RETURN_IF_ERROR(txn.Commit(meta));
-  }
+  RETURN_IF_ERROR(txn.Commit(meta));
   return result;
 }
 
 absl::Status RocksStore::IngestStage() {
-  if (stage_ == nullptr || stage_->DataSize() == 0) return absl::OkStatus();
-  std::unique_ptr<Txn> chunk = std::move(stage_);
-  absl::Status s = IngestStagedBatch(this, chunk->batch(), path_ + "/docbulk.tmp");
-  // After a failed ingestion the chunk is dropped (its documents are not in
-  // the store; a rerun writes them) and bulk mode ends.
-  if (s.ok()) stage_ = std::make_unique<Txn>(this, 0, /*staged=*/true);
-  return s;
+  if (stage_ == nullptr) return absl::OkStatus();
+  // On failure the chunk stays staged (the store is unchanged); the caller
+  // sees the error.
+  return stage_->Ingest(path_ + "/docbulk.tmp");
 }
 
 absl::Status RocksStore::BeginDocumentBulk(size_t chunk_bytes) {
   if (read_only_)
     return absl::FailedPreconditionError(absl::StrCat("store opened read-only: ", path_));
   std::lock_guard<std::mutex> lock(write_mu_);
-  if (stage_ == nullptr) stage_ = std::make_unique<Txn>(this, 0, /*staged=*/true);
+  if (stage_ == nullptr) stage_ = std::make_unique<DocumentStage>(this);
   stage_chunk_bytes_ = std::max<size_t>(chunk_bytes, 1);
   return absl::OkStatus();
 }

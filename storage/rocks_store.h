@@ -31,6 +31,7 @@ enum Cf : int {
 };
 
 struct BulkResult;  // storage/bulk_loader.h
+class DocumentStage;  // storage/document_stage.h
 struct PackedTriples;
 
 // rocksdb::Status -> absl::Status; corruption becomes DataLoss.
@@ -120,7 +121,7 @@ class RocksStore : public Store {
   std::shared_mutex view_mu_;
   std::mutex predicate_mu_;
   absl::flat_hash_map<uint64_t, std::string> predicates_;
-  std::unique_ptr<Txn> stage_;  // the staged chunk while in document bulk mode
+  std::unique_ptr<DocumentStage> stage_;  // the staged chunk in document bulk mode
   size_t stage_chunk_bytes_ = 0;
 };
 
