@@ -34,13 +34,18 @@ struct Context {
   // Feature set 4: the training-name lexicon's mark and type-count bucket
   // (empty strings inside the sentence when the model has no lexicon).
   std::vector<std::string> lex, lexf;
+  // Feature set 6: the word's value in the corpus name-type table (empty
+  // strings inside the sentence when the model has no table).
+  std::vector<std::string> types;
   std::vector<GazetteerMatcher::Match> matches, folded;
 
   void Fill(const std::vector<std::string_view>& words, const std::vector<std::string_view>& up,
             const std::vector<std::string_view>& xp, const GazetteerMatcher* gazetteers,
-            const CapitalizationTable& caps, const WordClusters& clusters, uint32_t feature_set) {
+            const CapitalizationTable& caps, const WordClusters& clusters, uint32_t feature_set,
+            const NameTypeTable* name_types = nullptr) {
     const size_t n = words.size() + 4;
-    for (auto* v : {&norm, &shape, &gaz, &cap, &c0, &c1, &c2, &gazf, &parts, &run, &lex, &lexf}) {
+    for (auto* v :
+         {&norm, &shape, &gaz, &cap, &c0, &c1, &c2, &gazf, &parts, &run, &lex, &lexf, &types}) {
       if (v->size() < n) v->resize(n);
       (*v)[0].assign("-S2-");
       (*v)[1].assign("-S1-");
@@ -81,6 +86,12 @@ struct Context {
       lex[i + 2].clear();
       lexf[i + 2].clear();
       NormalizeWordInto(words[i], norm[i + 2]);
+      if (name_types == nullptr || name_types->empty()) {
+        types[i + 2].clear();
+      } else {
+        const std::string* v = name_types->Find(norm[i + 2]);
+        types[i + 2].assign(v == nullptr ? std::string_view("?") : std::string_view(*v));
+      }
       if (caps.empty()) {
         cap[i + 2].clear();
       } else {
@@ -427,6 +438,13 @@ void ObservationFeatures(const Context& c, size_t i, std::vector<uint64_t>& out)
     out.push_back(FeatureHash(183, c.lexf[k]));
     out.push_back(FeatureHash(184, c.lex[k], c.shape[k]));
   }
+  if (!c.types[k].empty()) {
+    out.push_back(FeatureHash(190, c.types[k]));
+    out.push_back(FeatureHash(191, c.types[k - 1]));
+    out.push_back(FeatureHash(192, c.types[k + 1]));
+    out.push_back(FeatureHash(193, c.types[k], c.shape[k]));
+    out.push_back(FeatureHash(194, c.types[k - 1], c.types[k]));
+  }
 }
 
 // The templates joined with the previous label `p1` (feature set 2), or,
@@ -449,6 +467,7 @@ void LabelFeatures(const Context& c, size_t i, std::optional<std::string_view> p
   add(157, c.run[k]);
   add(159, c.shape[k + 1]);
   if (!c.lex[k].empty()) add(185, c.lex[k]);
+  if (!c.types[k].empty()) add(195, c.types[k]);
 }
 
 }  // namespace
@@ -980,14 +999,15 @@ absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& given,
         const NerExample& e = train[s];
         if (e.words.empty()) continue;
         ctx.Fill(Views(e.words), Views(e.upos), Views(e.xpos), &gazetteers, options.capitalization,
-                 clusters, options.feature_set);
+                 clusters, options.feature_set,
+                 options.feature_set == 6 ? &options.name_types : nullptr);
         if (!lexicon.empty()) {
           auto own = per_document.find(docs[s]);
           lexicon.Annotate(Views(e.words), own == per_document.end() ? nullptr : &own->second,
                            ctx.lex, ctx.lexf, 2);
         }
         std::vector<int> out =
-            options.feature_set >= 5
+            options.feature_set == 5
                 ? SemiMarkov(ctx, e.words.size(), transitions, type_labels, model, pair_model,
                              span_model, &model, &pair_model, &span_model, &gold[s], e.weight)
             : options.feature_set >= 2
@@ -1028,7 +1048,7 @@ absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& given,
       out.mutable_pair_weights()->add_labels(name);
     }
   }
-  if (options.feature_set >= 5) {
+  if (options.feature_set == 5) {
     span_model.ToProto(out.mutable_span_weights(), options.prune);
     for (const std::string& t : type_names) out.add_span_types(t);
   }
@@ -1043,6 +1063,7 @@ absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& given,
   out.set_cap_buckets(buckets);
   *out.mutable_clusters() = options.clusters;
   lexicon.ToProto(&out);
+  if (options.feature_set == 6) options.name_types.ToProto(&out);
   out.set_close_spans_early(true);
   out.set_feature_set(options.feature_set);
   return out;
@@ -1119,7 +1140,7 @@ absl::StatusOr<EntityRecognizer> EntityRecognizer::FromProto(const NerModel& mod
     }
     r.pair_model_ = std::move(*pairs);
   }
-  if (r.feature_set_ >= 5) {
+  if (r.feature_set_ == 5) {
     auto spans = PerceptronScorer::FromProto(model.span_weights());
     if (!spans.ok()) {
       return absl::InvalidArgumentError(
@@ -1144,6 +1165,10 @@ absl::StatusOr<EntityRecognizer> EntityRecognizer::FromProto(const NerModel& mod
     }
     r.label_bias_.assign(model.label_bias().begin(), model.label_bias().end());
   }
+  if (r.feature_set_ == 6) {
+    absl::Status types = r.name_types_.FromProto(model);
+    if (!types.ok()) return types;
+  }
   if (r.feature_set_ == 4) {
     absl::Status lexicon = r.lexicon_.FromProto(model);
     if (!lexicon.ok()) return lexicon;
@@ -1161,12 +1186,12 @@ std::vector<std::string> EntityRecognizer::Recognize(
   if (words.empty()) return bio;
   const std::vector<LabelInfo>& info = transitions_->info;
   thread_local Context ctx;
-  ctx.Fill(words, upos, xpos, gazetteers_, capitalization_, clusters_, feature_set_);
+  ctx.Fill(words, upos, xpos, gazetteers_, capitalization_, clusters_, feature_set_, &name_types_);
   if (!lexicon_.empty()) lexicon_.Annotate(words, nullptr, ctx.lex, ctx.lexf, 2);
   std::vector<uint64_t> features;
   std::vector<float> scores(labels_.size());
   std::vector<int> out =
-      feature_set_ >= 5 ? SemiMarkov(ctx, words.size(), *transitions_, *type_labels_, model_,
+      feature_set_ == 5 ? SemiMarkov(ctx, words.size(), *transitions_, *type_labels_, model_,
                                      pair_model_, span_model_, nullptr, nullptr, nullptr, nullptr,
                                      1.0f, label_bias_.empty() ? nullptr : &label_bias_)
       : feature_set_ >= 2

@@ -28,6 +28,7 @@
 #include "core/averaged_perceptron.h"
 #include "core/gazetteers.h"
 #include "core/name_lexicon.h"
+#include "core/name_types.h"
 #include "core/perceptron_scorer.h"
 #include "core/tagger.h"  // CapitalizationTable
 #include "core/word_clusters.h"
@@ -66,7 +67,9 @@ CapitalizationTable CountCapitalization(const std::vector<std::string>& texts, i
 //     document left out of the lexicon.
 //  5: the templates of 3 (no lexicon), decoded semi-Markov: each candidate
 //     span also scores features of the whole span (NerModel span_weights).
-inline constexpr uint32_t kNerFeatureSet = 5;
+//  6: the templates of 3 plus the word's (and its neighbours') value in a
+//     corpus name-type table (core/name_types.h), Viterbi as set 3.
+inline constexpr uint32_t kNerFeatureSet = 6;
 // The set kg-train trains unless told otherwise: set 4's lexicon has not
 // beaten set 3 on the dev sets (UNER / GUM dev F1, same tags: one model
 // 70.32 / 67.97 against 71.09 / 70.44, four mixed 70.76 / 66.57 against
@@ -90,6 +93,7 @@ struct NerTrainOptions {
   std::function<void(std::string_view)> log;
   CapitalizationTable capitalization;  // may be empty
   WordClusterModel clusters;           // may be empty
+  NameTypeTable name_types;            // feature set 6; may be empty
 };
 
 absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& train,
@@ -124,6 +128,7 @@ class EntityRecognizer {
   CapitalizationTable capitalization_;
   WordClusters clusters_;
   NameLexicon lexicon_;            // feature set 4
+  NameTypeTable name_types_;       // feature set 6
   std::vector<float> label_bias_;  // NerModel.label_bias: added to each label's score
   bool close_spans_early_ = false;
   uint32_t feature_set_ = 0;
