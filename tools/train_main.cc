@@ -13,7 +13,7 @@
 //            [--ner-lowercase-copies F [--ner-lowercase-weight W]]
 //            [--parser-from MODELS.kgm] [--parser-model PARSER.pb]
 //            [--tagger-from MODELS.kgm] [--clusters-from MODELS.kgm]
-//            [--ner-features N] [--jackknife-cache FILE]
+//            [--ner-features N] [--jackknife-cache FILE] [--ner-types-from MODELS.kgm]
 //            [--iso-codes DIR] [--wordnet DIR]
 //            [--dev-ud FILE] [--dev-uner FILE] [--dev-gum DIR]
 //
@@ -33,6 +33,9 @@
 // --ner-lowercase-copies F also trains the recogniser on lower-cased copies
 // of a share F of its sentences (re-tagged by the final tagger), each with
 // weight --ner-lowercase-weight W (1 by default).
+// --ner-types-from M (with --wiki, for --ner-features 6): M's pipeline
+// types the wiki text's names, and the recogniser learns from how each
+// capitalised word was typed there (core/name_types.h).
 //
 // For experiments on one layer, the others can be copied from an existing
 // model set instead of trained: --tagger-from (tagger and lemmatiser),
@@ -95,6 +98,7 @@ struct Args {
   float ner_lowercase_copies = 0.0f, ner_lowercase_weight = 1.0f;
   int jackknife = 4;
   std::string wiki, parser_from, parser_model, tagger_from, clusters_from, jackknife_cache;
+  std::string ner_types_from;  // recogniser feature set 6: model set that types the wiki names
   double wiki_max_mb = 16;
   size_t max_sentences = 0;
   float prune = 0.0f;
@@ -110,6 +114,7 @@ int Usage() {
                "                [--parser-from MODELS.kgm] [--parser-model PARSER.pb]\n"
                "                [--tagger-from MODELS.kgm] [--clusters-from MODELS.kgm]\n"
                "                [--ner-features N] [--jackknife-cache FILE]\n"
+               "                [--ner-types-from MODELS.kgm]\n"
                "                [--iso-codes DIR] [--wordnet DIR]\n"
                "                [--dev-ud FILE] [--dev-uner FILE] [--dev-gum DIR]\n";
   return 2;
@@ -241,6 +246,8 @@ int main(int argc, char** argv) {
       ok = str(a.tagger_from);
     else if (arg == "--clusters-from")
       ok = str(a.clusters_from);
+    else if (arg == "--ner-types-from")
+      ok = str(a.ner_types_from);
     else if (arg == "--jackknife-cache")
       ok = str(a.jackknife_cache);
     else if (arg == "--parser-model")
@@ -313,6 +320,7 @@ int main(int argc, char** argv) {
   // the recogniser, word classes for the recogniser (--clusters).
   kg::core::CapitalizationTable capitalization;
   kg::WordClusterModel clusters;
+  kg::core::NameTypeTable name_types;
   if (!a.wiki.empty()) {
     std::vector<std::string> texts;
     absl::Status st = ReadWiki(a.wiki, static_cast<size_t>(a.wiki_max_mb * 1048576), texts);
@@ -320,6 +328,27 @@ int main(int argc, char** argv) {
     capitalization = kg::core::CountCapitalization(texts);
     Log(absl::StrFormat("capitalisation of %d words from %d documents (%.1f s)",
                         capitalization.size(), texts.size(), Seconds(start)));
+    // --ner-types-from M: how M's recogniser types each capitalised word of
+    // the wiki text (recogniser feature set 6, core/name_types.h).
+    if (!a.ner_types_from.empty()) {
+      auto typer = kg::core::Analyzer::Load(a.ner_types_from);
+      if (!typer.ok()) return fail(typer.status());
+      std::vector<std::string> words, tags;
+      for (const std::string& text : texts) {
+        for (const auto& sentence : (*typer)->Analyze(text, /*parse=*/false).sentences) {
+          words.clear();
+          tags.clear();
+          for (const auto& t : sentence.tokens) {
+            words.push_back(t.text);
+            tags.push_back(t.ner);
+          }
+          name_types.Add(words, tags);
+        }
+      }
+      name_types.Finish();
+      Log(absl::StrFormat("name types of %d words from %s (%.1f s)", name_types.size(),
+                          a.ner_types_from, Seconds(start)));
+    }
     if (!a.clusters_from.empty()) {
       auto from = kg::core::ReadModelSet(a.clusters_from);
       if (!from.ok()) return fail(from.status());
@@ -489,6 +518,7 @@ int main(int argc, char** argv) {
   nopt.log = Log;
   nopt.capitalization = std::move(capitalization);
   nopt.clusters = std::move(clusters);
+  nopt.name_types = std::move(name_types);
   auto ner = kg::core::TrainRecognizer(ner_train, matcher, nopt);
   if (!ner.ok()) return fail(ner.status());
   *models.mutable_ner() = std::move(*ner);
