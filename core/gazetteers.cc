@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -162,6 +163,45 @@ absl::StatusOr<Gazetteers> BuildGazetteers(const std::string& iso_dir,
   return g;
 }
 
+absl::Status AddNameLists(const std::string& cities_file, const std::string& companies_file,
+                          const absl::flat_hash_map<std::string, uint8_t>& caps, Gazetteers* g) {
+  std::set<std::string> known;
+  for (const auto* list : {&g->countries(), &g->subdivisions(), &g->demonyms(), &g->places(),
+                           &g->people(), &g->groups(), &g->cities(), &g->companies()}) {
+    known.insert(list->begin(), list->end());
+  }
+  auto read = [&](const std::string& path,
+                  google::protobuf::RepeatedPtrField<std::string>* out) -> absl::Status {
+    if (path.empty()) return absl::OkStatus();
+    std::ifstream in(path);
+    if (!in) return absl::NotFoundError(absl::StrCat("cannot open name list ", path));
+    std::set<std::string> names;
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n) {
+      const std::string name(absl::StripAsciiWhitespace(line));
+      if (name.empty() || name[0] == '#') continue;
+      if (name.find('\t') != std::string::npos) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(path, ":", n, ": a tab inside a name (expected one name a line)"));
+      }
+      if (known.count(name)) continue;
+      if (!caps.empty() && name.find(' ') == std::string::npos) {
+        auto it = caps.find(NormalizedWord(name));
+        if (it != caps.end() && it->second <= 1) continue;
+      }
+      names.insert(name);
+    }
+    for (const std::string& name : names) {
+      out->Add(std::string(name));
+      known.insert(name);
+    }
+    return absl::OkStatus();
+  };
+  absl::Status st = read(cities_file, g->mutable_cities());
+  if (!st.ok()) return st;
+  return read(companies_file, g->mutable_companies());
+}
+
 GazetteerMatcher::GazetteerMatcher(const Gazetteers& g) {
   for (const auto& n : g.countries()) Add(n, kCountry);
   for (const auto& n : g.subdivisions()) Add(n, kSubdivision);
@@ -169,6 +209,8 @@ GazetteerMatcher::GazetteerMatcher(const Gazetteers& g) {
   for (const auto& n : g.places()) Add(n, kPlace);
   for (const auto& n : g.people()) Add(n, kPerson);
   for (const auto& n : g.groups()) Add(n, kGroup);
+  for (const auto& n : g.cities()) Add(n, kCity);
+  for (const auto& n : g.companies()) Add(n, kCompany);
   for (auto* map : {&by_first_, &by_first_folded_}) {
     for (auto& [first, entries] : *map) {
       std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {

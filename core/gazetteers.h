@@ -11,7 +11,9 @@
 //  - places, people and groups: capitalised WordNet nouns of the
 //    noun.location, noun.person and noun.group files ("Auckland", "Abraham
 //    Lincoln", "Interpol"); the first and last words of the many-word
-//    person names also count as given names and surnames.
+//    person names also count as given names and surnames;
+//  - cities and companies: optional lists read from plain files, one name a
+//    line (AddNameLists), e.g. npm's cities-list and @cspell/dict-companies.
 // GazetteerMatcher marks, per word, the longest list entry covering it.
 
 #include <cstdint>
@@ -29,6 +31,15 @@ namespace kg::core {
 absl::StatusOr<Gazetteers> BuildGazetteers(const std::string& iso_codes_json_dir,
                                            const std::string& wordnet_dir);
 
+// Adds the names of `cities_file` and `companies_file` (either may be empty:
+// none) to `g`: one name a line, blank lines and lines starting with '#'
+// skipped. With `caps` non-empty, a one-word name that running text mostly
+// writes in lower case (its CapitalizationTable bucket, core/tagger.h, <= 1:
+// "Police", "Reading") is left out, as is
+// any name already in one of `g`'s lists.
+absl::Status AddNameLists(const std::string& cities_file, const std::string& companies_file,
+                          const absl::flat_hash_map<std::string, uint8_t>& caps, Gazetteers* g);
+
 class GazetteerMatcher {
  public:
   enum Kind : uint8_t {
@@ -38,7 +49,9 @@ class GazetteerMatcher {
     kDemonym = 3,
     kPlace = 4,
     kPerson = 5,
-    kGroup = 6
+    kGroup = 6,
+    kCity = 7,
+    kCompany = 8
   };
   // NameParts() bits.
   static constexpr uint8_t kGivenName = 1, kSurname = 2;
