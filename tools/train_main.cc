@@ -14,6 +14,7 @@
 //            [--parser-from MODELS.kgm] [--parser-model PARSER.pb]
 //            [--tagger-from MODELS.kgm] [--clusters-from MODELS.kgm]
 //            [--ner-features N] [--jackknife-cache FILE] [--ner-types-from MODELS.kgm]
+//            [--cities FILE] [--companies FILE]
 //            [--iso-codes DIR] [--wordnet DIR]
 //            [--dev-ud FILE] [--dev-uner FILE] [--dev-gum DIR]
 //
@@ -36,6 +37,8 @@
 // --ner-types-from M (with --wiki, for --ner-features 6): M's pipeline
 // types the wiki text's names, and the recogniser learns from how each
 // capitalised word was typed there (core/name_types.h).
+// --cities / --companies FILE add name lists (one name a line) to the
+// recogniser's gazetteers (core/gazetteers.h AddNameLists).
 //
 // For experiments on one layer, the others can be copied from an existing
 // model set instead of trained: --tagger-from (tagger and lemmatiser),
@@ -98,7 +101,8 @@ struct Args {
   float ner_lowercase_copies = 0.0f, ner_lowercase_weight = 1.0f;
   int jackknife = 4;
   std::string wiki, parser_from, parser_model, tagger_from, clusters_from, jackknife_cache;
-  std::string ner_types_from;  // recogniser feature set 6: model set that types the wiki names
+  std::string ner_types_from;     // recogniser feature set 6: model set that types the wiki names
+  std::string cities, companies;  // optional gazetteer name lists, one name a line
   double wiki_max_mb = 16;
   size_t max_sentences = 0;
   float prune = 0.0f;
@@ -115,6 +119,7 @@ int Usage() {
                "                [--tagger-from MODELS.kgm] [--clusters-from MODELS.kgm]\n"
                "                [--ner-features N] [--jackknife-cache FILE]\n"
                "                [--ner-types-from MODELS.kgm]\n"
+               "                [--cities FILE] [--companies FILE]\n"
                "                [--iso-codes DIR] [--wordnet DIR]\n"
                "                [--dev-ud FILE] [--dev-uner FILE] [--dev-gum DIR]\n";
   return 2;
@@ -248,6 +253,10 @@ int main(int argc, char** argv) {
       ok = str(a.clusters_from);
     else if (arg == "--ner-types-from")
       ok = str(a.ner_types_from);
+    else if (arg == "--cities")
+      ok = str(a.cities);
+    else if (arg == "--companies")
+      ok = str(a.companies);
     else if (arg == "--jackknife-cache")
       ok = str(a.jackknife_cache);
     else if (arg == "--parser-model")
@@ -448,6 +457,12 @@ int main(int argc, char** argv) {
   // Recogniser: UNER (EWT) + GUM named mentions, with predicted tags.
   auto gaz = kg::core::BuildGazetteers(a.iso, a.wordnet);
   if (!gaz.ok()) return fail(gaz.status());
+  if (!a.cities.empty() || !a.companies.empty()) {
+    absl::Status st = kg::core::AddNameLists(a.cities, a.companies, capitalization, &*gaz);
+    if (!st.ok()) return fail(st);
+    Log(absl::StrFormat("name lists: %d cities, %d companies", gaz->cities_size(),
+                        gaz->companies_size()));
+  }
   *models.mutable_gazetteers() = *gaz;
   Log(absl::StrFormat(
       "gazetteers: %d countries, %d subdivisions, %d demonyms, %d places, %d people, %d groups",
