@@ -603,6 +603,9 @@ absl::StatusOr<PutResult> RocksStore::PutDocument(const DocumentFacts& in) {
       return PutResult();
     }
     RETURN_IF_ERROR(IngestStage());
+    // A run that replaces many documents would ingest one tiny chunk per
+    // replace: past a few, the rest of the run writes each document at once.
+    if (++stage_replaces_ >= kMaxStagedReplaces) stage_.reset();
   }
   Txn txn(this);
   return PutInTxn(txn, doc_id, doc, now, in, contrib);
@@ -746,6 +749,7 @@ absl::Status RocksStore::BeginDocumentBulk(size_t chunk_bytes) {
   std::lock_guard<std::mutex> lock(write_mu_);
   if (stage_ == nullptr) stage_ = std::make_unique<DocumentStage>(this);
   stage_chunk_bytes_ = std::max<size_t>(chunk_bytes, 1);
+  stage_replaces_ = 0;
   return absl::OkStatus();
 }
 

@@ -123,6 +123,8 @@ class RocksStore : public Store {
   absl::flat_hash_map<uint64_t, std::string> predicates_;
   std::unique_ptr<DocumentStage> stage_;  // the staged chunk in document bulk mode
   size_t stage_chunk_bytes_ = 0;
+  int stage_replaces_ = 0;  // replaces met in bulk mode (each ingests the stage)
+  static constexpr int kMaxStagedReplaces = 16;
 };
 
 }  // namespace kg::storage

@@ -90,6 +90,29 @@ TEST(DocumentBulkTest, ChunksLeaveTheSameContentAsOneWritePerDocument) {
   }
 }
 
+// Many replaces: past a few, bulk mode gives way to one write per document;
+// the content is the same either way.
+TEST(DocumentBulkTest, ManyReplacesLeaveTheSameContent) {
+  std::vector<DocumentFacts> first, second;
+  for (int i = 0; i < 30; ++i) first.push_back(SyntheticDoc(i, 8, 30, 1));
+  // New documents (staged) between 20 replaces of stored ones.
+  for (int i = 0; i < 40; ++i) {
+    second.push_back(i % 2 == 0 ? SyntheticDoc(100 + i, 8, 30, 2) : SyntheticDoc(i / 2, 8, 30, 2));
+  }
+  auto direct = OpenOrDie(TempStorePath("replaces-direct"));
+  PutAll(*direct, first);
+  PutAll(*direct, second);
+  auto bulk = OpenOrDie(TempStorePath("replaces-bulk"));
+  PutAll(*bulk, first);
+  ASSERT_TRUE(bulk->BeginDocumentBulk(2048).ok());
+  PutAll(*bulk, second);
+  ASSERT_TRUE(bulk->EndDocumentBulk().ok());
+  EXPECT_EQ(Dump(*bulk), Dump(*direct));
+  auto check = bulk->Check();
+  ASSERT_TRUE(check.ok());
+  EXPECT_TRUE(check->ok()) << (check->problems.empty() ? "" : check->problems[0]);
+}
+
 TEST(DocumentBulkTest, StagedDocumentsAppearOnlyWhenTheirChunkIsIngested) {
   const std::string path = TempStorePath("visibility");
   auto store = OpenOrDie(path);
