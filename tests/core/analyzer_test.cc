@@ -9,7 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "core/arc_hybrid.h"
 #include "core/model_file.h"
+#include "core/parser_features.h"
 #include "gtest/gtest.h"
 
 namespace kg::core {
@@ -197,6 +199,41 @@ TEST(AnalyzerLoadTest, RefusesMissingCorruptAndIncompatibleModels) {
   auto refused = Analyzer::Load(newer);
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.status().message().find("incompatible"), std::string::npos) << refused.status();
+}
+
+// The parser's table is built on a second thread: its errors still come
+// back, and an error of the other models returns only after that thread is
+// done (no crash, no lost thread).
+TEST(AnalyzerLoadTest, ErrorsOfTheParserThreadAndBesideItComeBack) {
+  ModelSet models;
+  models.set_version(kModelVersion);
+  models.mutable_tagger()->add_labels("NOUN NN");
+  PerceptronModel* tagger_weights = models.mutable_tagger()->mutable_weights();
+  tagger_weights->set_num_classes(1);
+  tagger_weights->add_features(42);
+  tagger_weights->add_row_sizes(1);
+  tagger_weights->add_classes(0);
+  tagger_weights->add_bf16(0x3f80);  // 1.0
+  ParserModel* parser = models.mutable_parser();
+  parser->add_labels("root");
+  parser->set_feature_version(kParserFeatureVersion);
+  parser->mutable_weights()->set_num_classes(NumClasses(1));
+  auto ok = Analyzer::FromModelSet(models);
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_TRUE((*ok)->has_parser());
+
+  parser->set_feature_version(kParserFeatureVersion + 1);
+  auto bad_parser = Analyzer::FromModelSet(models);
+  ASSERT_FALSE(bad_parser.ok());
+  EXPECT_NE(bad_parser.status().message().find("feature version"), std::string::npos)
+      << bad_parser.status();
+
+  parser->set_feature_version(kParserFeatureVersion);
+  tagger_weights->set_classes(0, 7);  // out of range
+  auto bad_tagger = Analyzer::FromModelSet(models);
+  ASSERT_FALSE(bad_tagger.ok());
+  EXPECT_NE(bad_tagger.status().message().find("tagger model"), std::string::npos)
+      << bad_tagger.status();
 }
 
 TEST(AnalyzerLoadTest, DefaultModelPathHonoursEnvironment) {
