@@ -22,6 +22,7 @@ packages=(
   libxxhash-dev            # stable 64-bit term ids (storage/keys.cc)
   libgoogle-perftools-dev  # tcmalloc for kg-load (tools/CMakeLists.txt)
   zlib1g-dev               # one-shot model decompression (core/model_file.cc)
+  libdeflate-dev           # faster one-shot model decompression (core/model_file.cc)
   iso-codes wordnet-base   # country names and demonyms for the recogniser
   graphviz                 # renders kg's DOT output
   tmux                     # drives the REPL through a terminal in tests
