@@ -1,5 +1,6 @@
 #include "storage/external_sort.h"
 
+#include <pthread.h>
 #include <sys/mman.h>
 
 #include <algorithm>
@@ -110,6 +111,7 @@ void ParallelRadixSort(std::vector<Key24>& v) {
   while (split < 256 && lower + count[split] <= v.size() / 2) lower += count[split++];
   if (split == 0) lower += count[split++];  // one bucket holds half or more
   std::thread t([&] {
+    pthread_setname_np(pthread_self(), "kg-bulk-sort");
     Key24* from = first;
     for (int d = 0; d < split; ++d) {
       RadixSort(from, from + count[d], byte + 1);

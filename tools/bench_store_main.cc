@@ -128,6 +128,8 @@ LoadReport LoadInChild(const std::vector<std::string>& files, const std::string&
   std::mt19937_64 rng(42);
   auto t0 = Clock::now();
   double cpu0 = CpuSeconds();
+  rusage ru0{};
+  getrusage(RUSAGE_SELF, &ru0);
   {
     BulkLoader loader(store->get(), {.memory_bytes = opt.memory, .use_sst = sst});
     absl::Status st;
@@ -159,6 +161,19 @@ LoadReport LoadInChild(const std::vector<std::string>& files, const std::string&
       std::fprintf(stderr, "add: %.2f s wall %.2f cpu; finish: %.2f s wall %.2f cpu\n",
                    Seconds(t0, tf), add_cpu, Seconds(tf, Clock::now()),
                    CpuSeconds() - cpu0 - add_cpu);
+      // Kernel time, page faults and context switches: what moves a run's
+      // CPU seconds from one run to the next on a shared machine.
+      rusage ru1{};
+      getrusage(RUSAGE_SELF, &ru1);
+      auto secs = [](const timeval& a, const timeval& b) {
+        return (b.tv_sec - a.tv_sec) + (b.tv_usec - a.tv_usec) / 1e6;
+      };
+      std::fprintf(stderr,
+                   "load: user %.2f s sys %.2f s, %ld minor faults, %ld voluntary / %ld "
+                   "involuntary context switches\n",
+                   secs(ru0.ru_utime, ru1.ru_utime), secs(ru0.ru_stime, ru1.ru_stime),
+                   ru1.ru_minflt - ru0.ru_minflt, ru1.ru_nvcsw - ru0.ru_nvcsw,
+                   ru1.ru_nivcsw - ru0.ru_nivcsw);
     }
     if (!res.ok()) {
       std::fprintf(stderr, "load: %s\n", res.status().ToString().c_str());

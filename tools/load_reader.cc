@@ -3,9 +3,11 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -100,33 +102,45 @@ class File {
 // the next call to Next().
 class LineReader {
  public:
-  explicit LineReader(File* file, std::string prefix) : file_(file), buf_(std::move(prefix)) {}
+  explicit LineReader(File* file, std::string prefix) : file_(file) {
+    cap_ = std::max(prefix.size(), kBlockBytes) + kBlockBytes;
+    buf_.reset(new char[cap_]);  // not zero-filled: every byte is read into first
+    std::memcpy(buf_.get(), prefix.data(), prefix.size());
+    end_ = prefix.size();
+  }
 
   // Returns false at the end of the file or on a read error (see error()).
   bool Next(std::string_view* line, uint64_t* offset) {
     while (true) {
-      size_t nl = buf_.find('\n', pos_);
-      if (nl != std::string::npos) {
-        *line = std::string_view(buf_).substr(pos_, nl - pos_);
+      if (const void* nl = std::memchr(buf_.get() + pos_, '\n', end_ - pos_)) {
+        size_t at = static_cast<const char*>(nl) - buf_.get();
+        *line = std::string_view(buf_.get() + pos_, at - pos_);
         *offset = base_ + pos_;
-        pos_ = nl + 1;
+        pos_ = at + 1;
         return true;
       }
       if (eof_) {
-        if (pos_ >= buf_.size()) return false;
-        *line = std::string_view(buf_).substr(pos_);
+        if (pos_ >= end_) return false;
+        *line = std::string_view(buf_.get() + pos_, end_ - pos_);
         *offset = base_ + pos_;
-        pos_ = buf_.size();
+        pos_ = end_;
         return true;
       }
-      // Keep the partial line, read the next block after it.
-      buf_.erase(0, pos_);
+      // Keep the partial line, read the next block after it (a line longer
+      // than the buffer doubles it).
+      std::memmove(buf_.get(), buf_.get() + pos_, end_ - pos_);
+      end_ -= pos_;
       base_ += pos_;
       pos_ = 0;
-      size_t old = buf_.size();
-      buf_.resize(old + kBlockBytes);
-      ssize_t r = file_->Read(buf_.data() + old, kBlockBytes);
-      buf_.resize(old + (r > 0 ? static_cast<size_t>(r) : 0));
+      if (cap_ - end_ < kBlockBytes) {
+        size_t cap = 2 * cap_;
+        std::unique_ptr<char[]> bigger(new char[cap]);
+        std::memcpy(bigger.get(), buf_.get(), end_);
+        buf_ = std::move(bigger);
+        cap_ = cap;
+      }
+      ssize_t r = file_->Read(buf_.get() + end_, kBlockBytes);
+      if (r > 0) end_ += static_cast<size_t>(r);
       if (r < 0) {
         failed_ = true;
         eof_ = true;
@@ -140,8 +154,10 @@ class LineReader {
 
  private:
   File* file_;
-  std::string buf_;
-  size_t pos_ = 0;
+  std::unique_ptr<char[]> buf_;
+  size_t cap_ = 0;
+  size_t end_ = 0;  // bytes held
+  size_t pos_ = 0;  // start of the next line
   uint64_t base_ = 0;
   bool eof_ = false;
   bool failed_ = false;
