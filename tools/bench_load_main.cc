@@ -181,6 +181,10 @@ int main(int argc, char** argv) {
                   Num(r.summary, "documents"), Num(r.summary, "facts"), secs, rate, r.cpu_seconds,
                   r.cpu_seconds > 0 ? mb / r.cpu_seconds : 0,
                   Num(r.summary, "peak_rss_bytes") / 1048576.0);
+      std::printf("  %-8s writer thread %.2f CPU-s/MB, extraction %.2f CPU-s/MB%s\n", "",
+                  mb > 0 ? Num(r.summary, "writer_cpu_seconds") / mb : 0,
+                  mb > 0 ? Num(r.summary, "worker_cpu_seconds") / mb : 0,
+                  r.summary.value("document_bulk", false) ? " (document bulk path)" : "");
       std::printf("  %-8s %.2fx the 1 MB/s target (wall clock)\n", "", rate / 1.0);
       if (t != threads.front() && base_rate > 0) {
         std::printf("  %-8s speed-up over %d thread(s): %.2fx\n", "", threads.front(),
