@@ -322,7 +322,10 @@ int main(int argc, char** argv) {
       (a.parser_from.empty() ? "" : " --parser-from " + a.parser_from) +
           (a.parser_model.empty() ? "" : " --parser-model " + a.parser_model) +
           (a.tagger_from.empty() ? "" : " --tagger-from " + a.tagger_from) +
-          (a.clusters_from.empty() ? "" : " --clusters-from " + a.clusters_from),
+          (a.clusters_from.empty() ? "" : " --clusters-from " + a.clusters_from) +
+          (a.ner_types_from.empty() ? "" : " --ner-types-from " + a.ner_types_from) +
+          (a.cities.empty() ? "" : " --cities " + a.cities) +
+          (a.companies.empty() ? "" : " --companies " + a.companies),
       a.iso, a.wordnet));
 
   // Unlabelled text (--wiki): capitalisation statistics for the tagger and
