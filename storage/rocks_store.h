@@ -114,6 +114,9 @@ class RocksStore : public Store {
   bool read_only_ = false;
   bool sync_ = false;
   rocksdb::DB* db_ = nullptr;
+  // The env a new store was created through (deferred_sync_fs.h); it
+  // outlives db_ (deleted in the destructor's body). Null otherwise.
+  std::unique_ptr<rocksdb::Env> env_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   std::mutex write_mu_;
   // Readers share; a secondary's catch-up (Version) is exclusive, so a read

@@ -1,0 +1,42 @@
+#ifndef KG_STORAGE_DEFERRED_SYNC_FS_H_
+#define KG_STORAGE_DEFERRED_SYNC_FS_H_
+
+// The file system a new store is created through. Creating a store (DB::Open
+// with create_if_missing, then a dozen column families) syncs ~25 times:
+// IDENTITY, CURRENT, the MANIFEST after each family, OPTIONS, the directory.
+// While deferring, those syncs are skipped; EndDeferral() then syncs every
+// file of the store once, and its directory: ~6 syncs.
+//
+//   DeferredSync deferred = NewDeferredSyncEnv();
+//   db_options.env = deferred.env.get();    // the env must outlive the DB
+//   ... DB::Open, CreateColumnFamilies, first writes ...
+//   RETURN_IF_ERROR(EndDeferral(deferred, path));
+//
+// After EndDeferral every call passes through unchanged. A killed process
+// loses nothing either way (the page cache survives it); a power loss before
+// EndDeferral may leave a store that will not open (delete it and load
+// again), where a normal creation would leave one missing some families.
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "rocksdb/env.h"
+
+namespace kg::storage {
+
+struct DeferredSync {
+  std::unique_ptr<rocksdb::Env> env;
+  std::shared_ptr<std::atomic<bool>> deferring;  // true until EndDeferral
+};
+
+DeferredSync NewDeferredSyncEnv();
+
+// Stops deferring, then syncs every regular file in `dir` (but the info
+// LOG) and `dir` itself. The error names the file that failed.
+absl::Status EndDeferral(const DeferredSync& deferred, const std::string& dir);
+
+}  // namespace kg::storage
+
+#endif  // KG_STORAGE_DEFERRED_SYNC_FS_H_

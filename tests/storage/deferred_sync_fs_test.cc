@@ -1,0 +1,68 @@
+#include "storage/deferred_sync_fs.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "rocksdb/file_system.h"
+
+namespace kg::storage {
+namespace {
+
+std::string TempDir(const std::string& name) {
+  std::string dir = (std::filesystem::temp_directory_path() / name).string();
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Writes `data` to `path` through the env's file system, syncing it.
+void WriteSynced(rocksdb::Env* env, const std::string& path, const std::string& data) {
+  std::unique_ptr<rocksdb::FSWritableFile> f;
+  ASSERT_TRUE(
+      env->GetFileSystem()->NewWritableFile(path, rocksdb::FileOptions(), &f, nullptr).ok());
+  ASSERT_TRUE(f->Append(data, rocksdb::IOOptions(), nullptr).ok());
+  ASSERT_TRUE(f->Sync(rocksdb::IOOptions(), nullptr).ok());
+  ASSERT_TRUE(f->Close(rocksdb::IOOptions(), nullptr).ok());
+}
+
+TEST(DeferredSyncFsTest, FilesWrittenBeforeAndAfterTheDeferralReadBack) {
+  std::string dir = TempDir("kg-deferred-sync-test");
+  DeferredSync d = NewDeferredSyncEnv();
+  ASSERT_TRUE(d.deferring->load());
+  WriteSynced(d.env.get(), dir + "/a", "before");
+  std::unique_ptr<rocksdb::FSDirectory> handle;
+  ASSERT_TRUE(
+      d.env->GetFileSystem()->NewDirectory(dir, rocksdb::IOOptions(), &handle, nullptr).ok());
+  EXPECT_TRUE(handle->Fsync(rocksdb::IOOptions(), nullptr).ok());
+  ASSERT_TRUE(EndDeferral(d, dir).ok());
+  EXPECT_FALSE(d.deferring->load());
+  WriteSynced(d.env.get(), dir + "/b", "after");
+  EXPECT_TRUE(handle->Fsync(rocksdb::IOOptions(), nullptr).ok());
+  EXPECT_EQ(ReadAll(dir + "/a"), "before");
+  EXPECT_EQ(ReadAll(dir + "/b"), "after");
+  // Ending twice is a no-op.
+  EXPECT_TRUE(EndDeferral(d, dir).ok());
+  std::filesystem::remove_all(dir);
+}
+
+TEST(DeferredSyncFsTest, EndingOnAMissingDirectoryNamesIt) {
+  std::string dir = TempDir("kg-deferred-sync-missing");
+  std::filesystem::remove_all(dir);
+  DeferredSync d = NewDeferredSyncEnv();
+  absl::Status s = EndDeferral(d, dir);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(std::string(s.message()).find(dir), std::string::npos) << s.message();
+}
+
+}  // namespace
+}  // namespace kg::storage
