@@ -93,9 +93,8 @@ KG_AVX512_ROWS inline __attribute__((always_inline)) void AddEntry(__m512* acc, 
 }
 
 template <int C, bool kInOrder>
-KG_AVX512_ROWS void AddRowsAvx512(
-    const uint64_t* rows, size_t n, const uint16_t* masked, const uint32_t* entries,
-    __mmask16 tail, float* scores) {
+KG_AVX512_ROWS void AddRowsAvx512(const uint64_t* rows, size_t n, const uint16_t* masked,
+                                  const uint32_t* entries, __mmask16 tail, float* scores) {
   __m512 acc[C];
 #pragma GCC unroll 16
   for (int k = 0; k < C; ++k) {
@@ -302,7 +301,8 @@ absl::StatusOr<PerceptronScorer> PerceptronScorer::FromProto(const PerceptronMod
       max_abs = std::max(max_abs, static_cast<double>(std::fabs(FromBf16(w))));
     }
     if (repeats) {  // the bound is per class: sum the row's repeats
-      for (uint32_t j = 0; j < size; ++j) class_abs[classes[k + j]] += std::fabs(FromBf16(weight(k + j)));
+      for (uint32_t j = 0; j < size; ++j)
+        class_abs[classes[k + j]] += std::fabs(FromBf16(weight(k + j)));
       for (uint32_t j = 0; j < size; ++j) {
         max_abs = std::max(max_abs, class_abs[classes[k + j]]);
         class_abs[classes[k + j]] = 0;
@@ -343,61 +343,72 @@ absl::StatusOr<PerceptronScorer> PerceptronScorer::FromProto(const PerceptronMod
   uint32_t* list_rows = s.entries_.data();
   std::vector<uint16_t> by_class(num_classes);
 
-  // Pass 2, in file order: rows into place, keys into the table.
+  // Passes 2 and 3, in file order: rows into place, keys into the table;
+  // first the rows stored apart, then the inline ones. Long rows belong to
+  // frequent features, so their keys take the home slots and the rare ones
+  // move on when slots collide (look-ups probe less).
   constexpr int kInsertAhead = 32;  // slots of later rows are fetched while this one is built
-  size_t k = 0;
-  for (int r = 0; r < num_rows; ++r) {
-    if (r + kInsertAhead < num_rows) {
-      __builtin_prefetch(&slots[s.SlotOf(features[r + kInsertAhead])], 1);
-    }
-    const uint32_t size = row_sizes[r];
-    uint64_t payload = size;
-    if (kind[r] == kMaskedRow) {
-      const size_t base = next_masked[size];
-      next_masked[size] += chunks + size;
-      payload |= kMasked | (static_cast<uint64_t>(base) << 32);
-      uint16_t* row = masked_rows + base;
-      for (uint32_t j = 0; j < size; ++j) {
-        const uint32_t cls = classes[k + j];
-        row[cls / kChunk] |= static_cast<uint16_t>(1u << (cls % kChunk));
-        by_class[cls] = static_cast<uint16_t>(weight(k + j));
+  for (int round = 0; round < 2; ++round) {
+    const bool inline_round = round == 1;
+    size_t k = 0;
+    for (int r = 0; r < num_rows; ++r) {
+      const uint32_t size = row_sizes[r];
+      if ((kind[r] == kInline) != inline_round) {
+        k += size;
+        continue;
       }
-      uint16_t* w = row + chunks;
-      for (int ch = 0; ch < chunks; ++ch) {
-        for (uint32_t m = row[ch]; m != 0; m &= m - 1) *w++ = by_class[ch * kChunk + std::countr_zero(m)];
+      if (r + kInsertAhead < num_rows && (kind[r + kInsertAhead] == kInline) == inline_round) {
+        __builtin_prefetch(&slots[s.SlotOf(features[r + kInsertAhead])], 1);
       }
-    } else if (kind[r] == kList) {
-      const size_t base = next_list[size];
-      next_list[size] += size;
-      payload |= static_cast<uint64_t>(base) << 32;
-      for (uint32_t j = 0; j < size; ++j) {
-        list_rows[base + j] = static_cast<uint32_t>(PackEntry(classes[k + j], weight(k + j)));
+      uint64_t payload = size;
+      if (kind[r] == kMaskedRow) {
+        const size_t base = next_masked[size];
+        next_masked[size] += chunks + size;
+        payload |= kMasked | (static_cast<uint64_t>(base) << 32);
+        uint16_t* row = masked_rows + base;
+        for (uint32_t j = 0; j < size; ++j) {
+          const uint32_t cls = classes[k + j];
+          row[cls / kChunk] |= static_cast<uint16_t>(1u << (cls % kChunk));
+          by_class[cls] = static_cast<uint16_t>(weight(k + j));
+        }
+        uint16_t* w = row + chunks;
+        for (int ch = 0; ch < chunks; ++ch) {
+          for (uint32_t m = row[ch]; m != 0; m &= m - 1)
+            *w++ = by_class[ch * kChunk + std::countr_zero(m)];
+        }
+      } else if (kind[r] == kList) {
+        const size_t base = next_list[size];
+        next_list[size] += size;
+        payload |= static_cast<uint64_t>(base) << 32;
+        for (uint32_t j = 0; j < size; ++j) {
+          list_rows[base + j] = static_cast<uint32_t>(PackEntry(classes[k + j], weight(k + j)));
+        }
+      } else {
+        for (uint32_t j = 0; j < size; ++j) {
+          payload |= PackEntry(classes[k + j], weight(k + j)) << (8 + 24 * j);
+        }
       }
-    } else {
-      for (uint32_t j = 0; j < size; ++j) {
-        payload |= PackEntry(classes[k + j], weight(k + j)) << (8 + 24 * j);
+      k += size;
+      const uint64_t key = features[r];
+      if (key == 0) {
+        if (s.zero_payload_ != 0) {
+          return absl::InvalidArgumentError("perceptron model repeats feature 0000000000000000");
+        }
+        s.zero_payload_ = payload;
+        ++s.num_features_;
+        continue;
       }
-    }
-    k += size;
-    const uint64_t key = features[r];
-    if (key == 0) {
-      if (s.zero_payload_ != 0) {
-        return absl::InvalidArgumentError("perceptron model repeats feature 0000000000000000");
+      size_t i = s.SlotOf(key);
+      while (slots[i].key != 0) {
+        if (slots[i].key == key) {
+          return absl::InvalidArgumentError(
+              absl::StrFormat("perceptron model repeats feature %016x", key));
+        }
+        i = (i + 1) & s.mask_;
       }
-      s.zero_payload_ = payload;
+      slots[i] = Slot{key, payload};
       ++s.num_features_;
-      continue;
     }
-    size_t i = s.SlotOf(key);
-    while (slots[i].key != 0) {
-      if (slots[i].key == key) {
-        return absl::InvalidArgumentError(
-            absl::StrFormat("perceptron model repeats feature %016x", key));
-      }
-      i = (i + 1) & s.mask_;
-    }
-    slots[i] = Slot{key, payload};
-    ++s.num_features_;
   }
   s.slots_ = slots;
   s.block_ = std::move(block);
@@ -452,7 +463,7 @@ inline void PerceptronScorer::AddRows(const uint64_t* rows, size_t n, float* sco
     const int num_tail = num_classes_ % kChunk;
     const __mmask16 tail = num_tail == 0 ? 0xffff : static_cast<__mmask16>((1u << num_tail) - 1);
     (in_order ? kInOrderKernels : kAnyOrderKernels)[chunks_ - 1](rows, n, masked_.data(),
-                                                                  entries_.data(), tail, scores);
+                                                                 entries_.data(), tail, scores);
     return;
   }
 #endif
