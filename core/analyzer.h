@@ -15,6 +15,8 @@
 // Contract:
 //  - Load() reads the model in well under 0.5 s; a missing, corrupt or
 //    incompatible (other version) file is an error naming it.
+//    FromModelSet() (and so Load()) builds the parser's table on a second
+//    thread, joined before it returns (on errors too).
 //  - Analyze() is const and thread-safe (share one Analyzer between
 //    threads), never fails, never throws: invalid UTF-8 is skipped by the
 //    tokenizer, any length is accepted (sentences longer than
