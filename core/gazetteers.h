@@ -76,11 +76,16 @@ class GazetteerMatcher {
 
  private:
   void Add(std::string_view name, Kind kind);
-  // First word -> candidate entries (their words and kind), longest first.
+  // First word -> candidate entries, longest first. The words after the
+  // first are kept in one string, each followed by '\0': no allocation
+  // for most entries, which matters with ~75 k city names at every load.
   struct Entry {
-    std::vector<std::string> words;
+    std::string rest;
+    uint16_t num_words;
     Kind kind;
   };
+  // True if words[i + 1 ..] start with e's words after the first.
+  static bool RestMatches(const Entry& e, const std::vector<std::string_view>& words, size_t i);
   using EntryMap = absl::flat_hash_map<std::string, std::vector<Entry>>;
   static std::vector<Match> FindIn(const std::vector<std::string_view>& words, const EntryMap& map);
   absl::flat_hash_map<std::string, std::vector<Entry>> by_first_;
