@@ -590,20 +590,11 @@ absl::StatusOr<PutResult> RocksStore::PutDocument(const DocumentFacts& in) {
   if (stage_ != nullptr) {
     // A replace reads and deletes the old version's records: it goes to the
     // store itself, after the staged chunk (rare in bulk runs).
+    Txn staged(this, 0, stage_.get());
     std::string v;
-    std::optional<std::optional<std::string_view>> staged = stage_->Get(kDocs, doc_id);
-    bool exists = false;
-    if (staged) {
-      exists = staged->has_value();
-      if (exists) v.assign((*staged)->data(), (*staged)->size());
-    } else {
-      rocksdb::Status st = db_->Get(rocksdb::ReadOptions(), cf(kDocs), doc_id, &v);
-      if (!st.IsNotFound()) RETURN_IF_ERROR(FromRocks(st, path_));
-      exists = st.ok();
-    }
+    ASSIGN_OR_RETURN(bool exists, staged.Get(kDocs, doc_id, &v));
     if (!exists) {
-      Txn txn(this, 0, stage_.get());
-      ASSIGN_OR_RETURN(PutResult result, PutInTxn(txn, doc_id, doc, now, in, contrib));
+      ASSIGN_OR_RETURN(PutResult result, PutInTxn(staged, doc_id, doc, now, in, contrib));
       if (stage_->bytes() >= stage_chunk_bytes_) RETURN_IF_ERROR(IngestStage());
       return result;
     }
@@ -746,6 +737,8 @@ absl::StatusOr<PutResult> RocksStore::PutInTxn(Txn& txn, const std::string& doc_
   return result;
 }
 
+// Also called before every other write: those see and change the store,
+// not a staged chunk, so the chunk goes in first.
 absl::Status RocksStore::IngestStage() {
   if (stage_ == nullptr) return absl::OkStatus();
   // On failure the chunk stays staged (the store is unchanged); the caller
@@ -768,13 +761,6 @@ absl::Status RocksStore::EndDocumentBulk() {
   absl::Status s = IngestStage();
   stage_.reset();
   return s;
-}
-
-// Other writes see and change the store, not a staged chunk: the chunk goes
-// in first.
-absl::Status RocksStore::IngestStageBeforeWrite() {
-  if (stage_ == nullptr) return absl::OkStatus();
-  return IngestStage();
 }
 
 absl::Status RocksStore::ForgetInTxn(Txn& txn, std::string_view doc_id, Meta& meta) {
@@ -869,7 +855,7 @@ absl::Status RocksStore::ImportTriples(const PackedTriples& triples, BulkResult*
   if (read_only_)
     return absl::FailedPreconditionError(absl::StrCat("store opened read-only: ", path_));
   std::lock_guard<std::mutex> lock(write_mu_);
-  RETURN_IF_ERROR(IngestStageBeforeWrite());
+  RETURN_IF_ERROR(IngestStage());
   // ~3 permutation keys + a payload per triple, plus the batch's headers.
   Txn txn(this, triples.size() * 110);
   ASSIGN_OR_RETURN(Meta meta, txn.ReadMeta());
@@ -1001,7 +987,7 @@ absl::Status RocksStore::ForgetDocument(std::string_view doc_id) {
   if (read_only_)
     return absl::FailedPreconditionError(absl::StrCat("store opened read-only: ", path_));
   std::lock_guard<std::mutex> lock(write_mu_);
-  RETURN_IF_ERROR(IngestStageBeforeWrite());
+  RETURN_IF_ERROR(IngestStage());
   Txn txn(this);
   std::string v;
   ASSIGN_OR_RETURN(bool exists, txn.Get(kDocs, doc_id, &v));
@@ -1354,7 +1340,7 @@ absl::Status RocksStore::AddUnmerge(const Merge& unmerge) {
   }
   std::string key = std::string(kUnmergePrefix) + alias_key + '\0' + unmerge.canonical();
   std::lock_guard<std::mutex> lock(write_mu_);
-  RETURN_IF_ERROR(IngestStageBeforeWrite());
+  RETURN_IF_ERROR(IngestStage());
   Txn txn(this);
   std::string v;
   ASSIGN_OR_RETURN(bool exists, txn.Get(kDefault, key, &v));

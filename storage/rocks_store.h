@@ -104,7 +104,6 @@ class RocksStore : public Store {
                                      std::map<std::string, Entity>& contrib);
   // The document bulk path (storage/document_stage.h); under write_mu_.
   absl::Status IngestStage();
-  absl::Status IngestStageBeforeWrite();
   absl::Status ScanIn(const ReadView& view, Cf c, std::string_view prefix,
                       const std::function<bool(std::string_view, std::string_view)>& fn);
   absl::StatusOr<bool> GetIn(const ReadView& view, Cf c, std::string_view key, std::string* value);
