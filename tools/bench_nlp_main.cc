@@ -41,27 +41,9 @@
 #include "core/huge_pages.h"
 #include "core/sentence_splitter.h"
 #include "core/tokenizer.h"
+#include "query/build_clock.h"
 
 namespace {
-
-double CpuSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-// All threads' CPU (model loading builds tables on two threads).
-double ProcessCpuSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-double WallSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 // Nanoseconds per random byte load from a buffer of `mb` MB in huge pages,
 // 16 independent loads at a time (as the scorer's batched look-ups): what
@@ -74,7 +56,7 @@ double RandomLoadNs(size_t mb) {
   uint64_t x = 88172645463325252ULL;
   uint64_t sum = 0;
   constexpr int kLoads = 1 << 23;
-  const double t0 = CpuSeconds();
+  const double t0 = kg::query::ThreadCpuSeconds();
   for (int i = 0; i < kLoads; i += 16) {
     size_t at[16];
     for (size_t& a : at) {
@@ -83,7 +65,7 @@ double RandomLoadNs(size_t mb) {
     }
     for (size_t a : at) sum += p[a];
   }
-  const double ns = (CpuSeconds() - t0) * 1e9 / kLoads;
+  const double ns = (kg::query::ThreadCpuSeconds() - t0) * 1e9 / kLoads;
   kg::core::FreeHuge(p, bytes);
   return sum == 0 ? -ns : ns;  // sum keeps the loads
 }
@@ -167,11 +149,11 @@ int main(int argc, char** argv) {
     std::cerr << "kg-bench nlp: no documents in " << input << "\n";
     return 1;
   }
-  const double c0 = ProcessCpuSeconds();
-  const double w0 = WallSeconds();
+  const double c0 = kg::query::ProcessCpuSeconds();
+  const double w0 = kg::query::WallSeconds();
   auto analyzer = kg::core::Analyzer::Load(model);
-  const double load = ProcessCpuSeconds() - c0;
-  const double load_wall = WallSeconds() - w0;
+  const double load = kg::query::ProcessCpuSeconds() - c0;
+  const double load_wall = kg::query::WallSeconds() - w0;
   if (!analyzer.ok()) {
     std::cerr << "kg-bench nlp: " << analyzer.status().message() << "\n";
     return 1;
@@ -187,33 +169,33 @@ int main(int argc, char** argv) {
     double p_tok = 0, p_tag = 0, p_parse = 0, p_ner = 0;
     tokens = 0;
     for (const std::string& d : docs) {
-      double t = CpuSeconds();
+      double t = kg::query::ThreadCpuSeconds();
       auto sentences = kg::core::SplitSentences(d, kg::core::Tokenize(d));
-      p_tok += CpuSeconds() - t;
+      p_tok += kg::query::ThreadCpuSeconds() - t;
       for (auto& s : sentences) {
         tokens += s.tokens.size();
         if (s.tokens.size() > kg::core::Analyzer::kMaxSentenceTokens) {
           s.tokens.resize(kg::core::Analyzer::kMaxSentenceTokens);
         }
-        t = CpuSeconds();
+        t = kg::query::ThreadCpuSeconds();
         a.Tag(s.tokens);
-        double t2 = CpuSeconds();
+        double t2 = kg::query::ThreadCpuSeconds();
         a.Parse(s.tokens);
-        double t3 = CpuSeconds();
+        double t3 = kg::query::ThreadCpuSeconds();
         a.Recognize(s.tokens);
-        double t4 = CpuSeconds();
+        double t4 = kg::query::ThreadCpuSeconds();
         p_tag += t2 - t;
         p_parse += t3 - t2;
         p_ner += t4 - t3;
       }
     }
     checksum = 0;
-    const double t0 = CpuSeconds();
+    const double t0 = kg::query::ThreadCpuSeconds();
     for (const std::string& d : docs) {
       kg::core::Analysis an = a.Analyze(d);
       checksum += an.sentences.size();
     }
-    const double p_all = CpuSeconds() - t0;
+    const double p_all = kg::query::ThreadCpuSeconds() - t0;
     auto best = [pass](double& b, double v) { b = pass == 0 ? v : std::min(b, v); };
     best(tok_s, p_tok), best(tag_s, p_tag), best(parse_s, p_parse), best(ner_s, p_ner);
     best(all_s, p_all);

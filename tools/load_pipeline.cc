@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/content_hash.h"
+#include "query/build_clock.h"
 #include "tools/load_queue.h"
 
 namespace kg::tools {
@@ -142,7 +143,7 @@ class Loader::Impl : public ReadSink {
     summary.elapsed_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     summary.peak_rss_bytes = PeakRssBytes();
-    summary.process_cpu_seconds = ProcessCpuSeconds();
+    summary.process_cpu_seconds = query::ProcessCpuSeconds();
     summary.document_bulk = doc_bulk;
     summary.writer_cpu_seconds = writer_cpu_seconds_;
     summary.worker_cpu_seconds = worker_cpu_seconds_;
@@ -257,7 +258,7 @@ class Loader::Impl : public ReadSink {
     struct Account {  // adds this thread's CPU when the loop ends
       Impl* impl;
       ~Account() {
-        double cpu = ThreadCpuSeconds();
+        double cpu = query::ThreadCpuSeconds();
         std::lock_guard<std::mutex> lock(impl->issue_mu_);
         impl->worker_cpu_seconds_ += cpu;
       }
@@ -299,7 +300,7 @@ class Loader::Impl : public ReadSink {
         absl::StatusOr<storage::PutResult> put = l_.store_->PutDocument(*item->facts);
         written_bytes += doc.size();
         if (written_bytes >= next_checkpoint) {
-          double cpu = ThreadCpuSeconds();
+          double cpu = query::ThreadCpuSeconds();
           writer_checkpoints_.push_back(cpu - checkpoint_cpu);
           checkpoint_cpu = cpu;
           next_checkpoint += kWriterCheckpointBytes;
@@ -332,7 +333,7 @@ class Loader::Impl : public ReadSink {
       }
       triples_added_ = true;
     }
-    writer_cpu_seconds_ = ThreadCpuSeconds();
+    writer_cpu_seconds_ = query::ThreadCpuSeconds();
   }
 
   Loader& l_;

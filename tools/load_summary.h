@@ -62,10 +62,6 @@ struct LoadSummary {
 
 // Peak resident set size of this process so far (getrusage), in bytes.
 uint64_t PeakRssBytes();
-// CPU seconds (user + system) of this process so far, all threads.
-double ProcessCpuSeconds();
-// CPU seconds of the calling thread so far.
-double ThreadCpuSeconds();
 
 }  // namespace kg::tools
 
