@@ -17,7 +17,6 @@
 // by the wall clock and by CPU time (this thread's; for Kùzu its process's,
 // all worker threads): on a shared machine CPU time is the fairer figure.
 #include <sys/resource.h>
-#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -39,6 +38,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "nlohmann/json.hpp"
+#include "query/build_clock.h"
 #include "query/engine.h"
 #include "query/projection.h"
 #include "query/result.h"
@@ -54,16 +54,11 @@ using Json = nlohmann::json;
 using kg::query::EdgeAdmission;
 using kg::query::Projection;
 using kg::query::Searcher;
+using kg::query::ThreadCpuSeconds;
 using kg::query::Vertex;
 
 double Seconds(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
-}
-
-double ThreadCpuSeconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 // Wall and CPU time of one query.
