@@ -1,6 +1,7 @@
 #include "core/gazetteers.h"
 
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -11,6 +12,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "core/huge_pages.h"
 #include "core/tokenizer.h"
 #include "core/word_features.h"
 
@@ -197,88 +199,380 @@ absl::Status AddNameLists(const std::string& cities_file, const std::string& com
     }
     return absl::OkStatus();
   };
+  g->clear_compiled();  // compiled from the lists before these
   absl::Status st = read(cities_file, g->mutable_cities());
   if (!st.ok()) return st;
   return read(companies_file, g->mutable_companies());
 }
 
-GazetteerMatcher::GazetteerMatcher(const Gazetteers& g) {
-  // Sized once: with the city list (~75 k names) rehashing while names are
-  // added cost ~0.05 s of each model load.
+namespace {
+
+// Entries of one first word while compiling: the later words each followed
+// by '\0', longest names first.
+struct Entry {
+  std::string rest;
+  uint16_t num_words;
+  GazetteerMatcher::Kind kind;
+};
+using EntryMap = absl::flat_hash_map<std::string, std::vector<Entry>>;
+
+// The compiled bytes: a header, then the pools of the three tables. Bump
+// kLayout whenever the bytes or what they hold change meaning, including a
+// change in how Tokenize() or Lowercase() split or fold names: a file
+// compiled by another layout is then compiled again from its lists.
+constexpr uint32_t kMagic = 0x5a47474b;  // "KGGZ"
+constexpr uint32_t kLayout = 1;
+constexpr int kTables = 3;
+// magic, layout, fingerprint (8 bytes), then (records, pool bytes) per table.
+constexpr size_t kHeaderSize = 4 + 4 + 8 + kTables * 8;
+
+// A hash that is the same in every build on a little-endian machine (it is
+// stored in model files as the lists' fingerprint; absl's hash is seeded
+// per process). Elsewhere fingerprints differ and the lists are compiled.
+uint64_t StableHash(std::string_view s, uint64_t seed = 0) {
+  constexpr uint64_t k1 = 0x9e3779b97f4a7c15ull, k2 = 0xbf58476d1ce4e5b9ull,
+                     k3 = 0x94d049bb133111ebull;
+  uint64_t h = (seed ^ k1) + s.size() * k3;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    h = (h ^ w) * k2;
+    h ^= h >> 31;
+  }
+  uint64_t w = 0;
+  if (i < s.size()) std::memcpy(&w, s.data() + i, s.size() - i);
+  h = (h ^ w) * k3;
+  h ^= h >> 29;
+  h *= k2;
+  h ^= h >> 32;
+  return h;
+}
+
+uint64_t Fingerprint(const Gazetteers& g) {
+  uint64_t h = kLayout;
+  for (const auto* list : {&g.countries(), &g.subdivisions(), &g.demonyms(), &g.places(),
+                           &g.people(), &g.groups(), &g.cities(), &g.companies()}) {
+    h = StableHash("\n", h + static_cast<uint64_t>(list->size()));
+    for (const std::string& name : *list) h = StableHash(name, h);
+  }
+  return h;
+}
+
+void PutVarint(uint64_t v, std::string& out) {
+  while (v >= 0x80) {
+    out += static_cast<char>((v & 0x7f) | 0x80);
+    v >>= 7;
+  }
+  out += static_cast<char>(v);
+}
+
+// Decodes a varint at p (advanced past it) that ends before `end`; false if
+// it does not.
+bool GetVarint(const char*& p, const char* end, uint64_t& v) {
+  v = 0;
+  for (int shift = 0; shift < 64 && p < end; shift += 7) {
+    const uint8_t b = static_cast<uint8_t>(*p++);
+    v |= uint64_t{b & 0x7fu} << shift;
+    if (b < 0x80) return true;
+  }
+  return false;
+}
+
+// The same for bytes checked when they were adopted.
+uint64_t ReadVarint(const char*& p) {
+  uint64_t v = 0;
+  for (int shift = 0;; shift += 7) {
+    const uint8_t b = static_cast<uint8_t>(*p++);
+    v |= uint64_t{b & 0x7fu} << shift;
+    if (b < 0x80) return v;
+  }
+}
+
+void PutU32(uint32_t v, std::string& out) { out.append(reinterpret_cast<const char*>(&v), 4); }
+uint32_t GetU32(const char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
+// The records of `map`; in key order when `sorted` (bytes for a file must
+// not depend on the hash order, which changes from run to run).
+template <typename Map, typename PutPayload>
+std::string Pool(const Map& map, PutPayload put, bool sorted_keys) {
+  std::vector<const typename Map::value_type*> sorted;
+  sorted.reserve(map.size());
+  for (const auto& kv : map) sorted.push_back(&kv);
+  if (sorted_keys) {
+    std::sort(sorted.begin(), sorted.end(),
+              [](const auto* a, const auto* b) { return a->first < b->first; });
+  }
+  std::string pool;
+  for (const auto* kv : sorted) {
+    PutVarint(kv->first.size(), pool);
+    pool += kv->first;
+    put(kv->second, pool);
+  }
+  return pool;
+}
+
+void PutEntries(const std::vector<Entry>& entries, std::string& out) {
+  PutVarint(entries.size(), out);
+  for (const Entry& e : entries) {
+    PutVarint(e.num_words, out);
+    out += static_cast<char>(e.kind);
+    PutVarint(e.rest.size(), out);
+    out += e.rest;
+  }
+}
+
+// Checks one payload of entries: every entry has a known kind and exactly
+// num_words - 1 later words, each ended by '\0'.
+bool CheckEntries(const char*& p, const char* end) {
+  uint64_t count = 0;
+  if (!GetVarint(p, end, count)) return false;
+  for (uint64_t k = 0; k < count; ++k) {
+    uint64_t num_words = 0, rest = 0;
+    if (!GetVarint(p, end, num_words) || num_words == 0 || num_words > UINT16_MAX || p >= end) {
+      return false;
+    }
+    const uint8_t kind = static_cast<uint8_t>(*p++);
+    if (kind == GazetteerMatcher::kNone || kind > GazetteerMatcher::kCompany) return false;
+    if (!GetVarint(p, end, rest) || rest > static_cast<uint64_t>(end - p)) return false;
+    const std::string_view words(p, rest);
+    if (static_cast<uint64_t>(std::count(words.begin(), words.end(), '\0')) != num_words - 1 ||
+        (rest > 0 && words.back() != '\0')) {
+      return false;
+    }
+    p += rest;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string GazetteerMatcher::Compile(const Gazetteers& g) { return Compile(g, true); }
+
+std::string GazetteerMatcher::Compile(const Gazetteers& g, bool sorted) {
   const size_t names = g.countries_size() + g.subdivisions_size() + g.demonyms_size() +
                        g.places_size() + g.people_size() + g.groups_size() + g.cities_size() +
                        g.companies_size();
-  by_first_.reserve(names);
-  by_first_folded_.reserve(names);
-  for (const auto& n : g.countries()) Add(n, kCountry);
-  for (const auto& n : g.subdivisions()) Add(n, kSubdivision);
-  for (const auto& n : g.demonyms()) Add(n, kDemonym);
-  for (const auto& n : g.places()) Add(n, kPlace);
-  for (const auto& n : g.people()) Add(n, kPerson);
-  for (const auto& n : g.groups()) Add(n, kGroup);
-  for (const auto& n : g.cities()) Add(n, kCity);
-  for (const auto& n : g.companies()) Add(n, kCompany);
-  for (auto* map : {&by_first_, &by_first_folded_}) {
+  if (names == 0) return std::string();
+  EntryMap by_first, by_first_folded;  // lower-cased
+  by_first.reserve(names);
+  by_first_folded.reserve(names);
+  auto add = [&](std::string_view name, Kind kind) {
+    const std::vector<Token> tokens = Tokenize(name);
+    if (tokens.empty() || tokens.size() > UINT16_MAX) return;
+    Entry e{std::string(), static_cast<uint16_t>(tokens.size()), kind};
+    Entry folded = e;
+    for (size_t k = 1; k < tokens.size(); ++k) {
+      e.rest += tokens[k].text;
+      e.rest += '\0';
+      folded.rest += Lowercase(tokens[k].text);
+      folded.rest += '\0';
+    }
+    auto add_to = [](std::vector<Entry>& list, Entry entry) {
+      for (const Entry& x : list) {
+        // Same first word (same list) and same rest: the same name.
+        if (x.num_words == entry.num_words && x.rest == entry.rest) {
+          return;  // first kind wins (countries before subdivisions)
+        }
+      }
+      list.push_back(std::move(entry));
+    };
+    add_to(by_first_folded[Lowercase(tokens[0].text)], std::move(folded));
+    add_to(by_first[tokens[0].text], std::move(e));
+  };
+  for (const auto& n : g.countries()) add(n, kCountry);
+  for (const auto& n : g.subdivisions()) add(n, kSubdivision);
+  for (const auto& n : g.demonyms()) add(n, kDemonym);
+  for (const auto& n : g.places()) add(n, kPlace);
+  for (const auto& n : g.people()) add(n, kPerson);
+  for (const auto& n : g.groups()) add(n, kGroup);
+  for (const auto& n : g.cities()) add(n, kCity);
+  for (const auto& n : g.companies()) add(n, kCompany);
+  for (auto* map : {&by_first, &by_first_folded}) {
     for (auto& [first, entries] : *map) {
-      std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-        return a.num_words > b.num_words;
-      });
+      std::stable_sort(entries.begin(), entries.end(),
+                       [](const Entry& a, const Entry& b) { return a.num_words > b.num_words; });
     }
   }
   // Given names and surnames: the first and last words of WordNet's
   // many-word person names ("Abraham Lincoln").
+  absl::flat_hash_map<std::string, uint8_t> name_parts;
   for (const auto& n : g.people()) {
     std::vector<Token> t = Tokenize(n);
     if (t.size() < 2) continue;
-    name_parts_[t.front().text] |= kGivenName;
-    name_parts_[t.back().text] |= kSurname;
+    name_parts[t.front().text] |= kGivenName;
+    name_parts[t.back().text] |= kSurname;
+  }
+  const std::string pools[kTables] = {
+      Pool(by_first, PutEntries, sorted), Pool(by_first_folded, PutEntries, sorted),
+      Pool(
+          name_parts, [](uint8_t bits, std::string& out) { out += static_cast<char>(bits); },
+          sorted)};
+  const size_t records[kTables] = {by_first.size(), by_first_folded.size(), name_parts.size()};
+  std::string out;
+  PutU32(kMagic, out);
+  PutU32(kLayout, out);
+  const uint64_t fingerprint = Fingerprint(g);
+  out.append(reinterpret_cast<const char*>(&fingerprint), 8);
+  for (int t = 0; t < kTables; ++t) {
+    PutU32(static_cast<uint32_t>(records[t]), out);
+    PutU32(static_cast<uint32_t>(pools[t].size()), out);
+  }
+  for (const std::string& pool : pools) out += pool;
+  return out;
+}
+
+GazetteerMatcher::GazetteerMatcher(const Gazetteers& g) {
+  const uint64_t fingerprint = Fingerprint(g);
+  if (!g.compiled().empty() && Adopt(g.compiled(), fingerprint)) {
+    adopted_ = true;
+    return;
+  }
+  // Unsorted: these bytes are not stored, so their order does not matter.
+  const std::string compiled = Compile(g, /*sorted=*/false);
+  if (!compiled.empty()) Adopt(compiled, fingerprint);  // cannot fail on our own bytes
+}
+
+bool GazetteerMatcher::Adopt(std::string_view bytes, uint64_t fingerprint) {
+  if (bytes.size() < kHeaderSize || bytes.size() > UINT32_MAX || GetU32(bytes.data()) != kMagic ||
+      GetU32(bytes.data() + 4) != kLayout) {
+    return false;
+  }
+  uint64_t stored;
+  std::memcpy(&stored, bytes.data() + 8, 8);
+  if (stored != fingerprint) return false;
+  size_t records[kTables], pool_sizes[kTables], slots[kTables];
+  size_t pool_total = 0, slot_total = 0;
+  for (int t = 0; t < kTables; ++t) {
+    records[t] = GetU32(bytes.data() + 16 + 8 * t);
+    pool_sizes[t] = GetU32(bytes.data() + 20 + 8 * t);
+    // A record takes two bytes at least: a damaged count must not size the
+    // slots (memory) beyond what the pool can hold.
+    if (records[t] > pool_sizes[t] / 2) return false;
+    slots[t] = 2;
+    while (slots[t] < 2 * records[t]) slots[t] *= 2;  // at most half full
+    pool_total += pool_sizes[t];
+    slot_total += slots[t];
+  }
+  if (pool_total != bytes.size() - kHeaderSize) return false;
+  // One block: the slots, then a copy of the bytes. Large blocks go in
+  // huge pages, faulted in at once (a fault costs up to tens of
+  // microseconds in this VM; the shipped lists make a ~10 MB block).
+  const size_t slot_bytes = slot_total * sizeof(uint64_t);
+  const size_t block_size = slot_bytes + bytes.size();
+  constexpr size_t kHugeFrom = size_t{1} << 20;
+  std::shared_ptr<char> block;  // becomes block_ once all is checked
+  if (block_size >= kHugeFrom) {
+    char* p = static_cast<char*>(AllocateHuge(block_size, /*populate=*/true));
+    if (p == nullptr) return false;
+    block.reset(p, [block_size](char* q) { FreeHuge(q, block_size); });
+  } else {
+    block.reset(new char[block_size](), std::default_delete<char[]>());
+  }
+  std::memcpy(block.get() + slot_bytes, bytes.data(), bytes.size());
+  Table tables[kTables];
+  auto* slot = reinterpret_cast<uint64_t*>(block.get());
+  const char* pool = block.get() + slot_bytes + kHeaderSize;
+  for (int t = 0; t < kTables; ++t) {
+    Table& table = tables[t];
+    table.pool = pool;
+    table.slots = slot;
+    table.mask = slots[t] - 1;
+    const char* p = pool;
+    const char* const end = pool + pool_sizes[t];
+    size_t n = 0;
+    while (p < end) {
+      const uint64_t offset = static_cast<uint64_t>(p - pool);
+      uint64_t key_size = 0;
+      if (!GetVarint(p, end, key_size) || key_size > static_cast<uint64_t>(end - p)) return false;
+      const std::string_view key(p, key_size);
+      p += key_size;
+      if (t < 2) {
+        if (!CheckEntries(p, end)) return false;
+      } else if (p++ >= end) {
+        return false;
+      }
+      if (++n > records[t]) return false;
+      const uint64_t h = StableHash(key);
+      uint64_t i = h & table.mask;
+      while (slot[i] != 0) i = (i + 1) & table.mask;
+      slot[i] = (h & ~uint64_t{0xffffffff}) | (offset + 1);
+    }
+    if (n != records[t]) return false;
+    pool = end;
+    slot += slots[t];
+  }
+  exact_ = tables[0];
+  folded_ = tables[1];
+  parts_ = tables[2];
+  block_ = std::move(block);
+  return true;
+}
+
+const char* GazetteerMatcher::Lookup(const Table& t, std::string_view key) {
+  if (t.slots == nullptr) return nullptr;
+  const uint64_t h = StableHash(key);
+  const uint64_t tag = h & ~uint64_t{0xffffffff};
+  for (uint64_t i = h & t.mask;; i = (i + 1) & t.mask) {
+    const uint64_t s = t.slots[i];
+    if (s == 0) return nullptr;
+    if ((s & ~uint64_t{0xffffffff}) != tag) continue;
+    const char* p = t.pool + (s & 0xffffffff) - 1;
+    const uint64_t size = ReadVarint(p);
+    if (size == key.size() && std::memcmp(p, key.data(), size) == 0) return p + size;
   }
 }
 
 uint8_t GazetteerMatcher::NameParts(std::string_view word) const {
-  auto it = name_parts_.find(absl::string_view(word.data(), word.size()));
-  return it == name_parts_.end() ? 0 : it->second;
+  const char* p = Lookup(parts_, word);
+  return p == nullptr ? 0 : static_cast<uint8_t>(*p);
 }
 
-void GazetteerMatcher::Add(std::string_view name, Kind kind) {
-  const std::vector<Token> tokens = Tokenize(name);
-  if (tokens.empty() || tokens.size() > UINT16_MAX) return;
-  Entry e{std::string(), static_cast<uint16_t>(tokens.size()), kind};
-  Entry folded = e;
-  for (size_t k = 1; k < tokens.size(); ++k) {
-    e.rest += tokens[k].text;
-    e.rest += '\0';
-    folded.rest += Lowercase(tokens[k].text);
-    folded.rest += '\0';
+namespace {
+
+// Walks the entries of one looked-up first word.
+class Entries {
+ public:
+  explicit Entries(const char* p) : p_(p), left_(ReadVarint(p_)) {}
+  bool Next() {
+    if (left_ == 0) return false;
+    --left_;
+    num_words = ReadVarint(p_);
+    kind = static_cast<GazetteerMatcher::Kind>(*p_++);
+    const uint64_t size = ReadVarint(p_);
+    rest = std::string_view(p_, size);
+    p_ += size;
+    return true;
   }
-  auto add = [](std::vector<Entry>& list, Entry entry) {
-    for (const Entry& x : list) {
-      // Same first word (same list) and same rest: the same name.
-      if (x.num_words == entry.num_words && x.rest == entry.rest) {
-        return;  // first kind wins (countries before subdivisions)
-      }
-    }
-    list.push_back(std::move(entry));
-  };
-  add(by_first_folded_[Lowercase(tokens[0].text)], std::move(folded));
-  add(by_first_[tokens[0].text], std::move(e));
-}
+  size_t num_words = 0;
+  GazetteerMatcher::Kind kind = GazetteerMatcher::kNone;
+  std::string_view rest;
 
-bool GazetteerMatcher::RestMatches(const Entry& e, const std::vector<std::string_view>& words,
-                                   size_t i) {
-  const std::string_view rest = e.rest;
+ private:
+  const char* p_;
+  uint64_t left_;
+};
+
+// True if words[i + 1 ..] start with the entry's words after the first.
+bool RestMatches(const Entries& e, const std::vector<std::string_view>& words, size_t i) {
   size_t pos = 0;
   for (size_t k = 1; k < e.num_words; ++k) {
-    const size_t end = rest.find('\0', pos);
-    if (rest.substr(pos, end - pos) != words[i + k]) return false;
+    const size_t end = e.rest.find('\0', pos);
+    if (e.rest.substr(pos, end - pos) != words[i + k]) return false;
     pos = end + 1;
   }
   return true;
 }
 
+}  // namespace
+
 std::vector<GazetteerMatcher::Match> GazetteerMatcher::Find(
     const std::vector<std::string_view>& words, bool fold_case) const {
-  if (!fold_case) return FindIn(words, by_first_);
+  if (!fold_case) return FindIn(words, exact_);
   std::vector<std::string> lower;
   lower.reserve(words.size());
   for (std::string_view w : words) lower.push_back(Lowercase(w));
@@ -287,19 +581,20 @@ std::vector<GazetteerMatcher::Match> GazetteerMatcher::Find(
 
 std::vector<GazetteerMatcher::Match> GazetteerMatcher::FindFolded(
     const std::vector<std::string_view>& lowered) const {
-  return FindIn(lowered, by_first_folded_);
+  return FindIn(lowered, folded_);
 }
 
 std::vector<GazetteerMatcher::Match> GazetteerMatcher::FindIn(
-    const std::vector<std::string_view>& words, const EntryMap& map) {
+    const std::vector<std::string_view>& words, const Table& table) {
   std::vector<Match> out(words.size());
   size_t i = 0;
   while (i < words.size()) {
-    auto it = map.find(absl::string_view(words[i].data(), words[i].size()));
+    const char* found = Lookup(table, words[i]);
     size_t len = 0;
     Kind kind = kNone;
-    if (it != map.end()) {
-      for (const Entry& e : it->second) {
+    if (found != nullptr) {
+      Entries e(found);
+      while (e.Next()) {
         if (i + e.num_words > words.size()) continue;
         if (RestMatches(e, words, i)) {
           len = e.num_words;
@@ -323,9 +618,10 @@ std::vector<GazetteerMatcher::Match> GazetteerMatcher::FindIn(
 
 bool GazetteerMatcher::IsPlace(const std::vector<std::string_view>& words) const {
   if (words.empty()) return false;
-  auto it = by_first_.find(absl::string_view(words[0].data(), words[0].size()));
-  if (it == by_first_.end()) return false;
-  for (const Entry& e : it->second) {
+  const char* found = Lookup(exact_, words[0]);
+  if (found == nullptr) return false;
+  Entries e(found);
+  while (e.Next()) {
     if ((e.kind != kCountry && e.kind != kSubdivision) || e.num_words != words.size()) continue;
     if (RestMatches(e, words, 0)) return true;
   }

@@ -17,6 +17,7 @@
 // GazetteerMatcher marks, per word, the longest list entry covering it.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,7 +62,18 @@ class GazetteerMatcher {
   };
 
   GazetteerMatcher() = default;
+  // Adopts g.compiled() when it holds this build's layout for exactly g's
+  // lists (a model file's load then tokenises no name); otherwise compiles
+  // the lists (older files, training). Both give the same matches.
   explicit GazetteerMatcher(const Gazetteers& g);
+
+  // g's lists in the form the matcher reads: the name tables, tokenised,
+  // deduplicated and ordered longest first per first word, plus a
+  // fingerprint of the lists. Deterministic; empty when g has no names.
+  // WriteModelSet (core/model_file.h) stores it in Gazetteers.compiled.
+  static std::string Compile(const Gazetteers& g);
+  // True if the constructor adopted g.compiled() rather than compiling.
+  bool adopted() const { return adopted_; }
 
   // One Match per word: greedy longest match left to right, case-sensitive
   // (`fold_case`: ignoring case, for lower-case web text: "florida").
@@ -75,22 +87,26 @@ class GazetteerMatcher {
   uint8_t NameParts(std::string_view word) const;
 
  private:
-  void Add(std::string_view name, Kind kind);
-  // First word -> candidate entries, longest first. The words after the
-  // first are kept in one string, each followed by '\0': no allocation
-  // for most entries, which matters with ~75 k city names at every load.
-  struct Entry {
-    std::string rest;
-    uint16_t num_words;
-    Kind kind;
+  // One hash table over the records of a pool (in the compiled bytes): a
+  // record is a key and its payload; a slot holds the key's hash (upper
+  // half) and the record's offset + 1 (0: empty). The slots are built when
+  // the bytes are adopted, in the same pass that checks every record.
+  struct Table {
+    const char* pool = nullptr;
+    const uint64_t* slots = nullptr;  // mask + 1 of them, at most half full
+    uint64_t mask = 0;
   };
-  // True if words[i + 1 ..] start with e's words after the first.
-  static bool RestMatches(const Entry& e, const std::vector<std::string_view>& words, size_t i);
-  using EntryMap = absl::flat_hash_map<std::string, std::vector<Entry>>;
-  static std::vector<Match> FindIn(const std::vector<std::string_view>& words, const EntryMap& map);
-  absl::flat_hash_map<std::string, std::vector<Entry>> by_first_;
-  absl::flat_hash_map<std::string, std::vector<Entry>> by_first_folded_;  // lower-cased
-  absl::flat_hash_map<std::string, uint8_t> name_parts_;
+  static std::string Compile(const Gazetteers& g, bool sorted);
+  // The payload of `key`'s record, nullptr if absent.
+  static const char* Lookup(const Table& t, std::string_view key);
+  static std::vector<Match> FindIn(const std::vector<std::string_view>& words, const Table& t);
+  // Points the tables into a copy of `bytes` when they are a valid
+  // compilation of lists with `fingerprint`; false otherwise.
+  bool Adopt(std::string_view bytes, uint64_t fingerprint);
+
+  std::shared_ptr<const char> block_;  // slots and bytes, shared by copies (read only)
+  Table exact_, folded_, parts_;       // first word -> entries; lower-cased; name parts
+  bool adopted_ = false;
 };
 
 }  // namespace kg::core

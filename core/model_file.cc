@@ -22,6 +22,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "core/gazetteers.h"
 #include "core/huge_pages.h"
 #include "proto/status_macros.h"
 
@@ -103,8 +104,8 @@ bool ParseGzipWhole(const char* gz, size_t gz_size, ModelSet& models) {
   libdeflate_decompressor* d = libdeflate_alloc_decompressor();
   if (d == nullptr) return false;
   size_t in_used = 0, out_size = 0;
-  const libdeflate_result rc = libdeflate_gzip_decompress_ex(d, gz, gz_size, raw.data, raw.size,
-                                                             &in_used, &out_size);
+  const libdeflate_result rc =
+      libdeflate_gzip_decompress_ex(d, gz, gz_size, raw.data, raw.size, &in_used, &out_size);
   libdeflate_free_decompressor(d);
   const bool whole = rc == LIBDEFLATE_SUCCESS && out_size == size && in_used == gz_size;
 #else
@@ -172,6 +173,12 @@ absl::StatusOr<ModelSet> ReadModelSet(const std::string& path) {
 
 absl::Status WriteModelSet(const std::string& path, ModelSet models) {
   models.set_version(kModelVersion);
+  // Every file carries its gazetteers compiled, so loading it tokenises no
+  // name (core/gazetteers.h); a stale or foreign compilation is replaced.
+  std::string compiled = GazetteerMatcher::Compile(models.gazetteers());
+  if (compiled != models.gazetteers().compiled()) {
+    models.mutable_gazetteers()->set_compiled(std::move(compiled));
+  }
   std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);

@@ -30,8 +30,8 @@ absl::StatusOr<ModelSet> ReadModelSet(const std::string& path);
 absl::Status ReadModelSet(const std::string& path, ModelSet& models);
 std::unique_ptr<google::protobuf::Arena> NewModelArena();
 
-// Writes `models` (version set to kModelVersion) to `path` atomically
-// (temporary file, then rename).
+// Writes `models` (version set to kModelVersion, gazetteers compiled:
+// Gazetteers.compiled) to `path` atomically (temporary file, then rename).
 absl::Status WriteModelSet(const std::string& path, ModelSet models);
 
 }  // namespace kg::core
