@@ -83,7 +83,12 @@ struct HugeBuffer {
   size_t size;
 };
 
-void* ArenaBlock(size_t n) { return AllocateHuge(n, /*populate=*/true); }
+// Blocks below the largest size fill up before the next is taken, so they
+// are faulted in at once; blocks of the largest size are faulted one huge
+// page at a time as they are written, since the last one is mostly unused
+// (en.kgm fills 57 MB of 8 + 16 + 32 + 32): ~0.01 s less CPU per load.
+constexpr size_t kMaxArenaBlock = size_t{32} << 20;
+void* ArenaBlock(size_t n) { return AllocateHuge(n, /*populate=*/n < kMaxArenaBlock); }
 void FreeArenaBlock(void* p, size_t n) { FreeHuge(p, n); }
 
 // One-shot gunzip of a single-member gzip file, whose trailer records the
@@ -127,7 +132,7 @@ bool ParseGzipWhole(const char* gz, size_t gz_size, ModelSet& models) {
 std::unique_ptr<google::protobuf::Arena> NewModelArena() {
   google::protobuf::ArenaOptions options;
   options.start_block_size = size_t{8} << 20;
-  options.max_block_size = size_t{32} << 20;
+  options.max_block_size = kMaxArenaBlock;
   options.block_alloc = &ArenaBlock;
   options.block_dealloc = &FreeArenaBlock;
   return std::make_unique<google::protobuf::Arena>(options);
