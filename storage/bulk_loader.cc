@@ -1,8 +1,6 @@
 #include "storage/bulk_loader.h"
 
-#include <fcntl.h>
 #include <pthread.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -27,15 +25,13 @@
 #include "absl/strings/str_format.h"
 #include "proto/status_macros.h"
 #include "proto/term_key.h"
-#include "rocksdb/env.h"
-#include "rocksdb/file_system.h"
-#include "rocksdb/sst_file_writer.h"
 #include "storage/entity_value.h"
 #include "storage/keys.h"
 #include "storage/merge_rules.h"
 #include "storage/name_cache.h"
 #include "storage/rocks_options.h"
 #include "storage/rocks_store.h"
+#include "storage/sst_out.h"
 
 namespace kg::storage {
 namespace {
@@ -76,122 +72,6 @@ absl::StatusOr<std::optional<std::string>> ImportedOver(const rocksdb::Slice& st
 }
 
 std::string_view Sv(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
-
-// IngestExternalFiles re-opens and syncs every file it moves into the store
-// before recording it, so SstFileWriter's own sync at Finish() is a second
-// one per file: the bulk files are written through a file system that skips
-// it (a few ms of waiting each, ~11 files per load).
-class SyncedByIngestionFile : public rocksdb::FSWritableFileOwnerWrapper {
- public:
-  using FSWritableFileOwnerWrapper::FSWritableFileOwnerWrapper;
-  rocksdb::IOStatus Sync(const rocksdb::IOOptions&, rocksdb::IODebugContext*) override {
-    return rocksdb::IOStatus::OK();
-  }
-  rocksdb::IOStatus Fsync(const rocksdb::IOOptions&, rocksdb::IODebugContext*) override {
-    return rocksdb::IOStatus::OK();
-  }
-  rocksdb::IOStatus RangeSync(uint64_t, uint64_t, const rocksdb::IOOptions&,
-                              rocksdb::IODebugContext*) override {
-    return rocksdb::IOStatus::OK();
-  }
-};
-
-class SyncedByIngestionFs : public rocksdb::FileSystemWrapper {
- public:
-  SyncedByIngestionFs() : FileSystemWrapper(rocksdb::FileSystem::Default()) {}
-  const char* Name() const override { return "KgSyncedByIngestion"; }
-  rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& options,
-                                    std::unique_ptr<rocksdb::FSWritableFile>* out,
-                                    rocksdb::IODebugContext* dbg) override {
-    std::unique_ptr<rocksdb::FSWritableFile> file;
-    rocksdb::IOStatus s = target()->NewWritableFile(name, options, &file, dbg);
-    if (s.ok()) *out = std::make_unique<SyncedByIngestionFile>(std::move(file));
-    return s;
-  }
-};
-
-rocksdb::Env* BulkFileEnv() {
-  static rocksdb::Env* env =
-      rocksdb::NewCompositeEnv(std::make_shared<SyncedByIngestionFs>()).release();
-  return env;
-}
-
-// Asks the kernel to start writing a finished bulk file to disk, without
-// waiting. The ingestion syncs every file one after another at the end of
-// the load, on the critical path; started here, the writes overlap the
-// files still being written, and those syncs find little left to do. A
-// hint only: where sync_file_range is unsupported nothing happens (no
-// fallback to a sync, which would wait here instead).
-void StartWriteback(const std::string& path) {
-#ifdef __linux__
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return;
-  sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
-  close(fd);
-#else
-  (void)path;
-#endif
-}
-
-// One SST file for one column family, opened on the first Put.
-class SstOut {
- public:
-  SstOut(RocksStore* store, Cf cf, std::string path)
-      : store_(store), cf_(cf), path_(std::move(path)) {}
-
-  absl::Status Put(std::string_view key, std::string_view value) {
-    if (!writer_) {
-      rocksdb::Options options = BulkSstOptions(ColumnFamilyNames()[cf_]);
-      options.env = BulkFileEnv();
-      // The files are ingested and read (compacted) right away: keeping
-      // them in the page cache is what we want.
-      writer_ =
-          std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), options, store_->cf(cf_),
-                                                   /*invalidate_page_cache=*/false);
-      RETURN_IF_ERROR(FromRocks(writer_->Open(path_), path_));
-    }
-    ++entries_;
-    rocksdb::Status s = writer_->Put(rocksdb::Slice(key.data(), key.size()),
-                                     rocksdb::Slice(value.data(), value.size()));
-    if (s.ok()) return absl::OkStatus();  // inline: tens of millions of calls
-    return FromRocks(s, path_);
-  }
-
-  // Closes the file and adds it to `args` (nothing when empty).
-  absl::Status Finish(std::vector<rocksdb::IngestExternalFileArg>* args, uint64_t* bytes) {
-    if (!writer_) return absl::OkStatus();
-    rocksdb::ExternalSstFileInfo info;
-    RETURN_IF_ERROR(FromRocks(writer_->Finish(&info), path_));
-    *bytes += info.file_size;
-    StartWriteback(path_);
-    // IngestExternalFiles takes one argument per column family; the files of
-    // one family (key ranges written in parallel) never overlap.
-    for (auto& arg : *args) {
-      if (arg.column_family == store_->cf(cf_)) {
-        arg.external_files.push_back(path_);
-        return absl::OkStatus();
-      }
-    }
-    rocksdb::IngestExternalFileArg arg;
-    arg.column_family = store_->cf(cf_);
-    arg.external_files = {path_};
-    arg.options.move_files = true;
-    arg.options.allow_blocking_flush = true;
-    // The sequence number lives in the MANIFEST; writing it into each file
-    // as well (for RocksDB < 5.16 readers) reopened and synced every file.
-    arg.options.write_global_seqno = false;
-    args->push_back(std::move(arg));
-    return absl::OkStatus();
-  }
-  uint64_t entries() const { return entries_; }
-
- private:
-  RocksStore* store_;
-  Cf cf_;
-  std::string path_;
-  std::unique_ptr<rocksdb::SstFileWriter> writer_;
-  uint64_t entries_ = 0;
-};
 
 std::string ImportedPayload() {
   Fact f;

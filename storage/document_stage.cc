@@ -7,9 +7,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "proto/status_macros.h"
-#include "rocksdb/sst_file_writer.h"
 #include "storage/keys.h"
 #include "storage/rocks_options.h"
+#include "storage/sst_out.h"
 
 namespace kg::storage {
 namespace {
@@ -30,7 +30,8 @@ absl::string_view A(std::string_view s) { return absl::string_view(s.data(), s.s
 
 }  // namespace
 
-DocumentStage::DocumentStage(RocksStore* store) : store_(store), maps_(kCfCount) {
+DocumentStage::DocumentStage(RocksStore* store)
+    : store_(store), maps_(kCfCount), appended_(kCfCount) {
   for (int c = 0; c < kCfCount; ++c) {
     uint32_t id = store->cf(static_cast<Cf>(c))->GetID();
     if (cf_ids_.size() <= id) cf_ids_.resize(id + 1, kCfCount);
@@ -39,19 +40,27 @@ DocumentStage::DocumentStage(RocksStore* store) : store_(store), maps_(kCfCount)
 }
 
 void DocumentStage::Put(Cf c, std::string_view key, std::string_view value, bool deleted) {
-  auto& map = maps_[c];
-  auto it = map.find(A(key));
-  if (it == map.end()) {
-    it = map.emplace(std::string(key), Value{}).first;
+  Add(c, key, std::string(value), deleted);
+}
+
+void DocumentStage::Add(Cf c, std::string_view key, std::string&& value, bool deleted) {
+  // One probe: most keys of a document are new to the stage.
+  auto [it, inserted] = maps_[c].try_emplace(A(key));
+  if (inserted) {
     bytes_ += key.size();
     if (c == kContrib && key.size() >= kIdBytes) {
-      contrib_by_id_[std::string(key.substr(0, kIdBytes))].emplace_back(key);
+      contrib_by_id_[A(key.substr(0, kIdBytes))].emplace_back(key);
     }
   }
   bytes_ += value.size();
   bytes_ -= std::min<uint64_t>(bytes_, it->second.bytes.size());
   it->second.deleted = deleted;
-  it->second.bytes.assign(value.data(), value.size());
+  it->second.bytes = std::move(value);
+}
+
+void DocumentStage::Append(Cf c, std::string&& key, std::string&& value) {
+  bytes_ += key.size() + value.size();
+  appended_[c].emplace_back(std::move(key), std::move(value));
 }
 
 absl::Status DocumentStage::Apply(const rocksdb::WriteBatch& batch) {
@@ -121,41 +130,40 @@ absl::Status DocumentStage::Ingest(const std::string& dir) {
   RemoveDir cleanup{dir};
 
   std::vector<rocksdb::IngestExternalFileArg> args;
-  std::vector<const std::pair<const std::string, Value>*> sorted;
+  struct Record {
+    std::string_view key;
+    std::string_view value;
+    bool deleted;
+    size_t order;  // appended records in arrival order, then the map's
+  };
+  std::vector<Record> sorted;
   for (int c = 0; c < kCfCount; ++c) {
     const auto& map = maps_[c];
-    if (map.empty()) continue;
+    const auto& appended = appended_[c];
+    if (map.empty() && appended.empty()) continue;
     sorted.clear();
-    sorted.reserve(map.size());
-    for (const auto& kv : map) sorted.push_back(&kv);
-    std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
-      return a->first < b->first;  // bytewise, as the store's comparator
-    });
-    const std::string path = absl::StrCat(dir, "/", ColumnFamilyNames()[c], ".sst");
-    rocksdb::Options options = BulkSstOptions(ColumnFamilyNames()[c]);
-    // The files are ingested and compacted right away: keep them cached.
-    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, store_->cf(static_cast<Cf>(c)),
-                                  /*invalidate_page_cache=*/false);
-    RETURN_IF_ERROR(FromRocks(writer.Open(path), path));
-    for (const auto* kv : sorted) {
-      rocksdb::Slice key(kv->first.data(), kv->first.size());
-      rocksdb::Status s = kv->second.deleted
-                              ? writer.Delete(key)
-                              : writer.Put(key, rocksdb::Slice(kv->second.bytes.data(),
-                                                               kv->second.bytes.size()));
-      RETURN_IF_ERROR(FromRocks(s, path));
+    sorted.reserve(map.size() + appended.size());
+    for (size_t i = 0; i < appended.size(); ++i) {
+      sorted.push_back({appended[i].first, appended[i].second, false, i});
     }
-    RETURN_IF_ERROR(FromRocks(writer.Finish(), path));
-    rocksdb::IngestExternalFileArg arg;
-    arg.column_family = store_->cf(static_cast<Cf>(c));
-    arg.external_files = {path};
-    arg.options.move_files = true;
-    arg.options.allow_blocking_flush = true;
-    arg.options.write_global_seqno = false;  // the MANIFEST holds it
-    args.push_back(std::move(arg));
+    for (const auto& [key, v] : map) sorted.push_back({key, v.bytes, v.deleted, appended.size()});
+    std::sort(sorted.begin(), sorted.end(), [](const Record& a, const Record& b) {
+      // bytewise, as the store's comparator
+      if (int cmp = a.key.compare(b.key); cmp != 0) return cmp < 0;
+      return a.order < b.order;
+    });
+    SstOut out(store_, static_cast<Cf>(c), absl::StrCat(dir, "/", ColumnFamilyNames()[c], ".sst"));
+    for (size_t i = 0; i < sorted.size(); ++i) {
+      const Record& r = sorted[i];
+      if (i + 1 < sorted.size() && sorted[i + 1].key == r.key) continue;  // the later one wins
+      RETURN_IF_ERROR(r.deleted ? out.Delete(r.key) : out.Put(r.key, r.value));
+    }
+    uint64_t bytes = 0;
+    RETURN_IF_ERROR(out.Finish(&args, &bytes));
   }
   RETURN_IF_ERROR(FromRocks(store_->db()->IngestExternalFiles(args), store_->path()));
   for (auto& map : maps_) map = {};
+  for (auto& appended : appended_) appended = {};
   contrib_by_id_ = {};
   bytes_ = 0;
   return absl::OkStatus();

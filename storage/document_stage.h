@@ -34,6 +34,17 @@ class DocumentStage {
   // Adds every record of `batch` (one document's writes; later records win).
   absl::Status Apply(const rocksdb::WriteBatch& batch);
 
+  // Adds one record (a later one of the same key wins); takes the value.
+  void Add(Cf c, std::string_view key, std::string&& value, bool deleted);
+
+  // Adds a record that no staged read asks for (Get and WithPrefix do not
+  // see it): the permutations, evidence, a document's index. Kept in
+  // arrival order and sorted at Ingest (a later record of a key wins, and
+  // one added by Add wins over it). Over half of a prose chunk's records:
+  // inserting them into the hash map was most of the stage's cost, its
+  // probes missing the CPU caches.
+  void Append(Cf c, std::string&& key, std::string&& value);
+
   // The staged record of `key`: nullopt when nothing is staged for it; an
   // engaged optional holding nullopt when it is staged as deleted.
   std::optional<std::optional<std::string_view>> Get(Cf c, std::string_view key) const;
@@ -62,6 +73,7 @@ class DocumentStage {
   RocksStore* store_;
   std::vector<uint32_t> cf_ids_;  // column family id -> Cf, by index
   std::vector<absl::flat_hash_map<std::string, Value>> maps_;  // by Cf
+  std::vector<std::vector<std::pair<std::string, std::string>>> appended_;  // by Cf
   // contrib keys (id ‖ doc) by entity id: the fold over an entity's
   // contributions reads them by prefix.
   absl::flat_hash_map<std::string, std::vector<std::string>> contrib_by_id_;

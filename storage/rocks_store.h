@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <span>
 #include <string>
@@ -98,7 +99,12 @@ class RocksStore : public Store {
   class Txn;
   struct ReadView;
   absl::Status ForgetInTxn(Txn& txn, std::string_view doc_id, Meta& meta);
-  absl::StatusOr<uint64_t> ResolveId(Txn& txn, const std::string& key);
+  // The id of `key`, a new one when it has none. When the entity record
+  // under that id was read to choose it, `*entity_known` tells whether it
+  // exists and `*entity` holds it; otherwise `*entity_known` is empty.
+  absl::StatusOr<uint64_t> ResolveId(Txn& txn, const std::string& key,
+                                     std::optional<bool>* entity_known = nullptr,
+                                     std::string* entity = nullptr);
   absl::StatusOr<PutResult> PutInTxn(Txn& txn, const std::string& doc_id, const Document& doc,
                                      int64_t now, const DocumentFacts& in,
                                      std::map<std::string, Entity>& contrib);
