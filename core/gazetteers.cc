@@ -221,7 +221,7 @@ using EntryMap = absl::flat_hash_map<std::string, std::vector<Entry>>;
 // change in how Tokenize() or Lowercase() split or fold names: a file
 // compiled by another layout is then compiled again from its lists.
 constexpr uint32_t kMagic = 0x5a47474b;  // "KGGZ"
-constexpr uint32_t kLayout = 1;
+constexpr uint32_t kLayout = 2;          // 2: StableHash reads short tails by loads
 constexpr int kTables = 3;
 // magic, layout, fingerprint (8 bytes), then (records, pool bytes) per table.
 constexpr size_t kHeaderSize = 4 + 4 + 8 + kTables * 8;
@@ -240,8 +240,22 @@ uint64_t StableHash(std::string_view s, uint64_t seed = 0) {
     h = (h ^ w) * k2;
     h ^= h >> 31;
   }
+  // The last 0-7 bytes, read without a variable-length copy (a call in
+  // the hot path of every look-up): two overlapping 4-byte loads, or
+  // bytes 0, n/2 and n-1; with the length in the seed, both cover every
+  // byte.
+  const char* p = s.data() + i;
+  const size_t n = s.size() - i;
   uint64_t w = 0;
-  if (i < s.size()) std::memcpy(&w, s.data() + i, s.size() - i);
+  if (n >= 4) {
+    uint32_t a, b;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + n - 4, 4);
+    w = a | uint64_t{b} << 32;
+  } else if (n > 0) {
+    const auto* u = reinterpret_cast<const uint8_t*>(p);
+    w = u[0] | uint64_t{u[n / 2]} << 8 | uint64_t{u[n - 1]} << 16;
+  }
   h = (h ^ w) * k3;
   h ^= h >> 29;
   h *= k2;
@@ -288,6 +302,10 @@ uint64_t ReadVarint(const char*& p) {
     if (b < 0x80) return v;
   }
 }
+
+// A slot's tag: 7 bits of the key's hash (not those of its home slot),
+// never 0 (an empty slot).
+uint8_t SlotTag(uint64_t h) { return static_cast<uint8_t>(h >> 56) | 1; }
 
 void PutU32(uint32_t v, std::string& out) { out.append(reinterpret_cast<const char*>(&v), 4); }
 uint32_t GetU32(const char* p) {
@@ -459,10 +477,10 @@ bool GazetteerMatcher::Adopt(std::string_view bytes, uint64_t fingerprint) {
     slot_total += slots[t];
   }
   if (pool_total != bytes.size() - kHeaderSize) return false;
-  // One block: the slots, then a copy of the bytes. Large blocks go in
-  // huge pages, faulted in at once (a fault costs up to tens of
-  // microseconds in this VM; the shipped lists make a ~10 MB block).
-  const size_t slot_bytes = slot_total * sizeof(uint64_t);
+  // One block: the slots' offsets, their tags, then a copy of the bytes.
+  // Large blocks go in huge pages, faulted in at once (a fault costs up to
+  // tens of microseconds in this VM; the shipped lists make a 4 MB block).
+  const size_t slot_bytes = slot_total * (sizeof(uint32_t) + 1);
   const size_t block_size = slot_bytes + bytes.size();
   constexpr size_t kHugeFrom = size_t{1} << 20;
   std::shared_ptr<char> block;  // becomes block_ once all is checked
@@ -475,12 +493,14 @@ bool GazetteerMatcher::Adopt(std::string_view bytes, uint64_t fingerprint) {
   }
   std::memcpy(block.get() + slot_bytes, bytes.data(), bytes.size());
   Table tables[kTables];
-  auto* slot = reinterpret_cast<uint64_t*>(block.get());
+  auto* offsets = reinterpret_cast<uint32_t*>(block.get());
+  auto* tags = reinterpret_cast<uint8_t*>(block.get() + slot_total * sizeof(uint32_t));
   const char* pool = block.get() + slot_bytes + kHeaderSize;
   for (int t = 0; t < kTables; ++t) {
     Table& table = tables[t];
     table.pool = pool;
-    table.slots = slot;
+    table.offsets = offsets;
+    table.tags = tags;
     table.mask = slots[t] - 1;
     const char* p = pool;
     const char* const end = pool + pool_sizes[t];
@@ -499,12 +519,14 @@ bool GazetteerMatcher::Adopt(std::string_view bytes, uint64_t fingerprint) {
       if (++n > records[t]) return false;
       const uint64_t h = StableHash(key);
       uint64_t i = h & table.mask;
-      while (slot[i] != 0) i = (i + 1) & table.mask;
-      slot[i] = (h & ~uint64_t{0xffffffff}) | (offset + 1);
+      while (tags[i] != 0) i = (i + 1) & table.mask;
+      tags[i] = SlotTag(h);
+      offsets[i] = static_cast<uint32_t>(offset);
     }
     if (n != records[t]) return false;
     pool = end;
-    slot += slots[t];
+    offsets += slots[t];
+    tags += slots[t];
   }
   exact_ = tables[0];
   folded_ = tables[1];
@@ -514,14 +536,14 @@ bool GazetteerMatcher::Adopt(std::string_view bytes, uint64_t fingerprint) {
 }
 
 const char* GazetteerMatcher::Lookup(const Table& t, std::string_view key) {
-  if (t.slots == nullptr) return nullptr;
+  if (t.tags == nullptr) return nullptr;
   const uint64_t h = StableHash(key);
-  const uint64_t tag = h & ~uint64_t{0xffffffff};
+  const uint8_t tag = SlotTag(h);
   for (uint64_t i = h & t.mask;; i = (i + 1) & t.mask) {
-    const uint64_t s = t.slots[i];
+    const uint8_t s = t.tags[i];
     if (s == 0) return nullptr;
-    if ((s & ~uint64_t{0xffffffff}) != tag) continue;
-    const char* p = t.pool + (s & 0xffffffff) - 1;
+    if (s != tag) continue;
+    const char* p = t.pool + t.offsets[i];
     const uint64_t size = ReadVarint(p);
     if (size == key.size() && std::memcmp(p, key.data(), size) == 0) return p + size;
   }

@@ -88,12 +88,15 @@ class GazetteerMatcher {
 
  private:
   // One hash table over the records of a pool (in the compiled bytes): a
-  // record is a key and its payload; a slot holds the key's hash (upper
-  // half) and the record's offset + 1 (0: empty). The slots are built when
-  // the bytes are adopted, in the same pass that checks every record.
+  // record is a key and its payload. Slots are probed linearly; a slot's
+  // tag holds 7 bits of the key's hash (0: empty) and its offset where the
+  // record starts: the tags (1 byte a slot) stay in cache, so a word that
+  // is no name's first word (most words) costs no miss. The slots are
+  // built when the bytes are adopted, in the pass that checks every record.
   struct Table {
     const char* pool = nullptr;
-    const uint64_t* slots = nullptr;  // mask + 1 of them, at most half full
+    const uint8_t* tags = nullptr;      // mask + 1 of them, at most half used
+    const uint32_t* offsets = nullptr;  // of each slot's record in pool
     uint64_t mask = 0;
   };
   static std::string Compile(const Gazetteers& g, bool sorted);
