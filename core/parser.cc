@@ -1,6 +1,11 @@
 #include "core/parser.h"
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <limits>
 #include <map>
@@ -52,6 +57,57 @@ int BestLegal(const ArcHybridState& st, const std::vector<float>& scores, int ro
   }
   return best;
 }
+
+#if defined(__x86_64__)
+// Index of the legal-class masks (Parser::legal_masks_) of a state.
+int LegalCase(const ArcHybridState& st) {
+  return (st.CanShift() ? 1 : 0) | (st.CanLeft() ? 2 : 0) | (st.CanRight() ? 4 : 0) |
+         (st.b0() == st.n() ? 8 : 0);
+}
+
+#define KG_AVX512_PICK __attribute__((target("avx512f,avx512bw")))
+
+// RunCached's last step with 16 classes per vector: scores = first +
+// others[0] + ... + others[n - 1] (each in that order, as the scalar loop),
+// then BestLegal over them, `legal` giving one 16-bit mask of legal classes
+// per chunk. The first maximum among the legal classes is what BestLegal's
+// scan keeps (it only replaces on a strictly greater score; no score is a
+// NaN). All arrays hold `chunks` * 16 floats.
+KG_AVX512_PICK int SumAndPickAvx512(const float* first, const float* const* others, int n,
+                                    int chunks, const uint16_t* legal) {
+  constexpr int kMaxChunks = 16;
+  __m512 sum[kMaxChunks];
+  __m512 best = _mm512_set1_ps(-std::numeric_limits<float>::infinity());
+  uint32_t any = 0;
+  for (int k = 0; k < chunks; ++k) {
+    __m512 v = _mm512_loadu_ps(first + 16 * k);
+    for (int g = 0; g < n; ++g) v = _mm512_add_ps(v, _mm512_loadu_ps(others[g] + 16 * k));
+    sum[k] = v;
+    best = _mm512_mask_max_ps(best, legal[k], best, v);
+    any |= legal[k];
+  }
+  if (any == 0) return -1;
+  // (By hand: GCC 12's _mm512_reduce_max_ps warns of an uninitialised
+  // temporary inside the intrinsic.)
+  alignas(64) float lanes[16];
+  _mm512_store_ps(lanes, best);
+  float max = lanes[0];
+  for (int i = 1; i < 16; ++i) max = lanes[i] > max ? lanes[i] : max;
+  const __m512 top = _mm512_set1_ps(max);
+  for (int k = 0; k < chunks; ++k) {
+    const uint32_t at = _mm512_mask_cmp_ps_mask(legal[k], sum[k], top, _CMP_EQ_OQ);
+    if (at != 0) return 16 * k + std::countr_zero(at);
+  }
+  return -1;  // not reached
+}
+
+bool HaveAvx512Pick() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+}
+#else
+bool HaveAvx512Pick() { return false; }
+#endif
 
 struct TrainSentence {
   std::vector<FeatureToken> words;  // n + 1, root last
@@ -287,6 +343,27 @@ absl::StatusOr<Parser> Parser::FromProto(const ParserModel& model, bool reuse_sc
   ExtractParserFeatures(st, {RootFeatureToken(), RootFeatureToken()}, p.version_, features);
   p.order_free_ = reuse_scores && features.size() <= p.model_.exact_any_order_limit() &&
                   features.size() <= kParserFeatureScratch;
+  // The legal classes of each LegalCase, as BestLegal decides them.
+  p.chunks_ = (num_classes + 15) / 16;
+  p.simd_pick_ = p.order_free_ && HaveAvx512Pick() && p.chunks_ <= 16;
+  p.legal_masks_.assign(16 * p.chunks_, 0);
+  for (int c = 0; c < 16; ++c) {
+    const bool shift = c & 1, left = c & 2, right = c & 4, left_to_root = c & 8;
+    const int root = p.root_label_;
+    for (int cls = 0; cls < num_classes; ++cls) {
+      const int l = LabelOf(cls);
+      bool legal;
+      if (cls == 0) {
+        legal = shift;
+      } else if (MoveOf(cls) == Move::kLeft) {
+        legal = left && (root < 0 || (l == root) == left_to_root);
+      } else {
+        legal = right && (root < 0 || l != root);
+      }
+      if (legal)
+        p.legal_masks_[c * p.chunks_ + cls / 16] |= static_cast<uint16_t>(1u << (cls % 16));
+    }
+  }
   return p;
 }
 
@@ -307,7 +384,10 @@ bool Parser::ApplyForcedMove(ArcHybridState& st, bool root_move) const {
 }
 
 void Parser::ApplyBest(ArcHybridState& st, const std::vector<float>& scores) const {
-  const int best = BestLegal(st, scores, root_label_);
+  ApplyPicked(st, BestLegal(st, scores, root_label_));
+}
+
+void Parser::ApplyPicked(ArcHybridState& st, int best) const {
   if (best < 0) {
     // No labelled move is legal (a model without the needed labels): fall
     // back to the bare move so the tree is still complete.
@@ -400,10 +480,25 @@ void Parser::RunCached(const std::vector<FeatureToken>& words, ArcHybridState& s
     for (int g = 0; g < kCached; ++g) {
       outputs[g] = scratch.Vector(g, slot[g]);
       if ((wanted >> g) & 1) {
-        std::fill(outputs[g], outputs[g] + num_classes, 0.0f);
+        std::fill(outputs[g], outputs[g] + scratch.stride, 0.0f);
         scratch.Tag(g, slot[g]) = version[g];
       }
     }
+#if defined(__x86_64__)
+    if (simd_pick_) {
+      // The mixed group's sum in a padded buffer (lanes past num_classes
+      // stay zero), then the sum of all groups and the pick in vectors.
+      float* mixed = scratch.mixed.data();
+      std::fill(mixed, mixed + scratch.stride, 0.0f);
+      outputs[kPfMixed] = mixed;
+      model_.ScoreGroups(absl::MakeConstSpan(keys, num_keys), group_begin, kNumParserFeatureGroups,
+                         outputs);
+      const int best = SumAndPickAvx512(mixed, outputs, kCached, chunks_,
+                                        legal_masks_.data() + LegalCase(st) * chunks_);
+      ApplyPicked(st, best);
+      continue;
+    }
+#endif
     std::fill(scores.begin(), scores.end(), 0.0f);
     outputs[kPfMixed] = scores.data();
     model_.ScoreGroups(absl::MakeConstSpan(keys, num_keys), group_begin, kNumParserFeatureGroups,

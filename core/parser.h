@@ -108,12 +108,19 @@ class Parser {
   bool ApplyForcedMove(ArcHybridState& state, bool root_move) const;
   // The best-scoring legal move, or the bare move when no labelled one is.
   void ApplyBest(ArcHybridState& state, const std::vector<float>& scores) const;
+  // Applies class `best` (-1: the bare move, as ApplyBest).
+  void ApplyPicked(ArcHybridState& state, int best) const;
 
   PerceptronScorer model_;
   std::vector<std::string> labels_;
   int root_label_ = -1;
   uint32_t version_ = kParserFeatureVersion;
   bool order_free_ = false;  // RunCached is exact for this model
+  // RunCached sums the groups and picks the best class with AVX-512.
+  bool simd_pick_ = false;
+  int chunks_ = 1;  // 16-class chunks
+  // Legal classes per LegalCase (parser.cc): 16 cases x chunks_ masks.
+  std::vector<uint16_t> legal_masks_;
 };
 
 }  // namespace kg::core

@@ -8,6 +8,12 @@
 namespace kg::core {
 namespace {
 
+#if defined(__GNUC__)
+#define KG_ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define KG_ALWAYS_INLINE
+#endif
+
 constexpr uint64_t kGolden = 0x9e3779b97f4a7c15ULL;
 
 inline uint64_t Mix(uint64_t x) {  // splitmix64 finaliser
@@ -187,16 +193,20 @@ void ForEachParserFeature(const ArcHybridState& st, const std::vector<FeatureTok
 
   // Each template names the group of state parts its key depends on
   // (ParserFeatureGroup); the template id counts up in this order.
+  // The helpers are forced inline: GCC otherwise calls them out of line
+  // (141 call sites), so `t` lives in memory and every template pays a call,
+  // a reload of its id and of the mask word; inlined, `t` is a constant at
+  // each site and an unwanted group's templates reduce to one bit test.
   uint64_t t = 0;
-  auto add1 = [&](ParserFeatureGroup g, uint64_t a) {
+  auto add1 = [&](ParserFeatureGroup g, uint64_t a) KG_ALWAYS_INLINE {
     ++t;
     if (emit.wants(g) && active.Has(t)) emit(g, F(t, a));
   };
-  auto add2 = [&](ParserFeatureGroup g, uint64_t a, uint64_t b) {
+  auto add2 = [&](ParserFeatureGroup g, uint64_t a, uint64_t b) KG_ALWAYS_INLINE {
     ++t;
     if (emit.wants(g) && active.Has(t)) emit(g, F(t, a, b));
   };
-  auto add3 = [&](ParserFeatureGroup g, uint64_t a, uint64_t b, uint64_t c) {
+  auto add3 = [&](ParserFeatureGroup g, uint64_t a, uint64_t b, uint64_t c) KG_ALWAYS_INLINE {
     ++t;
     if (emit.wants(g) && active.Has(t)) emit(g, F(t, a, b, c));
   };
