@@ -133,9 +133,10 @@ absl::StatusOr<Lemmatizer> Lemmatizer::FromProto(const LemmaModel& model) {
 
 std::string Lemmatizer::Lemma(std::string_view form, std::string_view xpos) const {
   std::string lower = Lowercase(form);
-  // One key buffer for all look-ups (this runs once per token).
-  std::string key;
-  key.reserve(lower.size() + xpos.size() + kMaxSuffix * 4 + 1);
+  // One key buffer per thread for all look-ups (this runs once per token;
+  // a buffer per call cost a malloc and a free per token).
+  thread_local std::string key;
+  key.clear();
   key.append(lower).push_back('\t');
   key.append(xpos);
   auto it = table_.find(key);

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +47,8 @@ struct TaggerTrainOptions {
 absl::StatusOr<TaggerModel> TrainTagger(const std::vector<ConlluSentence>& train,
                                         const TaggerTrainOptions& options);
 
+class TaggerLabelHashes;  // tagger.cc
+
 class Tagger {
  public:
   static absl::StatusOr<Tagger> FromProto(const TaggerModel& model);
@@ -63,6 +66,8 @@ class Tagger {
   std::vector<int> Run(const std::vector<std::string_view>& words) const;
 
   PerceptronScorer model_;
+  // Hashes of the features made of the previous labels (tagger.cc).
+  std::shared_ptr<const TaggerLabelHashes> label_hashes_;
   std::vector<std::string> upos_;  // per class
   std::vector<std::string> xpos_;
   std::vector<std::string> labels_;
