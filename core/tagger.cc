@@ -89,31 +89,31 @@ class TaggerLabelHashes {
  public:
   TaggerLabelHashes() = default;
   explicit TaggerLabelHashes(const std::vector<std::string>& labels) {
-    std::vector<std::string_view> all(labels.begin(), labels.end());
-    all.push_back("-S1-");
-    all.push_back("-S2-");
-    n_ = all.size();
-    for (std::string_view l : all) {
+    labels_ = labels;
+    labels_.push_back("-S1-");
+    labels_.push_back("-S2-");
+    for (std::string_view l : labels_) {
       h6_.push_back(Hash(Seed(6), l));
       h7_.push_back(Hash(Seed(7), l));
+      s8_.push_back(Joined(Seed(8), l));
       s9_.push_back(Joined(Seed(9), l));
       s24_.push_back(Joined(Seed(24), l));
       s31_.push_back(Joined(Seed(31), l));
-      for (std::string_view l2 : all) h8_.push_back(Hash(Seed(8), l, l2));
     }
   }
-  size_t start1() const { return n_ - 2; }  // "-S1-"
-  size_t start2() const { return n_ - 1; }  // "-S2-"
+  size_t start1() const { return labels_.size() - 2; }  // "-S1-"
+  size_t start2() const { return labels_.size() - 1; }  // "-S2-"
   uint64_t h6(size_t p1) const { return h6_[p1]; }
   uint64_t h7(size_t p2) const { return h7_[p2]; }
-  uint64_t h8(size_t p1, size_t p2) const { return h8_[p1 * n_ + p2]; }
+  // Per label, not per pair: a model's class count is not bounded here.
+  uint64_t h8(size_t p1, size_t p2) const { return Mix(Fnv(s8_[p1], labels_[p2])); }
   uint64_t s9(size_t p1) const { return s9_[p1]; }
   uint64_t s24(size_t p1) const { return s24_[p1]; }
   uint64_t s31(size_t p1) const { return s31_[p1]; }
 
  private:
-  size_t n_ = 0;
-  std::vector<uint64_t> h6_, h7_, h8_, s9_, s24_, s31_;
+  std::vector<std::string> labels_;  // the start pads last
+  std::vector<uint64_t> h6_, h7_, s8_, s9_, s24_, s31_;
 };
 
 namespace {
