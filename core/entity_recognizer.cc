@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -521,6 +522,31 @@ struct NerTransitions {
 
 namespace {
 
+// What training hides from the model (NerTrainOptions min_feature_count,
+// feature_dropout): features outside `keep` (never updated, so weight 0),
+// and, with `drop` > 0, a share `drop` of the features of each word, chosen
+// by hashing the feature with `salt` (per sentence and epoch) and the word,
+// so that scoring and updating see the same ones.
+struct TrainFilter {
+  const absl::flat_hash_set<uint64_t>* keep = nullptr;
+  float drop = 0;
+  uint64_t salt = 0;
+
+  void Apply(size_t word, std::vector<uint64_t>& features) const {
+    const uint64_t limit = static_cast<uint64_t>(drop * 16777216.0f);
+    const uint64_t s = salt ^ (word * 0x9e3779b97f4a7c15ULL);
+    features.erase(std::remove_if(features.begin(), features.end(),
+                                  [&](uint64_t f) {
+                                    if (keep != nullptr && !keep->contains(f)) return true;
+                                    if (limit == 0) return false;
+                                    uint64_t h = (f ^ s) * 0xff51afd7ed558ccdULL;
+                                    h ^= h >> 33;
+                                    return (h & 0xffffff) < limit;
+                                  }),
+                   features.end());
+  }
+};
+
 // First-order Viterbi over the valid BILOU sequences (feature sets 2, 3). The
 // score of label c at word i after label p is obs(i)[c] + label(i, p)[c]
 // (set 2: `model` scores both) or obs(i)[c] + pairs(i)[pair(p, c)] (set 3:
@@ -532,7 +558,8 @@ std::vector<int> Viterbi(const Context& ctx, size_t n, const std::vector<std::st
                          const NerTransitions& tr, const Model& model, const Model* pair_model,
                          uint32_t feature_set, AveragedPerceptron* trainee,
                          AveragedPerceptron* pair_trainee, const std::vector<int>* gold,
-                         float weight = 1.0f, const std::vector<float>* bias = nullptr) {
+                         float weight = 1.0f, const std::vector<float>* bias = nullptr,
+                         const TrainFilter* filter = nullptr) {
   const int m = static_cast<int>(labels.size());
   const bool pairs = feature_set >= 3;
   const int np = tr.num_pairs();
@@ -545,12 +572,14 @@ std::vector<int> Viterbi(const Context& ctx, size_t n, const std::vector<std::st
   lab.assign(pairs ? n * np : n * (m + 1) * m, 0.0f);
   for (size_t i = 0; i < n; ++i) {
     ObservationFeatures(ctx, i, features);
+    if (filter != nullptr) filter->Apply(i, features);
     model.Score(features, absl::MakeSpan(&obs[i * m], m));
     if (bias != nullptr) {
       for (int c = 0; c < m; ++c) obs[i * m + c] += (*bias)[c];
     }
     if (pairs) {
       LabelFeatures(ctx, i, std::nullopt, features);
+      if (filter != nullptr) filter->Apply(i, features);
       pair_model->Score(features, absl::MakeSpan(&lab[i * np], np));
       continue;
     }
@@ -601,9 +630,11 @@ std::vector<int> Viterbi(const Context& ctx, size_t n, const std::vector<std::st
       const int g = (*gold)[i], y = out[i];
       const int gp = i == 0 ? -1 : (*gold)[i - 1], yp = i == 0 ? -1 : out[i - 1];
       ObservationFeatures(ctx, i, features);
+      if (filter != nullptr) filter->Apply(i, features);
       trainee->Update(features, g, y, weight);  // advances the clock once per word
       if (pairs) {
         LabelFeatures(ctx, i, std::nullopt, features);
+        if (filter != nullptr) filter->Apply(i, features);
         pair_trainee->Update(features, tr.Pair(gp, g), tr.Pair(yp, y), weight);
         continue;
       }
@@ -974,6 +1005,38 @@ absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& given,
                                   lexicon.size(), per_document.size()));
     }
   }
+  // Features seen on fewer than min_feature_count training words are never
+  // updated (sets 3 and 6: one observation and one label-pair vector a word).
+  absl::flat_hash_set<uint64_t> keep;
+  const bool count_cut = options.min_feature_count > 1 &&
+                         (options.feature_set == 3 || options.feature_set == 6);
+  if (count_cut) {
+    absl::flat_hash_map<uint64_t, uint32_t> counts;
+    std::vector<uint64_t> f;
+    for (const NerExample& e : train) {
+      if (e.words.empty()) continue;
+      ctx.Fill(Views(e.words), Views(e.upos), Views(e.xpos), &gazetteers, options.capitalization,
+               clusters, options.feature_set,
+               options.feature_set == 6 ? &options.name_types : nullptr);
+      for (size_t i = 0; i < e.words.size(); ++i) {
+        ObservationFeatures(ctx, i, f);
+        for (uint64_t h : f) ++counts[h];
+        LabelFeatures(ctx, i, std::nullopt, f);
+        for (uint64_t h : f) ++counts[h];
+      }
+    }
+    for (const auto& [h, n] : counts) {
+      if (n >= static_cast<uint32_t>(options.min_feature_count)) keep.insert(h);
+    }
+    if (options.log) {
+      options.log(absl::StrFormat("recogniser: %d of %d features seen >= %d times", keep.size(),
+                                  counts.size(), options.min_feature_count));
+    }
+  }
+  TrainFilter filter;
+  filter.keep = count_cut ? &keep : nullptr;
+  filter.drop = options.feature_set == 3 || options.feature_set == 6 ? options.feature_dropout : 0;
+  const bool use_filter = filter.keep != nullptr || filter.drop > 0;
   // One model per seed; with options.mix > 1 their averaged weights are
   // averaged in turn (parameter mixing), one linear model as fast as each.
   AveragedPerceptron model, pair_model, span_model, mixed, mixed_pairs, mixed_spans;
@@ -998,6 +1061,7 @@ absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& given,
       for (size_t s : order) {
         const NerExample& e = train[s];
         if (e.words.empty()) continue;
+        filter.salt = (options.seed + run) * 0x2545f4914f6cdd1dULL ^ (s << 20) ^ epoch;
         ctx.Fill(Views(e.words), Views(e.upos), Views(e.xpos), &gazetteers, options.capitalization,
                  clusters, options.feature_set,
                  options.feature_set == 6 ? &options.name_types : nullptr);
@@ -1012,7 +1076,8 @@ absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& given,
                              span_model, &model, &pair_model, &span_model, &gold[s], e.weight)
             : options.feature_set >= 2
                 ? Viterbi(ctx, e.words.size(), labels, transitions, model, &pair_model,
-                          options.feature_set, &model, &pair_model, &gold[s], e.weight)
+                          options.feature_set, &model, &pair_model, &gold[s], e.weight,
+                          nullptr, use_filter ? &filter : nullptr)
                 : Decode(ctx, e.words.size(), labels, info, closer, model, options.feature_set,
                          &model, &gold[s], features, scores, e.weight);
         for (size_t i = 0; i < out.size(); ++i) right += out[i] == gold[s][i];

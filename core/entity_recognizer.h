@@ -90,6 +90,12 @@ struct NerTrainOptions {
   float lowercase_weight = 1.0f;
   std::function<void(NerExample&)> retag;
   float prune = 0.0f;
+  // Feature sets 3 and 6: features seen on fewer than this many training
+  // words get no weight (a count cut-off; 1: all features).
+  int min_feature_count = 1;
+  // Feature sets 3 and 6: while training, each word's features are hidden
+  // with this probability (feature dropout; 0: none).
+  float feature_dropout = 0;
   std::function<void(std::string_view)> log;
   CapitalizationTable capitalization;  // may be empty
   WordClusterModel clusters;           // may be empty

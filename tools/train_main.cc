@@ -14,7 +14,8 @@
 //            [--parser-from MODELS.kgm] [--parser-model PARSER.pb]
 //            [--tagger-from MODELS.kgm] [--clusters-from MODELS.kgm]
 //            [--ner-features N] [--jackknife-cache FILE] [--ner-types-from MODELS.kgm]
-//            [--cities FILE] [--companies FILE]
+//            [--cities FILE] [--companies FILE] [--brands FILE]
+//            [--ner-min-count K] [--ner-dropout P] [--gum-plural-persons-o]
 //            [--iso-codes DIR] [--wordnet DIR]
 //            [--dev-ud FILE] [--dev-uner FILE] [--dev-gum DIR]
 //
@@ -38,7 +39,15 @@
 // types the wiki text's names, and the recogniser learns from how each
 // capitalised word was typed there (core/name_types.h).
 // --cities / --companies FILE add name lists (one name a line) to the
-// recogniser's gazetteers (core/gazetteers.h AddNameLists).
+// recogniser's gazetteers (core/gazetteers.h AddNameLists); --brands FILE
+// adds its names (products and brands) to the company list.
+// --ner-min-count K: recogniser features seen on fewer than K training words
+// get no weight (a count cut-off; 1, all features, by default).
+// --ner-dropout P: while training, each of a word's recogniser features is
+// hidden with probability P (feature dropout; 0 by default).
+// --gum-plural-persons-o: GUM person mentions that are one plural proper
+// noun ("Muslims", "Americans": groups, which Universal NER leaves
+// unlabelled) train as O.
 //
 // For experiments on one layer, the others can be copied from an existing
 // model set instead of trained: --tagger-from (tagger and lemmatiser),
@@ -103,6 +112,10 @@ struct Args {
   std::string wiki, parser_from, parser_model, tagger_from, clusters_from, jackknife_cache;
   std::string ner_types_from;     // recogniser feature set 6: model set that types the wiki names
   std::string cities, companies;  // optional gazetteer name lists, one name a line
+  std::string brands;             // optional, added to the company list
+  int ner_min_count = 1;
+  float ner_dropout = 0.0f;
+  bool gum_plural_persons_o = false;
   double wiki_max_mb = 16;
   size_t max_sentences = 0;
   float prune = 0.0f;
@@ -119,7 +132,8 @@ int Usage() {
                "                [--tagger-from MODELS.kgm] [--clusters-from MODELS.kgm]\n"
                "                [--ner-features N] [--jackknife-cache FILE]\n"
                "                [--ner-types-from MODELS.kgm]\n"
-               "                [--cities FILE] [--companies FILE]\n"
+               "                [--cities FILE] [--companies FILE] [--brands FILE]\n"
+               "                [--ner-min-count K] [--ner-dropout P] [--gum-plural-persons-o]\n"
                "                [--iso-codes DIR] [--wordnet DIR]\n"
                "                [--dev-ud FILE] [--dev-uner FILE] [--dev-gum DIR]\n";
   return 2;
@@ -257,6 +271,12 @@ int main(int argc, char** argv) {
       ok = str(a.cities);
     else if (arg == "--companies")
       ok = str(a.companies);
+    else if (arg == "--brands")
+      ok = str(a.brands);
+    else if (arg == "--gum-plural-persons-o")
+      a.gum_plural_persons_o = true;
+    else if (arg == "--ner-min-count")
+      ok = num(a.ner_min_count) && a.ner_min_count > 0;
     else if (arg == "--jackknife-cache")
       ok = str(a.jackknife_cache);
     else if (arg == "--parser-model")
@@ -275,6 +295,10 @@ int main(int argc, char** argv) {
       const char* v = value();
       ok = v != nullptr && absl::SimpleAtof(v, &a.ner_lowercase_weight) &&
            a.ner_lowercase_weight > 0;
+    } else if (arg == "--ner-dropout") {
+      const char* v = value();
+      ok = v != nullptr && absl::SimpleAtof(v, &a.ner_dropout) && a.ner_dropout >= 0 &&
+           a.ner_dropout < 1;
     } else if (arg == "--prune") {
       const char* v = value();
       ok = v != nullptr && absl::SimpleAtof(v, &a.prune);
@@ -325,7 +349,11 @@ int main(int argc, char** argv) {
           (a.clusters_from.empty() ? "" : " --clusters-from " + a.clusters_from) +
           (a.ner_types_from.empty() ? "" : " --ner-types-from " + a.ner_types_from) +
           (a.cities.empty() ? "" : " --cities " + a.cities) +
-          (a.companies.empty() ? "" : " --companies " + a.companies),
+          (a.companies.empty() ? "" : " --companies " + a.companies) +
+          (a.brands.empty() ? "" : " --brands " + a.brands) +
+          (a.ner_min_count == 1 ? "" : absl::StrCat(" --ner-min-count ", a.ner_min_count)) +
+          (a.ner_dropout == 0 ? "" : absl::StrCat(" --ner-dropout ", a.ner_dropout)) +
+          (a.gum_plural_persons_o ? " --gum-plural-persons-o" : ""),
       a.iso, a.wordnet));
 
   // Unlabelled text (--wiki): capitalisation statistics for the tagger and
@@ -463,6 +491,13 @@ int main(int argc, char** argv) {
   if (!a.cities.empty() || !a.companies.empty()) {
     absl::Status st = kg::core::AddNameLists(a.cities, a.companies, capitalization, &*gaz);
     if (!st.ok()) return fail(st);
+  }
+  if (!a.brands.empty()) {
+    // A second call adds the brands not already listed, with the same filters.
+    absl::Status st = kg::core::AddNameLists("", a.brands, capitalization, &*gaz);
+    if (!st.ok()) return fail(st);
+  }
+  if (!a.cities.empty() || !a.companies.empty() || !a.brands.empty()) {
     Log(absl::StrFormat("name lists: %d cities, %d companies", gaz->cities_size(),
                         gaz->companies_size()));
   }
@@ -497,8 +532,18 @@ int main(int argc, char** argv) {
   }
   Log(absl::StrFormat("recogniser: %d of %d UNER sentences use jackknifed EWT tags", reused,
                       uner->size()));
+  int plural_persons = 0;
   for (size_t i = 0; i < gum.size(); ++i) {
     kg::core::NerSentence named = kg::core::GumNamedEntities(gum[i]);
+    if (a.gum_plural_persons_o && gum[i].tokens.size() == named.tags.size()) {
+      for (size_t k = 0; k < named.tags.size(); ++k) {
+        const bool alone = k + 1 == named.tags.size() || named.tags[k + 1][0] != 'I';
+        if (named.tags[k] == "B-PERSON" && alone && gum[i].tokens[k].xpos == "NNPS") {
+          named.tags[k] = "O";
+          ++plural_persons;
+        }
+      }
+    }
     const size_t p = ud->size() + i;  // GUM's predicted tags, if jackknifed with the treebank
     if (!a.ewt_only && p < predicted.size() && predicted[p].tokens.size() == named.words.size()) {
       kg::core::NerExample e;
@@ -515,6 +560,9 @@ int main(int argc, char** argv) {
       ner_train.push_back(Example(*tagger, named));
       ner_train.back().weight = a.gum_ner_weight;
     }
+  }
+  if (a.gum_plural_persons_o) {
+    Log(absl::StrFormat("recogniser: %d one-word plural GUM persons read as O", plural_persons));
   }
   kg::core::NerTrainOptions nopt;
   nopt.epochs = a.ner_epochs;
@@ -533,6 +581,8 @@ int main(int argc, char** argv) {
   };
   nopt.seed = a.seed;
   nopt.prune = a.prune;
+  nopt.min_feature_count = a.ner_min_count;
+  nopt.feature_dropout = a.ner_dropout;
   nopt.log = Log;
   nopt.capitalization = std::move(capitalization);
   nopt.clusters = std::move(clusters);

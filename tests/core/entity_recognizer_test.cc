@@ -1,5 +1,6 @@
 // Recogniser training options: parameter mixing over seeds, lower-cased
-// copies of the training sentences.
+// copies of the training sentences, the feature count cut-off, feature
+// dropout.
 
 #include "core/entity_recognizer.h"
 
@@ -120,6 +121,53 @@ TEST(RecognizerTrainingTest, LowercasedCopiesAreRetaggedAndLearned) {
     e.xpos.assign(e.words.size(), "XX");
     EXPECT_EQ(Recognize(*recognizer, e), e.tags) << e.words[0];
   }
+}
+
+TEST(RecognizerTrainingTest, CountCutOffLeavesRareFeaturesWithoutWeights) {
+  GazetteerMatcher no_gazetteers;
+  auto train = [&](int min_count) {
+    NerTrainOptions options;
+    options.epochs = 3;
+    options.min_feature_count = min_count;
+    auto model = TrainRecognizer(Toy(), no_gazetteers, options);
+    EXPECT_TRUE(model.ok()) << model.status();
+    return *model;
+  };
+  auto has_row = [](const PerceptronModel& m, uint64_t feature) {
+    for (uint64_t f : m.features()) {
+      if (f == feature) return true;
+    }
+    return false;
+  };
+  const NerModel all = train(1), cut = train(2);
+  // "Cienfuegos" occurs once, "Mexico" twice (template 101: the word).
+  const uint64_t once = FeatureHash(101, "cienfuegos"), twice = FeatureHash(101, "mexico");
+  EXPECT_TRUE(has_row(all.weights(), once));
+  EXPECT_FALSE(has_row(cut.weights(), once));
+  EXPECT_TRUE(has_row(cut.weights(), twice));
+  EXPECT_LT(cut.weights().features_size(), all.weights().features_size());
+  EXPECT_LT(cut.pair_weights().features_size(), all.pair_weights().features_size());
+}
+
+TEST(RecognizerTrainingTest, FeatureDropoutIsSeededAndStillLearns) {
+  GazetteerMatcher no_gazetteers;
+  auto train = [&](float dropout, uint64_t seed) {
+    NerTrainOptions options;
+    options.epochs = 10;
+    options.seed = seed;
+    options.feature_dropout = dropout;
+    auto model = TrainRecognizer(Toy(), no_gazetteers, options);
+    EXPECT_TRUE(model.ok()) << model.status();
+    return *model;
+  };
+  const NerModel a = train(0.3f, 1), again = train(0.3f, 1), other = train(0.3f, 2),
+                 none = train(0.0f, 1);
+  EXPECT_EQ(a.SerializeAsString(), again.SerializeAsString());
+  EXPECT_NE(Weights(a.weights()), Weights(none.weights()));
+  EXPECT_NE(Weights(a.weights()), Weights(other.weights()));
+  auto recognizer = EntityRecognizer::FromProto(a, &no_gazetteers);
+  ASSERT_TRUE(recognizer.ok()) << recognizer.status();
+  for (const NerExample& e : Toy()) EXPECT_EQ(Recognize(*recognizer, e), e.tags) << e.words[0];
 }
 
 TEST(RecognizerTrainingTest, LabelBiasesShiftScoresAndMustMatchTheLabels) {
