@@ -1041,7 +1041,6 @@ absl::StatusOr<BulkResult> BulkLoader::Finish() {
   // compaction soon after (a new store's whole load, once more).
   release();
   if (!args.empty()) {
-    RETURN_IF_ERROR(store_->AwaitCreationSync());
     RETURN_IF_ERROR(FromRocks(db->IngestExternalFiles(args), store_->path()));
   }
   kTrace("ingested");

@@ -95,9 +95,6 @@ class DeferredSyncFs : public rocksdb::FileSystemWrapper {
 
 absl::Status SyncPath(const std::string& path, bool directory) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | (directory ? O_DIRECTORY : 0));
-  // A file RocksDB removed since the listing (an obsolete log or OPTIONS
-  // file, when the pass runs beside the store's first writes) needs none.
-  if (fd < 0 && !directory && errno == ENOENT) return absl::OkStatus();
   if (fd < 0) {
     return absl::InternalError(absl::StrCat("cannot open ", path, ": ", std::strerror(errno)));
   }

@@ -308,7 +308,6 @@ class RocksStore::Txn {
       own_.assign(kCfCount, {});
       return absl::OkStatus();
     }
-    RETURN_IF_ERROR(s_->AwaitCreationSync());
     rocksdb::WriteOptions wo;
     wo.sync = s_->sync_;
     return FromRocks(s_->db_->Write(wo, batch_->GetWriteBatch()), s_->path_);
@@ -526,30 +525,11 @@ absl::StatusOr<std::unique_ptr<RocksStore>> RocksStore::OpenRocks(const std::str
     RETURN_IF_ERROR(FromRocks(
         store->db_->Put(wo, store->cf(kDefault), kMetaKey, meta.SerializeAsString()), path));
   }
-  if (deferred.deferring) {
-    // The creation's syncs (a few journal commits: 10-50 ms) run beside the
-    // caller's first reads and parsing instead of before them; the first
-    // commit waits for them. Until then, as during the creation, a power
-    // loss may leave a store to delete; a killed process loses nothing.
-    store->creation_sync_ = std::async(std::launch::async, [flag = deferred.deferring, path] {
-      DeferredSync pass;
-      pass.deferring = flag;
-      return EndDeferral(pass, path);
-    });
-  }
+  RETURN_IF_ERROR(EndDeferral(deferred, path));
   return store;
 }
 
-absl::Status RocksStore::AwaitCreationSync() {
-  std::lock_guard<std::mutex> lock(creation_mu_);
-  if (creation_sync_.valid()) creation_sync_status_ = creation_sync_.get();
-  return creation_sync_status_;
-}
-
 RocksStore::~RocksStore() {
-  if (absl::Status s = AwaitCreationSync(); !s.ok()) {
-    std::fprintf(stderr, "kg: %s\n", std::string(s.message()).c_str());
-  }
   if (stage_ != nullptr && db_ != nullptr) {
     // A caller that never ended bulk mode: ingest, as a crash would lose it.
     absl::Status s = IngestStage();
@@ -842,7 +822,6 @@ absl::StatusOr<PutResult> RocksStore::PutInTxn(Txn& txn, const std::string& doc_
 // not a staged chunk, so the chunk goes in first.
 absl::Status RocksStore::IngestStage() {
   if (stage_ == nullptr) return absl::OkStatus();
-  RETURN_IF_ERROR(AwaitCreationSync());
   // On failure the chunk stays staged (the store is unchanged); the caller
   // sees the error.
   return stage_->Ingest(path_ + "/docbulk.tmp");
@@ -1406,7 +1385,6 @@ absl::StatusOr<std::optional<DocumentFacts>> RocksStore::GetDocumentFacts(std::s
 
 absl::Status RocksStore::Compact() {
   if (read_only_) return absl::FailedPreconditionError("store opened read-only");
-  RETURN_IF_ERROR(AwaitCreationSync());
   rocksdb::CompactRangeOptions co;
   co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
   for (auto* h : handles_) {
@@ -1417,7 +1395,6 @@ absl::Status RocksStore::Compact() {
 
 absl::Status RocksStore::Flush() {
   if (read_only_) return absl::FailedPreconditionError("store opened read-only");
-  RETURN_IF_ERROR(AwaitCreationSync());
   rocksdb::FlushOptions fo;
   fo.wait = true;
   return FromRocks(db_->Flush(fo, handles_), path_);

@@ -6,7 +6,6 @@
 // code outside storage/ uses only Store.
 
 #include <functional>
-#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -85,10 +84,6 @@ class RocksStore : public Store {
   bool read_only() const { return read_only_; }
   // Serialises writers inside this process (RocksDB's LOCK excludes others).
   std::mutex& write_mutex() { return write_mu_; }
-  // Waits for a new store's creation syncs (at once otherwise). Every
-  // commit calls it first: no write is recorded before the store it goes
-  // to is on disk. Their error, if any, is every later call's.
-  absl::Status AwaitCreationSync();
   absl::StatusOr<Meta> ReadMeta();
   // Predicate text of an id (cached).
   absl::StatusOr<std::string> PredicateText(uint64_t pid);
@@ -135,11 +130,6 @@ class RocksStore : public Store {
   std::mutex predicate_mu_;
   absl::flat_hash_map<uint64_t, std::string> predicates_;
   std::unique_ptr<DocumentStage> stage_;  // the staged chunk in document bulk mode
-  // A new store's deferred syncs (deferred_sync_fs.h), run on a thread of
-  // their own from the end of OpenRocks; awaited before the first commit.
-  std::mutex creation_mu_;
-  std::future<absl::Status> creation_sync_;  // under creation_mu_
-  absl::Status creation_sync_status_;        // under creation_mu_
   size_t stage_chunk_bytes_ = 0;
   int stage_replaces_ = 0;  // replaces met in bulk mode (each ingests the stage)
   static constexpr int kMaxStagedReplaces = 16;
