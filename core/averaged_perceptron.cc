@@ -7,29 +7,10 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
+#include "core/feature_hash.h"
 
 namespace kg::core {
 namespace {
-
-constexpr uint64_t kFnvOffset = 14695981039346656037ULL;
-constexpr uint64_t kFnvPrime = 1099511628211ULL;
-
-uint64_t Mix(uint64_t x) {  // splitmix64 finaliser
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return x;
-}
-
-uint64_t Fnv(uint64_t h, std::string_view s) {
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= kFnvPrime;
-  }
-  return h;
-}
 
 uint32_t ToBf16(float w) {
   uint32_t bits = std::bit_cast<uint32_t>(w);
@@ -41,16 +22,14 @@ float FromBf16(uint32_t b) { return std::bit_cast<float>(b << 16); }
 
 }  // namespace
 
-uint64_t FeatureHash(std::string_view s) { return Mix(Fnv(kFnvOffset, s)); }
+uint64_t FeatureHash(std::string_view s) { return SplitMix64(Fnv1a(kFnvOffset, s)); }
 
 uint64_t FeatureHash(uint64_t template_id, std::string_view value) {
-  return Mix(Fnv(kFnvOffset ^ Mix(template_id + 1), value));
+  return SplitMix64(Fnv1a(FeatureSeed(template_id), value));
 }
 
 uint64_t FeatureHash(uint64_t template_id, std::string_view a, std::string_view b) {
-  uint64_t h = Fnv(kFnvOffset ^ Mix(template_id + 1), a);
-  h = (h ^ 0x1f) * kFnvPrime;  // separator: ("ab","c") != ("a","bc")
-  return Mix(Fnv(h, b));
+  return SplitMix64(Fnv1a(FeatureSeparator(Fnv1a(FeatureSeed(template_id), a)), b));
 }
 
 void AveragedPerceptron::Score(absl::Span<const uint64_t> features,

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/averaged_perceptron.h"
+#include "core/feature_hash.h"
 
 namespace kg::core {
 namespace {
@@ -16,17 +17,11 @@ namespace {
 
 constexpr uint64_t kGolden = 0x9e3779b97f4a7c15ULL;
 
-inline uint64_t Mix(uint64_t x) {  // splitmix64 finaliser
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return x;
+inline uint64_t F(uint64_t t, uint64_t a) { return SplitMix64(a ^ (t * kGolden)); }
+inline uint64_t F(uint64_t t, uint64_t a, uint64_t b) { return SplitMix64(F(t, a) + b); }
+inline uint64_t F(uint64_t t, uint64_t a, uint64_t b, uint64_t c) {
+  return SplitMix64(F(t, a, b) + c);
 }
-inline uint64_t F(uint64_t t, uint64_t a) { return Mix(a ^ (t * kGolden)); }
-inline uint64_t F(uint64_t t, uint64_t a, uint64_t b) { return Mix(F(t, a) + b); }
-inline uint64_t F(uint64_t t, uint64_t a, uint64_t b, uint64_t c) { return Mix(F(t, a, b) + c); }
 
 FeatureToken Special(std::string_view tag) {
   FeatureToken t;

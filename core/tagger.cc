@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "core/feature_hash.h"
 #include "core/word_features.h"
 
 namespace kg::core {
@@ -49,36 +50,16 @@ struct Context {
 // each template's seed computed once: the tagger hashes 33 features per
 // word, and a call per feature (each recomputing its seed's mix) was a
 // tenth of its time. Tagger::FromProto checks that both agree.
-constexpr uint64_t kFnvOffset = 14695981039346656037ULL;
-constexpr uint64_t kFnvPrime = 1099511628211ULL;
-
-constexpr uint64_t Mix(uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return x;
-}
-
-constexpr uint64_t Seed(uint64_t template_id) { return kFnvOffset ^ Mix(template_id + 1); }
-
-inline uint64_t Fnv(uint64_t h, std::string_view s) {
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= kFnvPrime;
-  }
-  return h;
-}
+constexpr uint64_t Seed(uint64_t template_id) { return FeatureSeed(template_id); }
 
 // FeatureHash(t, v) with seed = Seed(t).
-inline uint64_t Hash(uint64_t seed, std::string_view v) { return Mix(Fnv(seed, v)); }
+inline uint64_t Hash(uint64_t seed, std::string_view v) { return SplitMix64(Fnv1a(seed, v)); }
 // FeatureHash(t, a, b) from the state after `a` (Joined(Seed(t), a)).
 inline uint64_t Joined(uint64_t seed, std::string_view a) {
-  return (Fnv(seed, a) ^ 0x1f) * kFnvPrime;
+  return FeatureSeparator(Fnv1a(seed, a));
 }
 inline uint64_t Hash(uint64_t seed, std::string_view a, std::string_view b) {
-  return Mix(Fnv(Joined(seed, a), b));
+  return SplitMix64(Fnv1a(Joined(seed, a), b));
 }
 
 }  // namespace
@@ -106,7 +87,7 @@ class TaggerLabelHashes {
   uint64_t h6(size_t p1) const { return h6_[p1]; }
   uint64_t h7(size_t p2) const { return h7_[p2]; }
   // Per label, not per pair: a model's class count is not bounded here.
-  uint64_t h8(size_t p1, size_t p2) const { return Mix(Fnv(s8_[p1], labels_[p2])); }
+  uint64_t h8(size_t p1, size_t p2) const { return SplitMix64(Fnv1a(s8_[p1], labels_[p2])); }
   uint64_t s9(size_t p1) const { return s9_[p1]; }
   uint64_t s24(size_t p1) const { return s24_[p1]; }
   uint64_t s31(size_t p1) const { return s31_[p1]; }
@@ -142,7 +123,7 @@ void Features(const Context& c, size_t i, size_t p1, size_t p2, const TaggerLabe
   *f++ = lh.h6(p1);
   *f++ = lh.h7(p2);
   *f++ = lh.h8(p1, p2);
-  *f++ = Mix(Fnv(lh.s9(p1), w));
+  *f++ = SplitMix64(Fnv1a(lh.s9(p1), w));
   *f++ = Hash(s[10], c.norm[k - 1]);
   *f++ = Hash(s[11], Suffix(c.norm[k - 1], 3));
   *f++ = Hash(s[12], c.norm[k - 2]);
@@ -157,7 +138,7 @@ void Features(const Context& c, size_t i, size_t p1, size_t p2, const TaggerLabe
   *f++ = Hash(s[21], c.norm[k - 1], w);
   *f++ = Hash(s[22], Suffix(w, 1));
   *f++ = Hash(s[23], Prefix(w, 3));
-  *f++ = Mix(Fnv(lh.s24(p1), w3));
+  *f++ = SplitMix64(Fnv1a(lh.s24(p1), w3));
   *f++ = Hash(s[25], position, c.shape[k]);
   *f++ = Hash(s[26], c.norm[k - 1], c.norm[k + 1]);
   *f++ = Hash(s[27], Suffix(w, 5));
@@ -166,7 +147,7 @@ void Features(const Context& c, size_t i, size_t p1, size_t p2, const TaggerLabe
     *f++ = Hash(s[28], cap);
     *f++ = Hash(s[29], cap, c.shape[k]);
     *f++ = Hash(s[30], cap, position);
-    *f++ = Mix(Fnv(lh.s31(p1), cap));
+    *f++ = SplitMix64(Fnv1a(lh.s31(p1), cap));
     *f++ = Hash(s[32], cap, next);
   }
   out.resize(static_cast<size_t>(f - out.data()));
