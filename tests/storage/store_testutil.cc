@@ -1,5 +1,8 @@
 #include "tests/storage/store_testutil.h"
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <filesystem>
 #include <random>
 
@@ -10,10 +13,30 @@
 
 namespace kg::storage::testing {
 
+namespace {
+
+// The per-process root of every test store; removed when the process exits,
+// so repeated runs do not fill /tmp (a crashed run still leaves its root).
+std::filesystem::path ProcessRoot() {
+  static const std::filesystem::path* root = [] {
+    auto* p = new std::filesystem::path(std::filesystem::temp_directory_path() /
+                                        absl::StrCat("kg_storage_test_", getpid()));
+    static const pid_t owner = getpid();
+    std::atexit([] {
+      if (getpid() != owner) return;  // a forked child leaves its parent's stores alone
+      std::error_code ec;
+      std::filesystem::remove_all(ProcessRoot(), ec);
+    });
+    return p;
+  }();
+  return *root;
+}
+
+}  // namespace
+
 std::string TempStorePath(const std::string& name) {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::filesystem::path p = std::filesystem::temp_directory_path() /
-                            absl::StrCat("kg_storage_test_", getpid());
+  std::filesystem::path p = ProcessRoot();
   if (info != nullptr) p /= absl::StrCat(info->test_suite_name(), ".", info->name());
   p /= name;
   std::filesystem::remove_all(p);
