@@ -136,6 +136,14 @@ std::string LineEditor::DefaultHistoryPath() {
 
 LineEditor::LineEditor(std::string history_path, Completer* completer)
     : history_path_(std::move(history_path)) {
+  // Ctrl-C must never end the session, also between two reads: libedit
+  // passes an interrupt on with kill(0, SIGINT), which another thread may
+  // take after ReadLine has put back the previous handler. With the default
+  // action there, the REPL died now and then on Ctrl-C at the prompt.
+  struct sigaction action {};
+  action.sa_handler = OnInterrupt;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, &outer_sigint_);
 #ifdef KG_HAVE_LIBEDIT
   // libedit converts the line to wide characters with the C library: in the
   // default "C" locale accented names could be neither typed nor completed.
@@ -155,6 +163,7 @@ LineEditor::LineEditor(std::string history_path, Completer* completer)
 }
 
 LineEditor::~LineEditor() {
+  sigaction(SIGINT, &outer_sigint_, nullptr);
 #ifdef KG_HAVE_LIBEDIT
   if (!history_path_.empty()) write_history(history_path_.c_str());
   g_completer = nullptr;

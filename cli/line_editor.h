@@ -8,6 +8,8 @@
 // libedit keeps global state, so only one LineEditor may exist at a time.
 // Without libedit, lines are read from stdin with no editing.
 
+#include <signal.h>
+
 #include <string>
 
 #include "cli/completer.h"
@@ -35,6 +37,7 @@ class LineEditor {
 
  private:
   std::string history_path_;
+  struct sigaction outer_sigint_ {};  // SIGINT's action before the editor, put back after
 };
 
 }  // namespace kg::cli

@@ -189,6 +189,9 @@ TEST_F(ReplPtyTest, MultiLineQueriesAndCtrlC) {
   EXPECT_THAT(pane.Screen(), HasSubstr("funds"));
   // Ctrl-C abandons the line being typed: nothing runs, a fresh prompt.
   pane.Type("entity \"Joe Biden\"");
+  // The terminal discards unread input on an interrupt: wait for the echo,
+  // or the line may vanish before the REPL ever reads it.
+  ASSERT_TRUE(pane.WaitFor("kg> entity \"Joe Biden\"")) << pane.Screen();
   pane.Keys("C-c");
   ASSERT_TRUE(pane.WaitFor("^C")) << pane.Screen();
   ASSERT_TRUE(pane.WaitFor("kg> ", 3)) << pane.Screen();
