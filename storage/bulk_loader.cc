@@ -148,9 +148,10 @@ absl::Status WriteInTwoFiles(RocksStore* store, Cf cf, const std::string& stem, 
 }
 
 // The facts when all triples fit in memory (`v`: sorted, distinct, spo
-// order). spo is merged with the stored facts; the new triples are then
-// rotated in place into pos order and osp order, each sorted on both cores
-// and written as two files in parallel: no second copy of the triples.
+// order). spo is merged with the stored facts; the new triples then give
+// osp and pos, each written as two files in parallel: up to
+// kScratchSortBytes by RotateSorted into a second buffer (one stable pass
+// each), above it rotated in place and sorted on both cores (one copy).
 //
 // `ids_final` waits until every term has its final id and tells whether `v`
 // is unchanged by that (false: re-hashed keys were given new ids and `v`
@@ -225,21 +226,39 @@ absl::Status WriteFactsInMemory(RocksStore* store, const rocksdb::ReadOptions& r
   v.resize(fresh);
   std::vector<uint8_t>().swap(known);
   result->new_facts = fresh;
-  auto put_keys = [&](size_t lo, size_t hi, SstOut& out) -> absl::Status {
-    char key[kKeyBuffer];
-    for (size_t i = lo; i < hi; ++i) {
-      EncodeKey(v[i], key);
-      RETURN_IF_ERROR(out.Put(std::string_view(key, kTripleBytes), ""));
-    }
-    return absl::OkStatus();
+  auto put_keys_of = [](const std::vector<Key24>& keys) {
+    return [&keys](size_t lo, size_t hi, SstOut& out) -> absl::Status {
+      char key[kKeyBuffer];
+      for (size_t i = lo; i < hi; ++i) {
+        EncodeKey(keys[i], key);
+        RETURN_IF_ERROR(out.Put(std::string_view(key, kTripleBytes), ""));
+      }
+      return absl::OkStatus();
+    };
   };
-  // (s, p, o) -> (p, o, s) -> (o, s, p): one rotation each.
+  if (v.size() * sizeof(Key24) <= kScratchSortBytes) {
+    // Small enough for a second copy: spo gives osp and osp gives pos, each
+    // by one stable pass on a single id (RotateSorted), not a whole sort.
+    std::vector<Key24> w;
+    RotateSorted(v, w);
+    kTrace("osp sorted");
+    RETURN_IF_ERROR(WriteInTwoFiles(store, kOsp, dir + "/osp", w.size(), put_keys_of(w), args,
+                                    &result->sst_bytes));
+    kTrace("osp written");
+    RotateSorted(w, v);
+    kTrace("pos sorted");
+    RETURN_IF_ERROR(WriteInTwoFiles(store, kPos, dir + "/pos", v.size(), put_keys_of(v), args,
+                                    &result->sst_bytes));
+    kTrace("pos written");
+    return absl::OkStatus();
+  }
+  // (s, p, o) -> (p, o, s) -> (o, s, p): one rotation each, sorted in place.
   for (Cf cf : {kPos, kOsp}) {
     for (Key24& k : v) k = Key24{k.b, k.c, k.a};
     SortInParallel(v);
     kTrace(cf == kPos ? "pos sorted" : "osp sorted");
     RETURN_IF_ERROR(WriteInTwoFiles(store, cf, dir + (cf == kPos ? "/pos" : "/osp"), v.size(),
-                                    put_keys, args, &result->sst_bytes));
+                                    put_keys_of(v), args, &result->sst_bytes));
     kTrace(cf == kPos ? "pos written" : "osp written");
   }
   return absl::OkStatus();

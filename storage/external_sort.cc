@@ -126,6 +126,45 @@ void ParallelRadixSort(std::vector<Key24>& v) {
   t.join();
 }
 
+// The scratch sorts' digit: the top 16 bits of an id. Ids are hashes, so
+// 65536 buckets leave a few keys (or one id's keys) in each on the loads
+// they are used for (kScratchSortBytes).
+constexpr int kDigitBits = 16;
+constexpr size_t kDigits = size_t{1} << kDigitBits;
+inline size_t TopDigit(uint64_t id) { return static_cast<size_t>(id >> (64 - kDigitBits)); }
+
+// Below this many records the scratch sorts just call the standard ones.
+constexpr size_t kScratchMinRecords = 4096;
+// From this many records they count and scatter on two threads.
+constexpr size_t kScratchTwoThreads = 65536;
+
+// `v` sized to n records, its pages backed by huge pages where possible.
+void SizeBuffer(std::vector<Key24>& v, size_t n) {
+  if (v.capacity() < n) {
+    std::vector<Key24>().swap(v);
+    v.reserve(n);
+    AdviseHugePages(v.data(), n * sizeof(Key24));
+  }
+  v.resize(n);
+}
+
+// Runs body(0) on a second thread and body(1) on this one (or both here
+// when `two` is false).
+template <typename Body>
+void OnTwoThreads(bool two, Body body) {
+  if (!two) {
+    body(0);
+    body(1);
+    return;
+  }
+  std::thread t([&] {
+    pthread_setname_np(pthread_self(), "kg-bulk-sort");
+    body(0);
+  });
+  body(1);
+  t.join();
+}
+
 // The first 8 bytes of `s` as a big-endian number (zero-padded): comparing
 // two of them orders the strings as far as those bytes go.
 uint64_t Prefix8(const std::string& s) {
@@ -265,7 +304,15 @@ absl::Status ExternalSorter<T>::Finish() {
   finished_ = true;
   if (runs_.empty()) {
     if constexpr (std::is_same_v<T, Key24>) {
-      ParallelRadixSort(buffer_);
+      // A second buffer when the records are small enough, and within the
+      // budget (the records then take at most half of it).
+      const size_t bytes = buffer_.size() * sizeof(Key24);
+      if (bytes <= kScratchSortBytes && 2 * bytes <= budget_) {
+        std::vector<Key24> scratch;
+        SortWithScratch(buffer_, scratch);
+      } else {
+        ParallelRadixSort(buffer_);
+      }
     } else {
       SortStrings(buffer_);
     }
@@ -312,6 +359,92 @@ absl::StatusOr<bool> ExternalSorter<T>::Next(T* out) {
 }
 
 void SortInParallel(std::vector<Key24>& v) { ParallelRadixSort(v); }
+
+void SortWithScratch(std::vector<Key24>& v, std::vector<Key24>& scratch) {
+  const size_t n = v.size();
+  if (n < kScratchMinRecords) {
+    std::sort(v.begin(), v.end());
+    return;
+  }
+  SizeBuffer(scratch, n);
+  std::vector<uint32_t> start(kDigits + 1, 0);
+  for (const Key24& k : v) ++start[TopDigit(k.a) + 1];
+  for (size_t d = 0; d < kDigits; ++d) start[d + 1] += start[d];
+  std::vector<uint32_t> next(start.begin(), start.end() - 1);
+  for (const Key24& k : v) scratch[next[TopDigit(k.a)]++] = k;
+  // The buckets, split between two threads at about half of the keys.
+  size_t split = std::upper_bound(start.begin(), start.end(), n / 2) - start.begin() - 1;
+  OnTwoThreads(n >= kScratchTwoThreads, [&](int half) {
+    size_t from = half == 0 ? 0 : split, to = half == 0 ? split : kDigits;
+    for (size_t d = from; d < to; ++d) {
+      Key24* first = scratch.data() + start[d];
+      Key24* last = scratch.data() + start[d + 1];
+      // A large bucket (many keys of one id, or skewed ids) goes on with the
+      // in-place radix sort from its third byte: the first two are shared.
+      if (last - first > 4096) {
+        RadixSort(first, last, kDigitBits / 8);
+      } else if (last - first > 1) {
+        std::sort(first, last);
+      }
+    }
+  });
+  v.swap(scratch);
+}
+
+void RotateSorted(const std::vector<Key24>& src, std::vector<Key24>& dst) {
+  const size_t n = src.size();
+  SizeBuffer(dst, n);
+  auto by_a = [](const Key24& x, const Key24& y) { return x.a < y.a; };
+  if (n < kScratchMinRecords) {
+    for (size_t i = 0; i < n; ++i) dst[i] = Key24{src[i].c, src[i].a, src[i].b};
+    std::stable_sort(dst.begin(), dst.end(), by_a);
+    return;
+  }
+  // Each half of `src` is counted and scattered by its own thread; the
+  // first half's keys of a bucket go before the second half's, so the
+  // scatter is stable.
+  const bool two = n >= kScratchTwoThreads;
+  const size_t mid = n / 2;
+  std::vector<uint32_t> count[2] = {std::vector<uint32_t>(kDigits, 0),
+                                    std::vector<uint32_t>(kDigits, 0)};
+  OnTwoThreads(two, [&](int half) {
+    size_t from = half == 0 ? 0 : mid, to = half == 0 ? mid : n;
+    std::vector<uint32_t>& c = count[half];
+    for (size_t i = from; i < to; ++i) ++c[TopDigit(src[i].c)];
+  });
+  std::vector<uint32_t> start(kDigits + 1);
+  size_t at = 0;
+  for (size_t d = 0; d < kDigits; ++d) {
+    start[d] = static_cast<uint32_t>(at);
+    uint32_t first = count[0][d];
+    count[0][d] = static_cast<uint32_t>(at);  // now each half's next slot
+    at += first;
+    uint32_t second = count[1][d];
+    count[1][d] = static_cast<uint32_t>(at);
+    at += second;
+  }
+  start[kDigits] = static_cast<uint32_t>(n);
+  OnTwoThreads(two, [&](int half) {
+    size_t from = half == 0 ? 0 : mid, to = half == 0 ? mid : n;
+    std::vector<uint32_t>& next = count[half];
+    for (size_t i = from; i < to; ++i) {
+      const Key24& k = src[i];
+      dst[next[TopDigit(k.c)]++] = Key24{k.c, k.a, k.b};
+    }
+  });
+  // Only a bucket holding several ids (their top 16 bits alike) can be out
+  // of order; a stable sort by the id keeps each id's (a, b) order.
+  size_t split = std::upper_bound(start.begin(), start.end(), n / 2) - start.begin() - 1;
+  OnTwoThreads(two, [&](int half) {
+    size_t from = half == 0 ? 0 : split, to = half == 0 ? split : kDigits;
+    for (size_t d = from; d < to; ++d) {
+      auto first = dst.begin() + start[d], last = dst.begin() + start[d + 1];
+      if (last - first > 1 && !std::is_sorted(first, last, by_a)) {
+        std::stable_sort(first, last, by_a);
+      }
+    }
+  });
+}
 
 template <typename T>
 bool ExternalSorter<T>::TakeSorted(std::vector<T>* out) {

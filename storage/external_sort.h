@@ -33,6 +33,23 @@ void AdviseHugePages(void* data, size_t bytes);
 // Sorts `v` on two threads (both cores) without a temporary buffer.
 void SortInParallel(std::vector<Key24>& v);
 
+// Up to this many bytes of records, the sorts below (a second buffer of the
+// same size) are used: a few passes over the data instead of the in-place
+// sort's many. Above it the in-place sort keeps memory at one copy.
+inline constexpr size_t kScratchSortBytes = size_t{64} << 20;
+
+// Sorts `v` through `scratch` (resized; the two are swapped, so `v` holds
+// the result): one counting pass and one scatter on the first id's top 16
+// bits, then each bucket (ids are hashes: a few keys) sorted alone.
+void SortWithScratch(std::vector<Key24>& v, std::vector<Key24>& scratch);
+
+// `src` sorted by (a, b, c); fills `dst` with every record rotated right,
+// {c, a, b}, in sorted order. That is a stable sort of `src` by c alone, as
+// `src` already orders each c's records by (a, b): spo gives osp, osp gives
+// pos. One counting pass and one scatter (two threads on large inputs),
+// then only buckets where distinct c share their top 16 bits are sorted.
+void RotateSorted(const std::vector<Key24>& src, std::vector<Key24>& dst);
+
 template <typename T>
 class ExternalSorter {
  public:
