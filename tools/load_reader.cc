@@ -47,15 +47,23 @@ std::string DocumentIdForFile(const std::string& path) {
 // Debian's abseil has its own string_view type; this bridges std's.
 absl::string_view Av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
-// True when every byte is ASCII other than NUL (8 bytes at a time).
+// True when every byte is ASCII other than NUL (16 bytes at a time: a
+// test per 8 was a seventh of reading FB15k-237's TSV).
 bool IsPlainAscii(std::string_view s) {
   constexpr uint64_t kHigh = 0x8080808080808080ULL, kOnes = 0x0101010101010101ULL;
+  // A high bit set, or a zero byte (w - 1 borrows into its high bit).
+  auto bad = [](uint64_t w) { return w | ((w - kOnes) & ~w); };
   size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
+  for (; i + 16 <= s.size(); i += 16) {
+    uint64_t w[2];
+    std::memcpy(w, s.data() + i, 16);
+    if ((bad(w[0]) | bad(w[1])) & kHigh) return false;
+  }
+  if (i + 8 <= s.size()) {
     uint64_t w;
     std::memcpy(&w, s.data() + i, 8);
-    // A high bit set, or a zero byte (w - 1 borrows into its high bit).
-    if ((w | ((w - kOnes) & ~w)) & kHigh) return false;
+    if (bad(w) & kHigh) return false;
+    i += 8;
   }
   for (; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
@@ -448,7 +456,7 @@ class Reader {
       if (format == InputFormat::kTsv && IsPlainAscii(view)) {
         std::string_view tsv = view;
         if (!tsv.empty() && tsv.back() == '\r') tsv.remove_suffix(1);
-        if (!IsBlank(tsv)) TsvTriple(tsv, line_no);
+        if (!PlainTsvTriple(tsv, line_no) && !IsBlank(tsv)) TsvTriple(tsv, line_no);
         continue;
       }
       line.assign(view);
@@ -492,6 +500,33 @@ class Reader {
     t.line = line_no;
     if (!sink_->OnTriple(std::move(t))) stopped_ = true;
     return !stopped_;
+  }
+
+  // The common TSV line (plain ASCII, three fields, nothing to strip) in
+  // one go: three memchr calls and the packing. False, with nothing done,
+  // for any other line, which TsvTriple then handles (or reports).
+  bool PlainTsvTriple(std::string_view line, uint64_t line_no) {
+    const char* begin = line.data();
+    const char* end = begin + line.size();
+    auto tab = [end](const char* from) {
+      return static_cast<const char*>(std::memchr(from, '\t', end - from));
+    };
+    const char* t1 = tab(begin);
+    if (t1 == nullptr) return false;
+    const char* t2 = tab(t1 + 1);
+    if (t2 == nullptr || tab(t2 + 1) != nullptr) return false;
+    // Every field non-empty and starting and ending above ' ' (in plain
+    // ASCII, whitespace and control bytes are all at or below it).
+    auto edge = [](const char* first, const char* last) {
+      return last > first && static_cast<unsigned char>(first[0]) > ' ' &&
+             static_cast<unsigned char>(last[-1]) > ' ';
+    };
+    if (!edge(begin, t1) || !edge(t1 + 1, t2) || !edge(t2 + 1, end)) return false;
+    batch_.triples.Add(std::string_view(begin, t1 - begin), std::string_view(t1 + 1, t2 - t1 - 1),
+                       std::string_view(t2 + 1, end - t2 - 1));
+    batch_.lines.push_back(line_no);
+    if (batch_.size() >= kBatchTriples) FlushTriples();
+    return true;
   }
 
   void TsvTriple(std::string_view line, uint64_t line_no) {

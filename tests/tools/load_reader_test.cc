@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/tools/load_testutil.h"
@@ -196,6 +197,82 @@ TEST(LoadReaderTest, InvalidUtf8InALineFormatNamesLineAndByte) {
   ASSERT_EQ(sink.issues.size(), 1u);
   EXPECT_EQ(sink.issues[0].line, 2u);
   EXPECT_THAT(sink.issues[0].message, HasSubstr("invalid UTF-8 at byte 9"));
+}
+
+// Plain TSV lines take a shortcut (three fields, nothing to strip); every
+// other line the general path. Both must give what the rules say: fields
+// stripped of ASCII whitespace, control bytes kept, a NUL or a bad byte
+// anywhere in a line of any length found, the field count checked.
+TEST(LoadReaderTest, TsvLinesOfEveryShapeAndLength) {
+  std::string dir = MakeTempDir("tsv-shapes");
+  std::string path = dir + "/t.tsv";
+  std::string text;
+  std::vector<std::vector<std::string>> want;  // subject, predicate, object
+  std::vector<uint64_t> want_lines, nul_lines, utf8_lines, count_lines, empty_lines;
+  uint64_t line = 0;
+  auto add = [&](const std::string& l) {
+    text += l + "\n";
+    return ++line;
+  };
+  auto triple = [&](const std::string& l, std::vector<std::string> fields) {
+    want.push_back(std::move(fields));
+    want_lines.push_back(add(l));
+  };
+  // Past the first 8 KiB, where a NUL would make the file binary.
+  while (text.size() < 9000) {
+    std::string s = "/m/f" + std::to_string(line);
+    triple(s + "\t/r/f\t/m/x", {s, "/r/f", "/m/x"});
+  }
+  for (size_t len = 1; len <= 40; ++len) {
+    std::string s(len, 's'), o = "/m/" + std::string(len % 7, 'o');
+    triple(s + "\t/r/p\t" + o, {s, "/r/p", o});
+    // The same with a NUL (line skipped), then a bad byte (replaced by
+    // U+001A, the line kept), at every third position but the tabs.
+    for (size_t at = 0; at < s.size() + 2 + o.size(); at += 3) {
+      if (at == s.size() || at == s.size() + 2) continue;
+      std::string bad = s + "\tp\t" + o;
+      bad[at] = '\0';
+      nul_lines.push_back(add(bad));
+      bad[at] = '\xff';
+      std::string fixed = s + "\tp\t" + o;
+      fixed[at] = '\x1a';
+      size_t t1 = fixed.find('\t'), t2 = fixed.find('\t', t1 + 1);
+      triple(bad, {fixed.substr(0, t1), fixed.substr(t1 + 1, t2 - t1 - 1), fixed.substr(t2 + 1)});
+      utf8_lines.push_back(line);
+    }
+  }
+  triple("  a \t b\tc \r", {"a", "b", "c"});
+  triple(" a b \tp\tc\r", {"a b", "p", "c"});
+  triple("\x01x\tp\ty\x02", {"\x01x", "p", "y\x02"});
+  triple("é\tp\tü", {"é", "p", "ü"});
+  count_lines.push_back(add("a\tb\tc\t"));
+  count_lines.push_back(add("a\tb"));
+  empty_lines.push_back(add("\tb\tc"));
+  empty_lines.push_back(add("a\t \tc"));
+  add("   \r");  // blank: skipped without a word
+  std::ofstream(path, std::ios::binary) << text;
+
+  RecordingSink sink = ReadFixture(path, InputFormat::kTsv);
+  ASSERT_EQ(sink.triples.size(), want.size()) << sink.IssueText();
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(sink.triples[i].subject, want[i][0]) << i;
+    EXPECT_EQ(sink.triples[i].predicate, want[i][1]) << i;
+    EXPECT_EQ(sink.triples[i].object, want[i][2]) << i;
+    EXPECT_EQ(sink.triples[i].line, want_lines[i]) << i;
+  }
+  std::vector<uint64_t> nul, utf8, count, empty;
+  for (const LoadIssue& issue : sink.issues) {
+    if (absl::StrContains(issue.message, "NUL byte")) nul.push_back(issue.line);
+    if (absl::StrContains(issue.message, "invalid UTF-8")) utf8.push_back(issue.line);
+    if (absl::StrContains(issue.message, "tab-separated")) count.push_back(issue.line);
+    if (absl::StrContains(issue.message, "empty")) empty.push_back(issue.line);
+  }
+  EXPECT_EQ(nul, nul_lines);
+  EXPECT_EQ(utf8, utf8_lines);
+  EXPECT_EQ(count, count_lines);
+  EXPECT_EQ(empty, empty_lines);
+  EXPECT_EQ(sink.issues.size(), nul.size() + utf8.size() + count.size() + empty.size())
+      << sink.IssueText();
 }
 
 TEST(LoadReaderTest, BinaryFilesAreSkippedWithTheReason) {
