@@ -27,7 +27,9 @@ namespace {
 // strings in place, so a Context reused across sentences (Recognize keeps one
 // per thread) allocates only when a sentence is longer than any before.
 struct Context {
-  std::vector<std::string> norm, shape, gaz, cap, c0, c1, c2;
+  std::vector<std::string> norm, shape, gaz, cap, c0, c1, c2, c3;
+  // NerModel.cluster_templates: which templates the word classes feed.
+  uint32_t cluster_templates = 0;
   std::vector<std::string_view> form, upos, xpos;  // the caller's words and tags
   // Feature set 1: case-folded gazetteer match, WordNet name parts, position
   // in a run of capitalised words.
@@ -46,7 +48,8 @@ struct Context {
             const NameTypeTable* name_types = nullptr) {
     const size_t n = words.size() + 4;
     for (auto* v :
-         {&norm, &shape, &gaz, &cap, &c0, &c1, &c2, &gazf, &parts, &run, &lex, &lexf, &types}) {
+         {&norm, &shape, &gaz, &cap, &c0, &c1, &c2, &c3, &gazf, &parts, &run, &lex, &lexf,
+          &types}) {
       if (v->size() < n) v->resize(n);
       (*v)[0].assign("-S2-");
       (*v)[1].assign("-S1-");
@@ -100,7 +103,7 @@ struct Context {
         cap[i + 2].assign(1, it == caps.end() ? '?' : static_cast<char>('0' + it->second));
       }
       if (!clusters.empty()) {
-        const uint16_t* ids = clusters.Find(norm[i + 2]);
+        const uint16_t* ids = clusters.FindWord(words[i], norm[i + 2]);
         const int g = clusters.num_granularities();
         auto id = [&](std::string& out, int level) {
           if (ids == nullptr) {
@@ -112,10 +115,12 @@ struct Context {
         id(c0[i + 2], 0);
         id(c1[i + 2], 1);
         id(c2[i + 2], 2);
+        id(c3[i + 2], 3);
       } else {
         c0[i + 2].clear();
         c1[i + 2].clear();
         c2[i + 2].clear();
+        c3[i + 2].clear();
       }
       WordShapeInto(words[i], shape[i + 2]);
       if (i < up.size()) upos[i + 2] = up[i];
@@ -407,7 +412,27 @@ void ObservationFeatures(const Context& c, size_t i, std::vector<uint64_t>& out)
     out.push_back(FeatureHash(170, c.cap[k - 1], c.cap[k]));
     out.push_back(FeatureHash(171, c.cap[k], c.cap[k + 1]));
   }
-  if (!c.c0[k].empty()) {
+  if (!c.c0[k].empty() && c.cluster_templates == 1) {
+    // Word classes at every level for the word, its neighbours at the
+    // middle levels, class bigrams, and classes with shape, capitalisation
+    // and the neighbouring words.
+    out.push_back(FeatureHash(400, c.c0[k]));
+    out.push_back(FeatureHash(401, c.c1[k]));
+    out.push_back(FeatureHash(402, c.c2[k]));
+    out.push_back(FeatureHash(403, c.c3[k]));
+    out.push_back(FeatureHash(404, c.c1[k - 1]));
+    out.push_back(FeatureHash(405, c.c2[k - 1]));
+    out.push_back(FeatureHash(406, c.c1[k + 1]));
+    out.push_back(FeatureHash(407, c.c2[k + 1]));
+    out.push_back(FeatureHash(408, c.c0[k - 2]));
+    out.push_back(FeatureHash(409, c.c0[k + 2]));
+    out.push_back(FeatureHash(410, c.shape[k], c.c2[k]));
+    out.push_back(FeatureHash(411, c.c1[k - 1], c.c1[k]));
+    out.push_back(FeatureHash(412, c.c1[k], c.c1[k + 1]));
+    out.push_back(FeatureHash(413, c.cap[k], c.c1[k]));
+    out.push_back(FeatureHash(414, c.norm[k - 1], c.c2[k]));
+    out.push_back(FeatureHash(415, c.c2[k], c.norm[k + 1]));
+  } else if (!c.c0[k].empty()) {
     out.push_back(FeatureHash(140, c.c0[k]));
     out.push_back(FeatureHash(141, c.c1[k]));
     out.push_back(FeatureHash(142, c.c2[k]));
@@ -464,7 +489,13 @@ void LabelFeatures(const Context& c, size_t i, std::optional<std::string_view> p
   add(121, c.upos[k]);
   add(129, c.norm[k]);
   if (!c.cap[k].empty()) add(139, c.cap[k]);
-  if (!c.c0[k].empty()) add(145, c.c2[k]);
+  if (!c.c0[k].empty()) {
+    if (c.cluster_templates == 1) {
+      add(420, c.c1[k]);
+    } else {
+      add(145, c.c2[k]);
+    }
+  }
   add(157, c.run[k]);
   add(159, c.shape[k + 1]);
   if (!c.lex[k].empty()) add(185, c.lex[k]);
@@ -982,6 +1013,7 @@ absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& given,
   std::vector<uint64_t> features;
   std::vector<float> scores(labels.size());
   Context ctx;
+  ctx.cluster_templates = options.cluster_templates;
   WordClusters clusters;
   if (!clusters.Load(options.clusters)) {
     return absl::InvalidArgumentError("recogniser training: inconsistent word clusters");
@@ -1131,6 +1163,7 @@ absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& given,
   if (options.feature_set == 6) options.name_types.ToProto(&out);
   out.set_close_spans_early(true);
   out.set_feature_set(options.feature_set);
+  out.set_cluster_templates(options.cluster_templates);
   return out;
 }
 
@@ -1189,6 +1222,12 @@ absl::StatusOr<EntityRecognizer> EntityRecognizer::FromProto(const NerModel& mod
         model.feature_set(), kNerFeatureSet));
   }
   r.feature_set_ = model.feature_set();
+  if (model.cluster_templates() > 1) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "recogniser model uses word-class templates %d; this build knows 0 and 1",
+        model.cluster_templates()));
+  }
+  r.cluster_templates_ = model.cluster_templates();
   std::vector<LabelInfo> info;
   for (const std::string& l : r.labels_) info.push_back(Info(l));
   r.transitions_ = std::make_shared<const NerTransitions>(r.labels_, info);
@@ -1251,6 +1290,7 @@ std::vector<std::string> EntityRecognizer::Recognize(
   if (words.empty()) return bio;
   const std::vector<LabelInfo>& info = transitions_->info;
   thread_local Context ctx;
+  ctx.cluster_templates = cluster_templates_;
   ctx.Fill(words, upos, xpos, gazetteers_, capitalization_, clusters_, feature_set_, &name_types_);
   if (!lexicon_.empty()) lexicon_.Annotate(words, nullptr, ctx.lex, ctx.lexf, 2);
   std::vector<uint64_t> features;

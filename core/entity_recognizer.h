@@ -99,6 +99,9 @@ struct NerTrainOptions {
   std::function<void(std::string_view)> log;
   CapitalizationTable capitalization;  // may be empty
   WordClusterModel clusters;           // may be empty
+  // Which templates the word classes feed (NerModel.cluster_templates): 0
+  // the first ones, 1 those for exchange classes (feature sets 3 and 6).
+  uint32_t cluster_templates = 0;
   NameTypeTable name_types;            // feature set 6; may be empty
 };
 
@@ -138,6 +141,7 @@ class EntityRecognizer {
   std::vector<float> label_bias_;  // NerModel.label_bias: added to each label's score
   bool close_spans_early_ = false;
   uint32_t feature_set_ = 0;
+  uint32_t cluster_templates_ = 0;
 };
 
 }  // namespace kg::core

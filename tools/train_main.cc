@@ -117,6 +117,14 @@ struct Args {
   float ner_dropout = 0.0f;
   bool gum_plural_persons_o = false;
   double wiki_max_mb = 16;
+  // --clusters: exchange-algorithm word classes (core/word_clusters.h) from
+  // this much wiki text plus the EWT and GUM train sentences.
+  double clusters_max_mb = 48;
+  std::string cluster_sizes = "32,128,512";
+  int cluster_min_count = 5;
+  size_t cluster_max_words = 80000;
+  int cluster_iterations = 8;
+  uint32_t cluster_templates = 0;
   size_t max_sentences = 0;
   float prune = 0.0f;
 };
@@ -126,6 +134,9 @@ int Usage() {
                "                [--seed N] [--epochs N] [--ner-epochs N] [--parser-epochs N]\n"
                "                [--no-parser] [--jackknife K] [--max-sentences N] [--prune W]\n"
                "                [--wiki DIR [--wiki-max-mb N] [--clusters]] [--ewt-only]\n"
+               "                [--clusters-max-mb N] [--cluster-sizes K,K,..]\n"
+               "                [--cluster-min-count N] [--cluster-max-words N]\n"
+               "                [--cluster-iterations N] [--cluster-templates 0|1]\n"
                "                [--gum-ner-weight W] [--ner-mix N]\n"
                "                [--ner-lowercase-copies F [--ner-lowercase-weight W]]\n"
                "                [--parser-from MODELS.kgm] [--parser-model PARSER.pb]\n"
@@ -265,6 +276,20 @@ int main(int argc, char** argv) {
       ok = str(a.tagger_from);
     else if (arg == "--clusters-from")
       ok = str(a.clusters_from);
+    else if (arg == "--cluster-sizes")
+      ok = str(a.cluster_sizes);
+    else if (arg == "--cluster-min-count")
+      ok = num(a.cluster_min_count) && a.cluster_min_count > 0;
+    else if (arg == "--cluster-max-words")
+      ok = num(a.cluster_max_words) && a.cluster_max_words > 0;
+    else if (arg == "--cluster-templates")
+      ok = num(a.cluster_templates) && a.cluster_templates <= 1;
+    else if (arg == "--cluster-iterations")
+      ok = num(a.cluster_iterations) && a.cluster_iterations > 0;
+    else if (arg == "--clusters-max-mb") {
+      const char* v = value();
+      ok = v != nullptr && absl::SimpleAtod(v, &a.clusters_max_mb) && a.clusters_max_mb > 0;
+    }
     else if (arg == "--ner-types-from")
       ok = str(a.ner_types_from);
     else if (arg == "--cities")
@@ -341,12 +366,21 @@ int main(int argc, char** argv) {
       "--parser-epochs %d --jackknife %d%s%s%s; iso-codes %s, WordNet %s",
       a.ud, a.gum, a.uner, a.seed, a.epochs, a.ner_epochs, a.parser_epochs, a.jackknife,
       std::string(a.parser ? "" : " --no-parser") + (a.ewt_only ? " --ewt-only" : "") +
-          (a.clusters ? " --clusters" : ""),
+          (a.clusters ? absl::StrFormat(" --clusters --clusters-max-mb %g --cluster-sizes %s "
+                                        "--cluster-min-count %d --cluster-max-words %d "
+                                        "--cluster-iterations %d --cluster-templates %d",
+                                        a.clusters_max_mb, a.cluster_sizes, a.cluster_min_count,
+                                        a.cluster_max_words, a.cluster_iterations,
+                                        a.cluster_templates)
+                      : ""),
       a.wiki.empty() ? "" : " --wiki " + a.wiki,
       (a.parser_from.empty() ? "" : " --parser-from " + a.parser_from) +
           (a.parser_model.empty() ? "" : " --parser-model " + a.parser_model) +
           (a.tagger_from.empty() ? "" : " --tagger-from " + a.tagger_from) +
           (a.clusters_from.empty() ? "" : " --clusters-from " + a.clusters_from) +
+          (a.cluster_templates == 0 || a.clusters
+               ? ""
+               : absl::StrFormat(" --cluster-templates %d", a.cluster_templates)) +
           (a.ner_types_from.empty() ? "" : " --ner-types-from " + a.ner_types_from) +
           (a.cities.empty() ? "" : " --cities " + a.cities) +
           (a.companies.empty() ? "" : " --companies " + a.companies) +
@@ -396,9 +430,41 @@ int main(int argc, char** argv) {
       Log(absl::StrFormat("word classes of %d words copied from %s", clusters.words_size(),
                           a.clusters_from));
     } else if (a.clusters) {
-      kg::core::WordClusterOptions copt;
-      copt.seed = a.seed;
-      clusters = kg::core::BuildWordClusters(texts, copt);
+      // All the unlabelled text we may use: the wiki text and the raw
+      // sentences of EWT and GUM train (UNER train is EWT train's text).
+      kg::core::ExchangeClusterOptions copt;
+      copt.min_count = a.cluster_min_count;
+      copt.max_words = a.cluster_max_words;
+      copt.iterations = a.cluster_iterations;
+      copt.log = Log;
+      copt.granularities.clear();
+      for (absl::string_view k : absl::StrSplit(a.cluster_sizes, ',', absl::SkipEmpty())) {
+        int size = 0;
+        if (!absl::SimpleAtoi(k, &size) || size < 2 || size > 65535) {
+          return fail(absl::InvalidArgumentError("--cluster-sizes: bad size " + std::string(k)));
+        }
+        copt.granularities.push_back(size);
+      }
+      kg::core::ClusterCorpus corpus;
+      std::vector<std::string> more;
+      if (a.clusters_max_mb > a.wiki_max_mb) {
+        absl::Status st2 =
+            ReadWiki(a.wiki, static_cast<size_t>(a.clusters_max_mb * 1048576), more);
+        if (!st2.ok()) return fail(st2);
+      }
+      for (const std::string& text : more.empty() ? texts : more) corpus.AddText(text);
+      more.clear();
+      std::vector<std::string> forms;
+      for (const auto* bank : {&*ud, &gum}) {
+        for (const auto& sentence : *bank) {
+          forms.clear();
+          for (const auto& t : sentence.tokens) forms.push_back(t.form);
+          corpus.AddSentence(forms);
+        }
+      }
+      Log(absl::StrFormat("word classes: %d tokens read (%.1f s)", corpus.num_tokens(),
+                          Seconds(start)));
+      clusters = kg::core::BuildExchangeClusters(corpus, copt);
       Log(absl::StrFormat("word classes of %d words (%.1f s)", clusters.words_size(),
                           Seconds(start)));
     }
@@ -586,6 +652,7 @@ int main(int argc, char** argv) {
   nopt.log = Log;
   nopt.capitalization = std::move(capitalization);
   nopt.clusters = std::move(clusters);
+  nopt.cluster_templates = a.cluster_templates;
   nopt.name_types = std::move(name_types);
   auto ner = kg::core::TrainRecognizer(ner_train, matcher, nopt);
   if (!ner.ok()) return fail(ner.status());
