@@ -131,9 +131,10 @@ absl::Status WritePermutation(ExternalSorter<Key24>& sorter, SstOut& out) {
 // own SST file on its own thread (`v` is sorted, so the files never overlap).
 template <typename Put>
 absl::Status WriteInTwoFiles(RocksStore* store, Cf cf, const std::string& stem, size_t n, Put put,
-                             std::vector<rocksdb::IngestExternalFileArg>* args, uint64_t* bytes) {
+                             std::vector<rocksdb::IngestExternalFileArg>* args, uint64_t* bytes,
+                             FileSyncs* syncs) {
   size_t mid = n / 2;
-  SstOut lo(store, cf, stem + ".0.sst"), hi(store, cf, stem + ".1.sst");
+  SstOut lo(store, cf, stem + ".0.sst", syncs), hi(store, cf, stem + ".1.sst", syncs);
   absl::Status hi_status;
   std::thread t([&] {
     NameThread("kg-bulk-write");
@@ -162,7 +163,7 @@ absl::Status WriteFactsInMemory(RocksStore* store, const rocksdb::ReadOptions& r
                                 const std::string& dir, std::vector<Key24>& v,
                                 const std::function<absl::StatusOr<bool>()>& ids_final,
                                 std::vector<rocksdb::IngestExternalFileArg>* args,
-                                BulkResult* result) {
+                                BulkResult* result, FileSyncs* syncs) {
   rocksdb::DB* db = store->db();
   std::vector<uint8_t> known(v.size(), 0);  // 1: the triple is already stored
   const std::string imported = ImportedPayload();
@@ -200,8 +201,8 @@ absl::Status WriteFactsInMemory(RocksStore* store, const rocksdb::ReadOptions& r
   };
   std::vector<rocksdb::IngestExternalFileArg> spo_args;
   uint64_t spo_bytes = 0;
-  RETURN_IF_ERROR(
-      WriteInTwoFiles(store, kSpo, dir + "/spo", v.size(), put_spo, &spo_args, &spo_bytes));
+  RETURN_IF_ERROR(WriteInTwoFiles(store, kSpo, dir + "/spo", v.size(), put_spo, &spo_args,
+                                  &spo_bytes, syncs));
   kTrace("spo written");
   ASSIGN_OR_RETURN(bool unchanged, ids_final());
   speculative = false;
@@ -212,8 +213,9 @@ absl::Status WriteFactsInMemory(RocksStore* store, const rocksdb::ReadOptions& r
     spo_args.clear();
     spo_bytes = 0;
     std::fill(known.begin(), known.end(), 0);
-    RETURN_IF_ERROR(
-        WriteInTwoFiles(store, kSpo, dir + "/spo", v.size(), put_spo, &spo_args, &spo_bytes));
+    // Other names: the first files may be synced and marked already.
+    RETURN_IF_ERROR(WriteInTwoFiles(store, kSpo, dir + "/spo.again", v.size(), put_spo, &spo_args,
+                                    &spo_bytes, syncs));
     kTrace("spo written again");
   }
   result->sst_bytes += spo_bytes;
@@ -243,12 +245,12 @@ absl::Status WriteFactsInMemory(RocksStore* store, const rocksdb::ReadOptions& r
     RotateSorted(v, w);
     kTrace("osp sorted");
     RETURN_IF_ERROR(WriteInTwoFiles(store, kOsp, dir + "/osp", w.size(), put_keys_of(w), args,
-                                    &result->sst_bytes));
+                                    &result->sst_bytes, syncs));
     kTrace("osp written");
     RotateSorted(w, v);
     kTrace("pos sorted");
     RETURN_IF_ERROR(WriteInTwoFiles(store, kPos, dir + "/pos", v.size(), put_keys_of(v), args,
-                                    &result->sst_bytes));
+                                    &result->sst_bytes, syncs));
     kTrace("pos written");
     return absl::OkStatus();
   }
@@ -258,7 +260,7 @@ absl::Status WriteFactsInMemory(RocksStore* store, const rocksdb::ReadOptions& r
     SortInParallel(v);
     kTrace(cf == kPos ? "pos sorted" : "osp sorted");
     RETURN_IF_ERROR(WriteInTwoFiles(store, cf, dir + (cf == kPos ? "/pos" : "/osp"), v.size(),
-                                    put_keys_of(v), args, &result->sst_bytes));
+                                    put_keys_of(v), args, &result->sst_bytes, syncs));
     kTrace(cf == kPos ? "pos written" : "osp written");
   }
   return absl::OkStatus();
@@ -586,6 +588,12 @@ absl::StatusOr<BulkResult> BulkLoader::Finish() {
   } release{db, snap};
 
   ASSIGN_OR_RETURN(Meta meta, store_->ReadMeta());
+  // Every file is synced as soon as it is finished, beside the writing of
+  // the next ones, instead of one after another by the ingestion. Declared
+  // before anything that writes files, so it outlives their threads; its
+  // marks are dropped right after the ingestion.
+  std::optional<FileSyncs> syncs_holder;
+  FileSyncs& syncs = syncs_holder.emplace();
   std::vector<rocksdb::IngestExternalFileArg> args;
   size_t m = options_.memory_bytes;
   // The shards' caches are no longer needed: give their memory to the
@@ -607,7 +615,7 @@ absl::StatusOr<BulkResult> BulkLoader::Finish() {
             absl::StrCat("predicate id collision between '", it->second, "' and '", text, "'"));
       }
     }
-    SstOut out(store_, kPredicates, dir_ + "/predicates.sst");
+    SstOut out(store_, kPredicates, dir_ + "/predicates.sst", &syncs);
     std::string v;
     for (const auto& [pid, text] : by_id) {
       rocksdb::Status s = db->Get(ro, store_->cf(kPredicates), IdKey(pid), &v);
@@ -653,8 +661,8 @@ absl::StatusOr<BulkResult> BulkLoader::Finish() {
     RETURN_IF_ERROR(terms_->Finish());
     kTrace("terms sorted");
     ExternalSorter<std::string> by_key(dir_, "keys", m / 8);
-    SstOut entities(store_, kEntities, dir_ + "/entities.sst");
-    SstOut contrib(store_, kContrib, dir_ + "/contrib.sst");
+    SstOut entities(store_, kEntities, dir_ + "/entities.sst", &syncs);
+    SstOut contrib(store_, kContrib, dir_ + "/contrib.sst", &syncs);
     std::unique_ptr<rocksdb::Iterator> existing(db->NewIterator(ro, store_->cf(kEntities)));
     existing->SeekToFirst();
     const bool no_entities = !existing->Valid() && existing->status().ok();
@@ -857,7 +865,7 @@ absl::StatusOr<BulkResult> BulkLoader::Finish() {
                                 std::vector<rocksdb::IngestExternalFileArg>* args,
                                 uint64_t* bytes) -> absl::Status {
       RETURN_IF_ERROR(sorter.Finish());
-      SstOut terms(store_, kTerms, dir_ + "/terms.sst");
+      SstOut terms(store_, kTerms, dir_ + "/terms.sst", &syncs);
       // A key of a new entity may already be in the dictionary under a
       // re-hashed id when documents stored it after Add() took its id
       // without probing (probe_terms_): the triples would then name the
@@ -924,8 +932,8 @@ absl::StatusOr<BulkResult> BulkLoader::Finish() {
     if (!rehashed.empty()) {
       // In a file of their own: their ids fall anywhere in the others' range
       // (ingestion accepts overlapping files; the keys are distinct).
-      SstOut re_entities(store_, kEntities, dir_ + "/entities.rehash.sst");
-      SstOut re_contrib(store_, kContrib, dir_ + "/contrib.rehash.sst");
+      SstOut re_entities(store_, kEntities, dir_ + "/entities.rehash.sst", &syncs);
+      SstOut re_contrib(store_, kContrib, dir_ + "/contrib.rehash.sst", &syncs);
       existing->SeekToFirst();
       for (const auto& [id, i] : rehashed) {
         RETURN_IF_ERROR(flush(re_entities, re_contrib, id, key_of(losers[i]), name_of(losers[i])));
@@ -975,7 +983,7 @@ absl::StatusOr<BulkResult> BulkLoader::Finish() {
         SortInParallel(all);
         return false;
       };
-      return WriteFactsInMemory(store_, ro, dir_, all, ids_final, &args, &result);
+      return WriteFactsInMemory(store_, ro, dir_, all, ids_final, &args, &result, &syncs);
     }
     if (!remap_future.get()) return absl::AbortedError("terms not resolved");
     ExternalSorter<Key24>* source = spo_.get();
@@ -993,7 +1001,7 @@ absl::StatusOr<BulkResult> BulkLoader::Finish() {
       source = remapped.get();
     }
     ExternalSorter<Key24> pos(dir_, "pos", m / 4), osp(dir_, "osp", m / 4);
-    SstOut spo_out(store_, kSpo, dir_ + "/spo.sst");
+    SstOut spo_out(store_, kSpo, dir_ + "/spo.sst", &syncs);
     std::unique_ptr<rocksdb::Iterator> existing(db->NewIterator(ro, store_->cf(kSpo)));
     existing->SeekToFirst();
     const std::string imported = ImportedPayload();
@@ -1022,7 +1030,8 @@ absl::StatusOr<BulkResult> BulkLoader::Finish() {
     remapped.reset();
     spo_.reset();
     RETURN_IF_ERROR(spo_out.Finish(&args, &result.sst_bytes));
-    SstOut pos_out(store_, kPos, dir_ + "/pos.sst"), osp_out(store_, kOsp, dir_ + "/osp.sst");
+    SstOut pos_out(store_, kPos, dir_ + "/pos.sst", &syncs),
+        osp_out(store_, kOsp, dir_ + "/osp.sst", &syncs);
     absl::Status pos_status;
     std::thread t([&] {
       NameThread("kg-bulk-write");
@@ -1049,7 +1058,7 @@ absl::StatusOr<BulkResult> BulkLoader::Finish() {
   meta.set_facts(meta.facts() + result.new_facts);
   meta.set_entities(meta.entities() + result.new_entities);
   if (result.new_facts > 0 || result.new_entities > 0) {
-    SstOut meta_out(store_, kDefault, dir_ + "/meta.sst");
+    SstOut meta_out(store_, kDefault, dir_ + "/meta.sst", &syncs);
     RETURN_IF_ERROR(meta_out.Put(kMetaKey, meta.SerializeAsString()));
     RETURN_IF_ERROR(meta_out.Finish(&args, &result.sst_bytes));
   }
@@ -1059,9 +1068,12 @@ absl::StatusOr<BulkResult> BulkLoader::Finish() {
   // sequence number, and bottommost files with one are rewritten by a
   // compaction soon after (a new store's whole load, once more).
   release();
+  RETURN_IF_ERROR(syncs.Wait());
+  kTrace("files synced");
   if (!args.empty()) {
     RETURN_IF_ERROR(FromRocks(db->IngestExternalFiles(args), store_->path()));
   }
+  syncs_holder.reset();  // the marks go before any other file is made
   kTrace("ingested");
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);

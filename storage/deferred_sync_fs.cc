@@ -1,11 +1,15 @@
 #include "storage/deferred_sync_fs.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "rocksdb/file_system.h"
@@ -14,6 +18,24 @@ namespace kg::storage {
 namespace {
 
 using Flag = std::shared_ptr<std::atomic<bool>>;
+
+// The marked files (SyncAndMark): few at a time, so a vector.
+std::mutex marked_mu;
+std::vector<FileId>& Marked() {
+  static auto* marked = new std::vector<FileId>;
+  return *marked;
+}
+
+bool IsMarked(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return false;
+  FileId id{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
+  std::lock_guard<std::mutex> lock(marked_mu);
+  for (const FileId& m : Marked()) {
+    if (m == id) return true;
+  }
+  return false;
+}
 
 class DeferredFile : public rocksdb::FSWritableFileOwnerWrapper {
  public:
@@ -69,6 +91,8 @@ class DeferredSyncFs : public rocksdb::FileSystemWrapper {
   rocksdb::IOStatus ReopenWritableFile(const std::string& name, const rocksdb::FileOptions& options,
                                        std::unique_ptr<rocksdb::FSWritableFile>* out,
                                        rocksdb::IODebugContext* dbg) override {
+    // The ingestion reopens a moved file only to sync it (see SyncAndMark).
+    if (IsMarked(name)) return rocksdb::IOStatus::NotSupported("synced before its ingestion");
     return Wrap(target()->ReopenWritableFile(name, options, out, dbg), out);
   }
   rocksdb::IOStatus ReuseWritableFile(const std::string& name, const std::string& old_name,
@@ -119,14 +143,55 @@ DeferredSync NewDeferredSyncEnv() {
 absl::Status EndDeferral(const DeferredSync& deferred, const std::string& dir) {
   if (!deferred.deferring || !deferred.deferring->exchange(false)) return absl::OkStatus();
   std::error_code ec;
+  std::vector<std::string> files;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
     // The info log needs no sync; LOCK is empty.
     if (!entry.is_regular_file(ec) || name.rfind("LOG", 0) == 0 || name == "LOCK") continue;
-    if (absl::Status s = SyncPath(entry.path().string(), false); !s.ok()) return s;
+    files.push_back(entry.path().string());
   }
   if (ec) return absl::InternalError(absl::StrCat("cannot list ", dir, ": ", ec.message()));
+  // All at once: concurrent syncs share journal commits and device flushes.
+  std::vector<absl::Status> status(files.size());
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < files.size(); ++i) {
+    threads.emplace_back([&, i] { status[i] = SyncPath(files[i], false); });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const absl::Status& s : status) {
+    if (!s.ok()) return s;
+  }
   return SyncPath(dir, true);
+}
+
+absl::Status SyncAndMark(const std::string& path, FileId* id) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return absl::InternalError(absl::StrCat("cannot open ", path, ": ", std::strerror(errno)));
+  }
+  struct stat st;
+  int r = fdatasync(fd);
+  if (r == 0) r = fstat(fd, &st);
+  int err = errno;
+  close(fd);
+  if (r != 0) {
+    return absl::InternalError(absl::StrCat("cannot sync ", path, ": ", std::strerror(err)));
+  }
+  *id = FileId{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
+  std::lock_guard<std::mutex> lock(marked_mu);
+  Marked().push_back(*id);
+  return absl::OkStatus();
+}
+
+void Unmark(const FileId& id) {
+  std::lock_guard<std::mutex> lock(marked_mu);
+  std::vector<FileId>& marked = Marked();
+  for (size_t i = 0; i < marked.size(); ++i) {
+    if (marked[i] == id) {
+      marked.erase(marked.begin() + i);
+      return;
+    }
+  }
 }
 
 }  // namespace kg::storage

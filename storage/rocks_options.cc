@@ -60,7 +60,10 @@ rocksdb::ColumnFamilyOptions ColumnFamilyOptionsFor(const std::string& name) {
   // short key whole and the read reports the damage instead.
   if (permutation) {
     cf.prefix_extractor.reset(rocksdb::NewCappedPrefixTransform(kPrefixOfPermutation));
-    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    // pos has no filter: it is only read whole (Check) or by whole key, and
+    // its prefixes are the few predicates, which a filter cannot rule out;
+    // building one hashed every key of every pos file written.
+    if (name != kCfPos) table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
     // Prefixes only: pos and osp are only scanned by prefix; spo is also
     // probed by whole key (does this fact exist?), but a whole-key filter
     // cost 1.25 B/triple and the prefix filter already answers for new

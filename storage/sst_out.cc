@@ -79,12 +79,46 @@ absl::Status SstOut::Delete(std::string_view key) {
   return FromRocks(writer_->Delete(rocksdb::Slice(key.data(), key.size())), path_);
 }
 
+FileSyncs::~FileSyncs() {
+  Wait().IgnoreError();
+  for (const FileId& id : marked_) Unmark(id);
+}
+
+void FileSyncs::Start(std::string path) {
+  std::lock_guard<std::mutex> lock(mu_);
+  threads_.emplace_back([this, path = std::move(path)] {
+    FileId id;
+    absl::Status s = SyncAndMark(path, &id);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (s.ok()) {
+      marked_.push_back(id);
+    } else if (status_.ok()) {
+      status_ = s;
+    }
+  });
+}
+
+absl::Status FileSyncs::Wait() {
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    threads.swap(threads_);
+  }
+  for (std::thread& t : threads) t.join();
+  std::lock_guard<std::mutex> lock(mu_);
+  return status_;
+}
+
 absl::Status SstOut::Finish(std::vector<rocksdb::IngestExternalFileArg>* args, uint64_t* bytes) {
   if (!writer_) return absl::OkStatus();
   rocksdb::ExternalSstFileInfo info;
   RETURN_IF_ERROR(FromRocks(writer_->Finish(&info), path_));
   *bytes += info.file_size;
-  StartWriteback(path_);
+  if (syncs_ != nullptr) {
+    syncs_->Start(path_);
+  } else {
+    StartWriteback(path_);
+  }
   for (auto& arg : *args) {
     if (arg.column_family == store_->cf(cf_)) {
       arg.external_files.push_back(path_);

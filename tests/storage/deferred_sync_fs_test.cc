@@ -64,5 +64,35 @@ TEST(DeferredSyncFsTest, EndingOnAMissingDirectoryNamesIt) {
   EXPECT_NE(std::string(s.message()).find(dir), std::string::npos) << s.message();
 }
 
+// A file synced and marked by its writer is not reopened (to be synced
+// again) by an ingestion, under any name linked to it; once unmarked, or
+// never marked, it is reopened as before.
+TEST(DeferredSyncFsTest, MarkedFilesAreNotReopenedForSyncing) {
+  std::string dir = TempDir("kg-deferred-sync-marked");
+  DeferredSync d = NewDeferredSyncEnv();
+  ASSERT_TRUE(EndDeferral(d, dir).ok());
+  rocksdb::FileSystem* fs = d.env->GetFileSystem().get();
+  std::ofstream(dir + "/marked.sst") << "bytes";
+  std::ofstream(dir + "/plain.sst") << "bytes";
+  FileId id;
+  ASSERT_TRUE(SyncAndMark(dir + "/marked.sst", &id).ok());
+  std::filesystem::create_hard_link(dir + "/marked.sst", dir + "/000042.sst");
+  auto reopen = [&](const std::string& name) {
+    std::unique_ptr<rocksdb::FSWritableFile> f;
+    return fs->ReopenWritableFile(dir + "/" + name, rocksdb::FileOptions(), &f, nullptr);
+  };
+  EXPECT_TRUE(reopen("000042.sst").IsNotSupported());
+  EXPECT_TRUE(reopen("marked.sst").IsNotSupported());
+  EXPECT_TRUE(reopen("plain.sst").ok());
+  Unmark(id);
+  EXPECT_TRUE(reopen("000042.sst").ok());
+  EXPECT_EQ(ReadAll(dir + "/000042.sst"), "bytes");  // reopening appends, never truncates
+  FileId missing;
+  absl::Status s = SyncAndMark(dir + "/nothing.sst", &missing);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(std::string(s.message()).find("nothing.sst"), std::string::npos) << s.message();
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace kg::storage
