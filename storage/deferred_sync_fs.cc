@@ -26,6 +26,15 @@ std::vector<FileId>& Marked() {
   return *marked;
 }
 
+// Directory syncs this thread may skip (SkipDirSyncs).
+thread_local int dir_syncs_to_skip = 0;
+
+bool SkipThisDirSync() {
+  if (dir_syncs_to_skip <= 0) return false;
+  --dir_syncs_to_skip;
+  return true;
+}
+
 bool IsMarked(const std::string& path) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0) return false;
@@ -64,12 +73,12 @@ class DeferredDirectory : public rocksdb::FSDirectoryWrapper {
   DeferredDirectory(std::unique_ptr<rocksdb::FSDirectory> dir, Flag deferring)
       : FSDirectoryWrapper(std::move(dir)), deferring_(std::move(deferring)) {}
   rocksdb::IOStatus Fsync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* d) override {
-    if (deferring_->load()) return rocksdb::IOStatus::OK();
+    if (deferring_->load() || SkipThisDirSync()) return rocksdb::IOStatus::OK();
     return FSDirectoryWrapper::Fsync(o, d);
   }
   rocksdb::IOStatus FsyncWithDirOptions(const rocksdb::IOOptions& o, rocksdb::IODebugContext* d,
                                         const rocksdb::DirFsyncOptions& f) override {
-    if (deferring_->load()) return rocksdb::IOStatus::OK();
+    if (deferring_->load() || SkipThisDirSync()) return rocksdb::IOStatus::OK();
     return FSDirectoryWrapper::FsyncWithDirOptions(o, d, f);
   }
 
@@ -163,6 +172,10 @@ absl::Status EndDeferral(const DeferredSync& deferred, const std::string& dir) {
   }
   return SyncPath(dir, true);
 }
+
+SkipDirSyncs::SkipDirSyncs(int n) { dir_syncs_to_skip = n > 0 ? n : 0; }
+SkipDirSyncs::~SkipDirSyncs() { dir_syncs_to_skip = 0; }
+int DirSyncsToSkipOnThisThread() { return dir_syncs_to_skip; }
 
 absl::Status SyncAndMark(const std::string& path, FileId* id) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);

@@ -58,6 +58,23 @@ struct FileId {
 absl::Status SyncAndMark(const std::string& path, FileId* id);
 void Unmark(const FileId& id);
 
+// An ingestion of the files of k column families links each family's files
+// into the store and syncs the store's directory, family after family, all
+// before the MANIFEST names any of them: the last of those k syncs makes
+// every link durable, the first k - 1 only wait for a device flush each.
+// While a SkipDirSyncs(n) lives, the first n directory syncs made by its
+// own thread through this file system are skipped (other threads' syncs,
+// e.g. a background flush's, are not); what is not used up is dropped.
+class SkipDirSyncs {
+ public:
+  explicit SkipDirSyncs(int n);
+  ~SkipDirSyncs();
+  SkipDirSyncs(const SkipDirSyncs&) = delete;
+  SkipDirSyncs& operator=(const SkipDirSyncs&) = delete;
+};
+// How many directory syncs this thread would still skip (for tests).
+int DirSyncsToSkipOnThisThread();
+
 }  // namespace kg::storage
 
 #endif  // KG_STORAGE_DEFERRED_SYNC_FS_H_

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "rocksdb/file_system.h"
 
@@ -91,6 +92,40 @@ TEST(DeferredSyncFsTest, MarkedFilesAreNotReopenedForSyncing) {
   absl::Status s = SyncAndMark(dir + "/nothing.sst", &missing);
   ASSERT_FALSE(s.ok());
   EXPECT_NE(std::string(s.message()).find("nothing.sst"), std::string::npos) << s.message();
+  std::filesystem::remove_all(dir);
+}
+
+// SkipDirSyncs(n) skips the next n directory syncs of its own thread only,
+// and no more once it is gone; the syncs still succeed.
+TEST(DeferredSyncFsTest, SkippedDirectorySyncsAreCountedPerThread) {
+  std::string dir = TempDir("kg-deferred-sync-skip");
+  DeferredSync d = NewDeferredSyncEnv();
+  ASSERT_TRUE(EndDeferral(d, dir).ok());
+  std::unique_ptr<rocksdb::FSDirectory> handle;
+  ASSERT_TRUE(
+      d.env->GetFileSystem()->NewDirectory(dir, rocksdb::IOOptions(), &handle, nullptr).ok());
+  {
+    SkipDirSyncs skip(2);
+    EXPECT_EQ(DirSyncsToSkipOnThisThread(), 2);
+    int other = -1;
+    std::thread([&] {
+      EXPECT_TRUE(handle->Fsync(rocksdb::IOOptions(), nullptr).ok());
+      other = DirSyncsToSkipOnThisThread();
+    }).join();
+    EXPECT_EQ(other, 0);
+    EXPECT_EQ(DirSyncsToSkipOnThisThread(), 2);
+    EXPECT_TRUE(handle->Fsync(rocksdb::IOOptions(), nullptr).ok());
+    EXPECT_EQ(DirSyncsToSkipOnThisThread(), 1);
+    rocksdb::DirFsyncOptions why(rocksdb::DirFsyncOptions::FsyncReason::kNewFileSynced);
+    EXPECT_TRUE(handle->FsyncWithDirOptions(rocksdb::IOOptions(), nullptr, why).ok());
+    EXPECT_EQ(DirSyncsToSkipOnThisThread(), 0);
+    EXPECT_TRUE(handle->Fsync(rocksdb::IOOptions(), nullptr).ok());
+    EXPECT_EQ(DirSyncsToSkipOnThisThread(), 0);
+  }
+  {
+    SkipDirSyncs skip(5);
+  }
+  EXPECT_EQ(DirSyncsToSkipOnThisThread(), 0);
   std::filesystem::remove_all(dir);
 }
 
