@@ -7,6 +7,7 @@
 #include <random>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "core/arc_hybrid.h"
@@ -495,6 +496,99 @@ TEST_F(ParserTest, CachedRunMatchesPlainRun) {
   // The rounded model is a different model (else the comparison shows
   // nothing about sums that could round).
   EXPECT_GT(changed_by_rounding, 0);
+}
+
+// A parser model of five labels (11 classes) whose feature r (key r + 1)
+// has the row rows[r] of (class, weight) pairs, weights as bf16.
+ParserModel HandParser(const std::vector<std::vector<std::pair<int, float>>>& rows) {
+  ParserModel m;
+  m.set_feature_version(kParserFeatureVersion);
+  for (const char* l : {"det", "nsubj", "obj", "punct", "root"}) m.add_labels(l);
+  PerceptronModel& w = *m.mutable_weights();
+  w.set_num_classes(NumClasses(m.labels_size()));
+  for (size_t r = 0; r < rows.size(); ++r) {
+    w.add_features(r + 1);
+    w.add_row_sizes(static_cast<uint32_t>(rows[r].size()));
+    for (const auto& [cls, weight] : rows[r]) {
+      w.add_classes(cls);
+      w.add_bf16(std::bit_cast<uint32_t>(weight) >> 16);
+    }
+  }
+  return m;
+}
+
+// Rows of a hand model as HandParser took them: key -> (class, weight) pairs.
+std::map<uint64_t, std::vector<std::pair<int, float>>> RowsOf(const ParserModel& m) {
+  std::map<uint64_t, std::vector<std::pair<int, float>>> rows;
+  const PerceptronModel& w = m.weights();
+  EXPECT_EQ(w.classes_size(), w.bf16_size());
+  for (int r = 0, k = 0; r < w.features_size(); ++r) {
+    auto& row = rows[w.features(r)];
+    for (uint32_t j = 0; j < w.row_sizes(r); ++j, ++k) {
+      row.emplace_back(w.classes(k), std::bit_cast<float>(w.bf16(k) << 16));
+    }
+  }
+  return rows;
+}
+
+using Row = std::vector<std::pair<int, float>>;
+
+TEST(ParserPruneTest, KeepsTheStrongestFeaturesInTheirOrder) {
+  // Sums of |w|: 3, 2.5, 0.5, 2.5; largest |w|: 1, 2.5, 0.5, 2.
+  const ParserModel model = HandParser({{{0, 1.0f}, {1, 1.0f}, {2, -1.0f}},
+                                        {{0, 2.5f}},
+                                        {{1, 0.5f}},
+                                        {{2, -2.0f}, {3, 0.5f}}});
+  ParserModel by_l1 = model;
+  EXPECT_EQ(KeepStrongestParserFeatures(2, FeatureRank::kL1, by_l1), 2);
+  // The tie at 2.5 goes to the earlier feature.
+  EXPECT_EQ(by_l1.weights().features(0), 1u);
+  EXPECT_EQ(by_l1.weights().features(1), 2u);
+  EXPECT_EQ(RowsOf(by_l1), (std::map<uint64_t, Row>{{1, {{0, 1.0f}, {1, 1.0f}, {2, -1.0f}}},
+                                                    {2, {{0, 2.5f}}}}));
+
+  ParserModel by_max = model;
+  EXPECT_EQ(KeepStrongestParserFeatures(2, FeatureRank::kMax, by_max), 2);
+  EXPECT_EQ(by_max.weights().features(0), 2u);
+  EXPECT_EQ(by_max.weights().features(1), 4u);
+  EXPECT_EQ(RowsOf(by_max), (std::map<uint64_t, Row>{{2, {{0, 2.5f}}},
+                                                     {4, {{2, -2.0f}, {3, 0.5f}}}}));
+  EXPECT_EQ(by_max.labels_size(), model.labels_size());
+  EXPECT_EQ(by_max.weights().num_classes(), model.weights().num_classes());
+  EXPECT_TRUE(Parser::FromProto(by_max).ok());
+
+  // Within budget (or no budget): unchanged.
+  for (int64_t budget : {4, 10, 0}) {
+    ParserModel same = model;
+    EXPECT_EQ(KeepStrongestParserFeatures(budget, FeatureRank::kL1, same), 0);
+    EXPECT_EQ(same.SerializeAsString(), model.SerializeAsString());
+  }
+}
+
+TEST(ParserPruneTest, TrimsListRowsToTheirLargestWeights) {
+  const ParserModel model = HandParser({
+      {{0, 0.25f}, {3, -2.0f}, {5, 1.0f}, {7, 0.5f}},               // 2 largest: 80 % of |w|
+      {{1, 4.0f}, {2, 0.125f}},                                     // fits the slot already
+      {{0, 1}, {1, 1}, {2, 1}, {3, 1}, {4, 0.5f}, {5, 0.5f}},       // longer than max_size
+      {{1, 1.0f}, {2, 1.0f}, {4, 1.0f}},                            // 2 largest: 67 %
+  });
+  ParserModel m = model;
+  EXPECT_EQ(TrimParserListRows(4, 2, 0.7, m), 1);
+  std::map<uint64_t, Row> want = RowsOf(model);
+  want[1] = {{3, -2.0f}, {5, 1.0f}};  // the classes keep their order
+  EXPECT_EQ(RowsOf(m), want);
+
+  EXPECT_EQ(TrimParserListRows(4, 2, 0.0, m), 1);
+  want[4] = {{1, 1.0f}, {2, 1.0f}};  // ties: the earlier weights
+  EXPECT_EQ(RowsOf(m), want);
+  EXPECT_EQ(m.weights().features_size(), 4);
+  EXPECT_TRUE(Parser::FromProto(m).ok());
+
+  // Nothing to trim: the same model.
+  ParserModel same = model;
+  EXPECT_EQ(TrimParserListRows(2, 2, 0.0, same), 0);
+  EXPECT_EQ(TrimParserListRows(8, 0, 0.0, same), 0);
+  EXPECT_EQ(same.SerializeAsString(), model.SerializeAsString());
 }
 
 TEST(ParserTrainTest, RefusesInputWithoutTrees) {
