@@ -75,14 +75,12 @@ class Loader::Impl : public ReadSink {
     uint64_t input_bytes = 0;
     for (const InputFile& f : files) input_bytes += f.size;
     const LoadOptions& o = l_.options_;
-    const bool doc_bulk =
+    // Begun at the first document to store (OnDocument): a run of
+    // structured triples only never enters bulk mode, whose set-up and
+    // wind-down are a document path's costs.
+    want_doc_bulk_ =
         o.doc_bulk == LoadOptions::DocBulk::kOn ||
         (o.doc_bulk == LoadOptions::DocBulk::kAuto && input_bytes >= o.doc_bulk_min_bytes);
-    if (doc_bulk) {
-      if (absl::Status s = l_.store_->BeginDocumentBulk(o.doc_bulk_chunk_bytes); !s.ok()) {
-        return absl::Status(s.code(), absl::StrCat("document bulk path: ", s.message()));
-      }
-    }
     std::thread writer([this] { WriterLoop(); });
     for (const InputFile& f : files) {
       if (stop_.load()) break;
@@ -97,6 +95,7 @@ class Loader::Impl : public ReadSink {
     writer.join();
 
     absl::Status fatal = fatal_;
+    const bool doc_bulk = doc_bulk_begun_;
     if (doc_bulk) {
       // The last staged chunk; before the structured triples, whose commit
       // must see the documents' terms.
@@ -170,6 +169,15 @@ class Loader::Impl : public ReadSink {
         (*stored)->resolution() == l_.options_.resolution) {
       l_.counters_.unchanged.fetch_add(1);
       return true;
+    }
+    if (want_doc_bulk_ && !doc_bulk_begun_) {
+      // Before the first document can reach the writer.
+      if (absl::Status s = l_.store_->BeginDocumentBulk(l_.options_.doc_bulk_chunk_bytes);
+          !s.ok()) {
+        Fatal(absl::Status(s.code(), absl::StrCat("document bulk path: ", s.message())));
+        return false;
+      }
+      doc_bulk_begun_ = true;
     }
     if (workers_.empty()) {
       absl::StatusOr<std::unique_ptr<core::Extractor>> e = l_.extractor_factory_();
@@ -348,6 +356,8 @@ class Loader::Impl : public ReadSink {
   std::atomic<bool> stop_{false};
   std::atomic<bool> fatal_seen_{false};
   bool triples_added_ = false;  // writer thread only; read after join
+  bool want_doc_bulk_ = false;   // set before the reader starts
+  bool doc_bulk_begun_ = false;  // reader thread only; read after join
   double writer_cpu_seconds_ = 0;            // writer thread; read after join
   std::vector<double> writer_checkpoints_;   // writer thread; read after join
   double worker_cpu_seconds_ = 0;            // under issue_mu_

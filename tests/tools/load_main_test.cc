@@ -315,6 +315,26 @@ TEST(KgLoadTest, KilledBulkRunsResumeToTheSameStoreAsAnUninterruptedRun) {
   KillAndResume("resume-bulk", {"--doc-bulk", "on", "--doc-bulk-chunk", "40000"});
 }
 
+// Bulk mode is entered at the first document: structured triples alone
+// never pay for its set-up and wind-down, even when it is asked for.
+TEST(KgLoadTest, TriplesAloneDoNotEnterDocumentBulkMode) {
+  std::string dir = MakeTempDir("doc-bulk-triples");
+  std::string tsv = dir + "/t.tsv";
+  {
+    std::ofstream out(tsv, std::ios::binary);
+    for (int i = 0; i < 50; ++i) out << "/m/s" << i << "\t/r/p\t/m/o" << i % 7 << "\n";
+  }
+  std::string summary = dir + "/s.json";
+  ProgramResult r = RunProgram(
+      "kg-load", {"--db", dir + "/db", "--quiet", "--doc-bulk", "on", "--json-summary", summary, tsv},
+      dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json j = ReadJson(summary);
+  EXPECT_EQ(j["document_bulk"], false);
+  EXPECT_EQ(j["triples"], 50);
+  EXPECT_EQ(j["store_facts"], 50);
+}
+
 TEST(KgLoadTest, TheDocumentBulkPathStoresWhatOneWritePerDocumentStores) {
   std::string dir = MakeTempDir("doc-bulk");
   std::string corpus = dir + "/corpus";
