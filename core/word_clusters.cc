@@ -271,7 +271,7 @@ std::string ExchangeClusterKey(std::string_view word) {
 }
 
 void ClusterCorpus::Add(std::string_view word) {
-  std::string key = ExchangeClusterKey(word);
+  std::string key = lowercase_ ? NormalizedWord(word) : ExchangeClusterKey(word);
   auto [it, inserted] = ids_.try_emplace(std::move(key), static_cast<uint32_t>(words_.size()));
   if (inserted) {
     words_.push_back(it->first);
@@ -320,7 +320,7 @@ WordClusterModel BuildExchangeClusters(const ClusterCorpus& corpus,
   std::sort(levels.begin(), levels.end(), std::greater<int>());
   levels.erase(std::unique(levels.begin(), levels.end()), levels.end());
   WordClusterModel out;
-  out.set_method(1);
+  out.set_method(corpus.lowercase() ? 0 : 1);
   if (kept == 0 || levels.empty() || levels.back() < 1) return out;
 
   std::vector<uint64_t> pairs;

@@ -52,6 +52,10 @@ WordClusterModel BuildWordClusters(const std::vector<std::string>& texts,
 // Running text for BuildExchangeClusters(): words interned as they come.
 class ClusterCorpus {
  public:
+  // `lowercase`: words are keyed by NormalizedWord (lower case) instead of
+  // as written (ExchangeClusterKey).
+  explicit ClusterCorpus(bool lowercase = false) : lowercase_(lowercase) {}
+  bool lowercase() const { return lowercase_; }
   // Tokenises and splits `text` as run-time input is.
   void AddText(std::string_view text);
   // One sentence of already tokenised words.
@@ -70,6 +74,7 @@ class ClusterCorpus {
   std::vector<uint64_t> counts_;
   std::vector<uint32_t> corpus_;  // word ids, kSentenceEnd after each sentence
   size_t tokens_ = 0;
+  bool lowercase_ = false;
 };
 
 struct ExchangeClusterOptions {

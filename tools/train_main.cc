@@ -125,6 +125,7 @@ struct Args {
   size_t cluster_max_words = 80000;
   int cluster_iterations = 8;
   uint32_t cluster_templates = 0;
+  bool cluster_lowercase = false;
   size_t max_sentences = 0;
   float prune = 0.0f;
 };
@@ -137,6 +138,7 @@ int Usage() {
                "                [--clusters-max-mb N] [--cluster-sizes K,K,..]\n"
                "                [--cluster-min-count N] [--cluster-max-words N]\n"
                "                [--cluster-iterations N] [--cluster-templates 0|1]\n"
+               "                [--cluster-lowercase]\n"
                "                [--gum-ner-weight W] [--ner-mix N]\n"
                "                [--ner-lowercase-copies F [--ner-lowercase-weight W]]\n"
                "                [--parser-from MODELS.kgm] [--parser-model PARSER.pb]\n"
@@ -282,6 +284,8 @@ int main(int argc, char** argv) {
       ok = num(a.cluster_min_count) && a.cluster_min_count > 0;
     else if (arg == "--cluster-max-words")
       ok = num(a.cluster_max_words) && a.cluster_max_words > 0;
+    else if (arg == "--cluster-lowercase")
+      a.cluster_lowercase = true;
     else if (arg == "--cluster-templates")
       ok = num(a.cluster_templates) && a.cluster_templates <= 1;
     else if (arg == "--cluster-iterations")
@@ -371,7 +375,8 @@ int main(int argc, char** argv) {
                                         "--cluster-iterations %d --cluster-templates %d",
                                         a.clusters_max_mb, a.cluster_sizes, a.cluster_min_count,
                                         a.cluster_max_words, a.cluster_iterations,
-                                        a.cluster_templates)
+                                        a.cluster_templates) +
+                          (a.cluster_lowercase ? " --cluster-lowercase" : "")
                       : ""),
       a.wiki.empty() ? "" : " --wiki " + a.wiki,
       (a.parser_from.empty() ? "" : " --parser-from " + a.parser_from) +
@@ -445,7 +450,7 @@ int main(int argc, char** argv) {
         }
         copt.granularities.push_back(size);
       }
-      kg::core::ClusterCorpus corpus;
+      kg::core::ClusterCorpus corpus(a.cluster_lowercase);
       std::vector<std::string> more;
       if (a.clusters_max_mb > a.wiki_max_mb) {
         absl::Status st2 =

@@ -157,6 +157,17 @@ TEST(ExchangeClustersTest, KeysWordsAsWrittenWithFallbacks) {
   EXPECT_EQ(clusters.FindWord("once", "once"), nullptr);
   EXPECT_EQ(clusters.FindWord("Apple", "apple"), clusters.Find("Apple"));
   EXPECT_NE(clusters.FindWord("Apple", "apple"), clusters.FindWord("apple", "apple"));
+
+  // Lower-cased: one key per NormalizedWord, looked up as the k-means ones.
+  ClusterCorpus lower(/*lowercase=*/true);
+  for (int i = 0; i < 2; ++i) lower.AddSentence({"Apple", "sold", "apple", "pies", "1984"});
+  WordClusterModel folded = BuildExchangeClusters(lower, options);
+  EXPECT_EQ(folded.method(), 0u);
+  std::set<std::string> keys(folded.words().begin(), folded.words().end());
+  EXPECT_EQ(keys, (std::set<std::string>{"apple", "sold", "pies", "!YEAR"}));
+  WordClusters folded_clusters;
+  ASSERT_TRUE(folded_clusters.Load(folded));
+  EXPECT_EQ(folded_clusters.FindWord("APPLE", "apple"), folded_clusters.Find("apple"));
 }
 
 }  // namespace
