@@ -14,9 +14,11 @@
 // comparison.)
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -30,6 +32,7 @@ namespace kg::storage {
 class DocumentStage {
  public:
   explicit DocumentStage(RocksStore* store);
+  ~DocumentStage();  // waits for a chunk being ingested (its error is lost)
 
   // Adds every record of `batch` (one document's writes; later records win).
   absl::Status Apply(const rocksdb::WriteBatch& batch);
@@ -54,30 +57,56 @@ class DocumentStage {
   std::vector<std::pair<std::string_view, std::optional<std::string_view>>> WithPrefix(
       Cf c, std::string_view prefix) const;
 
-  // Bytes of keys and values staged.
-  uint64_t bytes() const { return bytes_; }
-  bool empty() const { return bytes_ == 0; }
+  // Bytes of keys and values staged (the chunk being ingested apart).
+  uint64_t bytes() const { return open_->bytes; }
+  bool empty() const { return open_->bytes == 0 && sealed_ == nullptr; }
 
   // Writes the staged records as sorted SST files under `dir` (created, and
   // removed afterwards) and ingests them in one call; then empties the stage.
-  // On error the store is unchanged and the stage is kept.
+  // A chunk still being ingested in the background goes in first. On error
+  // the store is unchanged and the stage is kept.
   absl::Status Ingest(const std::string& dir);
+
+  // The same on a thread of its own: the staged records become the sealed
+  // chunk, still read by Get and WithPrefix (under the new records) until it
+  // is in, and the stage starts empty. Waits for the previous sealed chunk
+  // first (chunks go in in order; at most two are held) and returns that
+  // one's error. Why: an ingestion sorts and writes a whole chunk, seconds
+  // in which kg-load's extraction workers were blocked on a full queue.
+  absl::Status StartIngest(const std::string& dir);
 
  private:
   struct Value {
     bool deleted = false;
     std::string bytes;
   };
+  struct Chunk {
+    std::vector<absl::flat_hash_map<std::string, Value>> maps;  // by Cf
+    std::vector<std::vector<std::pair<std::string, std::string>>> appended;  // by Cf
+    // contrib keys (id ‖ doc) by entity id: the fold over an entity's
+    // contributions reads them by prefix.
+    absl::flat_hash_map<std::string, std::vector<std::string>> contrib_by_id;
+    uint64_t bytes = 0;
+  };
   void Put(Cf c, std::string_view key, std::string_view value, bool deleted);
+  static void AddPrefixed(const Chunk& chunk, Cf c, std::string_view prefix,
+                          std::vector<std::pair<std::string_view,
+                                                std::optional<std::string_view>>>* out);
+  // Sorts and writes `chunk` under `dir`, one file per column family on up
+  // to `threads` threads, and ingests them in one call (any thread).
+  // KG_BULK_TRACE=1: each chunk's size, wall and thread CPU time on stderr.
+  absl::Status WriteAndIngest(const Chunk& chunk, const std::string& dir, int threads) const;
+  // Joins the sealed chunk's ingestion; on its failure ingests it here once
+  // more. The sealed chunk is gone once this returns OK.
+  absl::Status FinishSealed();
 
   RocksStore* store_;
   std::vector<uint32_t> cf_ids_;  // column family id -> Cf, by index
-  std::vector<absl::flat_hash_map<std::string, Value>> maps_;  // by Cf
-  std::vector<std::vector<std::pair<std::string, std::string>>> appended_;  // by Cf
-  // contrib keys (id ‖ doc) by entity id: the fold over an entity's
-  // contributions reads them by prefix.
-  absl::flat_hash_map<std::string, std::vector<std::string>> contrib_by_id_;
-  uint64_t bytes_ = 0;
+  std::unique_ptr<Chunk> open_;    // taking records
+  std::unique_ptr<Chunk> sealed_;  // being ingested by `ingest_` (read-only meanwhile)
+  std::string sealed_dir_;
+  std::thread ingest_;
+  absl::Status sealed_status_;  // written by `ingest_`, read after the join
 };
 
 }  // namespace kg::storage

@@ -669,7 +669,11 @@ absl::StatusOr<PutResult> RocksStore::PutDocument(const DocumentFacts& in) {
     ASSIGN_OR_RETURN(bool exists, staged.Get(kDocs, doc_id, &v));
     if (!exists) {
       ASSIGN_OR_RETURN(PutResult result, PutInTxn(staged, doc_id, doc, now, in, contrib));
-      if (stage_->bytes() >= stage_chunk_bytes_) RETURN_IF_ERROR(IngestStage());
+      // A full chunk goes in on a thread of its own while documents keep
+      // coming (DocumentStage::StartIngest).
+      if (stage_->bytes() >= stage_chunk_bytes_) {
+        RETURN_IF_ERROR(stage_->StartIngest(path_ + "/docbulk.tmp"));
+      }
       return result;
     }
     Document prev;

@@ -63,8 +63,10 @@ TEST(DocumentBulkTest, ChunksLeaveTheSameContentAsOneWritePerDocument) {
   ASSERT_TRUE(direct->ForgetDocument("doc00011").ok());
   const std::string expected = Dump(*direct);
 
-  // Chunk sizes: a few documents per chunk, and everything in one chunk.
-  for (size_t chunk : {size_t{4096}, size_t{64} << 20}) {
+  // Chunk sizes: one document per chunk (each document's reads meet the
+  // previous one's chunk while it goes in on the stage's thread), a few
+  // documents per chunk, and everything in one chunk.
+  for (size_t chunk : {size_t{1}, size_t{4096}, size_t{64} << 20}) {
     SCOPED_TRACE(chunk);
     const std::string path = TempStorePath("bulk" + std::to_string(chunk));
     auto bulk = OpenOrDie(path);
@@ -136,6 +138,37 @@ TEST(DocumentBulkTest, StagedDocumentsAppearOnlyWhenTheirChunkIsIngested) {
   auto direct = store->GetDocument("doc00002");
   ASSERT_TRUE(direct.ok());
   EXPECT_TRUE(direct->has_value());
+}
+
+// A chunk being ingested on the stage's thread is still read: a re-put of
+// the document just sealed is a no-op, and a conflicting type folds in that
+// document's contribution.
+TEST(DocumentBulkTest, TheChunkGoingInIsStillRead) {
+  auto direct = OpenOrDie(TempStorePath("sealed-direct"));
+  auto bulk = OpenOrDie(TempStorePath("sealed-bulk"));
+  ASSERT_TRUE(bulk->BeginDocumentBulk(1).ok());
+  DocumentFacts gpe = MakeDoc("jordan1", "j1", {{"Jordan", "visited", "Entity 1"}});
+  DocumentFacts person = MakeDoc("jordan2", "j2", {{"Jordan", "met", "Entity 2"}});
+  for (auto& e : *gpe.mutable_entities()) {
+    if (e.name() == "Jordan") e.set_type(GPE);
+  }
+  for (auto& e : *person.mutable_entities()) {
+    if (e.name() == "Jordan") e.set_type(PERSON);
+  }
+  for (Store* store : {direct.get(), bulk.get()}) {
+    for (const DocumentFacts& d : {gpe, gpe, person, person}) {
+      auto put = store->PutDocument(d);
+      ASSERT_TRUE(put.ok()) << put.status();
+    }
+  }
+  auto again = bulk->PutDocument(person);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_FALSE(again->changed);
+  ASSERT_TRUE(bulk->EndDocumentBulk().ok());
+  EXPECT_EQ(Dump(*bulk), Dump(*direct));
+  auto stats = bulk->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->documents, 2u);
 }
 
 TEST(DocumentBulkTest, ARejectedDocumentLeavesTheChunkIntact) {
