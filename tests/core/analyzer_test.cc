@@ -4,7 +4,9 @@
 #include "core/analyzer.h"
 
 #include <filesystem>
+#include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -237,10 +239,16 @@ TEST(AnalyzerLoadTest, ErrorsOfTheParserThreadAndBesideItComeBack) {
 }
 
 TEST(AnalyzerLoadTest, DefaultModelPathHonoursEnvironment) {
+  // Later tests of this process read $KG_MODEL too: put back what the caller
+  // set (a suite run with KG_MODEL=candidate.kgm must test that file).
+  const char* outer = std::getenv("KG_MODEL");
+  const std::optional<std::string> saved =
+      outer != nullptr ? std::optional<std::string>(outer) : std::nullopt;
   setenv("KG_MODEL", "/tmp/some.kgm", 1);
   EXPECT_EQ(Analyzer::DefaultModelPath(), "/tmp/some.kgm");
   unsetenv("KG_MODEL");
   EXPECT_NE(Analyzer::DefaultModelPath().find("en.kgm"), std::string::npos);
+  if (saved.has_value()) setenv("KG_MODEL", saved->c_str(), 1);
 }
 
 }  // namespace
