@@ -316,24 +316,58 @@ void KeepLargestParserWeights(int64_t max_weights, ParserModel& model) {
   KeepLargestWeights(max_weights, *model.mutable_weights());
 }
 
+namespace {
+
+// |weight| of entry k, for ranking entries of one model against each other
+// (they share its one scale, so the scale is left out).
+double EntryMagnitude(const PerceptronModel& m, int k) {
+  return m.bf16_size() > 0 ? std::fabs(std::bit_cast<float>(m.bf16(k) << 16))
+                           : std::fabs(static_cast<double>(m.qweights(k)));
+}
+
+// Rebuilds `w` row by row: `select(old, row, entries)` gets the old weights
+// and the row's entry indices into them, in order; it may shrink the
+// indices (kept in order), or return false to drop the row altogether.
+template <typename Select>
+void RebuildRows(PerceptronModel& w, Select select) {
+  const bool bf16 = w.bf16_size() > 0;
+  PerceptronModel src = std::move(w);
+  w.Clear();
+  w.set_num_classes(src.num_classes());
+  w.set_scale(src.scale());
+  *w.mutable_labels() = src.labels();
+  std::vector<int> entries;
+  for (int r = 0, k = 0; r < src.features_size(); ++r) {
+    const int size = static_cast<int>(src.row_sizes(r));
+    entries.resize(size);
+    for (int j = 0; j < size; ++j) entries[j] = k + j;
+    k += size;
+    if (!select(src, r, entries)) continue;
+    w.add_features(src.features(r));
+    w.add_row_sizes(static_cast<uint32_t>(entries.size()));
+    for (int e : entries) {
+      w.add_classes(src.classes(e));
+      if (bf16) {
+        w.add_bf16(src.bf16(e));
+      } else {
+        w.add_qweights(src.qweights(e));
+      }
+    }
+  }
+}
+
+}  // namespace
+
 int64_t KeepStrongestParserFeatures(int64_t max_features, FeatureRank rank, ParserModel& model) {
   PerceptronModel& w = *model.mutable_weights();
   const int num_rows = w.features_size();
   if (max_features <= 0 || num_rows <= max_features) return 0;
-  const bool bf16 = w.bf16_size() > 0;
-  auto magnitude = [&](int k) -> double {
-    return bf16 ? std::fabs(std::bit_cast<float>(w.bf16(k) << 16))
-                : std::fabs(static_cast<double>(w.qweights(k)) * w.scale());
-  };
   std::vector<double> strength(num_rows, 0.0);
-  std::vector<int> first(num_rows + 1, 0);  // the row's first weight
   for (int r = 0, k = 0; r < num_rows; ++r) {
-    first[r] = k;
     for (uint32_t j = 0; j < w.row_sizes(r); ++j, ++k) {
-      const double m = magnitude(k);
+      const double m = EntryMagnitude(w, k);
       strength[r] = rank == FeatureRank::kL1 ? strength[r] + m : std::max(strength[r], m);
     }
-    first[r + 1] = k;
   }
   std::vector<int> order(num_rows);
   for (int r = 0; r < num_rows; ++r) order[r] = r;
@@ -341,73 +375,34 @@ int64_t KeepStrongestParserFeatures(int64_t max_features, FeatureRank rank, Pars
                    [&](int a, int b) { return strength[a] > strength[b]; });
   std::vector<bool> keep(num_rows, false);
   for (int64_t i = 0; i < max_features; ++i) keep[order[i]] = true;
-
-  PerceptronModel src = std::move(w);
-  w.Clear();
-  w.set_num_classes(src.num_classes());
-  w.set_scale(src.scale());
-  *w.mutable_labels() = src.labels();
-  for (int r = 0; r < num_rows; ++r) {
-    if (!keep[r]) continue;
-    w.add_features(src.features(r));
-    w.add_row_sizes(src.row_sizes(r));
-    for (int k = first[r]; k < first[r + 1]; ++k) {
-      w.add_classes(src.classes(k));
-      if (bf16) {
-        w.add_bf16(src.bf16(k));
-      } else {
-        w.add_qweights(src.qweights(k));
-      }
-    }
-  }
+  RebuildRows(w, [&](const PerceptronModel&, int r, std::vector<int>&) {
+    return static_cast<bool>(keep[r]);
+  });
   return num_rows - max_features;
 }
 
 int64_t TrimParserListRows(int max_size, int keep, double min_share, ParserModel& model) {
   if (keep <= 0 || max_size <= keep) return 0;
-  PerceptronModel& w = *model.mutable_weights();
-  const bool bf16 = w.bf16_size() > 0;
-  auto magnitude = [&](const PerceptronModel& m, int k) -> double {
-    return bf16 ? std::fabs(std::bit_cast<float>(m.bf16(k) << 16))
-                : std::fabs(static_cast<double>(m.qweights(k)));
-  };
-  PerceptronModel src = std::move(w);
-  w.Clear();
-  w.set_num_classes(src.num_classes());
-  w.set_scale(src.scale());
-  *w.mutable_labels() = src.labels();
   int64_t trimmed = 0;
-  std::vector<int> order;
-  for (int r = 0, k = 0; r < src.features_size(); ++r) {
-    const int size = static_cast<int>(src.row_sizes(r));
-    order.resize(size);
-    for (int j = 0; j < size; ++j) order[j] = k + j;
-    if (size > keep && size <= max_size) {
-      std::stable_sort(order.begin(), order.end(),
-                       [&](int a, int b) { return magnitude(src, a) > magnitude(src, b); });
-      double all = 0, kept = 0;
-      for (int j = 0; j < size; ++j) {
-        all += magnitude(src, order[j]);
-        if (j < keep) kept += magnitude(src, order[j]);
-      }
-      if (kept >= min_share * all) {
-        order.resize(keep);
-        ++trimmed;
-      }
-      std::sort(order.begin(), order.end());
+  RebuildRows(*model.mutable_weights(), [&](const PerceptronModel& old, int,
+                                            std::vector<int>& entries) {
+    const int size = static_cast<int>(entries.size());
+    if (size <= keep || size > max_size) return true;
+    std::stable_sort(entries.begin(), entries.end(), [&](int a, int b) {
+      return EntryMagnitude(old, a) > EntryMagnitude(old, b);
+    });
+    double all = 0, kept = 0;
+    for (int j = 0; j < size; ++j) {
+      all += EntryMagnitude(old, entries[j]);
+      if (j < keep) kept += EntryMagnitude(old, entries[j]);
     }
-    w.add_features(src.features(r));
-    w.add_row_sizes(static_cast<uint32_t>(order.size()));
-    for (int j : order) {
-      w.add_classes(src.classes(j));
-      if (bf16) {
-        w.add_bf16(src.bf16(j));
-      } else {
-        w.add_qweights(src.qweights(j));
-      }
+    if (kept >= min_share * all) {
+      entries.resize(keep);
+      ++trimmed;
     }
-    k += size;
-  }
+    std::sort(entries.begin(), entries.end());
+    return true;
+  });
   return trimmed;
 }
 
