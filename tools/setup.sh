@@ -103,10 +103,12 @@ case "${1:-build}" in
     stage "tests ($build)" ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 900 \
       -E '^ReplPtyTest[.]' </dev/null
     # The REPL tests type into a real terminal (tmux) and wait for the
-    # screen; on a loaded 2-core machine one of them failed once in ~25 runs
-    # (Ctrl-C at the prompt ended the session instead of clearing the line;
-    # not reproduced since, see README). Up to three tries each, so a test
-    # that fails every time still fails the run.
+    # screen. Their one known flake (Ctrl-C ending the session, ~1 run in 25
+    # on a loaded machine) had two causes, both fixed in session 19 (README,
+    # "Known failures"); 60 runs in a row passed since. The tries stay
+    # because a screen wait can still time out on an overloaded machine;
+    # ctest prints every failed try, so a flake is seen in the log, and a
+    # test that fails three times fails the run.
     stage "terminal tests ($build)" ctest --test-dir "$build" --output-on-failure -j "$jobs" \
       --timeout 900 -R '^ReplPtyTest[.]' --repeat until-pass:3 </dev/null
     # KG_CI_SANITIZE: 1 (the default) = stages 2 and 3 fail the run like
