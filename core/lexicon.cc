@@ -1,5 +1,6 @@
 #include "core/lexicon.h"
 
+#include <atomic>
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
@@ -210,6 +211,34 @@ const absl::flat_hash_map<std::string_view, EntityType>& HeadTypes() {
 
 bool Has(const WordSet& set, std::string_view w) { return set.contains(w); }
 
+// Every closed-class word, with a bit per class it belongs to:
+// IsFunctionWord asks one small table instead of eight sets.
+enum ClosedClass : uint16_t {
+  kDeterminer = 1 << 0,
+  kPronoun = 1 << 1,
+  kPreposition = 1 << 2,
+  kConjunction = 1 << 3,
+  kAuxiliary = 1 << 4,
+  kModal = 1 << 5,
+  kNegation = 1 << 6,
+  kDiscourse = 1 << 7,
+};
+const absl::flat_hash_map<std::string_view, uint16_t>& ClosedClasses() {
+  static const auto* m = [] {
+    auto* out = new absl::flat_hash_map<std::string_view, uint16_t>();
+    const std::pair<const WordSet*, uint16_t> classes[] = {
+        {&Determiners(), kDeterminer}, {&Pronouns(), kPronoun},
+        {&Prepositions(), kPreposition}, {&Conjunctions(), kConjunction},
+        {&Auxiliaries(), kAuxiliary}, {&Modals(), kModal},
+        {&Negations(), kNegation}, {&Discourse(), kDiscourse}};
+    for (const auto& [set, bit] : classes) {
+      for (std::string_view w : *set) (*out)[w] |= bit;
+    }
+    return out;
+  }();
+  return *m;
+}
+
 // Reads the lemma column of a WordNet index file ("word pos ...").
 void ReadIndex(const std::string& path, absl::flat_hash_set<std::string>& out) {
   std::ifstream in(path);
@@ -286,7 +315,53 @@ std::string Initials(std::string_view name) {
 
 }  // namespace
 
+// A thread's memo of the look-ups that build strings or probe several sets
+// (lemmas, IsNoun, demonyms, lower-cased title and head words). Prose asks
+// the same few thousand words again and again; the memo answers from one
+// probe. Each field is computed on first use, by the uncached functions.
+struct Lexicon::WordFacts {
+  enum : uint16_t {
+    // Which fields are computed.
+    kHasNounLemma = 1 << 0,
+    kHasVerbLemma = 1 << 1,
+    kHasNoun = 1 << 2,
+    kHasDemonym = 1 << 3,
+    kHasTitle = 1 << 4,
+    kHasRole = 1 << 5,
+    kHasHead = 1 << 6,
+    // Answers.
+    kNoun = 1 << 8,
+    kTitle = 1 << 9,
+    kRole = 1 << 10,
+  };
+  uint16_t bits = 0;
+  EntityType head = ENTITY_TYPE_UNSPECIFIED;
+  const std::string* demonym = nullptr;
+  std::string noun_lemma, verb_lemma;
+};
+
+// Bounds each thread's memo (~100 bytes an entry); a full memo starts over.
+constexpr size_t kMaxMemoWords = 1 << 16;
+
+Lexicon::WordFacts& Lexicon::Facts(std::string_view w) const {
+  struct Memo {
+    uint64_t lexicon_id = 0;
+    absl::flat_hash_map<std::string, WordFacts> words;
+  };
+  thread_local Memo memo;
+  if (memo.lexicon_id != id_) {
+    memo.words.clear();
+    memo.lexicon_id = id_;
+  }
+  absl::string_view key(w.data(), w.size());
+  if (auto it = memo.words.find(key); it != memo.words.end()) return it->second;
+  if (memo.words.size() >= kMaxMemoWords) memo.words.clear();
+  return memo.words.try_emplace(key).first->second;
+}
+
 Lexicon::Lexicon(const std::string& wordnet_dir, const std::string& iso_codes_dir) {
+  static std::atomic<uint64_t> next_id{1};
+  id_ = next_id.fetch_add(1, std::memory_order_relaxed);
   LoadWordNet(wordnet_dir);
   LoadCountries(iso_codes_dir);
 }
@@ -356,24 +431,44 @@ bool Lexicon::IsModal(std::string_view w) const { return Has(Modals(), w); }
 bool Lexicon::IsNegation(std::string_view w) const { return Has(Negations(), w); }
 bool Lexicon::IsRelativizer(std::string_view w) const { return Has(Relativizers(), w); }
 bool Lexicon::IsFunctionWord(std::string_view w) const {
-  return IsDeterminer(w) || IsPronoun(w) || IsPreposition(w) || IsConjunction(w) ||
-         IsAuxiliary(w) || IsModal(w) || IsNegation(w) || Has(Discourse(), w);
+  // Every class bit counts, so membership is the answer.
+  return ClosedClasses().contains(w);
 }
 bool Lexicon::IsReportingVerb(std::string_view lemma) const { return Has(ReportingVerbs(), lemma); }
 bool Lexicon::IsHedgingVerb(std::string_view lemma) const { return Has(HedgingVerbs(), lemma); }
 bool Lexicon::IsAllegationWord(std::string_view w) const { return Has(AllegationWords(), w); }
-bool Lexicon::IsTitleWord(std::string_view w) const { return Has(TitleWords(), Lower(w)); }
+bool Lexicon::IsTitleWord(std::string_view w) const {
+  WordFacts& f = Facts(w);
+  if (!(f.bits & WordFacts::kHasTitle)) {
+    f.bits |= WordFacts::kHasTitle | (Has(TitleWords(), Lower(w)) ? WordFacts::kTitle : 0);
+  }
+  return f.bits & WordFacts::kTitle;
+}
 bool Lexicon::IsRoleNoun(std::string_view w) const {
-  std::string l = Lower(w);
-  if (Has(RoleNouns(), l)) return true;
-  if (l.size() > 3 && l.back() == 's') return Has(RoleNouns(), std::string_view(l).substr(0, l.size() - 1));
-  return false;
+  WordFacts& f = Facts(w);
+  if (!(f.bits & WordFacts::kHasRole)) {
+    std::string l = Lower(w);
+    bool role = Has(RoleNouns(), l) ||
+                (l.size() > 3 && l.back() == 's' &&
+                 Has(RoleNouns(), std::string_view(l).substr(0, l.size() - 1)));
+    f.bits |= WordFacts::kHasRole | (role ? WordFacts::kRole : 0);
+  }
+  return f.bits & WordFacts::kRole;
 }
 bool Lexicon::IsFrameNoun(std::string_view w) const { return Has(FrameNouns(), w); }
 
 bool Lexicon::IsNoun(std::string_view w) const {
   if (!has_wordnet()) return !IsFunctionWord(w);
-  return InSet(nouns_, w) || InSet(nouns_, NounLemma(w));
+  if (InSet(nouns_, w)) return true;
+  WordFacts& f = Facts(w);
+  if (!(f.bits & WordFacts::kHasNounLemma)) {
+    f.noun_lemma = ComputeNounLemma(w);
+    f.bits |= WordFacts::kHasNounLemma;
+  }
+  if (!(f.bits & WordFacts::kHasNoun)) {
+    f.bits |= WordFacts::kHasNoun | (InSet(nouns_, f.noun_lemma) ? WordFacts::kNoun : 0);
+  }
+  return f.bits & WordFacts::kNoun;
 }
 
 bool Lexicon::IsProperOnly(std::string_view w) const { return InSet(proper_only_, w); }
@@ -382,6 +477,15 @@ bool Lexicon::IsAdjective(std::string_view w) const { return InSet(adjectives_, 
 bool Lexicon::IsAdverb(std::string_view w) const { return InSet(adverbs_, w); }
 
 std::string Lexicon::NounLemma(std::string_view w) const {
+  WordFacts& f = Facts(w);
+  if (!(f.bits & WordFacts::kHasNounLemma)) {
+    f.noun_lemma = ComputeNounLemma(w);
+    f.bits |= WordFacts::kHasNounLemma;
+  }
+  return f.noun_lemma;
+}
+
+std::string Lexicon::ComputeNounLemma(std::string_view w) const {
   std::string s(w);
   if (auto it = noun_exceptions_.find(s); it != noun_exceptions_.end()) return it->second;
   if (InSet(nouns_, s) || !has_wordnet()) {
@@ -401,6 +505,24 @@ std::string Lexicon::NounLemma(std::string_view w) const {
 }
 
 std::string Lexicon::VerbLemma(std::string_view w) const {
+  WordFacts& f = Facts(w);
+  if (!(f.bits & WordFacts::kHasVerbLemma)) {
+    f.verb_lemma = ComputeVerbLemma(w);
+    f.bits |= WordFacts::kHasVerbLemma;
+  }
+  return f.verb_lemma;
+}
+
+bool Lexicon::IsVerbForm(std::string_view w) const {
+  WordFacts& f = Facts(w);
+  if (!(f.bits & WordFacts::kHasVerbLemma)) {
+    f.verb_lemma = ComputeVerbLemma(w);
+    f.bits |= WordFacts::kHasVerbLemma;
+  }
+  return !f.verb_lemma.empty();
+}
+
+std::string Lexicon::ComputeVerbLemma(std::string_view w) const {
   std::string s(w);
   if (auto it = verb_exceptions_.find(s); it != verb_exceptions_.end()) return it->second;
   if (!has_wordnet()) {
@@ -435,7 +557,6 @@ std::string Lexicon::VerbLemma(std::string_view w) const {
   return "";
 }
 
-bool Lexicon::IsVerbForm(std::string_view w) const { return !VerbLemma(w).empty(); }
 
 bool Lexicon::IsNominalization(std::string_view w) const {
   std::string s = NounLemma(w);
@@ -453,8 +574,13 @@ bool Lexicon::IsNominalization(std::string_view w) const {
 }
 
 EntityType Lexicon::HeadType(std::string_view head) const {
-  auto it = HeadTypes().find(Lower(head));
-  return it == HeadTypes().end() ? ENTITY_TYPE_UNSPECIFIED : it->second;
+  WordFacts& f = Facts(head);
+  if (!(f.bits & WordFacts::kHasHead)) {
+    auto it = HeadTypes().find(Lower(head));
+    f.head = it == HeadTypes().end() ? ENTITY_TYPE_UNSPECIFIED : it->second;
+    f.bits |= WordFacts::kHasHead;
+  }
+  return f.head;
 }
 
 const std::string* Lexicon::CountryByKey(std::string_view key) const {
@@ -472,6 +598,16 @@ const std::string* Lexicon::CountryByInitials(std::string_view letters) const {
 }
 
 const std::string* Lexicon::CountryOfDemonym(std::string_view word) const {
+  if (word.size() < 5 || !std::isupper(static_cast<unsigned char>(word[0]))) return nullptr;
+  WordFacts& f = Facts(word);
+  if (!(f.bits & WordFacts::kHasDemonym)) {
+    f.demonym = ComputeCountryOfDemonym(word);
+    f.bits |= WordFacts::kHasDemonym;
+  }
+  return f.demonym;
+}
+
+const std::string* Lexicon::ComputeCountryOfDemonym(std::string_view word) const {
   if (word.size() < 5) return nullptr;
   unsigned char c0 = static_cast<unsigned char>(word[0]);
   if (!std::isupper(c0)) return nullptr;

@@ -14,6 +14,7 @@
 // Both data sets are optional: without them the lexicon falls back to
 // suffix rules, so extraction still works (less well).
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -88,9 +89,21 @@ class Lexicon {
   const std::string* CountryOfDemonym(std::string_view word) const;
 
  private:
+  struct WordFacts;
+
   void LoadWordNet(const std::string& dir);
   void LoadCountries(const std::string& dir);
   bool InSet(const absl::flat_hash_set<std::string>& set, std::string_view w) const;
+  // This thread's memo entry for `w` (see lexicon.cc). The reference is
+  // valid only until the next call: never hold it across another look-up.
+  WordFacts& Facts(std::string_view w) const;
+  // The uncached computations behind the memo; they never touch it.
+  std::string ComputeNounLemma(std::string_view w) const;
+  std::string ComputeVerbLemma(std::string_view w) const;
+  const std::string* ComputeCountryOfDemonym(std::string_view word) const;
+
+  // Tells this lexicon's memo entries from another's (tests build several).
+  uint64_t id_;
 
   absl::flat_hash_set<std::string> nouns_, verbs_, adjectives_, adverbs_;
   absl::flat_hash_set<std::string> proper_only_;

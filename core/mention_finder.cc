@@ -48,6 +48,15 @@ bool IsOpenQuote(std::string_view w) { return w == "\"" || w == "\xE2\x80\x9C" |
 bool IsCloseQuote(std::string_view w) { return w == "\"" || w == "\xE2\x80\x9D" || w == "''"; }
 bool IsPossessive(std::string_view w) { return w == "'s" || w == "\xE2\x80\x99s" || w == "'" || w == "\xE2\x80\x99"; }
 
+// Whether LowerAscii(w) == w, without building the lower-case copy.
+bool LowerAsciiUnchanged(std::string_view w) {
+  for (char c : w) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (std::tolower(u) != u) return false;
+  }
+  return true;
+}
+
 bool IsAlphaWord(std::string_view w) {
   if (w.empty()) return false;
   for (char c : w) {
@@ -82,7 +91,9 @@ struct Chunk {
 class Finder {
  public:
   Finder(const Analysis& a, std::string_view text, const Lexicon& lex)
-      : a_(a), text_(text), lex_(lex) {}
+      : a_(a), text_(text), lex_(lex), used_(a.sentences.size()) {
+    for (size_t s = 0; s < a.sentences.size(); ++s) used_[s].assign(a.sentences[s].tokens.size(), 0);
+  }
 
   std::vector<Mention> Run() {
     CollectMidSentenceCapitals();
@@ -139,9 +150,16 @@ class Finder {
     }
   }
 
-  bool Used(int s, int i) const { return used_.contains({s, i}); }
+  // A flag per token of each sentence: asked for nearly every token, more
+  // than once, so an array rather than a hash set of (sentence, token).
+  bool Used(int s, int i) const {
+    const std::vector<char>& u = used_[s];
+    return i >= 0 && i < static_cast<int>(u.size()) && u[i];
+  }
   void MarkUsed(int s, int b, int e) {
-    for (int i = b; i < e; ++i) used_.insert({s, i});
+    std::vector<char>& u = used_[s];
+    if (e > static_cast<int>(u.size())) u.resize(e, 0);
+    for (int i = b; i < e; ++i) u[i] = 1;
   }
 
   Mention Make(int s, int b, int e, EntityType type) const {
@@ -663,7 +681,7 @@ class Finder {
       }
       bool plural = PluralNoun(ln);
       if (!plural && lex_.HeadType(ln) != ORG) continue;
-      used_.insert({s, m.end});
+      MarkUsed(s, m.end, m.end + 1);
       m.end += 1;
       m.byte_end = t[m.end - 1].end;
       m.text = std::string(text_.substr(m.byte_begin, m.byte_end - m.byte_begin));
@@ -716,20 +734,19 @@ class Finder {
       const int n = static_cast<int>(t.size());
       int i = 0;
       while (i < n) {
-        std::string lw = LowerAscii(t[i].text);
-        if (Used(s, i) || t[i].text != lw || !NounLike(lw)) {
+        if (Used(s, i) || !LowerAsciiUnchanged(t[i].text) || !NounLike(t[i].text)) {
           ++i;
           continue;
         }
         int b = i;
-        while (i < n && !Used(s, i) && t[i].text == LowerAscii(t[i].text) &&
+        while (i < n && !Used(s, i) && LowerAsciiUnchanged(t[i].text) &&
                NounLike(t[i].text)) {
           ++i;
         }
         // "arms trafficking": a gerund after a (non-plural) noun heads a
         // compound ("people arriving" is a clause).
         if (i < n && i > b && !Used(s, i) && t[i].text.ends_with("ing") &&
-            t[i].text == LowerAscii(t[i].text) && lex_.IsVerbForm(t[i].text) &&
+            LowerAsciiUnchanged(t[i].text) && lex_.IsVerbForm(t[i].text) &&
             lex_.NounLemma(t[i - 1].text) == t[i - 1].text) {
           ++i;
         }
@@ -770,7 +787,7 @@ class Finder {
         }
         // A name directly before ("the U.S. border asylum seekers") makes
         // the chunk part of a larger phrase.
-        if (p >= 0 && ((Used(s, p) && t[p].text != LowerAscii(t[p].text)) || t[p].text == ")")) {
+        if (p >= 0 && ((Used(s, p) && !LowerAsciiUnchanged(t[p].text)) || t[p].text == ")")) {
           continue;
         }
         std::string before = p >= 0 ? LowerAscii(t[p].text) : "";
@@ -802,7 +819,7 @@ class Finder {
     absl::flat_hash_map<std::string, int> word_counts;
     for (const Sentence& sent : a_.sentences) {
       for (const Token& tok : sent.tokens) {
-        if (tok.text == LowerAscii(tok.text) && std::isalpha(static_cast<unsigned char>(tok.text[0]))) {
+        if (LowerAsciiUnchanged(tok.text) && std::isalpha(static_cast<unsigned char>(tok.text[0]))) {
           word_counts[lex_.NounLemma(tok.text)]++;
         }
       }
@@ -831,7 +848,7 @@ class Finder {
   bool has_ner_ = false;
   EntityType ner_type_ = ENTITY_TYPE_UNSPECIFIED;
   absl::flat_hash_set<std::string> mid_caps_;
-  absl::flat_hash_set<std::pair<int, int>> used_;
+  std::vector<std::vector<char>> used_;  // [sentence][token]
   absl::flat_hash_set<std::string> known_phrases_;
   absl::flat_hash_set<std::string> plural_;
   absl::flat_hash_map<std::string, EntityType> known_types_;
