@@ -1,6 +1,8 @@
 #include "core/entity_recognizer.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <optional>
@@ -15,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/iob2.h"
+#include "core/linear_chain_crf.h"
 #include "core/name_lexicon.h"
 #include "core/sentence_splitter.h"
 #include "core/tokenizer.h"
@@ -953,6 +956,89 @@ std::vector<std::string_view> Views(const std::vector<std::string>& v) {
   return std::vector<std::string_view>(v.begin(), v.end());
 }
 
+// Feature sets 3 and 6 trained as a linear-chain CRF: the features of every
+// training word are extracted once and given dense ids, the CRF learns a
+// weight for each (feature, label) and (feature, label pair), and the
+// weights of at least options.crf_min_weight go into `model` and
+// `pair_model` (unaveraged, so ToProto writes them as they are).
+void TrainCrf(const std::vector<NerExample>& train, const std::vector<std::vector<int>>& gold,
+              const GazetteerMatcher& gazetteers, const NerTrainOptions& options,
+              const WordClusters& clusters, const NerTransitions& transitions,
+              const absl::flat_hash_set<uint64_t>* keep, Context& ctx,
+              AveragedPerceptron& model, AveragedPerceptron& pair_model) {
+  const auto start = std::chrono::steady_clock::now();
+  absl::flat_hash_map<uint64_t, uint32_t> obs_ids, pair_ids;
+  std::vector<uint64_t> obs_hashes, pair_hashes;
+  auto ids = [&](const std::vector<uint64_t>& features, absl::flat_hash_map<uint64_t, uint32_t>& map,
+                 std::vector<uint64_t>& hashes, std::vector<uint32_t>& out) {
+    out.clear();
+    for (uint64_t h : features) {
+      if (keep != nullptr && !keep->contains(h)) continue;
+      auto [it, inserted] = map.try_emplace(h, static_cast<uint32_t>(hashes.size()));
+      if (inserted) hashes.push_back(h);
+      out.push_back(it->second);
+    }
+  };
+  std::vector<CrfSentence> data(train.size());
+  std::vector<uint64_t> features;
+  std::vector<uint32_t> obs, pairs;
+  for (size_t s = 0; s < train.size(); ++s) {
+    const NerExample& e = train[s];
+    data[s].weight = e.weight;
+    if (e.words.empty()) continue;
+    ctx.Fill(Views(e.words), Views(e.upos), Views(e.xpos), &gazetteers, options.capitalization,
+             clusters, options.feature_set,
+             options.feature_set == 6 ? &options.name_types : nullptr);
+    for (size_t i = 0; i < e.words.size(); ++i) {
+      ObservationFeatures(ctx, i, features);
+      ids(features, obs_ids, obs_hashes, obs);
+      LabelFeatures(ctx, i, std::nullopt, features);
+      ids(features, pair_ids, pair_hashes, pairs);
+      data[s].AddWord(obs, pairs, gold[s][i]);
+    }
+  }
+  CrfLattice lattice;
+  lattice.num_labels = transitions.m;
+  lattice.num_pairs = transitions.num_pairs();
+  lattice.pair = transitions.pair;
+  lattice.may_end = transitions.may_end;
+  LinearChainCrf crf(std::move(lattice), obs_hashes.size(), pair_hashes.size());
+  if (options.log) {
+    options.log(absl::StrFormat("recogniser CRF: %d observation and %d label-pair features",
+                                obs_hashes.size(), pair_hashes.size()));
+  }
+  CrfTrainOptions crf_options;
+  crf_options.epochs = options.epochs;
+  crf_options.eta = options.crf_eta;
+  crf_options.l2 = options.crf_l2;
+  crf_options.adagrad = options.crf_adagrad;
+  crf_options.seed = options.seed;
+  crf_options.log = options.log;
+  crf.Train(data, crf_options);
+  size_t stored = 0, total = 0;
+  auto store = [&](AveragedPerceptron& to, uint64_t hash, int cls, float w) {
+    ++total;
+    if (w == 0.0f || std::fabs(w) < options.crf_min_weight) return;
+    const uint64_t feature[1] = {hash};
+    to.Add(feature, cls, w);
+    ++stored;
+  };
+  for (size_t f = 0; f < obs_hashes.size(); ++f) {
+    for (int c = 0; c < crf.num_labels(); ++c) store(model, obs_hashes[f], c, crf.obs_weight(f, c));
+  }
+  for (size_t f = 0; f < pair_hashes.size(); ++f) {
+    for (int k = 0; k < crf.num_pairs(); ++k) {
+      store(pair_model, pair_hashes[f], k, crf.pair_weight(f, k));
+    }
+  }
+  if (options.log) {
+    options.log(absl::StrFormat(
+        "recogniser CRF: %d of %d weights stored (|w| >= %g), %d + %d features, %.1f s", stored,
+        total, options.crf_min_weight, model.num_features(), pair_model.num_features(),
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()));
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& given,
@@ -1080,7 +1166,13 @@ absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& given,
     mixed_pairs = AveragedPerceptron(transitions.num_pairs());
     mixed_spans = AveragedPerceptron(num_types);
   }
-  for (int run = 0; run < std::max(options.mix, 1); ++run) {
+  if (options.crf && ((options.feature_set != 3 && options.feature_set != 6) ||
+                      options.mix > 1 || options.feature_dropout > 0)) {
+    return absl::InvalidArgumentError(
+        "recogniser training: the CRF objective needs feature set 3 or 6, no mixing and no "
+        "dropout");
+  }
+  for (int run = 0; !options.crf && run < std::max(options.mix, 1); ++run) {
     model = AveragedPerceptron(static_cast<int>(labels.size()));
     pair_model = AveragedPerceptron(transitions.num_pairs());
     span_model = AveragedPerceptron(num_types);
@@ -1130,6 +1222,12 @@ absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& given,
       AddWeights(pair_model, 1.0f / options.mix, mixed_pairs);
       AddWeights(span_model, 1.0f / options.mix, mixed_spans);
     }
+  }
+  if (options.crf) {
+    model = AveragedPerceptron(static_cast<int>(labels.size()));
+    pair_model = AveragedPerceptron(transitions.num_pairs());
+    TrainCrf(train, gold, gazetteers, options, clusters, transitions, filter.keep, ctx, model,
+             pair_model);
   }
   if (options.mix > 1) {
     model = std::move(mixed);

@@ -103,6 +103,17 @@ struct NerTrainOptions {
   // the first ones, 1 those for exchange classes (feature sets 3 and 6).
   uint32_t cluster_templates = 0;
   NameTypeTable name_types;            // feature set 6; may be empty
+  // Feature sets 3 and 6: train the same weights as a linear-chain CRF
+  // (core/linear_chain_crf.h: conditional log-likelihood, SGD with step
+  // crf_eta / (1 + t / sentences), penalty crf_l2 / 2 * |w|^2) instead of
+  // the averaged perceptron; decoding is the same Viterbi. Weights with
+  // |w| < crf_min_weight are not stored (every feature seen in training gets
+  // a weight for every label, most of them tiny).
+  bool crf = false;
+  double crf_eta = 0.1;
+  double crf_l2 = 1.0;
+  float crf_min_weight = 0.01f;
+  bool crf_adagrad = false;  // AdaGrad steps (CrfTrainOptions.adagrad)
 };
 
 absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& train,

@@ -16,6 +16,8 @@
 //            [--ner-features N] [--jackknife-cache FILE] [--ner-types-from MODELS.kgm]
 //            [--cities FILE] [--companies FILE] [--brands FILE]
 //            [--ner-min-count K] [--ner-dropout P] [--gum-plural-persons-o]
+//            [--ner-crf [--ner-crf-eta E] [--ner-crf-l2 C] [--ner-crf-min-weight W]
+//                       [--ner-crf-adagrad]]
 //            [--iso-codes DIR] [--wordnet DIR]
 //            [--dev-ud FILE] [--dev-uner FILE] [--dev-gum DIR]
 //
@@ -45,6 +47,13 @@
 // get no weight (a count cut-off; 1, all features, by default).
 // --ner-dropout P: while training, each of a word's recogniser features is
 // hidden with probability P (feature dropout; 0 by default).
+// --ner-crf trains the recogniser's weights as a linear-chain CRF
+// (core/linear_chain_crf.h) instead of the averaged perceptron: SGD on the
+// conditional log-likelihood, step E / (1 + t / sentences) (0.1), L2
+// penalty C / 2 * |w|^2 (1), weights below W in magnitude not stored
+// (0.01); decoding is unchanged. --ner-crf-adagrad: AdaGrad steps of E /
+// sqrt(summed squared gradients) instead, the penalty applied where
+// features fire.
 // --gum-plural-persons-o: GUM person mentions that are one plural proper
 // noun ("Muslims", "Americans": groups, which Universal NER leaves
 // unlabelled) train as O.
@@ -115,6 +124,10 @@ struct Args {
   std::string brands;             // optional, added to the company list
   int ner_min_count = 1;
   float ner_dropout = 0.0f;
+  bool ner_crf = false;
+  double ner_crf_eta = 0.1, ner_crf_l2 = 1.0;
+  float ner_crf_min_weight = 0.01f;
+  bool ner_crf_adagrad = false;
   bool gum_plural_persons_o = false;
   double wiki_max_mb = 16;
   // --clusters: exchange-algorithm word classes (core/word_clusters.h) from
@@ -147,6 +160,8 @@ int Usage() {
                "                [--ner-types-from MODELS.kgm]\n"
                "                [--cities FILE] [--companies FILE] [--brands FILE]\n"
                "                [--ner-min-count K] [--ner-dropout P] [--gum-plural-persons-o]\n"
+               "                [--ner-crf [--ner-crf-eta E] [--ner-crf-l2 C] "
+               "[--ner-crf-min-weight W] [--ner-crf-adagrad]]\n"
                "                [--iso-codes DIR] [--wordnet DIR]\n"
                "                [--dev-ud FILE] [--dev-uner FILE] [--dev-gum DIR]\n";
   return 2;
@@ -328,6 +343,20 @@ int main(int argc, char** argv) {
       const char* v = value();
       ok = v != nullptr && absl::SimpleAtof(v, &a.ner_dropout) && a.ner_dropout >= 0 &&
            a.ner_dropout < 1;
+    } else if (arg == "--ner-crf") {
+      a.ner_crf = true;
+    } else if (arg == "--ner-crf-adagrad") {
+      a.ner_crf_adagrad = true;
+    } else if (arg == "--ner-crf-eta") {
+      const char* v = value();
+      ok = v != nullptr && absl::SimpleAtod(v, &a.ner_crf_eta) && a.ner_crf_eta > 0;
+    } else if (arg == "--ner-crf-l2") {
+      const char* v = value();
+      ok = v != nullptr && absl::SimpleAtod(v, &a.ner_crf_l2) && a.ner_crf_l2 >= 0;
+    } else if (arg == "--ner-crf-min-weight") {
+      const char* v = value();
+      ok = v != nullptr && absl::SimpleAtof(v, &a.ner_crf_min_weight) &&
+           a.ner_crf_min_weight >= 0;
     } else if (arg == "--prune") {
       const char* v = value();
       ok = v != nullptr && absl::SimpleAtof(v, &a.prune);
@@ -392,7 +421,12 @@ int main(int argc, char** argv) {
           (a.brands.empty() ? "" : " --brands " + a.brands) +
           (a.ner_min_count == 1 ? "" : absl::StrCat(" --ner-min-count ", a.ner_min_count)) +
           (a.ner_dropout == 0 ? "" : absl::StrCat(" --ner-dropout ", a.ner_dropout)) +
-          (a.gum_plural_persons_o ? " --gum-plural-persons-o" : ""),
+          (a.gum_plural_persons_o ? " --gum-plural-persons-o" : "") +
+          (a.ner_crf ? absl::StrFormat(" --ner-crf --ner-crf-eta %g --ner-crf-l2 %g "
+                                       "--ner-crf-min-weight %g",
+                                       a.ner_crf_eta, a.ner_crf_l2, a.ner_crf_min_weight) +
+                           (a.ner_crf_adagrad ? " --ner-crf-adagrad" : "")
+                     : ""),
       a.iso, a.wordnet));
 
   // Unlabelled text (--wiki): capitalisation statistics for the tagger and
@@ -654,6 +688,11 @@ int main(int argc, char** argv) {
   nopt.prune = a.prune;
   nopt.min_feature_count = a.ner_min_count;
   nopt.feature_dropout = a.ner_dropout;
+  nopt.crf = a.ner_crf;
+  nopt.crf_eta = a.ner_crf_eta;
+  nopt.crf_l2 = a.ner_crf_l2;
+  nopt.crf_min_weight = a.ner_crf_min_weight;
+  nopt.crf_adagrad = a.ner_crf_adagrad;
   nopt.log = Log;
   nopt.capitalization = std::move(capitalization);
   nopt.clusters = std::move(clusters);

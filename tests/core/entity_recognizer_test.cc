@@ -1,6 +1,6 @@
 // Recogniser training options: parameter mixing over seeds, lower-cased
 // copies of the training sentences, the feature count cut-off, feature
-// dropout.
+// dropout, the CRF objective.
 
 #include "core/entity_recognizer.h"
 
@@ -252,6 +252,42 @@ TEST(RecognizerTrainingTest, SemiMarkovLearnsSpansAndChecksItsTypes) {
   auto refused = EntityRecognizer::FromProto(*model, &no_gazetteers);
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.status().message().find("span"), absl::string_view::npos);
+}
+
+TEST(RecognizerTrainingTest, CrfObjectiveLearnsTheToyDataAndDropsTinyWeights) {
+  GazetteerMatcher no_gazetteers;
+  auto train = [&](float min_weight, uint64_t seed) {
+    NerTrainOptions options;
+    options.epochs = 10;
+    options.seed = seed;
+    options.crf = true;
+    options.crf_eta = 0.5;
+    options.crf_l2 = 0.1;
+    options.crf_min_weight = min_weight;
+    auto model = TrainRecognizer(Toy(), no_gazetteers, options);
+    EXPECT_TRUE(model.ok()) << model.status();
+    return *model;
+  };
+  const NerModel a = train(0.01f, 1), again = train(0.01f, 1), all = train(0.0f, 1),
+                 sparse = train(0.05f, 1);
+  EXPECT_EQ(a.SerializeAsString(), again.SerializeAsString());
+  EXPECT_LT(sparse.weights().classes_size(), a.weights().classes_size());
+  EXPECT_LT(a.weights().classes_size(), all.weights().classes_size());
+  for (const auto& [key, w] : Weights(sparse.weights())) EXPECT_GE(std::fabs(w), 0.049f);
+  auto recognizer = EntityRecognizer::FromProto(a, &no_gazetteers);
+  ASSERT_TRUE(recognizer.ok()) << recognizer.status();
+  for (const NerExample& e : Toy()) EXPECT_EQ(Recognize(*recognizer, e), e.tags) << e.words[0];
+}
+
+TEST(RecognizerTrainingTest, CrfObjectiveRefusesOptionsItCannotHonour) {
+  GazetteerMatcher no_gazetteers;
+  NerTrainOptions options;
+  options.crf = true;
+  options.mix = 2;
+  EXPECT_FALSE(TrainRecognizer(Toy(), no_gazetteers, options).ok());
+  options.mix = 1;
+  options.feature_set = 5;
+  EXPECT_FALSE(TrainRecognizer(Toy(), no_gazetteers, options).ok());
 }
 
 }  // namespace
