@@ -952,6 +952,20 @@ void AddWeights(const AveragedPerceptron& from, float scale, AveragedPerceptron&
   }
 }
 
+// Mean |weight| of a model's stored weights (1 for an empty model).
+float MeanMagnitude(const AveragedPerceptron& m) {
+  PerceptronModel proto;
+  m.ToProto(&proto);
+  double sum = 0;
+  for (uint32_t b : proto.bf16()) {
+    const uint32_t bits = b << 16;
+    float w;
+    std::memcpy(&w, &bits, sizeof(w));
+    sum += std::fabs(w);
+  }
+  return proto.bf16_size() == 0 || sum == 0 ? 1.0f : static_cast<float>(sum / proto.bf16_size());
+}
+
 std::vector<std::string_view> Views(const std::vector<std::string>& v) {
   return std::vector<std::string_view>(v.begin(), v.end());
 }
@@ -1012,6 +1026,7 @@ void TrainCrf(const std::vector<NerExample>& train, const std::vector<std::vecto
   crf_options.eta = options.crf_eta;
   crf_options.l2 = options.crf_l2;
   crf_options.adagrad = options.crf_adagrad;
+  crf_options.average_from = options.crf_average_from;
   crf_options.seed = options.seed;
   crf_options.log = options.log;
   crf.Train(data, crf_options);
@@ -1172,7 +1187,8 @@ absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& given,
         "recogniser training: the CRF objective needs feature set 3 or 6, no mixing and no "
         "dropout");
   }
-  for (int run = 0; !options.crf && run < std::max(options.mix, 1); ++run) {
+  const bool perceptron = !options.crf || options.crf_mix > 0;
+  for (int run = 0; perceptron && run < std::max(options.mix, 1); ++run) {
     model = AveragedPerceptron(static_cast<int>(labels.size()));
     pair_model = AveragedPerceptron(transitions.num_pairs());
     span_model = AveragedPerceptron(num_types);
@@ -1224,10 +1240,27 @@ absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& given,
     }
   }
   if (options.crf) {
-    model = AveragedPerceptron(static_cast<int>(labels.size()));
-    pair_model = AveragedPerceptron(transitions.num_pairs());
-    TrainCrf(train, gold, gazetteers, options, clusters, transitions, filter.keep, ctx, model,
-             pair_model);
+    AveragedPerceptron crf(static_cast<int>(labels.size())), crf_pairs(transitions.num_pairs());
+    TrainCrf(train, gold, gazetteers, options, clusters, transitions, filter.keep, ctx, crf,
+             crf_pairs);
+    if (options.crf_mix > 0) {
+      // Both models in one: the perceptron's weights plus the CRF's, scaled
+      // so that crf_mix 1 gives both the same mean weight magnitude.
+      const float scale = options.crf_mix * MeanMagnitude(model) / MeanMagnitude(crf);
+      AveragedPerceptron both(static_cast<int>(labels.size())),
+          both_pairs(transitions.num_pairs());
+      AddWeights(model, 1.0f, both);
+      AddWeights(pair_model, 1.0f, both_pairs);
+      AddWeights(crf, scale, both);
+      AddWeights(crf_pairs, scale, both_pairs);
+      if (options.log) {
+        options.log(absl::StrFormat("recogniser: perceptron + %g x CRF weights", scale));
+      }
+      crf = std::move(both);
+      crf_pairs = std::move(both_pairs);
+    }
+    model = std::move(crf);
+    pair_model = std::move(crf_pairs);
   }
   if (options.mix > 1) {
     model = std::move(mixed);

@@ -114,6 +114,10 @@ struct NerTrainOptions {
   double crf_l2 = 1.0;
   float crf_min_weight = 0.01f;
   bool crf_adagrad = false;  // AdaGrad steps (CrfTrainOptions.adagrad)
+  int crf_average_from = 0;  // CrfTrainOptions.average_from
+  // > 0: also train the perceptron and store its weights plus the CRF's,
+  // the CRF's scaled to crf_mix times the perceptron's mean magnitude.
+  float crf_mix = 0;
 };
 
 absl::StatusOr<NerModel> TrainRecognizer(const std::vector<NerExample>& train,

@@ -232,6 +232,8 @@ void LinearChainCrf::Train(const std::vector<CrfSentence>& data, const CrfTrainO
   std::iota(order.begin(), order.end(), size_t{0});
   std::mt19937_64 rng(options.seed);
   std::vector<float> obs_step(m), pair_step(np);
+  std::vector<float> obs_sum, pair_sum;  // options.average_from
+  int averaged = 0;
   double t = 0;
   for (int epoch = 0; epoch < options.epochs; ++epoch) {
     for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng() % i]);
@@ -280,6 +282,14 @@ void LinearChainCrf::Train(const std::vector<CrfSentence>& data, const CrfTrainO
         }
       }
     }
+    if (options.average_from > 0 && epoch + 1 >= options.average_from) {
+      Fold();
+      obs_sum.resize(obs_.size(), 0.0f);
+      pair_sum.resize(pair_.size(), 0.0f);
+      for (size_t k = 0; k < obs_.size(); ++k) obs_sum[k] += obs_[k];
+      for (size_t k = 0; k < pair_.size(); ++k) pair_sum[k] += pair_[k];
+      ++averaged;
+    }
     if (options.log) {
       double norm = 0;
       for (float w : obs_) norm += static_cast<double>(w) * w;
@@ -291,6 +301,10 @@ void LinearChainCrf::Train(const std::vector<CrfSentence>& data, const CrfTrainO
     }
   }
   Fold();
+  if (averaged > 0) {
+    for (size_t k = 0; k < obs_.size(); ++k) obs_[k] = obs_sum[k] / averaged;
+    for (size_t k = 0; k < pair_.size(); ++k) pair_[k] = pair_sum[k] / averaged;
+  }
   obs_g2_ = {};
   pair_g2_ = {};
 }

@@ -64,6 +64,10 @@ struct CrfTrainOptions {
   // feature fires, l2 / (its count in `data`) per occurrence (so an epoch
   // applies the whole penalty once, as the plain schedule does).
   bool adagrad = false;
+  // > 0: the weights kept are the mean of the weights at the end of epochs
+  // average_from .. epochs (an average over iterates, as the perceptron's),
+  // instead of the last ones.
+  int average_from = 0;
   std::function<void(std::string_view)> log;
 };
 

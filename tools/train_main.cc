@@ -17,7 +17,7 @@
 //            [--cities FILE] [--companies FILE] [--brands FILE]
 //            [--ner-min-count K] [--ner-dropout P] [--gum-plural-persons-o]
 //            [--ner-crf [--ner-crf-eta E] [--ner-crf-l2 C] [--ner-crf-min-weight W]
-//                       [--ner-crf-adagrad]]
+//                       [--ner-crf-adagrad] [--ner-crf-average K] [--ner-crf-mix A]]
 //            [--iso-codes DIR] [--wordnet DIR]
 //            [--dev-ud FILE] [--dev-uner FILE] [--dev-gum DIR]
 //
@@ -53,7 +53,10 @@
 // penalty C / 2 * |w|^2 (1), weights below W in magnitude not stored
 // (0.01); decoding is unchanged. --ner-crf-adagrad: AdaGrad steps of E /
 // sqrt(summed squared gradients) instead, the penalty applied where
-// features fire.
+// features fire. --ner-crf-average K: the weights kept are the mean of
+// those at the end of epochs K .. the last (0, off, by default).
+// --ner-crf-mix A: the perceptron is trained as well and the model stores
+// its weights plus the CRF's scaled to A times their mean magnitude.
 // --gum-plural-persons-o: GUM person mentions that are one plural proper
 // noun ("Muslims", "Americans": groups, which Universal NER leaves
 // unlabelled) train as O.
@@ -128,6 +131,8 @@ struct Args {
   double ner_crf_eta = 0.1, ner_crf_l2 = 1.0;
   float ner_crf_min_weight = 0.01f;
   bool ner_crf_adagrad = false;
+  int ner_crf_average = 0;
+  float ner_crf_mix = 0;
   bool gum_plural_persons_o = false;
   double wiki_max_mb = 16;
   // --clusters: exchange-algorithm word classes (core/word_clusters.h) from
@@ -161,7 +166,8 @@ int Usage() {
                "                [--cities FILE] [--companies FILE] [--brands FILE]\n"
                "                [--ner-min-count K] [--ner-dropout P] [--gum-plural-persons-o]\n"
                "                [--ner-crf [--ner-crf-eta E] [--ner-crf-l2 C] "
-               "[--ner-crf-min-weight W] [--ner-crf-adagrad]]\n"
+               "[--ner-crf-min-weight W] [--ner-crf-adagrad]\n"
+               "                           [--ner-crf-average K] [--ner-crf-mix A]]\n"
                "                [--iso-codes DIR] [--wordnet DIR]\n"
                "                [--dev-ud FILE] [--dev-uner FILE] [--dev-gum DIR]\n";
   return 2;
@@ -345,6 +351,11 @@ int main(int argc, char** argv) {
            a.ner_dropout < 1;
     } else if (arg == "--ner-crf") {
       a.ner_crf = true;
+    } else if (arg == "--ner-crf-average") {
+      ok = num(a.ner_crf_average) && a.ner_crf_average >= 0;
+    } else if (arg == "--ner-crf-mix") {
+      const char* v = value();
+      ok = v != nullptr && absl::SimpleAtof(v, &a.ner_crf_mix) && a.ner_crf_mix >= 0;
     } else if (arg == "--ner-crf-adagrad") {
       a.ner_crf_adagrad = true;
     } else if (arg == "--ner-crf-eta") {
@@ -425,7 +436,12 @@ int main(int argc, char** argv) {
           (a.ner_crf ? absl::StrFormat(" --ner-crf --ner-crf-eta %g --ner-crf-l2 %g "
                                        "--ner-crf-min-weight %g",
                                        a.ner_crf_eta, a.ner_crf_l2, a.ner_crf_min_weight) +
-                           (a.ner_crf_adagrad ? " --ner-crf-adagrad" : "")
+                           (a.ner_crf_adagrad ? " --ner-crf-adagrad" : "") +
+                           (a.ner_crf_average == 0
+                                ? ""
+                                : absl::StrCat(" --ner-crf-average ", a.ner_crf_average)) +
+                           (a.ner_crf_mix == 0 ? ""
+                                               : absl::StrCat(" --ner-crf-mix ", a.ner_crf_mix))
                      : ""),
       a.iso, a.wordnet));
 
@@ -693,6 +709,8 @@ int main(int argc, char** argv) {
   nopt.crf_l2 = a.ner_crf_l2;
   nopt.crf_min_weight = a.ner_crf_min_weight;
   nopt.crf_adagrad = a.ner_crf_adagrad;
+  nopt.crf_average_from = a.ner_crf_average;
+  nopt.crf_mix = a.ner_crf_mix;
   nopt.log = Log;
   nopt.capitalization = std::move(capitalization);
   nopt.clusters = std::move(clusters);

@@ -279,6 +279,33 @@ TEST(RecognizerTrainingTest, CrfObjectiveLearnsTheToyDataAndDropsTinyWeights) {
   for (const NerExample& e : Toy()) EXPECT_EQ(Recognize(*recognizer, e), e.tags) << e.words[0];
 }
 
+TEST(RecognizerTrainingTest, CrfMixAddsTheCrfToThePerceptron) {
+  GazetteerMatcher no_gazetteers;
+  auto train = [&](bool crf, float mix) {
+    NerTrainOptions options;
+    options.epochs = 5;
+    options.crf = crf;
+    options.crf_mix = mix;
+    auto model = TrainRecognizer(Toy(), no_gazetteers, options);
+    EXPECT_TRUE(model.ok()) << model.status();
+    return *model;
+  };
+  const NerModel perceptron = train(false, 0), crf = train(true, 0), both = train(true, 1);
+  auto wp = Weights(perceptron.weights()), wc = Weights(crf.weights()),
+       wb = Weights(both.weights());
+  size_t differ = 0;
+  for (const auto& [key, w] : wp) {
+    if (wc.count(key) == 0) EXPECT_NEAR(wb[key], w, 0.01f * std::fabs(w) + 1e-6f);
+    differ += wb[key] != w;
+  }
+  for (const auto& [key, w] : wc) EXPECT_TRUE(wb.count(key) || wp.count(key));
+  EXPECT_GT(differ, 0u);
+  EXPECT_GT(wb.size(), wp.size());
+  auto recognizer = EntityRecognizer::FromProto(both, &no_gazetteers);
+  ASSERT_TRUE(recognizer.ok()) << recognizer.status();
+  for (const NerExample& e : Toy()) EXPECT_EQ(Recognize(*recognizer, e), e.tags) << e.words[0];
+}
+
 TEST(RecognizerTrainingTest, CrfObjectiveRefusesOptionsItCannotHonour) {
   GazetteerMatcher no_gazetteers;
   NerTrainOptions options;

@@ -198,6 +198,33 @@ TEST_P(CrfTrainingTest, PenaltyShrinksWeights) {
   EXPECT_LT(norm(20.0), 0.5 * norm(0.0));
 }
 
+TEST_P(CrfTrainingTest, AveragingTheLastEpochAloneChangesNothing) {
+  std::vector<CrfSentence> data;
+  for (int s = 0; s < 10; ++s) {
+    data.push_back(Sentence({{0, 2}, {1, 2}, {s % 2 == 0 ? 0u : 1u, 2}}, {{0}, {0}, {0}},
+                            {0, 1, s % 2 == 0 ? 0 : 1}));
+  }
+  auto train = [&](int average_from) {
+    LinearChainCrf crf(FreeLattice(), 3, 1);
+    CrfTrainOptions options;
+    options.epochs = 4;
+    options.adagrad = GetParam();
+    options.average_from = average_from;
+    crf.Train(data, options);
+    std::vector<float> w;
+    for (size_t f = 0; f < 3; ++f) {
+      for (int c = 0; c < 2; ++c) w.push_back(crf.obs_weight(f, c));
+    }
+    for (int k = 0; k < 6; ++k) w.push_back(crf.pair_weight(0, k));
+    return w;
+  };
+  const std::vector<float> last = train(0), averaged = train(1);
+  EXPECT_EQ(train(4), last);
+  EXPECT_NE(averaged, last);
+  // An average of iterates that grow from zero is smaller than the last one.
+  EXPECT_LT(std::fabs(averaged[1]), std::fabs(last[1]));
+}
+
 INSTANTIATE_TEST_SUITE_P(Steps, CrfTrainingTest, ::testing::Bool());
 
 }  // namespace
