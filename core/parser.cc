@@ -59,6 +59,26 @@ int BestLegal(const ArcHybridState& st, const std::vector<float>& scores, int ro
   return best;
 }
 
+// Version 3: the best-scoring legal move class (0 SHIFT, 1 LEFT, 2 RIGHT;
+// lowest on ties), -1 if none is legal.
+int BestMove(const ArcHybridState& st, const float* scores) {
+  int best = -1;
+  const bool can[3] = {st.CanShift(), st.CanLeft(), st.CanRight()};
+  for (int c = 0; c < 3; ++c) {
+    if (can[c] && (best < 0 || scores[c] > scores[best])) best = c;
+  }
+  return best;
+}
+
+// Version 3: the best-scoring label other than `skip` (lowest on ties).
+int BestLabel(const float* scores, int num_labels, int skip) {
+  int best = -1;
+  for (int l = 0; l < num_labels; ++l) {
+    if (l != skip && (best < 0 || scores[l] > scores[best])) best = l;
+  }
+  return best < 0 ? 0 : best;
+}
+
 #if defined(__x86_64__)
 // Index of the legal-class masks (Parser::legal_masks_) of a state.
 int LegalCase(const ArcHybridState& st) {
@@ -192,13 +212,118 @@ void KeepLargestWeights(int64_t budget, PerceptronModel& w) {
 }
 
 ParserModel ToModel(const AveragedPerceptron& model, const std::vector<std::string>& labels,
-                    const ParserTrainOptions& options) {
+                    const ParserTrainOptions& options,
+                    const AveragedPerceptron* label_model = nullptr) {
   ParserModel out;
   out.set_feature_version(options.feature_version);
   for (const std::string& l : labels) out.add_labels(l);
   model.ToProto(out.mutable_weights(), options.prune);
   KeepLargestWeights(options.max_weights, *out.mutable_weights());
+  if (label_model != nullptr) {
+    label_model->ToProto(out.mutable_label_weights(), options.prune);
+    KeepLargestWeights(options.label_max_weights, *out.mutable_label_weights());
+  }
   out.set_provenance(options.provenance);
+  return out;
+}
+
+// Version 3 training. The move model learns from the dynamic oracle's move
+// costs (a move's cost for heads does not depend on the label); the label
+// model at every arc the trainer builds whose head is the gold head, with
+// the gold label as the answer. Exploration as for the one-model versions:
+// after a wrong pick (move or label), the trainer follows it with
+// probability explore_prob.
+ParserModel TrainTwoStage(const std::vector<TrainSentence>& data,
+                          const std::vector<std::string>& labels, int root_label,
+                          const ParserTrainOptions& options) {
+  const int num_labels = static_cast<int>(labels.size());
+  AveragedPerceptron moves(3), arcs(num_labels);
+  std::mt19937_64 rng(options.seed);
+  std::uniform_real_distribution<double> coin(0.0, 1.0);
+  std::vector<int> order(data.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+  std::vector<uint64_t> features;
+  features.reserve(256);
+  uint64_t label_keys[kNumLabelFeatures];
+  std::vector<float> label_scores(num_labels);
+  ArcHybridState st;
+  for (int epoch = 0; epoch < options.epochs; ++epoch) {
+    const auto start = std::chrono::steady_clock::now();
+    Shuffle(order, rng);
+    const bool explore = epoch >= options.explore_from_epoch;
+    int64_t right = 0, total = 0, label_right = 0, label_total = 0;
+    for (int idx : order) {
+      const TrainSentence& ts = data[idx];
+      const int n = static_cast<int>(ts.heads.size());
+      st.Reset(n);
+      while (!st.Terminal()) {
+        features.clear();
+        ExtractParserFeatures(st, ts.words, options.feature_version, features);
+        float scores[3] = {0, 0, 0};
+        moves.Score(features, absl::MakeSpan(scores, 3));
+        const MoveCosts costs = ComputeCosts(st, ts.heads);
+        const int guess = BestMove(st, scores);
+        if (guess < 0) break;  // cannot happen: a non-final state has a move
+        int truth = -1;
+        for (int c = 0; c < 3; ++c) {
+          const int cost = costs.of(static_cast<Move>(c));
+          if (cost >= kIllegalCost) continue;
+          const int truth_cost = truth < 0 ? kIllegalCost : costs.of(static_cast<Move>(truth));
+          if (cost < truth_cost || (cost == truth_cost && scores[c] > scores[truth])) truth = c;
+        }
+        const bool guess_ok = costs.of(static_cast<Move>(guess)) == costs.of(static_cast<Move>(truth));
+        moves.Update(features, guess_ok ? guess : truth, guess);
+        ++total;
+        right += guess_ok;
+        int next = guess_ok ? guess : truth;
+        if (!guess_ok && explore && coin(rng) < options.explore_prob) next = guess;
+        const Move m = static_cast<Move>(next);
+        int label = -1;
+        if (m != Move::kShift) {
+          const int dep = st.Stack(0);
+          const int head = m == Move::kLeft ? st.b0() : st.Stack(1);
+          if (head == n && root_label >= 0) {
+            label = root_label;
+          } else {
+            ExtractLabelFeatures(st, ts.words, dep, head, label_keys);
+            const absl::Span<const uint64_t> keys(label_keys, kNumLabelFeatures);
+            std::fill(label_scores.begin(), label_scores.end(), 0.0f);
+            arcs.Score(keys, absl::MakeSpan(label_scores));
+            const int picked = BestLabel(label_scores.data(), num_labels, head == n ? -1 : root_label);
+            label = picked;
+            if (ts.heads[dep] == head) {
+              const int gold = ts.labels[dep];
+              arcs.Update(keys, gold, picked);
+              ++label_total;
+              label_right += picked == gold;
+              if (picked != gold && !(explore && coin(rng) < options.explore_prob)) label = gold;
+            }
+          }
+        }
+        st.Apply(m, label);
+      }
+    }
+    if (options.log) {
+      const double secs =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      options.log(absl::StrFormat(
+          "parser epoch %d/%d: %.2f%% of %d moves optimal, %.2f%% of %d gold-head labels right, "
+          "%zu + %zu features, %.1f s",
+          epoch + 1, options.epochs, 100.0 * right / std::max<int64_t>(total, 1), total,
+          100.0 * label_right / std::max<int64_t>(label_total, 1), label_total,
+          moves.num_features(), arcs.num_features(), secs));
+    }
+    if (options.on_epoch && epoch + 1 < options.epochs) {
+      AveragedPerceptron move_snapshot = moves, arc_snapshot = arcs;
+      move_snapshot.Average();
+      arc_snapshot.Average();
+      options.on_epoch(epoch + 1, ToModel(move_snapshot, labels, options, &arc_snapshot));
+    }
+  }
+  moves.Average();
+  arcs.Average();
+  ParserModel out = ToModel(moves, labels, options, &arcs);
+  if (options.on_epoch) options.on_epoch(options.epochs, out);
   return out;
 }
 
@@ -242,6 +367,14 @@ absl::StatusOr<ParserModel> TrainParser(const std::vector<ConlluSentence>& train
   }
   if (data.empty() || labels.empty()) {
     return absl::InvalidArgumentError("parser training: no sentence with a complete tree");
+  }
+  if (options.feature_version < kMinParserFeatureVersion ||
+      options.feature_version > kMaxParserFeatureVersion) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("parser training: no feature version %u", options.feature_version));
+  }
+  if (options.feature_version >= kTwoStageParserVersion) {
+    return TrainTwoStage(data, labels, root_label, options);
   }
 
   const int num_classes = NumClasses(static_cast<int>(labels.size()));
@@ -314,6 +447,11 @@ absl::StatusOr<ParserModel> TrainParser(const std::vector<ConlluSentence>& train
 
 void KeepLargestParserWeights(int64_t max_weights, ParserModel& model) {
   KeepLargestWeights(max_weights, *model.mutable_weights());
+}
+
+void KeepLargestParserLabelWeights(int64_t max_weights, ParserModel& model) {
+  if (!model.has_label_weights()) return;
+  KeepLargestWeights(max_weights, *model.mutable_label_weights());
 }
 
 namespace {
@@ -408,22 +546,32 @@ int64_t TrimParserListRows(int max_size, int keep, double min_share, ParserModel
 
 absl::StatusOr<Parser> Parser::FromProto(const ParserModel& model, bool reuse_scores) {
   if (model.feature_version() < kMinParserFeatureVersion ||
-      model.feature_version() > kParserFeatureVersion) {
+      model.feature_version() > kMaxParserFeatureVersion) {
     return absl::FailedPreconditionError(absl::StrFormat(
         "parser model has feature version %u but this kg reads versions %u to %u; retrain the "
         "model with this kg's kg-train",
-        model.feature_version(), kMinParserFeatureVersion, kParserFeatureVersion));
+        model.feature_version(), kMinParserFeatureVersion, kMaxParserFeatureVersion));
   }
   if (model.labels_size() == 0) return absl::InvalidArgumentError("parser model has no labels");
-  const int num_classes = NumClasses(model.labels_size());
+  const bool two_stage = model.feature_version() >= kTwoStageParserVersion;
+  const int num_classes = two_stage ? 3 : NumClasses(model.labels_size());
   if (model.weights().num_classes() != static_cast<uint32_t>(num_classes)) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("parser model has %u classes for %d labels (expected %d)",
-                        model.weights().num_classes(), model.labels_size(), num_classes));
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "parser model of feature version %u has %u classes for %d labels (expected %d)",
+        model.feature_version(), model.weights().num_classes(), model.labels_size(), num_classes));
+  }
+  if (two_stage && model.label_weights().num_classes() != static_cast<uint32_t>(model.labels_size())) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "parser model of feature version %u has a label model of %u classes for %d labels",
+        model.feature_version(), model.label_weights().num_classes(), model.labels_size()));
   }
   Parser p;
   p.version_ = model.feature_version();
+  p.two_stage_ = two_stage;
   ASSIGN_OR_RETURN(p.model_, PerceptronScorer::FromProto(model.weights()));
+  if (two_stage) {
+    ASSIGN_OR_RETURN(p.label_model_, PerceptronScorer::FromProto(model.label_weights()));
+  }
   p.labels_.assign(model.labels().begin(), model.labels().end());
   for (size_t i = 0; i < p.labels_.size(); ++i) {
     if (p.labels_[i] == "root") p.root_label_ = static_cast<int>(i);
@@ -434,6 +582,8 @@ absl::StatusOr<Parser> Parser::FromProto(const ParserModel& model, bool reuse_sc
   ExtractParserFeatures(st, {RootFeatureToken(), RootFeatureToken()}, p.version_, features);
   p.order_free_ = reuse_scores && features.size() <= p.model_.exact_any_order_limit() &&
                   features.size() <= kParserFeatureScratch;
+  p.label_any_order_ = two_stage && reuse_scores &&
+                       kNumLabelFeatures <= p.label_model_.exact_any_order_limit();
   // The legal classes of each LegalCase, as BestLegal decides them.
   p.chunks_ = (num_classes + 15) / 16;
   p.simd_pick_ = p.order_free_ && HaveAvx512Pick() && p.chunks_ <= 16;
@@ -441,6 +591,10 @@ absl::StatusOr<Parser> Parser::FromProto(const ParserModel& model, bool reuse_sc
   for (int c = 0; c < 16; ++c) {
     const bool shift = c & 1, left = c & 2, right = c & 4, left_to_root = c & 8;
     const int root = p.root_label_;
+    if (two_stage) {  // move classes: any legal move, the label comes after
+      p.legal_masks_[c] = static_cast<uint16_t>((shift ? 1 : 0) | (left ? 2 : 0) | (right ? 4 : 0));
+      continue;
+    }
     for (int cls = 0; cls < num_classes; ++cls) {
       const int l = LabelOf(cls);
       bool legal;
@@ -489,20 +643,56 @@ void Parser::ApplyPicked(ArcHybridState& st, int best) const {
   st.Apply(MoveOf(best), LabelOf(best));
 }
 
+void Parser::ApplyMove(const std::vector<FeatureToken>& words, ArcHybridState& st,
+                       int move) const {
+  if (move <= 0) {  // SHIFT, or (never for a non-final state) no legal move
+    ApplyPicked(st, move);
+    return;
+  }
+  const Move m = move == 1 ? Move::kLeft : Move::kRight;
+  const int n = st.n();
+  const int dep = st.Stack(0);
+  const int head = m == Move::kLeft ? st.b0() : st.Stack(1);
+  int label = root_label_;
+  if (head != n || root_label_ < 0) {
+    uint64_t keys[kNumLabelFeatures];
+    ExtractLabelFeatures(st, words, dep, head, keys);
+    const int num_labels = label_model_.num_classes();
+    float scores[256];
+    std::fill(scores, scores + num_labels, 0.0f);
+    if (label_any_order_) {
+      // Exact sums in any order: masked rows in vectors, lists after.
+      const size_t begin[2] = {0, kNumLabelFeatures};
+      float* outputs[1] = {scores};
+      label_model_.ScoreGroups(absl::MakeConstSpan(keys, kNumLabelFeatures), begin, 1, outputs);
+    } else {
+      label_model_.Score(absl::MakeConstSpan(keys, kNumLabelFeatures),
+                         absl::MakeSpan(scores, num_labels));
+    }
+    label = BestLabel(scores, num_labels, head == n ? -1 : root_label_);
+  }
+  st.Apply(m, label);
+}
+
 void Parser::Run(const std::vector<FeatureToken>& words, ArcHybridState& st) const {
   const int num_classes = model_.num_classes();
   std::vector<uint64_t> features;
   features.reserve(256);
   std::vector<float> scores(num_classes);
   st.Reset(static_cast<int>(words.size()) - 1);
-  const bool root_move = root_label_ >= 0 && 1 + 2 * root_label_ < num_classes;
+  const bool root_move =
+      root_label_ >= 0 && (two_stage_ || 1 + 2 * root_label_ < num_classes);
   while (!st.Terminal()) {
     if (ApplyForcedMove(st, root_move)) continue;
     features.clear();
     ExtractParserFeatures(st, words, version_, features);
     std::fill(scores.begin(), scores.end(), 0.0f);
     model_.ScoreShortRowsFirst(features, absl::MakeSpan(scores));
-    ApplyBest(st, scores);
+    if (two_stage_) {
+      ApplyMove(words, st, BestMove(st, scores.data()));
+    } else {
+      ApplyBest(st, scores);
+    }
   }
 }
 
@@ -544,7 +734,8 @@ void Parser::RunCached(const std::vector<FeatureToken>& words, ArcHybridState& s
   size_t group_begin[kNumParserFeatureGroups + 1];
   std::vector<float> scores(num_classes);
   st.Reset(n);
-  const bool root_move = root_label_ >= 0 && 1 + 2 * root_label_ < num_classes;
+  const bool root_move =
+      root_label_ >= 0 && (two_stage_ || 1 + 2 * root_label_ < num_classes);
   const int absent = n + 1;
   while (!st.Terminal()) {
     if (ApplyForcedMove(st, root_move)) continue;
@@ -586,7 +777,11 @@ void Parser::RunCached(const std::vector<FeatureToken>& words, ArcHybridState& s
                          outputs);
       const int best = SumAndPickAvx512(mixed, outputs, kCached, chunks_,
                                         legal_masks_.data() + LegalCase(st) * chunks_);
-      ApplyPicked(st, best);
+      if (two_stage_) {
+        ApplyMove(words, st, best);
+      } else {
+        ApplyPicked(st, best);
+      }
       continue;
     }
 #endif
@@ -600,7 +795,11 @@ void Parser::RunCached(const std::vector<FeatureToken>& words, ArcHybridState& s
       const float* v = outputs[g];
       for (int c = 0; c < num_classes; ++c) scores[c] += v[c];
     }
-    ApplyBest(st, scores);
+    if (two_stage_) {
+      ApplyMove(words, st, BestMove(st, scores.data()));
+    } else {
+      ApplyBest(st, scores);
+    }
   }
 }
 

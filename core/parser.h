@@ -10,6 +10,13 @@
 // Trained with the dynamic oracle of Goldberg & Nivre (2013) with
 // exploration, so non-projective training trees need no special handling.
 //
+// Feature version 3 decides in two stages: a perceptron over the three
+// moves (SHIFT, LEFT, RIGHT; the version 2 templates), then, for a move that
+// builds an arc, a second perceptron over the labels with features of that
+// arc (ExtractLabelFeatures). Rows of three weights stay inside the scorer's
+// slot, and the label model is looked up once per word instead of at every
+// state. Versions 1 and 2 score the labelled transitions in one model.
+//
 // Contract:
 //  - Parse() never fails and never throws: every token gets a head (exactly
 //    one token per sentence gets the root, head -1, deprel "root"), whatever
@@ -49,7 +56,11 @@ struct ParserTrainOptions {
   // largest in magnitude (0 = no limit). Small weights matter little: the
   // default halves the model trained on EWT for ~0.1 point of LAS.
   int64_t max_weights = 1'500'000;
-  // Template set (core/parser_features.h); older versions for comparisons.
+  // Version 3 only: max_weights bounds the move model, this the label
+  // model (0 = no limit).
+  int64_t label_max_weights = 400'000;
+  // Template set (core/parser_features.h): 1 or 2 (one model over the
+  // labelled transitions), 3 (moves, then labels).
   uint32_t feature_version = kParserFeatureVersion;
   // Free text stored in ParserModel.provenance.
   std::string provenance;
@@ -66,11 +77,14 @@ struct ParserTrainOptions {
 absl::StatusOr<ParserModel> TrainParser(const std::vector<ConlluSentence>& train,
                                         const ParserTrainOptions& options);
 
-// Drops all but the `max_weights` largest weights of a trained model (as
+// Drops all but the `max_weights` largest weights of a trained model's
+// `weights` (the move model of version 3; its label model is left alone) (as
 // ParserTrainOptions::max_weights does while training; pruning a pruned
 // model to a smaller budget gives what training with that budget gives, up
 // to ties). No-op when the model is within budget or max_weights <= 0.
 void KeepLargestParserWeights(int64_t max_weights, ParserModel& model);
+// The same for a version 3 model's label model (label_weights).
+void KeepLargestParserLabelWeights(int64_t max_weights, ParserModel& model);
 
 // How KeepStrongestParserFeatures ranks a feature's row.
 enum class FeatureRank {
@@ -98,7 +112,7 @@ int64_t TrimParserListRows(int max_size, int keep, double min_share, ParserModel
 class Parser {
  public:
   // Fails on a model from an incompatible feature version (outside
-  // kMinParserFeatureVersion..kParserFeatureVersion) or a corrupt one.
+  // kMinParserFeatureVersion..kMaxParserFeatureVersion) or a corrupt one.
   // `reuse_scores` = false always takes the plain path (RunCached is never
   // used; for tests comparing the two).
   static absl::StatusOr<Parser> FromProto(const ParserModel& model, bool reuse_scores = true);
@@ -133,8 +147,14 @@ class Parser {
   void ApplyBest(ArcHybridState& state, const std::vector<float>& scores) const;
   // Applies class `best` (-1: the bare move, as ApplyBest).
   void ApplyPicked(ArcHybridState& state, int best) const;
+  // Version 3: applies move class `move` (-1: none legal, as ApplyPicked),
+  // with the label model's pick when it builds an arc.
+  void ApplyMove(const std::vector<FeatureToken>& words, ArcHybridState& state, int move) const;
 
   PerceptronScorer model_;
+  PerceptronScorer label_model_;  // version 3
+  bool two_stage_ = false;        // version 3: moves, then labels
+  bool label_any_order_ = false;  // its label sums are order-free
   std::vector<std::string> labels_;
   int root_label_ = -1;
   uint32_t version_ = kParserFeatureVersion;

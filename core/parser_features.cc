@@ -315,4 +315,54 @@ size_t ExtractParserFeatureGroups(const ArcHybridState& st, const std::vector<Fe
   return n;
 }
 
+void ExtractLabelFeatures(const ArcHybridState& st, const std::vector<FeatureToken>& words,
+                          int dep, int head, uint64_t* out) {
+  const FeatureToken& none = NoneToken();
+  const int n = st.n();
+  auto tok = [&](int i) -> const FeatureToken& { return i < 0 || i > n ? none : words[i]; };
+  auto lab = [&](int i) -> uint64_t { return i < 0 ? 0 : static_cast<uint64_t>(st.label(i) + 1); };
+  const FeatureToken &D = tok(dep), &H = tok(head);
+  const bool left = dep < head;  // a LEFT arc: the dependent precedes its head
+  const uint64_t dir = left ? 1 : 2;
+  const uint64_t dist = Bucket(left ? head - dep : dep - head);
+  // The dependent's children are final (it leaves the stack); of the
+  // head's, those on the dependent's side so far (the nearest sibling is
+  // the outermost one built, as children arrive from the head outwards).
+  const int dl = st.LeftChild(dep, 0), dr = st.RightChild(dep, 0);
+  const int sib = left ? st.LeftChild(head, 0) : st.RightChild(head, 0);
+  const uint64_t dls = st.LeftLabels(dep), drs = st.RightLabels(dep);
+  const uint64_t hside = left ? st.LeftLabels(head) : st.RightLabels(head);
+  const uint64_t hleft = st.LeftLabels(head);
+  const uint64_t dval = static_cast<uint64_t>(std::min(st.NumLeft(dep), 3)) * 4 +
+                        static_cast<uint64_t>(std::min(st.NumRight(dep), 3));
+  const FeatureToken &DL = tok(dl), &DR = tok(dr), &SIB = tok(sib);
+  const FeatureToken &DM1 = tok(dep - 1), &DP1 = tok(dep + 1);
+  const FeatureToken &HM1 = tok(head - 1), &HP1 = tok(head + 1);
+  // Template ids from 301, apart from the move templates' 1..141.
+  uint64_t t = 300;
+  size_t k = 0;
+  auto add1 = [&](uint64_t a) KG_ALWAYS_INLINE { out[k++] = F(++t, a); };
+  auto add2 = [&](uint64_t a, uint64_t b) KG_ALWAYS_INLINE { out[k++] = F(++t, a, b); };
+  auto add3 = [&](uint64_t a, uint64_t b, uint64_t c) KG_ALWAYS_INLINE {
+    out[k++] = F(++t, a, b, c);
+  };
+  add1(dir);
+  add2(D.word, dir), add2(D.xpos, dir), add2(D.upos, dir), add2(D.lemma, dir);
+  add2(D.suffix, dir), add2(D.shape, dir);
+  add2(H.word, dir), add2(H.xpos, dir), add2(H.lemma, dir);
+  add3(H.xpos, D.xpos, dir), add3(H.upos, D.upos, dir), add3(H.word, D.xpos, dir);
+  add3(H.xpos, D.word, dir), add3(H.lemma, D.lemma, dir), add3(H.xpos, D.lemma, dir);
+  add3(H.xpos, D.xpos, dist), add3(D.xpos, dir, dist), add3(D.word, dir, dist);
+  // The dependent's children.
+  add3(D.xpos, dls, drs), add3(D.xpos, dval, dir);
+  add3(D.xpos, lab(dl), lab(dr)), add3(D.xpos, DL.xpos, DR.xpos);
+  add3(DL.word, D.xpos, dir), add3(DL.word, H.xpos, D.xpos), add3(H.xpos, lab(dl), dir);
+  // The head's children so far.
+  add3(H.xpos, lab(sib), D.xpos), add3(SIB.xpos, D.xpos, dir), add3(H.xpos, hside, dir);
+  add3(D.xpos, hleft, dir);
+  // Neighbours.
+  add3(D.xpos, DM1.xpos, DP1.xpos), add3(H.xpos, HM1.xpos, HP1.xpos);
+  add3(D.xpos, H.xpos, left ? DP1.xpos : DM1.xpos), add3(D.word, DM1.xpos, dir);
+}
+
 }  // namespace kg::core

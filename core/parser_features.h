@@ -19,10 +19,15 @@
 
 namespace kg::core {
 
-// The version TrainParser writes, and the oldest one a parser still reads
-// (and parses exactly as the build that trained it).
+// The version TrainParser writes by default, the newest and the oldest one a
+// parser reads (each parses exactly as the build that trained it). Version
+// 3 is the two-stage parser (core/parser.h): its moves use the version 2
+// templates over three classes, its labels ExtractLabelFeatures.
 inline constexpr uint32_t kParserFeatureVersion = 2;
+inline constexpr uint32_t kMaxParserFeatureVersion = 3;
 inline constexpr uint32_t kMinParserFeatureVersion = 1;
+// The first version that picks the move first and then the arc's label.
+inline constexpr uint32_t kTwoStageParserVersion = 3;
 
 // Hashed attributes of one word, computed once per sentence.
 struct FeatureToken {
@@ -42,7 +47,7 @@ const FeatureToken& RootFeatureToken();
 // Appends the features of `state` to `out`. `words` has n + 1 entries (the
 // root last).
 // `version` is the model's feature version (kMinParserFeatureVersion ..
-// kParserFeatureVersion).
+// kMaxParserFeatureVersion; 3 extracts what 2 does).
 void ExtractParserFeatures(const ArcHybridState& state, const std::vector<FeatureToken>& words,
                            uint32_t version, std::vector<uint64_t>& out);
 
@@ -73,6 +78,17 @@ inline constexpr size_t kParserFeatureScratch = kNumParserFeatureGroups * kMaxGr
 size_t ExtractParserFeatureGroups(const ArcHybridState& state,
                                   const std::vector<FeatureToken>& words, uint32_t version,
                                   uint32_t groups, uint64_t* out, size_t* group_begin);
+
+// Version 3's label features: the arc `head` -> `dep` that the move about
+// to be applied builds (dep = s0; head = b0 for LEFT, s1 for RIGHT, never
+// the root), in `state` before the move. Both words and their tags,
+// lemmas, suffix and shape, the arc's direction and length, the
+// dependent's children (complete: it leaves the stack) and their labels,
+// the head's children on the dependent's side so far, the neighbours'
+// tags. Appends kNumLabelFeatures keys to `out`.
+inline constexpr size_t kNumLabelFeatures = 34;
+void ExtractLabelFeatures(const ArcHybridState& state, const std::vector<FeatureToken>& words,
+                          int dep, int head, uint64_t* out);
 
 }  // namespace kg::core
 

@@ -24,12 +24,22 @@ namespace {
 // 8 + 24k. Longer rows: bit 8 set for a masked row; bits 32-63 the row's
 // offset in entries_ (sparse) or masked_ (masked).
 //
+// A model of exactly three classes (the two-stage parser's moves) keeps
+// every row inline as a triple: size 3, bit 9 set, class c's weight at bit
+// 16 + 16c (zero for a class the row lacks: adding +0 changes no sum but
+// the sign of a zero).
+//
 // A masked row is one 16-bit mask per 16 classes (bit c%16 of mask c/16:
 // class c has a weight), then the row's weights in class order: a quarter
 // to a half of a dense row's bytes for the typical 13-30 weights of 103
 // classes, so fewer cache lines per look-up.
 constexpr int kMaxInline = 2;
 constexpr uint64_t kMasked = 0x100;
+constexpr uint64_t kTriple = 0x200;
+// (Bit 9 alone is also an inline entry's class bit: check the size too.)
+inline bool IsTriple(uint64_t p) { return (p & (0xff | kTriple)) == (3 | kTriple); }
+// Row not stored apart (no second cache line to fetch).
+inline bool InSlot(uint64_t p) { return (p & 0xff) <= kMaxInline || IsTriple(p); }
 constexpr int kChunk = 16;  // classes per mask
 constexpr size_t kBatch = 64;
 constexpr size_t kHugePage = size_t{2} << 20;
@@ -105,7 +115,13 @@ KG_AVX512_ROWS void AddRowsAvx512(const uint64_t* rows, size_t n, const uint16_t
     const uint64_t p = rows[j];
     const uint32_t size = p & 0xff;
     if (size == 0) continue;
-    if (size > kMaxInline && (p & kMasked)) {
+    if (IsTriple(p)) {
+      // C == 1: the three weights to lanes 0-2 of the first chunk.
+      const __m512i wide = _mm512_maskz_cvtepu16_epi32(
+          0x7, _mm256_zextsi128_si256(_mm_cvtsi64_si128(static_cast<int64_t>(p >> 16))));
+      const __m512i bits = _mm512_maskz_slli_epi32(0x7, wide, 16);
+      acc[0] = _mm512_mask_add_ps(acc[0], 0x7, acc[0], _mm512_castsi512_ps(bits));
+    } else if (size > kMaxInline && (p & kMasked)) {
       const uint16_t* row = masked + (p >> 32);
       const uint16_t* w = row + C;
 #pragma GCC unroll 16
@@ -135,7 +151,7 @@ KG_AVX512_ROWS void AddRowsAvx512(const uint64_t* rows, size_t n, const uint16_t
   for (size_t j = 0; j < n; ++j) {
     const uint64_t p = rows[j];
     const uint32_t size = p & 0xff;
-    if (size == 0 || (size > kMaxInline && (p & kMasked))) continue;
+    if (size == 0 || IsTriple(p) || (size > kMaxInline && (p & kMasked))) continue;
     if (size <= kMaxInline) {
       for (uint32_t i = 0; i < size; ++i) {
         const uint64_t e = p >> (8 + 24 * i);
@@ -159,12 +175,60 @@ constexpr std::array<AddRowsFn, sizeof...(I)> RowKernels(std::integer_sequence<i
 constexpr auto kInOrderKernels = RowKernels<true>(std::make_integer_sequence<int, 16>());
 constexpr auto kAnyOrderKernels = RowKernels<false>(std::make_integer_sequence<int, 16>());
 
+// Sums the triple payloads rows[0, n) into out[0, 3): four payloads per
+// step, as 16 lanes of 16 bits widened to floats; lane 4j holds row j's
+// size and flags and stays out of the sum. Order-free sums only.
+KG_AVX512_ROWS void AddTriplesAvx512(const uint64_t* rows, size_t n, float* out) {
+  constexpr __mmask16 kLanes = 0xeeee;  // the weights' lanes
+  __m512 acc = _mm512_setzero_ps();
+  size_t j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const __m256i p = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(rows + j));
+    const __m512i w = _mm512_maskz_slli_epi32(kLanes, _mm512_maskz_cvtepu16_epi32(kLanes, p), 16);
+    acc = _mm512_add_ps(acc, _mm512_castsi512_ps(w));
+  }
+  if (j < n) {
+    const __m256i p = _mm256_maskz_loadu_epi64(static_cast<__mmask8>((1u << (n - j)) - 1), rows + j);
+    const __m512i w = _mm512_maskz_slli_epi32(kLanes, _mm512_maskz_cvtepu16_epi32(kLanes, p), 16);
+    acc = _mm512_add_ps(acc, _mm512_castsi512_ps(w));
+  }
+  alignas(64) float lanes[16];
+  _mm512_store_ps(lanes, acc);
+  for (int c = 0; c < 3; ++c) {
+    out[c] += (lanes[1 + c] + lanes[5 + c]) + (lanes[9 + c] + lanes[13 + c]);
+  }
+}
+
 bool HaveAvx512Rows() {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
          __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vbmi2");
 }
 #else
+// Sums the triple payloads rows[0, n) into out[0, 3): four payloads per
+// step, as 16 lanes of 16 bits widened to floats; lane 4j holds row j's
+// size and flags and stays out of the sum. Order-free sums only.
+KG_AVX512_ROWS void AddTriplesAvx512(const uint64_t* rows, size_t n, float* out) {
+  constexpr __mmask16 kLanes = 0xeeee;  // the weights' lanes
+  __m512 acc = _mm512_setzero_ps();
+  size_t j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const __m256i p = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(rows + j));
+    const __m512i w = _mm512_maskz_slli_epi32(kLanes, _mm512_maskz_cvtepu16_epi32(kLanes, p), 16);
+    acc = _mm512_add_ps(acc, _mm512_castsi512_ps(w));
+  }
+  if (j < n) {
+    const __m256i p = _mm256_maskz_loadu_epi64(static_cast<__mmask8>((1u << (n - j)) - 1), rows + j);
+    const __m512i w = _mm512_maskz_slli_epi32(kLanes, _mm512_maskz_cvtepu16_epi32(kLanes, p), 16);
+    acc = _mm512_add_ps(acc, _mm512_castsi512_ps(w));
+  }
+  alignas(64) float lanes[16];
+  _mm512_store_ps(lanes, acc);
+  for (int c = 0; c < 3; ++c) {
+    out[c] += (lanes[1 + c] + lanes[5 + c]) + (lanes[9 + c] + lanes[13 + c]);
+  }
+}
+
 bool HaveAvx512Rows() { return false; }
 #endif
 
@@ -272,7 +336,7 @@ absl::StatusOr<PerceptronScorer> PerceptronScorer::FromProto(const PerceptronMod
   // Pass 1, in file order (the arrays are read sequentially): checks, each
   // row's kind (a class twice in a row is summed in order, which a masked
   // row cannot), the rows' counts per size, and the exactness bound.
-  enum : uint8_t { kInline, kList, kMaskedRow };
+  enum : uint8_t { kInline, kList, kMaskedRow, kTripleRow };
   std::vector<uint8_t> kind(num_rows);
   std::vector<size_t> masked_of_size(num_classes + 1, 0), lists_of_size(num_classes + 1, 0);
   std::vector<int> last_row(num_classes, -1);
@@ -308,7 +372,9 @@ absl::StatusOr<PerceptronScorer> PerceptronScorer::FromProto(const PerceptronMod
         class_abs[classes[k + j]] = 0;
       }
     }
-    if (size <= kMaxInline) {
+    if (!repeats && num_classes == 3) {
+      kind[r] = kTripleRow;
+    } else if (size <= kMaxInline) {
       kind[r] = kInline;
     } else if (!repeats && WantMasked(size, num_classes)) {
       kind[r] = kMaskedRow;
@@ -353,11 +419,12 @@ absl::StatusOr<PerceptronScorer> PerceptronScorer::FromProto(const PerceptronMod
     size_t k = 0;
     for (int r = 0; r < num_rows; ++r) {
       const uint32_t size = row_sizes[r];
-      if ((kind[r] == kInline) != inline_round) {
+      auto in_slot = [&](int row) { return kind[row] == kInline || kind[row] == kTripleRow; };
+      if (in_slot(r) != inline_round) {
         k += size;
         continue;
       }
-      if (r + kInsertAhead < num_rows && (kind[r + kInsertAhead] == kInline) == inline_round) {
+      if (r + kInsertAhead < num_rows && in_slot(r + kInsertAhead) == inline_round) {
         __builtin_prefetch(&slots[s.SlotOf(features[r + kInsertAhead])], 1);
       }
       uint64_t payload = size;
@@ -375,6 +442,11 @@ absl::StatusOr<PerceptronScorer> PerceptronScorer::FromProto(const PerceptronMod
         for (int ch = 0; ch < chunks; ++ch) {
           for (uint32_t m = row[ch]; m != 0; m &= m - 1)
             *w++ = by_class[ch * kChunk + std::countr_zero(m)];
+        }
+      } else if (kind[r] == kTripleRow) {
+        payload = 3 | kTriple;
+        for (uint32_t j = 0; j < size; ++j) {
+          payload |= static_cast<uint64_t>(weight(k + j) & 0xffff) << (16 + 16 * classes[k + j]);
         }
       } else if (kind[r] == kList) {
         const size_t base = next_list[size];
@@ -410,6 +482,9 @@ absl::StatusOr<PerceptronScorer> PerceptronScorer::FromProto(const PerceptronMod
       ++s.num_features_;
     }
   }
+  s.all_triples_ = num_classes == 3 && std::all_of(kind.begin(), kind.end(), [](uint8_t k) {
+    return k == kTripleRow;
+  });
   s.slots_ = slots;
   s.block_ = std::move(block);
   s.exact_any_order_limit_ = exactness.Limit();
@@ -427,7 +502,7 @@ inline uint64_t PerceptronScorer::Find(uint64_t key, size_t i) const {
 }
 
 inline void PerceptronScorer::PrefetchRow(uint64_t p) const {
-  if ((p & 0xff) <= kMaxInline) return;
+  if (InSlot(p)) return;
   if (p & kMasked) {
     const char* row = reinterpret_cast<const char*>(masked_.data() + (p >> 32));
     const char* end = row + (chunks_ + (p & 0xff)) * sizeof(uint16_t) - 1;
@@ -442,7 +517,9 @@ inline void PerceptronScorer::PrefetchRow(uint64_t p) const {
 
 inline void PerceptronScorer::AddRow(uint64_t p, float* scores) const {
   const uint32_t size = p & 0xff;
-  if (size <= kMaxInline) {
+  if (IsTriple(p)) {
+    for (int c = 0; c < 3; ++c) scores[c] += FromBf16(p >> (16 + 16 * c));
+  } else if (size <= kMaxInline) {
     for (uint32_t j = 0; j < size; ++j) {
       const uint64_t e = p >> (8 + 24 * j);
       scores[e & 0xff] += FromBf16(e >> 8);
@@ -508,7 +585,14 @@ void PerceptronScorer::ScoreGroups(absl::Span<const uint64_t> features, const si
     // Each group's rows of this batch at once.
     for (int g = 0; g < num_groups; ++g) {
       const size_t a = std::max(begin[g], from), b = std::min(begin[g + 1], from + n);
-      if (a < b) AddRows(rows + (a - from), b - a, outputs[g], /*in_order=*/false);
+      if (a >= b) continue;
+#if defined(__x86_64__)
+      if (all_triples_ && simd_rows_) {
+        AddTriplesAvx512(rows + (a - from), b - a, outputs[g]);
+        continue;
+      }
+#endif
+      AddRows(rows + (a - from), b - a, outputs[g], /*in_order=*/false);
     }
   }
 }

@@ -16,7 +16,9 @@
 //    weights present) added 16 classes at a time with AVX-512 where the CPU
 //    has it;
 //  - rows stored longest first, so the rows of frequent features share
-//    cache lines.
+//    cache lines;
+//  - in a model of three classes, every row inline: its three weights
+//    (zeros for classes it lacks) fill the slot's payload.
 // Score() prefetches the slots of up to 64 features before reading any, so
 // the misses overlap. Weights are bfloat16 (the model's own, or its legacy
 // linear 16-bit weights converted) and summed as floats.
@@ -108,6 +110,9 @@ class PerceptronScorer {
   std::vector<uint16_t> masked_;   // masked rows (perceptron_scorer.cc)
   int chunks_ = 1;                 // masks per masked row
   bool simd_rows_ = false;         // AVX-512 for masked rows
+  // Three classes and every row inline (the two-stage parser's moves):
+  // ScoreGroups sums four slot payloads per vector step.
+  bool all_triples_ = false;
 };
 
 }  // namespace kg::core

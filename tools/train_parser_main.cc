@@ -3,7 +3,8 @@
 // whole model set; this program is for parser experiments.
 //
 //   kg-train-parser --out parser.pb [--epochs N] [--seed S] [--prune W]
-//                   [--features V] [--max-weights N] [--dev DEV.conllu]
+//                   [--features V] [--max-weights N] [--label-max-weights N]
+//                   [--dev DEV.conllu]
 //                   [--tagger-from MODELS.kgm] TRAIN.conllu [MORE.conllu ...]
 // With --dev, prints dev UAS/LAS after every epoch: on gold tags, or with
 // --tagger-from on the tags and lemmas of that model set's tagger (as
@@ -17,7 +18,10 @@
 // --models-from MODELS.kgm writes OUT (and OUT.eN) as a whole model set:
 // that file's layers with the new parser in place of its own.
 // --from-pb PARSER.pb skips training: OUT is that parser, pruned to
-// --max-weights (with --models-from, spliced into the model set).
+// --max-weights (and a version 3 label model to --label-max-weights; with
+// --models-from, spliced into the model set).
+// --features 3 trains the two-stage parser (core/parser.h): --max-weights
+// bounds its move model, --label-max-weights its label model.
 
 #include <algorithm>
 #include <cstdlib>
@@ -83,7 +87,8 @@ absl::Status WriteParser(const std::string& path, const kg::ParserModel& parser,
 int Usage() {
   std::cerr
       << "usage: kg-train-parser --out FILE [--epochs N] [--seed S] [--prune W] [--dev DEV.conllu] "
-         "[--features V] [--max-weights N] [--tagger-from MODELS.kgm] [--save-epochs]\n"
+         "[--features V] [--max-weights N] [--label-max-weights N] [--tagger-from MODELS.kgm]\n"
+         "       [--save-epochs]\n"
          "       [--models-from MODELS.kgm] [--from-pb PARSER.pb]\n"
          "       [--tag-cache FILE --jackknife K] TRAIN.conllu|DIR...\n";
   return 2;
@@ -117,12 +122,18 @@ int main(int argc, char** argv) {
       const char* v = value();
       if (!v || !absl::SimpleAtoi(v, &options.feature_version) ||
           options.feature_version < kg::core::kMinParserFeatureVersion ||
-          options.feature_version > kg::core::kParserFeatureVersion) {
+          options.feature_version > kg::core::kMaxParserFeatureVersion) {
         return Usage();
       }
     } else if (arg == "--max-weights") {
       const char* v = value();
       if (!v || !absl::SimpleAtoi(v, &options.max_weights) || options.max_weights < 0) {
+        return Usage();
+      }
+    } else if (arg == "--label-max-weights") {
+      const char* v = value();
+      if (!v || !absl::SimpleAtoi(v, &options.label_max_weights) ||
+          options.label_max_weights < 0) {
         return Usage();
       }
     } else if (arg == "--tag-cache") {
@@ -185,6 +196,7 @@ int main(int argc, char** argv) {
       return 1;
     }
     kg::core::KeepLargestParserWeights(options.max_weights, parser);
+    kg::core::KeepLargestParserLabelWeights(options.label_max_weights, parser);
     absl::Status written = WriteParser(out_path, parser, models.get());
     if (!written.ok()) {
       std::cerr << "kg-train-parser: " << written.message() << "\n";
@@ -248,7 +260,8 @@ int main(int argc, char** argv) {
       }
       std::cerr << "dev after epoch " << epoch << ": UAS " << 100.0 * uas / std::max(words, 1L)
                 << " LAS(full) " << 100.0 * las / std::max(words, 1L) << " features "
-                << proto.weights().features_size() << " bytes " << proto.ByteSizeLong()
+                << proto.weights().features_size() + proto.label_weights().features_size()
+                << " bytes " << proto.ByteSizeLong()
                 << std::endl;
     };
   }

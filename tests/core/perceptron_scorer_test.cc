@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -281,6 +282,64 @@ TEST(PerceptronScorerTest, ScoreGroupsMatchesScoreWithinTheExactLimit) {
     for (size_t i = f.size(); i-- > 0;)
       scorer->Score(absl::MakeConstSpan(&f[i], 1), absl::MakeSpan(reversed));
     EXPECT_TRUE(SameBits(want, reversed));
+  }
+}
+
+TEST(PerceptronScorerTest, ThreeClassRowsLiveInTheSlot) {
+  // A three-class model (the two-stage parser's moves) keeps every row in
+  // its slot as three weights, zeros for absent classes. Rows of one, two
+  // and three classes in any order (an inline entry's class 2 once passed
+  // for the triple flag) must sum as a plain loop does, through Score,
+  // ScoreGroups (four payloads per vector step, any tail) and the portable
+  // code. Weights are multiples of 2^-3, so every order gives exact sums.
+  std::mt19937 rng(11);
+  PerceptronModel msg;
+  msg.set_num_classes(3);
+  std::vector<std::vector<std::pair<int, float>>> rows;
+  const int kRows = 500;
+  for (int r = 0; r < kRows; ++r) {
+    std::vector<int> classes = {0, 1, 2};
+    std::shuffle(classes.begin(), classes.end(), rng);
+    classes.resize(1 + rng() % 3);
+    std::vector<std::pair<int, float>> row;
+    for (int c : classes) row.emplace_back(c, static_cast<float>(static_cast<int>(rng() % 255) - 127) / 8.0f);
+    msg.add_features(1000 + 7 * r);
+    msg.add_row_sizes(static_cast<uint32_t>(row.size()));
+    for (const auto& [c, w] : row) {
+      msg.add_classes(c);
+      msg.add_bf16(std::bit_cast<uint32_t>(w) >> 16);
+    }
+    rows.push_back(row);
+  }
+  auto simd = PerceptronScorer::FromProto(msg);
+  auto portable = PerceptronScorer::FromProto(msg, /*allow_simd=*/false);
+  ASSERT_TRUE(simd.ok() && portable.ok());
+  ASSERT_GE(simd->exact_any_order_limit(), 1000u);
+  for (int q = 0; q < 200; ++q) {
+    std::vector<uint64_t> f;
+    std::vector<float> want(3, 0.0f);
+    const int n = static_cast<int>(rng() % 40);
+    for (int i = 0; i < n; ++i) {
+      const int r = static_cast<int>(rng() % (kRows + 50));  // some absent
+      f.push_back(1000 + 7 * static_cast<uint64_t>(r));
+      if (r < kRows) {
+        for (const auto& [c, w] : rows[r]) want[c] += w;
+      }
+    }
+    for (const PerceptronScorer* s : {&*simd, &*portable}) {
+      std::vector<float> got(3, 0.0f);
+      s->Score(f, absl::MakeSpan(got));
+      EXPECT_EQ(got, want);
+      const size_t cut = n == 0 ? 0 : rng() % (n + 1);
+      const size_t begin[3] = {0, cut, f.size()};
+      std::vector<float> a(16, 0.0f), b(16, 0.0f);
+      float* outputs[2] = {a.data(), b.data()};
+      s->ScoreGroups(f, begin, 2, outputs);
+      for (int c = 0; c < 3; ++c) EXPECT_EQ(a[c] + b[c], want[c]) << "class " << c;
+      std::vector<float> ordered(3, 0.0f);
+      s->ScoreShortRowsFirst(f, absl::MakeSpan(ordered));
+      EXPECT_EQ(ordered, want);
+    }
   }
 }
 
