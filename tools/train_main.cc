@@ -8,6 +8,7 @@
 //            --out models/en.kgm
 //            [--seed N] [--epochs N] [--ner-epochs N] [--parser-epochs N]
 //            [--no-parser] [--jackknife K] [--max-sentences N] [--prune W]
+//            [--parser-features V]
 //            [--wiki DIR [--wiki-max-mb N] [--clusters]] [--ewt-only]
 //            [--gum-ner-weight W] [--ner-mix N]
 //            [--ner-lowercase-copies F [--ner-lowercase-weight W]]
@@ -114,6 +115,8 @@ struct Args {
   int ner_epochs = 10;
   uint32_t ner_features = kg::core::kNerDefaultFeatureSet;
   int parser_epochs = 15;
+  // The parser's feature version (core/parser_features.h; 3: two-stage).
+  uint32_t parser_features = kg::core::kParserFeatureVersion;
   bool parser = true;
   bool clusters = false;
   bool ewt_only = false;
@@ -152,6 +155,7 @@ int Usage() {
   std::cerr << "usage: kg-train --ud TRAIN.conllu --gum DIR --uner TRAIN.iob2 --out FILE\n"
                "                [--seed N] [--epochs N] [--ner-epochs N] [--parser-epochs N]\n"
                "                [--no-parser] [--jackknife K] [--max-sentences N] [--prune W]\n"
+               "                [--parser-features V]\n"
                "                [--wiki DIR [--wiki-max-mb N] [--clusters]] [--ewt-only]\n"
                "                [--clusters-max-mb N] [--cluster-sizes K,K,..]\n"
                "                [--cluster-min-count N] [--cluster-max-words N]\n"
@@ -279,6 +283,9 @@ int main(int argc, char** argv) {
       ok = num(a.ner_mix) && a.ner_mix > 0;
     else if (arg == "--ner-features") {
       ok = num(a.ner_features) && a.ner_features <= kg::core::kNerFeatureSet;
+    } else if (arg == "--parser-features") {
+      ok = num(a.parser_features) && a.parser_features >= kg::core::kMinParserFeatureVersion &&
+           a.parser_features <= kg::core::kMaxParserFeatureVersion;
     } else if (arg == "--parser-epochs")
       ok = num(a.parser_epochs) && a.parser_epochs > 0;
     else if (arg == "--max-sentences")
@@ -593,6 +600,7 @@ int main(int argc, char** argv) {
     const std::vector<kg::core::ConlluSentence>& parse_train = predicted;
     kg::core::ParserTrainOptions popt;
     popt.epochs = a.parser_epochs;
+    popt.feature_version = a.parser_features;
     popt.seed = a.seed;
     popt.prune = a.prune;
     popt.log = Log;
