@@ -205,30 +205,6 @@ bool HaveAvx512Rows() {
          __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vbmi2");
 }
 #else
-// Sums the triple payloads rows[0, n) into out[0, 3): four payloads per
-// step, as 16 lanes of 16 bits widened to floats; lane 4j holds row j's
-// size and flags and stays out of the sum. Order-free sums only.
-KG_AVX512_ROWS void AddTriplesAvx512(const uint64_t* rows, size_t n, float* out) {
-  constexpr __mmask16 kLanes = 0xeeee;  // the weights' lanes
-  __m512 acc = _mm512_setzero_ps();
-  size_t j = 0;
-  for (; j + 4 <= n; j += 4) {
-    const __m256i p = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(rows + j));
-    const __m512i w = _mm512_maskz_slli_epi32(kLanes, _mm512_maskz_cvtepu16_epi32(kLanes, p), 16);
-    acc = _mm512_add_ps(acc, _mm512_castsi512_ps(w));
-  }
-  if (j < n) {
-    const __m256i p = _mm256_maskz_loadu_epi64(static_cast<__mmask8>((1u << (n - j)) - 1), rows + j);
-    const __m512i w = _mm512_maskz_slli_epi32(kLanes, _mm512_maskz_cvtepu16_epi32(kLanes, p), 16);
-    acc = _mm512_add_ps(acc, _mm512_castsi512_ps(w));
-  }
-  alignas(64) float lanes[16];
-  _mm512_store_ps(lanes, acc);
-  for (int c = 0; c < 3; ++c) {
-    out[c] += (lanes[1 + c] + lanes[5 + c]) + (lanes[9 + c] + lanes[13 + c]);
-  }
-}
-
 bool HaveAvx512Rows() { return false; }
 #endif
 
