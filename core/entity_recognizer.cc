@@ -1021,12 +1021,8 @@ void TrainCrf(const std::vector<NerExample>& train, const std::vector<std::vecto
     options.log(absl::StrFormat("recogniser CRF: %d observation and %d label-pair features",
                                 obs_hashes.size(), pair_hashes.size()));
   }
-  CrfTrainOptions crf_options;
+  CrfTrainOptions crf_options = options.crf_options;
   crf_options.epochs = options.epochs;
-  crf_options.eta = options.crf_eta;
-  crf_options.l2 = options.crf_l2;
-  crf_options.adagrad = options.crf_adagrad;
-  crf_options.average_from = options.crf_average_from;
   crf_options.seed = options.seed;
   crf_options.log = options.log;
   crf.Train(data, crf_options);

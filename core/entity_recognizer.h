@@ -27,6 +27,7 @@
 #include "absl/status/statusor.h"
 #include "core/averaged_perceptron.h"
 #include "core/gazetteers.h"
+#include "core/linear_chain_crf.h"
 #include "core/name_lexicon.h"
 #include "core/name_types.h"
 #include "core/perceptron_scorer.h"
@@ -105,16 +106,15 @@ struct NerTrainOptions {
   NameTypeTable name_types;            // feature set 6; may be empty
   // Feature sets 3 and 6: train the same weights as a linear-chain CRF
   // (core/linear_chain_crf.h: conditional log-likelihood, SGD with step
-  // crf_eta / (1 + t / sentences), penalty crf_l2 / 2 * |w|^2) instead of
-  // the averaged perceptron; decoding is the same Viterbi. Weights with
-  // |w| < crf_min_weight are not stored (every feature seen in training gets
-  // a weight for every label, most of them tiny).
+  // eta / (1 + t / sentences), penalty l2 / 2 * |w|^2) instead of the
+  // averaged perceptron; decoding is the same Viterbi. `crf_options` gives
+  // the step, penalty, AdaGrad and averaging; its epochs, seed and log are
+  // taken from the fields above. Weights with |w| < crf_min_weight are not
+  // stored (every feature seen in training gets a weight for every label,
+  // most of them tiny).
   bool crf = false;
-  double crf_eta = 0.1;
-  double crf_l2 = 1.0;
+  CrfTrainOptions crf_options;
   float crf_min_weight = 0.01f;
-  bool crf_adagrad = false;  // AdaGrad steps (CrfTrainOptions.adagrad)
-  int crf_average_from = 0;  // CrfTrainOptions.average_from
   // > 0: also train the perceptron and store its weights plus the CRF's,
   // the CRF's scaled to crf_mix times the perceptron's mean magnitude.
   float crf_mix = 0;

@@ -713,11 +713,11 @@ int main(int argc, char** argv) {
   nopt.min_feature_count = a.ner_min_count;
   nopt.feature_dropout = a.ner_dropout;
   nopt.crf = a.ner_crf;
-  nopt.crf_eta = a.ner_crf_eta;
-  nopt.crf_l2 = a.ner_crf_l2;
+  nopt.crf_options.eta = a.ner_crf_eta;
+  nopt.crf_options.l2 = a.ner_crf_l2;
   nopt.crf_min_weight = a.ner_crf_min_weight;
-  nopt.crf_adagrad = a.ner_crf_adagrad;
-  nopt.crf_average_from = a.ner_crf_average;
+  nopt.crf_options.adagrad = a.ner_crf_adagrad;
+  nopt.crf_options.average_from = a.ner_crf_average;
   nopt.crf_mix = a.ner_crf_mix;
   nopt.log = Log;
   nopt.capitalization = std::move(capitalization);

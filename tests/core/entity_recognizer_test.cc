@@ -261,8 +261,8 @@ TEST(RecognizerTrainingTest, CrfObjectiveLearnsTheToyDataAndDropsTinyWeights) {
     options.epochs = 10;
     options.seed = seed;
     options.crf = true;
-    options.crf_eta = 0.5;
-    options.crf_l2 = 0.1;
+    options.crf_options.eta = 0.5;
+    options.crf_options.l2 = 0.1;
     options.crf_min_weight = min_weight;
     auto model = TrainRecognizer(Toy(), no_gazetteers, options);
     EXPECT_TRUE(model.ok()) << model.status();
