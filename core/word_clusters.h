@@ -6,22 +6,18 @@
 // names it saw in training to words that occur in similar contexts ("Varkala"
 // near "Kerala", "Hewitt" near other company names).
 //
-// Each word (NormalizedWord form) seen often enough gets a vector of PPMI
-// weights over its left and right neighbours (the most frequent words),
-// randomly projected to a few dense dimensions and clustered by spherical
-// k-means at several granularities (e.g. 64, 256 and 1024 classes); a word's
-// classes are its cluster ids, one per granularity.
+// Classes are learned by the class-bigram language-model objective (the
+// exchange algorithm: Kneser & Ney 1993, Martin, Liermann & Ney 1998): each
+// word moves to the class that most raises the likelihood of the corpus under
+// p(w_i | w_i-1) = p(c_i | c_i-1) p(w_i | c_i). Words are clustered as
+// written (case kept: "Apple" and "apple" are two words), numbers collapsed
+// as NormalizedWord does. The finest level clusters the words; each coarser
+// level clusters the level below's classes by the same objective over their
+// bigram counts, so the levels nest. Models keyed by NormalizedWord
+// (WordClusterModel.method 0: a lower-cased corpus, or the PPMI k-means
+// classes of session-18 trial models, whose builder is gone) still load.
 //
-// BuildExchangeClusters() learns classes by the class-bigram language-model
-// objective instead (the exchange algorithm: Kneser & Ney 1993, Martin,
-// Liermann & Ney 1998): each word moves to the class that most raises the
-// likelihood of the corpus under p(w_i | w_i-1) = p(c_i | c_i-1) p(w_i | c_i).
-// Words are clustered as written (case kept: "Apple" and "apple" are two
-// words), numbers collapsed as NormalizedWord does. The finest level
-// clusters the words; each coarser level clusters the level below's classes
-// by the same objective over their bigram counts, so the levels nest.
-//
-// Contract: both builders are deterministic for a given input (and seed).
+// Contract: the builder is deterministic for a given input.
 // Lookup is const and thread-safe; unknown words have no classes.
 
 #include <cstdint>
@@ -34,20 +30,6 @@
 #include "proto/model.pb.h"
 
 namespace kg::core {
-
-struct WordClusterOptions {
-  int min_count = 5;                         // words rarer than this get no class
-  size_t max_words = 60000;                  // most frequent words kept
-  int context_words = 1000;                  // neighbours used as dimensions
-  int dimensions = 256;                      // random projection size
-  std::vector<int> granularities = {64, 256, 1024};
-  int iterations = 8;                        // k-means rounds per granularity
-  uint64_t seed = 1;
-};
-
-// Clusters the words of `texts` (tokenised and split like run-time input).
-WordClusterModel BuildWordClusters(const std::vector<std::string>& texts,
-                                   const WordClusterOptions& options);
 
 // Running text for BuildExchangeClusters(): words interned as they come.
 class ClusterCorpus {
