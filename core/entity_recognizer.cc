@@ -16,6 +16,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "core/feature_hash.h"
 #include "core/iob2.h"
 #include "core/linear_chain_crf.h"
 #include "core/name_lexicon.h"
@@ -88,11 +89,18 @@ struct Context {
       number(out, static_cast<unsigned>(static_cast<int>(m.kind)));
       out.push_back(static_cast<char>(m.position));
     };
+    // The capitalisation table is large and its probes miss the cache: all
+    // of the sentence's are started before the first is read.
+    for (size_t i = 0; i < words.size(); ++i) {
+      NormalizeWordInto(words[i], norm[i + 2]);
+      if (!caps.empty()) {
+        caps.prefetch(absl::string_view(norm[i + 2].data(), norm[i + 2].size()));
+      }
+    }
     for (size_t i = 0; i < words.size(); ++i) {
       form[i + 2] = words[i];
       lex[i + 2].clear();
       lexf[i + 2].clear();
-      NormalizeWordInto(words[i], norm[i + 2]);
       if (name_types == nullptr || name_types->empty()) {
         types[i + 2].clear();
       } else {
@@ -189,38 +197,47 @@ struct Context {
   }
 };
 
-// `a` + " " + `b` in a per-thread buffer (valid until the next call), for the
-// templates hashed over a joined pair.
-std::string_view Joined(std::string_view a, std::string_view b) {
-  thread_local std::string buffer;
-  buffer.assign(a);
-  buffer.push_back(' ');
-  buffer.append(b);
-  return buffer;
+// FeatureHash (core/averaged_perceptron.h) inline: the template id is a
+// constant at every call site, so its seed folds away; the recogniser hashes
+// ~85 features a word, and a call each (recomputing the seed) was a tenth of
+// its time. The values are FeatureHash's (the model's keys).
+[[gnu::always_inline]] inline uint64_t Hash(uint64_t t, std::string_view v) {
+  return SplitMix64(Fnv1a(FeatureSeed(t), v));
+}
+[[gnu::always_inline]] inline uint64_t Hash(uint64_t t, std::string_view a, std::string_view b) {
+  return SplitMix64(Fnv1a(FeatureSeparator(Fnv1a(FeatureSeed(t), a)), b));
+}
+// Hash(t, a + " " + b, c), the templates hashed over a joined pair, without
+// building the joined string.
+[[gnu::always_inline]] inline uint64_t Hash(uint64_t t, std::string_view a, std::string_view b,
+                                            std::string_view c) {
+  return SplitMix64(Fnv1a(FeatureSeparator(Fnv1a(Fnv1a(Fnv1a(FeatureSeed(t), a), " "), b)), c));
 }
 
 // Templates 100-117, the word and its window, first in every feature set
 // (in this order: sums of the weights follow it).
-void WindowFeatures(const Context& c, size_t k, std::vector<uint64_t>& out) {
+inline constexpr size_t kWindowFeatures = 18;
+uint64_t* WindowFeatures(const Context& c, size_t k, uint64_t* f) {
   const std::string& w = c.norm[k];
-  out.push_back(FeatureHash(100, ""));
-  out.push_back(FeatureHash(101, w));
-  out.push_back(FeatureHash(102, c.form[k]));
-  out.push_back(FeatureHash(103, c.shape[k]));
-  out.push_back(FeatureHash(104, Suffix(w, 3)));
-  out.push_back(FeatureHash(105, Prefix(w, 3)));
-  out.push_back(FeatureHash(106, c.upos[k]));
-  out.push_back(FeatureHash(107, c.xpos[k]));
-  out.push_back(FeatureHash(108, c.norm[k - 1]));
-  out.push_back(FeatureHash(109, c.norm[k + 1]));
-  out.push_back(FeatureHash(110, c.norm[k - 2]));
-  out.push_back(FeatureHash(111, c.norm[k + 2]));
-  out.push_back(FeatureHash(112, c.upos[k - 1]));
-  out.push_back(FeatureHash(113, c.upos[k + 1]));
-  out.push_back(FeatureHash(114, c.upos[k - 1], c.upos[k]));
-  out.push_back(FeatureHash(115, c.upos[k], c.upos[k + 1]));
-  out.push_back(FeatureHash(116, c.shape[k - 1]));
-  out.push_back(FeatureHash(117, c.shape[k + 1]));
+  *f++ = Hash(100, "");
+  *f++ = Hash(101, w);
+  *f++ = Hash(102, c.form[k]);
+  *f++ = Hash(103, c.shape[k]);
+  *f++ = Hash(104, Suffix(w, 3));
+  *f++ = Hash(105, Prefix(w, 3));
+  *f++ = Hash(106, c.upos[k]);
+  *f++ = Hash(107, c.xpos[k]);
+  *f++ = Hash(108, c.norm[k - 1]);
+  *f++ = Hash(109, c.norm[k + 1]);
+  *f++ = Hash(110, c.norm[k - 2]);
+  *f++ = Hash(111, c.norm[k + 2]);
+  *f++ = Hash(112, c.upos[k - 1]);
+  *f++ = Hash(113, c.upos[k + 1]);
+  *f++ = Hash(114, c.upos[k - 1], c.upos[k]);
+  *f++ = Hash(115, c.upos[k], c.upos[k + 1]);
+  *f++ = Hash(116, c.shape[k - 1]);
+  *f++ = Hash(117, c.shape[k + 1]);
+  return f;
 }
 
 void Features(const Context& c, size_t i, std::string_view p1, std::string_view p2,
@@ -228,64 +245,65 @@ void Features(const Context& c, size_t i, std::string_view p1, std::string_view 
   out.clear();
   const size_t k = i + 2;
   const std::string& w = c.norm[k];
-  WindowFeatures(c, k, out);
-  out.push_back(FeatureHash(118, p1));
-  out.push_back(FeatureHash(119, p2, p1));
-  out.push_back(FeatureHash(120, p1, c.shape[k]));
-  out.push_back(FeatureHash(121, p1, c.upos[k]));
-  out.push_back(FeatureHash(122, c.gaz[k]));
-  out.push_back(FeatureHash(123, c.gaz[k - 1]));
-  out.push_back(FeatureHash(124, c.gaz[k + 1]));
-  out.push_back(FeatureHash(125, i == 0 ? "first" : "rest", c.shape[k]));
-  out.push_back(FeatureHash(126, w, c.norm[k + 1]));
-  out.push_back(FeatureHash(127, c.norm[k - 1], w));
-  out.push_back(FeatureHash(128, Joined(c.xpos[k - 1], c.xpos[k]), c.xpos[k + 1]));
-  out.push_back(FeatureHash(129, p1, w));
-  out.push_back(FeatureHash(130, Suffix(w, 2)));
-  out.push_back(FeatureHash(131, c.gaz[k], c.upos[k]));
-  out.push_back(FeatureHash(132, c.form[k - 1]));
-  out.push_back(FeatureHash(133, c.form[k + 1]));
-  out.push_back(FeatureHash(134, c.shape[k - 1], c.shape[k]));
-  out.push_back(FeatureHash(135, c.shape[k], c.shape[k + 1]));
+  out.resize(kWindowFeatures);
+  WindowFeatures(c, k, out.data());
+  out.push_back(Hash(118, p1));
+  out.push_back(Hash(119, p2, p1));
+  out.push_back(Hash(120, p1, c.shape[k]));
+  out.push_back(Hash(121, p1, c.upos[k]));
+  out.push_back(Hash(122, c.gaz[k]));
+  out.push_back(Hash(123, c.gaz[k - 1]));
+  out.push_back(Hash(124, c.gaz[k + 1]));
+  out.push_back(Hash(125, i == 0 ? "first" : "rest", c.shape[k]));
+  out.push_back(Hash(126, w, c.norm[k + 1]));
+  out.push_back(Hash(127, c.norm[k - 1], w));
+  out.push_back(Hash(128, c.xpos[k - 1], c.xpos[k], c.xpos[k + 1]));
+  out.push_back(Hash(129, p1, w));
+  out.push_back(Hash(130, Suffix(w, 2)));
+  out.push_back(Hash(131, c.gaz[k], c.upos[k]));
+  out.push_back(Hash(132, c.form[k - 1]));
+  out.push_back(Hash(133, c.form[k + 1]));
+  out.push_back(Hash(134, c.shape[k - 1], c.shape[k]));
+  out.push_back(Hash(135, c.shape[k], c.shape[k + 1]));
   if (!c.cap[k].empty()) {
-    out.push_back(FeatureHash(136, c.cap[k]));
-    out.push_back(FeatureHash(137, c.cap[k], c.shape[k]));
-    out.push_back(FeatureHash(138, c.cap[k - 1], c.cap[k + 1]));
-    out.push_back(FeatureHash(139, p1, c.cap[k]));
+    out.push_back(Hash(136, c.cap[k]));
+    out.push_back(Hash(137, c.cap[k], c.shape[k]));
+    out.push_back(Hash(138, c.cap[k - 1], c.cap[k + 1]));
+    out.push_back(Hash(139, p1, c.cap[k]));
   }
   if (!c.c0[k].empty()) {
-    out.push_back(FeatureHash(140, c.c0[k]));
-    out.push_back(FeatureHash(141, c.c1[k]));
-    out.push_back(FeatureHash(142, c.c2[k]));
-    out.push_back(FeatureHash(143, c.c1[k - 1]));
-    out.push_back(FeatureHash(144, c.c1[k + 1]));
-    out.push_back(FeatureHash(145, p1, c.c2[k]));
-    out.push_back(FeatureHash(146, c.shape[k], c.c1[k]));
-    out.push_back(FeatureHash(147, c.c0[k - 2]));
-    out.push_back(FeatureHash(148, c.c0[k + 2]));
+    out.push_back(Hash(140, c.c0[k]));
+    out.push_back(Hash(141, c.c1[k]));
+    out.push_back(Hash(142, c.c2[k]));
+    out.push_back(Hash(143, c.c1[k - 1]));
+    out.push_back(Hash(144, c.c1[k + 1]));
+    out.push_back(Hash(145, p1, c.c2[k]));
+    out.push_back(Hash(146, c.shape[k], c.c1[k]));
+    out.push_back(Hash(147, c.c0[k - 2]));
+    out.push_back(Hash(148, c.c0[k + 2]));
   }
   if (feature_set < 1) return;
-  out.push_back(FeatureHash(150, c.gazf[k]));
-  out.push_back(FeatureHash(151, c.gazf[k - 1]));
-  out.push_back(FeatureHash(152, c.gazf[k + 1]));
-  out.push_back(FeatureHash(153, c.parts[k]));
-  out.push_back(FeatureHash(154, c.parts[k - 1]));
-  out.push_back(FeatureHash(155, c.parts[k + 1]));
-  out.push_back(FeatureHash(156, c.run[k]));
-  out.push_back(FeatureHash(157, p1, c.run[k]));
-  out.push_back(FeatureHash(158, Joined(c.shape[k - 1], c.shape[k]), c.shape[k + 1]));
-  out.push_back(FeatureHash(159, p1, c.shape[k + 1]));
-  out.push_back(FeatureHash(160, Joined(p2, p1), c.shape[k]));
-  out.push_back(FeatureHash(161, c.norm[k - 2], c.norm[k - 1]));
-  out.push_back(FeatureHash(162, c.norm[k - 1], c.shape[k]));
-  out.push_back(FeatureHash(163, Suffix(w, 4)));
-  out.push_back(FeatureHash(164, Suffix(w, 1)));
-  out.push_back(FeatureHash(165, Prefix(w, 2)));
-  out.push_back(FeatureHash(166, w, c.upos[k]));
-  out.push_back(FeatureHash(167, c.norm[k + 1], c.shape[k]));
+  out.push_back(Hash(150, c.gazf[k]));
+  out.push_back(Hash(151, c.gazf[k - 1]));
+  out.push_back(Hash(152, c.gazf[k + 1]));
+  out.push_back(Hash(153, c.parts[k]));
+  out.push_back(Hash(154, c.parts[k - 1]));
+  out.push_back(Hash(155, c.parts[k + 1]));
+  out.push_back(Hash(156, c.run[k]));
+  out.push_back(Hash(157, p1, c.run[k]));
+  out.push_back(Hash(158, c.shape[k - 1], c.shape[k], c.shape[k + 1]));
+  out.push_back(Hash(159, p1, c.shape[k + 1]));
+  out.push_back(Hash(160, p2, p1, c.shape[k]));
+  out.push_back(Hash(161, c.norm[k - 2], c.norm[k - 1]));
+  out.push_back(Hash(162, c.norm[k - 1], c.shape[k]));
+  out.push_back(Hash(163, Suffix(w, 4)));
+  out.push_back(Hash(164, Suffix(w, 1)));
+  out.push_back(Hash(165, Prefix(w, 2)));
+  out.push_back(Hash(166, w, c.upos[k]));
+  out.push_back(Hash(167, c.norm[k + 1], c.shape[k]));
   if (!c.cap[k].empty()) {
-    out.push_back(FeatureHash(170, c.cap[k - 1], c.cap[k]));
-    out.push_back(FeatureHash(171, c.cap[k], c.cap[k + 1]));
+    out.push_back(Hash(170, c.cap[k - 1], c.cap[k]));
+    out.push_back(Hash(171, c.cap[k], c.cap[k + 1]));
   }
 }
 
@@ -390,90 +408,94 @@ std::vector<int> Decode(const Context& ctx, size_t n, const std::vector<std::str
 // Feature set 2 splits the templates of set 1 into those of the word alone
 // and those joined with the previous label (the second-previous label is
 // gone: decoding is first-order Viterbi).
+// At most: the window, 13, capitalisation 5, word classes 16, 15, lexicon 5
+// and name types 5.
+inline constexpr size_t kMaxObservationFeatures = kWindowFeatures + 13 + 5 + 16 + 15 + 5 + 5;
 void ObservationFeatures(const Context& c, size_t i, std::vector<uint64_t>& out) {
-  out.clear();
+  out.resize(kMaxObservationFeatures);
   const size_t k = i + 2;
   const std::string& w = c.norm[k];
-  WindowFeatures(c, k, out);
-  out.push_back(FeatureHash(122, c.gaz[k]));
-  out.push_back(FeatureHash(123, c.gaz[k - 1]));
-  out.push_back(FeatureHash(124, c.gaz[k + 1]));
-  out.push_back(FeatureHash(125, i == 0 ? "first" : "rest", c.shape[k]));
-  out.push_back(FeatureHash(126, w, c.norm[k + 1]));
-  out.push_back(FeatureHash(127, c.norm[k - 1], w));
-  out.push_back(FeatureHash(128, Joined(c.xpos[k - 1], c.xpos[k]), c.xpos[k + 1]));
-  out.push_back(FeatureHash(130, Suffix(w, 2)));
-  out.push_back(FeatureHash(131, c.gaz[k], c.upos[k]));
-  out.push_back(FeatureHash(132, c.form[k - 1]));
-  out.push_back(FeatureHash(133, c.form[k + 1]));
-  out.push_back(FeatureHash(134, c.shape[k - 1], c.shape[k]));
-  out.push_back(FeatureHash(135, c.shape[k], c.shape[k + 1]));
+  uint64_t* f = WindowFeatures(c, k, out.data());
+  *f++ = Hash(122, c.gaz[k]);
+  *f++ = Hash(123, c.gaz[k - 1]);
+  *f++ = Hash(124, c.gaz[k + 1]);
+  *f++ = Hash(125, i == 0 ? "first" : "rest", c.shape[k]);
+  *f++ = Hash(126, w, c.norm[k + 1]);
+  *f++ = Hash(127, c.norm[k - 1], w);
+  *f++ = Hash(128, c.xpos[k - 1], c.xpos[k], c.xpos[k + 1]);
+  *f++ = Hash(130, Suffix(w, 2));
+  *f++ = Hash(131, c.gaz[k], c.upos[k]);
+  *f++ = Hash(132, c.form[k - 1]);
+  *f++ = Hash(133, c.form[k + 1]);
+  *f++ = Hash(134, c.shape[k - 1], c.shape[k]);
+  *f++ = Hash(135, c.shape[k], c.shape[k + 1]);
   if (!c.cap[k].empty()) {
-    out.push_back(FeatureHash(136, c.cap[k]));
-    out.push_back(FeatureHash(137, c.cap[k], c.shape[k]));
-    out.push_back(FeatureHash(138, c.cap[k - 1], c.cap[k + 1]));
-    out.push_back(FeatureHash(170, c.cap[k - 1], c.cap[k]));
-    out.push_back(FeatureHash(171, c.cap[k], c.cap[k + 1]));
+    *f++ = Hash(136, c.cap[k]);
+    *f++ = Hash(137, c.cap[k], c.shape[k]);
+    *f++ = Hash(138, c.cap[k - 1], c.cap[k + 1]);
+    *f++ = Hash(170, c.cap[k - 1], c.cap[k]);
+    *f++ = Hash(171, c.cap[k], c.cap[k + 1]);
   }
   if (!c.c0[k].empty() && c.cluster_templates == 1) {
     // Word classes at every level for the word, its neighbours at the
     // middle levels, class bigrams, and classes with shape, capitalisation
     // and the neighbouring words.
-    out.push_back(FeatureHash(400, c.c0[k]));
-    out.push_back(FeatureHash(401, c.c1[k]));
-    out.push_back(FeatureHash(402, c.c2[k]));
-    out.push_back(FeatureHash(403, c.c3[k]));
-    out.push_back(FeatureHash(404, c.c1[k - 1]));
-    out.push_back(FeatureHash(405, c.c2[k - 1]));
-    out.push_back(FeatureHash(406, c.c1[k + 1]));
-    out.push_back(FeatureHash(407, c.c2[k + 1]));
-    out.push_back(FeatureHash(408, c.c0[k - 2]));
-    out.push_back(FeatureHash(409, c.c0[k + 2]));
-    out.push_back(FeatureHash(410, c.shape[k], c.c2[k]));
-    out.push_back(FeatureHash(411, c.c1[k - 1], c.c1[k]));
-    out.push_back(FeatureHash(412, c.c1[k], c.c1[k + 1]));
-    out.push_back(FeatureHash(413, c.cap[k], c.c1[k]));
-    out.push_back(FeatureHash(414, c.norm[k - 1], c.c2[k]));
-    out.push_back(FeatureHash(415, c.c2[k], c.norm[k + 1]));
+    *f++ = Hash(400, c.c0[k]);
+    *f++ = Hash(401, c.c1[k]);
+    *f++ = Hash(402, c.c2[k]);
+    *f++ = Hash(403, c.c3[k]);
+    *f++ = Hash(404, c.c1[k - 1]);
+    *f++ = Hash(405, c.c2[k - 1]);
+    *f++ = Hash(406, c.c1[k + 1]);
+    *f++ = Hash(407, c.c2[k + 1]);
+    *f++ = Hash(408, c.c0[k - 2]);
+    *f++ = Hash(409, c.c0[k + 2]);
+    *f++ = Hash(410, c.shape[k], c.c2[k]);
+    *f++ = Hash(411, c.c1[k - 1], c.c1[k]);
+    *f++ = Hash(412, c.c1[k], c.c1[k + 1]);
+    *f++ = Hash(413, c.cap[k], c.c1[k]);
+    *f++ = Hash(414, c.norm[k - 1], c.c2[k]);
+    *f++ = Hash(415, c.c2[k], c.norm[k + 1]);
   } else if (!c.c0[k].empty()) {
-    out.push_back(FeatureHash(140, c.c0[k]));
-    out.push_back(FeatureHash(141, c.c1[k]));
-    out.push_back(FeatureHash(142, c.c2[k]));
-    out.push_back(FeatureHash(143, c.c1[k - 1]));
-    out.push_back(FeatureHash(144, c.c1[k + 1]));
-    out.push_back(FeatureHash(146, c.shape[k], c.c1[k]));
-    out.push_back(FeatureHash(147, c.c0[k - 2]));
-    out.push_back(FeatureHash(148, c.c0[k + 2]));
+    *f++ = Hash(140, c.c0[k]);
+    *f++ = Hash(141, c.c1[k]);
+    *f++ = Hash(142, c.c2[k]);
+    *f++ = Hash(143, c.c1[k - 1]);
+    *f++ = Hash(144, c.c1[k + 1]);
+    *f++ = Hash(146, c.shape[k], c.c1[k]);
+    *f++ = Hash(147, c.c0[k - 2]);
+    *f++ = Hash(148, c.c0[k + 2]);
   }
-  out.push_back(FeatureHash(150, c.gazf[k]));
-  out.push_back(FeatureHash(151, c.gazf[k - 1]));
-  out.push_back(FeatureHash(152, c.gazf[k + 1]));
-  out.push_back(FeatureHash(153, c.parts[k]));
-  out.push_back(FeatureHash(154, c.parts[k - 1]));
-  out.push_back(FeatureHash(155, c.parts[k + 1]));
-  out.push_back(FeatureHash(156, c.run[k]));
-  out.push_back(FeatureHash(158, Joined(c.shape[k - 1], c.shape[k]), c.shape[k + 1]));
-  out.push_back(FeatureHash(161, c.norm[k - 2], c.norm[k - 1]));
-  out.push_back(FeatureHash(162, c.norm[k - 1], c.shape[k]));
-  out.push_back(FeatureHash(163, Suffix(w, 4)));
-  out.push_back(FeatureHash(164, Suffix(w, 1)));
-  out.push_back(FeatureHash(165, Prefix(w, 2)));
-  out.push_back(FeatureHash(166, w, c.upos[k]));
-  out.push_back(FeatureHash(167, c.norm[k + 1], c.shape[k]));
+  *f++ = Hash(150, c.gazf[k]);
+  *f++ = Hash(151, c.gazf[k - 1]);
+  *f++ = Hash(152, c.gazf[k + 1]);
+  *f++ = Hash(153, c.parts[k]);
+  *f++ = Hash(154, c.parts[k - 1]);
+  *f++ = Hash(155, c.parts[k + 1]);
+  *f++ = Hash(156, c.run[k]);
+  *f++ = Hash(158, c.shape[k - 1], c.shape[k], c.shape[k + 1]);
+  *f++ = Hash(161, c.norm[k - 2], c.norm[k - 1]);
+  *f++ = Hash(162, c.norm[k - 1], c.shape[k]);
+  *f++ = Hash(163, Suffix(w, 4));
+  *f++ = Hash(164, Suffix(w, 1));
+  *f++ = Hash(165, Prefix(w, 2));
+  *f++ = Hash(166, w, c.upos[k]);
+  *f++ = Hash(167, c.norm[k + 1], c.shape[k]);
   if (!c.lex[k].empty()) {
-    out.push_back(FeatureHash(180, c.lex[k]));
-    out.push_back(FeatureHash(181, c.lex[k - 1]));
-    out.push_back(FeatureHash(182, c.lex[k + 1]));
-    out.push_back(FeatureHash(183, c.lexf[k]));
-    out.push_back(FeatureHash(184, c.lex[k], c.shape[k]));
+    *f++ = Hash(180, c.lex[k]);
+    *f++ = Hash(181, c.lex[k - 1]);
+    *f++ = Hash(182, c.lex[k + 1]);
+    *f++ = Hash(183, c.lexf[k]);
+    *f++ = Hash(184, c.lex[k], c.shape[k]);
   }
   if (!c.types[k].empty()) {
-    out.push_back(FeatureHash(190, c.types[k]));
-    out.push_back(FeatureHash(191, c.types[k - 1]));
-    out.push_back(FeatureHash(192, c.types[k + 1]));
-    out.push_back(FeatureHash(193, c.types[k], c.shape[k]));
-    out.push_back(FeatureHash(194, c.types[k - 1], c.types[k]));
+    *f++ = Hash(190, c.types[k]);
+    *f++ = Hash(191, c.types[k - 1]);
+    *f++ = Hash(192, c.types[k + 1]);
+    *f++ = Hash(193, c.types[k], c.shape[k]);
+    *f++ = Hash(194, c.types[k - 1], c.types[k]);
   }
+  out.resize(static_cast<size_t>(f - out.data()));
 }
 
 // The templates joined with the previous label `p1` (feature set 2), or,
@@ -485,9 +507,9 @@ void LabelFeatures(const Context& c, size_t i, std::optional<std::string_view> p
   out.clear();
   const size_t k = i + 2;
   auto add = [&](uint64_t id, std::string_view x) {
-    out.push_back(p1 ? FeatureHash(id, *p1, x) : FeatureHash(id + 100, x));
+    out.push_back(p1 ? Hash(id, *p1, x) : Hash(id + 100, x));
   };
-  out.push_back(p1 ? FeatureHash(118, *p1) : FeatureHash(218, ""));
+  out.push_back(p1 ? Hash(118, *p1) : Hash(218, ""));
   add(120, c.shape[k]);
   add(121, c.upos[k]);
   add(129, c.norm[k]);
@@ -524,6 +546,8 @@ struct NerTransitions {
   std::vector<std::string> pair_names;
   // preds[c]: the labels p >= 0 that c may follow, ascending.
   std::vector<std::vector<int>> preds;
+  // pred_pairs[c]: the same labels, each with Pair(p, c).
+  std::vector<std::vector<std::pair<int, int>>> pred_pairs;
 
   NerTransitions(const std::vector<std::string>& labels, const std::vector<LabelInfo>& label_info)
       : info(label_info) {
@@ -541,9 +565,12 @@ struct NerTransitions {
       }
     }
     preds.assign(m, {});
+    pred_pairs.assign(m, {});
     for (int c = 0; c < m; ++c) {
       for (int p = 0; p < m; ++p) {
-        if (allowed[(p + 1) * m + c]) preds[c].push_back(p);
+        if (!allowed[(p + 1) * m + c]) continue;
+        preds[c].push_back(p);
+        pred_pairs[c].emplace_back(p, Pair(p, c));
       }
     }
   }
@@ -639,10 +666,12 @@ std::vector<int> Viterbi(const Context& ctx, size_t n, const std::vector<std::st
       }
       if (last && !tr.may_end[c]) continue;
       // Only the allowed predecessors, in ascending order as a full scan.
-      for (int p : tr.preds[c]) {
+      const float o = obs[i * m + c];
+      for (const auto [p, pair] : tr.pred_pairs[c]) {
         const float before = best[(i - 1) * m + p];
         if (before == kNone) continue;
-        const float v = before + obs[i * m + c] + transition(i, p, c);
+        const float v =
+            before + o + (pairs ? lab[i * np + pair] : lab[(i * (m + 1) + p + 1) * m + c]);
         if (v > best[i * m + c]) {
           best[i * m + c] = v;
           back[i * m + c] = p;
@@ -749,26 +778,26 @@ void SpanFeatures(const Context& c, size_t i, size_t j, std::vector<uint64_t>& o
     shapes.append(c.shape[k]);
     tags.append(c.upos[k]);
   }
-  out.push_back(FeatureHash(300, len));
-  out.push_back(FeatureHash(301, text));
-  out.push_back(FeatureHash(302, c.norm[a], len));
-  out.push_back(FeatureHash(303, c.norm[z], len));
-  out.push_back(FeatureHash(304, c.norm[z]));
-  out.push_back(FeatureHash(305, c.norm[a - 1]));
-  out.push_back(FeatureHash(306, c.norm[z + 1]));
-  out.push_back(FeatureHash(307, c.norm[a - 1], c.norm[z]));
-  out.push_back(FeatureHash(308, c.norm[z], c.norm[z + 1]));
-  out.push_back(FeatureHash(309, shapes));
-  out.push_back(FeatureHash(310, tags));
-  out.push_back(FeatureHash(311, Suffix(c.norm[z], 3), len));
-  out.push_back(FeatureHash(312, c.upos[a - 1], c.upos[z + 1]));
-  out.push_back(FeatureHash(313, c.form[a - 1], len));
-  out.push_back(FeatureHash(314, ExactMatch(c.gaz, a, z), len));
-  out.push_back(FeatureHash(315, ExactMatch(c.gazf, a, z), len));
-  out.push_back(FeatureHash(316, c.parts[a], c.parts[z]));
-  if (!c.cap[a].empty()) out.push_back(FeatureHash(317, c.cap[a], c.cap[z]));
-  for (size_t k = a + 1; k < z; ++k) out.push_back(FeatureHash(318, c.norm[k]));
-  out.push_back(FeatureHash(319, i == 0 ? "first" : "rest", len));
+  out.push_back(Hash(300, len));
+  out.push_back(Hash(301, text));
+  out.push_back(Hash(302, c.norm[a], len));
+  out.push_back(Hash(303, c.norm[z], len));
+  out.push_back(Hash(304, c.norm[z]));
+  out.push_back(Hash(305, c.norm[a - 1]));
+  out.push_back(Hash(306, c.norm[z + 1]));
+  out.push_back(Hash(307, c.norm[a - 1], c.norm[z]));
+  out.push_back(Hash(308, c.norm[z], c.norm[z + 1]));
+  out.push_back(Hash(309, shapes));
+  out.push_back(Hash(310, tags));
+  out.push_back(Hash(311, Suffix(c.norm[z], 3), len));
+  out.push_back(Hash(312, c.upos[a - 1], c.upos[z + 1]));
+  out.push_back(Hash(313, c.form[a - 1], len));
+  out.push_back(Hash(314, ExactMatch(c.gaz, a, z), len));
+  out.push_back(Hash(315, ExactMatch(c.gazf, a, z), len));
+  out.push_back(Hash(316, c.parts[a], c.parts[z]));
+  if (!c.cap[a].empty()) out.push_back(Hash(317, c.cap[a], c.cap[z]));
+  for (size_t k = a + 1; k < z; ++k) out.push_back(Hash(318, c.norm[k]));
+  out.push_back(Hash(319, i == 0 ? "first" : "rest", len));
 }
 
 // Semi-Markov Viterbi (feature set 5): the best sequence of segments, each

@@ -537,7 +537,10 @@ bool GazetteerMatcher::Adopt(std::string_view bytes, uint64_t fingerprint) {
 
 const char* GazetteerMatcher::Lookup(const Table& t, std::string_view key) {
   if (t.tags == nullptr) return nullptr;
-  const uint64_t h = StableHash(key);
+  return Lookup(t, key, StableHash(key));
+}
+
+const char* GazetteerMatcher::Lookup(const Table& t, std::string_view key, uint64_t h) {
   const uint8_t tag = SlotTag(h);
   for (uint64_t i = h & t.mask;; i = (i + 1) & t.mask) {
     const uint8_t s = t.tags[i];
@@ -609,9 +612,19 @@ std::vector<GazetteerMatcher::Match> GazetteerMatcher::FindFolded(
 std::vector<GazetteerMatcher::Match> GazetteerMatcher::FindIn(
     const std::vector<std::string_view>& words, const Table& table) {
   std::vector<Match> out(words.size());
+  if (table.tags == nullptr) return out;
+  // Every word's home slot is fetched before the first is read: the table
+  // is megabytes, so each probe would otherwise wait for its own miss.
+  thread_local std::vector<uint64_t> hashes;
+  hashes.resize(words.size());
+  for (size_t j = 0; j < words.size(); ++j) {
+    hashes[j] = StableHash(words[j]);
+    __builtin_prefetch(&table.tags[hashes[j] & table.mask]);
+    __builtin_prefetch(&table.offsets[hashes[j] & table.mask]);
+  }
   size_t i = 0;
   while (i < words.size()) {
-    const char* found = Lookup(table, words[i]);
+    const char* found = Lookup(table, words[i], hashes[i]);
     size_t len = 0;
     Kind kind = kNone;
     if (found != nullptr) {

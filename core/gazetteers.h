@@ -102,6 +102,8 @@ class GazetteerMatcher {
   static std::string Compile(const Gazetteers& g, bool sorted);
   // The payload of `key`'s record, nullptr if absent.
   static const char* Lookup(const Table& t, std::string_view key);
+  // The same with the key's hash given (StableHash), for a table with tags.
+  static const char* Lookup(const Table& t, std::string_view key, uint64_t hash);
   static std::vector<Match> FindIn(const std::vector<std::string_view>& words, const Table& t);
   // Points the tables into a copy of `bytes` when they are a valid
   // compilation of lists with `fingerprint`; false otherwise.

@@ -38,10 +38,16 @@ struct Context {
       form[i + 2].assign(words[i]);
       NormalizeWordInto(words[i], norm[i + 2]);
       WordShapeInto(words[i], shape[i + 2]);
+      // The table is large and its probes miss the cache: all of the
+      // sentence's are started before the first is read.
       if (!caps.empty()) {
-        auto it = caps.find(absl::string_view(norm[i + 2].data(), norm[i + 2].size()));
-        cap[i + 2] = it == caps.end() ? '?' : static_cast<char>('0' + it->second);
+        caps.prefetch(absl::string_view(norm[i + 2].data(), norm[i + 2].size()));
       }
+    }
+    if (caps.empty()) return;
+    for (size_t i = 0; i < words.size(); ++i) {
+      auto it = caps.find(absl::string_view(norm[i + 2].data(), norm[i + 2].size()));
+      cap[i + 2] = it == caps.end() ? '?' : static_cast<char>('0' + it->second);
     }
   }
 };
@@ -298,6 +304,8 @@ absl::StatusOr<Tagger> Tagger::FromProto(const TaggerModel& model) {
 std::vector<int> Tagger::Run(const std::vector<std::string_view>& words) const {
   std::vector<int> out(words.size(), 0);
   if (labels_.empty()) return out;
+  // The dictionary's probes start now and are read after Fill.
+  for (std::string_view w : words) dict_.prefetch(absl::string_view(w.data(), w.size()));
   thread_local Context ctx;
   ctx.Fill(words, capitalization_);
   thread_local std::vector<uint64_t> features;
