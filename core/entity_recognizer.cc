@@ -162,6 +162,8 @@ struct Context {
       }
       folded = gazetteers->FindFolded(lowered);
     }
+    thread_local std::vector<uint8_t> name_parts;
+    if (gazetteers != nullptr) gazetteers->NameParts(words, name_parts);
     for (size_t i = 0; i < words.size(); ++i) {
       if (!folded.empty()) {
         match(gazf[i + 2], folded[i]);
@@ -171,7 +173,7 @@ struct Context {
       if (gazetteers == nullptr) {
         parts[i + 2].assign("0");
       } else {
-        number(parts[i + 2], gazetteers->NameParts(words[i]));
+        number(parts[i + 2], name_parts[i]);
       }
     }
     // Runs of capitalised words: position (B/I/L/U) and length up to 4.

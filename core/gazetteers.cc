@@ -557,6 +557,23 @@ uint8_t GazetteerMatcher::NameParts(std::string_view word) const {
   return p == nullptr ? 0 : static_cast<uint8_t>(*p);
 }
 
+void GazetteerMatcher::NameParts(const std::vector<std::string_view>& words,
+                                 std::vector<uint8_t>& out) const {
+  out.assign(words.size(), 0);
+  if (parts_.tags == nullptr) return;
+  thread_local std::vector<uint64_t> hashes;
+  hashes.resize(words.size());
+  for (size_t i = 0; i < words.size(); ++i) {
+    hashes[i] = StableHash(words[i]);
+    __builtin_prefetch(&parts_.tags[hashes[i] & parts_.mask]);
+    __builtin_prefetch(&parts_.offsets[hashes[i] & parts_.mask]);
+  }
+  for (size_t i = 0; i < words.size(); ++i) {
+    const char* p = Lookup(parts_, words[i], hashes[i]);
+    if (p != nullptr) out[i] = static_cast<uint8_t>(*p);
+  }
+}
+
 namespace {
 
 // Walks the entries of one looked-up first word.

@@ -85,6 +85,8 @@ class GazetteerMatcher {
   bool IsPlace(const std::vector<std::string_view>& words) const;
   // kGivenName | kSurname bits of a (case-sensitive) word, 0 if neither.
   uint8_t NameParts(std::string_view word) const;
+  // NameParts() of every word into `out` (resized), the look-ups overlapped.
+  void NameParts(const std::vector<std::string_view>& words, std::vector<uint8_t>& out) const;
 
  private:
   // One hash table over the records of a pool (in the compiled bytes): a

@@ -90,6 +90,12 @@ TEST(GazetteerCompileTest, CompiledListsAreAdoptedAndMatchAsTheLists) {
   EXPECT_EQ(adopted.NameParts("Abraham"), GazetteerMatcher::kGivenName);
   EXPECT_EQ(adopted.NameParts("Juárez"), GazetteerMatcher::kSurname);
   EXPECT_EQ(adopted.NameParts("Apache"), 0);
+  // A sentence's words at once (the recogniser's call) answer as one by one.
+  std::vector<uint8_t> parts = {9};
+  adopted.NameParts({"Abraham", "Apache", "Juárez", "", "Abraham"}, parts);
+  EXPECT_EQ(parts, (std::vector<uint8_t>{GazetteerMatcher::kGivenName, 0,
+                                         GazetteerMatcher::kSurname, 0,
+                                         GazetteerMatcher::kGivenName}));
 
   // A copy shares the tables and answers the same.
   const GazetteerMatcher copy = adopted;
@@ -106,6 +112,9 @@ TEST(GazetteerCompileTest, EmptyListsCompileToNothing) {
   }
   EXPECT_FALSE(unset.IsPlace({"Mexico"}));
   EXPECT_EQ(unset.NameParts("Abraham"), 0);
+  std::vector<uint8_t> parts = {1, 2, 3};
+  unset.NameParts({"Abraham", "Lincoln"}, parts);
+  EXPECT_EQ(parts, (std::vector<uint8_t>{0, 0}));
 }
 
 TEST(GazetteerCompileTest, StaleOrDamagedCompilationIsCompiledAgainFromTheLists) {
