@@ -373,7 +373,7 @@ absl::StatusOr<ParserModel> TrainParser(const std::vector<ConlluSentence>& train
     return absl::InvalidArgumentError(
         absl::StrFormat("parser training: no feature version %u", options.feature_version));
   }
-  if (options.feature_version >= kTwoStageParserVersion) {
+  if (options.feature_version == kTwoStageParserVersion) {
     return TrainTwoStage(data, labels, root_label, options);
   }
 
@@ -553,7 +553,7 @@ absl::StatusOr<Parser> Parser::FromProto(const ParserModel& model, bool reuse_sc
         model.feature_version(), kMinParserFeatureVersion, kMaxParserFeatureVersion));
   }
   if (model.labels_size() == 0) return absl::InvalidArgumentError("parser model has no labels");
-  const bool two_stage = model.feature_version() >= kTwoStageParserVersion;
+  const bool two_stage = model.feature_version() == kTwoStageParserVersion;
   const int num_classes = two_stage ? 3 : NumClasses(model.labels_size());
   if (model.weights().num_classes() != static_cast<uint32_t>(num_classes)) {
     return absl::InvalidArgumentError(absl::StrFormat(
@@ -722,7 +722,16 @@ struct CachedRunScratch {
   int32_t& Tag(int g, int slot) { return tags[static_cast<size_t>(g) * slots + slot]; }
 };
 
+bool count_groups = false;
+
 }  // namespace
+
+void EnableParserGroupCounts(bool on) { count_groups = on; }
+
+ParserGroupCounts& ThreadParserGroupCounts() {
+  thread_local ParserGroupCounts counts;
+  return counts;
+}
 
 void Parser::RunCached(const std::vector<FeatureToken>& words, ArcHybridState& st) const {
   const int num_classes = model_.num_classes();
@@ -755,6 +764,11 @@ void Parser::RunCached(const std::vector<FeatureToken>& words, ArcHybridState& s
     uint32_t wanted = 1u << kPfMixed;
     for (int g = 0; g < kCached; ++g) {
       if (scratch.Tag(g, slot[g]) != version[g]) wanted |= 1u << g;
+    }
+    if (count_groups) [[unlikely]] {
+      ParserGroupCounts& counts = ThreadParserGroupCounts();
+      ++counts.states;
+      for (int g = 0; g < kNumParserFeatureGroups; ++g) counts.groups[g] += (wanted >> g) & 1;
     }
     const size_t num_keys =
         ExtractParserFeatureGroups(st, words, version_, wanted, keys, group_begin);

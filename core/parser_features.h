@@ -24,10 +24,15 @@ namespace kg::core {
 // 3 is the two-stage parser (core/parser.h): its moves use the version 2
 // templates over three classes, its labels ExtractLabelFeatures.
 inline constexpr uint32_t kParserFeatureVersion = 2;
-inline constexpr uint32_t kMaxParserFeatureVersion = 3;
+inline constexpr uint32_t kMaxParserFeatureVersion = 4;
 inline constexpr uint32_t kMinParserFeatureVersion = 1;
 // The first version that picks the move first and then the arc's label.
 inline constexpr uint32_t kTwoStageParserVersion = 3;
+// Version 4: one model over the labelled transitions like version 2, with
+// fewer templates (core/README.md, "A leaner template set").
+inline constexpr uint32_t kLeanParserVersion = 4;
+// Template ids run from 1 to this (every version uses a subset).
+inline constexpr int kNumParserTemplates = 141;
 
 // Hashed attributes of one word, computed once per sentence.
 struct FeatureToken {
@@ -47,7 +52,7 @@ const FeatureToken& RootFeatureToken();
 // Appends the features of `state` to `out`. `words` has n + 1 entries (the
 // root last).
 // `version` is the model's feature version (kMinParserFeatureVersion ..
-// kMaxParserFeatureVersion; 3 extracts what 2 does).
+// kMaxParserFeatureVersion; 3 extracts what 2 does, 4 fewer).
 void ExtractParserFeatures(const ArcHybridState& state, const std::vector<FeatureToken>& words,
                            uint32_t version, std::vector<uint64_t>& out);
 
@@ -78,6 +83,19 @@ inline constexpr size_t kParserFeatureScratch = kNumParserFeatureGroups * kMaxGr
 size_t ExtractParserFeatureGroups(const ArcHybridState& state,
                                   const std::vector<FeatureToken>& words, uint32_t version,
                                   uint32_t groups, uint64_t* out, size_t* group_begin);
+
+// Experiments only (ranking templates by what masking them costs, trial
+// drop lists: kg-eval-parse and kg-train-parser --skip-templates,
+// --add-templates): from now on every version leaves out the template ids
+// in `skip` and extracts those in `add` as well. Process-wide and not
+// synchronised: call it before any parsing or training starts. Two empty
+// lists restore each version's own set.
+void SetParserTemplateOverride(const std::vector<int>& skip, const std::vector<int>& add);
+// The template ids a version extracts, in order (with the override).
+std::vector<int> ParserTemplates(uint32_t version);
+// The group of state parts a template's key depends on (its look-up cost:
+// kPfMixed at every scored state, the others when their part changes).
+ParserFeatureGroup ParserTemplateGroup(int id);
 
 // Version 3's label features: the arc `head` -> `dep` that the move about
 // to be applied builds (dep = s0; head = b0 for LEFT, s1 for RIGHT, never

@@ -14,6 +14,15 @@
 // default model path); --parser replaces its parser with a ParserModel file
 // from kg-train-parser. Without a usable model set, --parser alone gives the
 // gold-tag run only.
+//
+// Template experiments (core/README.md, "A leaner template set"):
+// --skip-templates IDS and --add-templates IDS (comma-separated template
+// ids, core/parser_features.h) parse with the model's templates less or
+// plus those. --rank-templates parses the predicted-tag run once per
+// template of the model with that template left out and prints, per
+// template, its group, its look-ups per token on this file and what leaving
+// it out costs in UAS and LAS (no retraining: a ranking, not the loss a
+// retrained model would show).
 
 #include <time.h>
 
@@ -24,6 +33,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
 #include "core/analysis.h"
 #include "core/analyzer.h"
 #include "core/conllu.h"
@@ -35,8 +46,77 @@
 namespace {
 
 int Usage() {
-  std::cerr << "usage: kg-eval parse FILE.conllu [--model MODELS.kgm] [--parser PARSER.pb]\n";
+  std::cerr << "usage: kg-eval parse FILE.conllu [--model MODELS.kgm] [--parser PARSER.pb]\n"
+               "       [--skip-templates IDS] [--add-templates IDS] [--rank-templates]\n";
   return 2;
+}
+
+std::string Universal(const std::string& deprel) { return deprel.substr(0, deprel.find(':')); }
+
+// "3,17,40" -> {3, 17, 40}; false on anything else.
+bool ParseIds(const char* text, std::vector<int>& ids) {
+  for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipEmpty())) {
+    int id;
+    if (!absl::SimpleAtoi(part, &id) || id < 1 || id > kg::core::kNumParserTemplates) return false;
+    ids.push_back(id);
+  }
+  return true;
+}
+
+const char* GroupName(kg::core::ParserFeatureGroup g) {
+  static const char* const kNames[] = {"b0",      "b0-left", "s0",  "s0-right",
+                                       "s1",      "s1-right", "s2", "mixed"};
+  return kNames[g];
+}
+
+// --rank-templates: see the file comment. `sentences` carry predicted tags.
+void RankTemplates(const kg::core::Parser& parser,
+                   const std::vector<kg::core::ConlluSentence>& gold,
+                   const std::vector<std::vector<kg::core::Token>>& tagged,
+                   const std::vector<int>& skip, const std::vector<int>& add) {
+  auto score = [&](long* uas, long* las) {
+    long words = 0;
+    *uas = *las = 0;
+    for (size_t i = 0; i < gold.size(); ++i) {
+      std::vector<kg::core::Token> tokens = tagged[i];
+      parser.Parse(tokens);
+      for (size_t k = 0; k < tokens.size(); ++k) {
+        const auto& g = gold[i].tokens[k];
+        const int head = tokens[k].head < 0 ? 0 : tokens[k].head + 1;
+        ++words;
+        *uas += g.head == head;
+        *las += g.head == head && Universal(g.deprel) == Universal(tokens[k].deprel);
+      }
+    }
+    return words;
+  };
+  kg::core::EnableParserGroupCounts(true);
+  kg::core::ThreadParserGroupCounts() = {};
+  long base_uas, base_las;
+  const long words = score(&base_uas, &base_las);
+  const kg::core::ParserGroupCounts counts = kg::core::ThreadParserGroupCounts();
+  kg::core::EnableParserGroupCounts(false);
+  const std::vector<int> ids = kg::core::ParserTemplates(parser.feature_version());
+  std::printf("rank: %zu templates, %ld words, %.3f scored states per word; base UAS %.2f LAS %.2f\n",
+              ids.size(), words, double(counts.states) / words, 100.0 * base_uas / words,
+              100.0 * base_las / words);
+  double lookups = 0;
+  for (int id : ids) lookups += counts.groups[kg::core::ParserTemplateGroup(id)];
+  std::printf("rank: %.2f look-ups per word in all (the cached path's)\n", lookups / words);
+  std::printf("rank: id group lookups_per_word dUAS dLAS\n");
+  for (int id : ids) {
+    std::vector<int> s = skip;
+    s.push_back(id);
+    kg::core::SetParserTemplateOverride(s, add);
+    long uas, las;
+    score(&uas, &las);
+    const kg::core::ParserFeatureGroup g = kg::core::ParserTemplateGroup(id);
+    std::printf("rank: %d %s %.3f %+.2f %+.2f\n", id, GroupName(g),
+                double(counts.groups[g]) / words, 100.0 * (uas - base_uas) / words,
+                100.0 * (las - base_las) / words);
+    std::fflush(stdout);
+  }
+  kg::core::SetParserTemplateOverride(skip, add);
 }
 
 double CpuSeconds() {
@@ -45,7 +125,6 @@ double CpuSeconds() {
   return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-std::string Universal(const std::string& deprel) { return deprel.substr(0, deprel.find(':')); }
 
 struct Scores {
   long words = 0, uas = 0, las = 0, las_full = 0, label = 0;
@@ -94,9 +173,17 @@ void Print(const char* title, const Scores& s) {
 
 int main(int argc, char** argv) {
   std::string file, model_path, parser_path;
+  std::vector<int> skip, add;
+  bool rank = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "--model" && i + 1 < argc) {
+    if (arg == "--skip-templates" && i + 1 < argc) {
+      if (!ParseIds(argv[++i], skip)) return Usage();
+    } else if (arg == "--add-templates" && i + 1 < argc) {
+      if (!ParseIds(argv[++i], add)) return Usage();
+    } else if (arg == "--rank-templates") {
+      rank = true;
+    } else if (arg == "--model" && i + 1 < argc) {
       model_path = argv[++i];
     } else if (arg == "--parser" && i + 1 < argc) {
       parser_path = argv[++i];
@@ -109,6 +196,7 @@ int main(int argc, char** argv) {
     }
   }
   if (file.empty()) return Usage();
+  kg::core::SetParserTemplateOverride(skip, add);
   auto gold = kg::core::ReadConlluFile(file);
   if (!gold.ok()) {
     std::cerr << "kg-eval parse: " << gold.status().message() << "\n";
@@ -157,6 +245,21 @@ int main(int argc, char** argv) {
     return 1;
   }
   auto parse = [&](std::vector<kg::core::Token>& tokens) { parser->Parse(tokens); };
+  if (rank) {
+    if (!analyzer) {
+      std::cerr << "kg-eval parse: --rank-templates needs a model set (its tagger)\n";
+      return 2;
+    }
+    std::vector<std::vector<kg::core::Token>> tagged;
+    for (const auto& sent : *gold) {
+      std::vector<kg::core::Token> tokens(sent.tokens.size());
+      for (size_t k = 0; k < tokens.size(); ++k) tokens[k].text = sent.tokens[k].form;
+      analyzer->Tag(tokens);
+      tagged.push_back(std::move(tokens));
+    }
+    RankTemplates(*parser, *gold, tagged, skip, add);
+    return 0;
+  }
 
   long words = 0;
   for (const auto& s : *gold) words += static_cast<long>(s.tokens.size());

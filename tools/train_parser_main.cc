@@ -22,6 +22,12 @@
 // --models-from, spliced into the model set).
 // --features 3 trains the two-stage parser (core/parser.h): --max-weights
 // bounds its move model, --label-max-weights its label model.
+// --skip-templates IDS / --add-templates IDS (comma-separated template ids,
+// core/parser_features.h) train, and evaluate on --dev, with the version's
+// templates less or plus those: trial drop lists without a new version
+// (kg-eval-parse takes the same flags). --from-pb P --as-version V relabels
+// such a model as version V when V's own templates are exactly the ones it
+// was trained with (the keys do not depend on the version number).
 
 #include <algorithm>
 #include <cstdlib>
@@ -37,6 +43,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "core/conllu.h"
+#include "core/parser_features.h"
 #include "core/gum_entities.h"
 #include "core/lemmatizer.h"
 #include "tools/tag_cache.h"
@@ -84,12 +91,22 @@ absl::Status WriteParser(const std::string& path, const kg::ParserModel& parser,
   return absl::OkStatus();
 }
 
+// "3,17,40" -> {3, 17, 40}; false on anything else.
+bool ParseIds(const char* text, std::vector<int>& ids) {
+  for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipEmpty())) {
+    int id;
+    if (!absl::SimpleAtoi(part, &id) || id < 1 || id > kg::core::kNumParserTemplates) return false;
+    ids.push_back(id);
+  }
+  return true;
+}
+
 int Usage() {
   std::cerr
       << "usage: kg-train-parser --out FILE [--epochs N] [--seed S] [--prune W] [--dev DEV.conllu] "
          "[--features V] [--max-weights N] [--label-max-weights N] [--tagger-from MODELS.kgm]\n"
-         "       [--save-epochs]\n"
-         "       [--models-from MODELS.kgm] [--from-pb PARSER.pb]\n"
+         "       [--save-epochs] [--skip-templates IDS] [--add-templates IDS]\n"
+         "       [--models-from MODELS.kgm] [--from-pb PARSER.pb [--as-version V]]\n"
          "       [--tag-cache FILE --jackknife K] TRAIN.conllu|DIR...\n";
   return 2;
 }
@@ -99,6 +116,8 @@ int Usage() {
 int main(int argc, char** argv) {
   std::string out_path, dev_path, tagger_from, tag_cache, models_from, from_pb;
   int folds = 0;
+  uint32_t as_version = 0;
+  std::vector<int> skip, add;
   bool save_epochs = false;
   kg::core::ParserTrainOptions options;
   std::vector<std::string> inputs;
@@ -151,6 +170,19 @@ int main(int argc, char** argv) {
       const char* v = value();
       if (!v) return Usage();
       models_from = v;
+    } else if (arg == "--skip-templates") {
+      const char* v = value();
+      if (!v || !ParseIds(v, skip)) return Usage();
+    } else if (arg == "--add-templates") {
+      const char* v = value();
+      if (!v || !ParseIds(v, add)) return Usage();
+    } else if (arg == "--as-version") {
+      const char* v = value();
+      if (!v || !absl::SimpleAtoi(v, &as_version) ||
+          as_version < kg::core::kMinParserFeatureVersion ||
+          as_version > kg::core::kMaxParserFeatureVersion) {
+        return Usage();
+      }
     } else if (arg == "--save-epochs") {
       save_epochs = true;
     } else if (arg == "--tagger-from") {
@@ -169,6 +201,8 @@ int main(int argc, char** argv) {
   }
   if (out_path.empty() || tag_cache.empty() != (folds == 0)) return Usage();
   if (inputs.empty() == from_pb.empty()) return Usage();
+  if (as_version != 0 && from_pb.empty()) return Usage();
+  kg::core::SetParserTemplateOverride(skip, add);
   std::vector<kg::core::ConlluSentence> train;
   for (const std::string& path : inputs) {
     auto sents = std::filesystem::is_directory(path) ? kg::core::ReadConlluDir(path)
@@ -194,6 +228,16 @@ int main(int argc, char** argv) {
     if (!in || !parser.ParseFromIstream(&in)) {
       std::cerr << "kg-train-parser: " << from_pb << ": cannot read a ParserModel\n";
       return 1;
+    }
+    if (as_version != 0) {
+      const std::vector<int> trained = kg::core::ParserTemplates(parser.feature_version());
+      kg::core::SetParserTemplateOverride({}, {});
+      if (trained != kg::core::ParserTemplates(as_version)) {
+        std::cerr << "kg-train-parser: version " << as_version
+                  << " does not use the templates the model was trained with\n";
+        return 1;
+      }
+      parser.set_feature_version(as_version);
     }
     kg::core::KeepLargestParserWeights(options.max_weights, parser);
     kg::core::KeepLargestParserLabelWeights(options.label_max_weights, parser);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <iterator>
 #include <map>
 #include <random>
 #include <string>
@@ -602,6 +603,139 @@ TEST_F(ParserTest, CachedRunMatchesPlainRun) {
   // The rounded model is a different model (else the comparison shows
   // nothing about sums that could round).
   EXPECT_GT(changed_by_rounding, 0);
+}
+
+TEST(ParserFeaturesTest, TemplateListsAndGroups) {
+  // Version 1 has the first 134 templates, version 2 drops 34 and adds 7,
+  // version 3's moves use version 2's; version 4 is version 2 less its drop
+  // list.
+  const std::vector<int> v1 = ParserTemplates(1), v2 = ParserTemplates(2), v4 = ParserTemplates(4);
+  EXPECT_EQ(v1.size(), 134u);
+  EXPECT_EQ(v1.back(), 134);
+  EXPECT_EQ(v2.size(), 107u);
+  EXPECT_EQ(ParserTemplates(3), v2);
+  EXPECT_EQ(v4.size(), 76u);
+  EXPECT_TRUE(std::includes(v2.begin(), v2.end(), v4.begin(), v4.end()));
+  EXPECT_EQ(v2.back(), kNumParserTemplates);
+  // A state has one key per template.
+  ArcHybridState st(3);
+  std::vector<FeatureToken> words(4, RootFeatureToken());
+  for (uint32_t v : {1u, 2u, 4u}) {
+    std::vector<uint64_t> keys;
+    ExtractParserFeatures(st, words, v, keys);
+    EXPECT_EQ(keys.size(), ParserTemplates(v).size()) << "version " << v;
+  }
+  EXPECT_EQ(ParserTemplateGroup(1), kPfBuffer);  // the bias
+  EXPECT_EQ(ParserTemplateGroup(2), kPfStack0);  // s0's word
+  EXPECT_EQ(ParserTemplateGroup(28), kPfMixed);  // s0 and b0 word+tag pairs
+  EXPECT_EQ(ParserTemplateGroup(141), kPfStack0);  // s0's word and left label
+}
+
+TEST(ParserFeaturesTest, OverrideSkipsAndAddsTemplates) {
+  std::vector<FeatureToken> words = {MakeFeatureToken("The", "the", "DET", "DT"),
+                                     MakeFeatureToken("dog", "dog", "NOUN", "NN"),
+                                     MakeFeatureToken("barks", "bark", "VERB", "VBZ"),
+                                     RootFeatureToken()};
+  ArcHybridState st(3);
+  st.Apply(Move::kShift, -1);
+  std::vector<uint64_t> before, skipped, added, after;
+  ExtractParserFeatures(st, words, 2, before);
+  const std::vector<int> ids = ParserTemplates(2);
+  SetParserTemplateOverride({2, 28}, {});
+  ExtractParserFeatures(st, words, 2, skipped);
+  EXPECT_EQ(ParserTemplates(2).size(), 105u);
+  SetParserTemplateOverride({}, {140, 6});  // 6 (s0's lemma): version 1 only
+  ExtractParserFeatures(st, words, 2, added);
+  SetParserTemplateOverride({}, {});
+  ExtractParserFeatures(st, words, 2, after);
+  EXPECT_EQ(after, before);
+  // The keys of templates 2 and 28 are gone, the rest stay in order.
+  const auto at = [&](int id) {
+    return std::find(ids.begin(), ids.end(), id) - ids.begin();
+  };
+  std::vector<uint64_t> expected = before;
+  expected.erase(expected.begin() + at(28));
+  expected.erase(expected.begin() + at(2));
+  EXPECT_EQ(skipped, expected);
+  // Template 6 comes in at its place (after 5); 140 was there already.
+  ASSERT_EQ(added.size(), before.size() + 1);
+  EXPECT_TRUE(std::equal(before.begin(), before.begin() + at(5) + 1, added.begin()));
+  EXPECT_TRUE(std::equal(before.begin() + at(5) + 1, before.end(), added.begin() + at(5) + 2));
+  EXPECT_EQ(std::find(before.begin(), before.end(), added[at(5) + 1]), before.end());
+}
+
+TEST_F(ParserTest, LeanVersionTrainsAsTheOverrideDoes) {
+  // Version 4 trains and parses trees with fewer keys per state; and
+  // version 2 trained with version 4's drop list and additions as an
+  // override gives the same weights (keys do not depend on the version
+  // number), which is what kg-train-parser --as-version relies on.
+  std::vector<ConlluSentence> slice(train_->begin(), train_->begin() + 300);
+  ParserTrainOptions options;
+  options.epochs = 1;
+  options.feature_version = kLeanParserVersion;
+  auto lean = TrainParser(slice, options);
+  ASSERT_TRUE(lean.ok()) << lean.status();
+  auto parser = Parser::FromProto(*lean);
+  ASSERT_TRUE(parser.ok()) << parser.status();
+  EXPECT_EQ(parser->feature_version(), kLeanParserVersion);
+  for (size_t i = 0; i < 50 && i < dev_->size(); ++i) {
+    std::vector<Token> tokens;
+    for (const ConlluToken& t : (*dev_)[i].tokens) {
+      Token tok;
+      tok.text = t.form, tok.lemma = t.lemma, tok.upos = t.upos, tok.xpos = t.xpos;
+      tokens.push_back(tok);
+    }
+    parser->Parse(tokens);
+    ExpectTree(tokens);
+  }
+
+  const std::vector<int> v2 = ParserTemplates(2), v4 = ParserTemplates(kLeanParserVersion);
+  std::vector<int> skip, add;
+  std::set_difference(v2.begin(), v2.end(), v4.begin(), v4.end(), std::back_inserter(skip));
+  std::set_difference(v4.begin(), v4.end(), v2.begin(), v2.end(), std::back_inserter(add));
+  ASSERT_FALSE(skip.empty());
+  EXPECT_TRUE(add.empty());
+  SetParserTemplateOverride(skip, add);
+  options.feature_version = 2;
+  auto overridden = TrainParser(slice, options);
+  EXPECT_EQ(ParserTemplates(2), v4);
+  SetParserTemplateOverride({}, {});
+  ASSERT_TRUE(overridden.ok());
+  EXPECT_EQ(overridden->weights().SerializeAsString(), lean->weights().SerializeAsString());
+}
+
+TEST_F(ParserTest, GroupCountsFollowTheCachedPath) {
+  // With counting on, every scored state recomputes the mixed group, and
+  // the cached groups are recomputed less often than that. (Weights
+  // rounded as in CachedRunMatchesPlainRun, so the cached path is taken.)
+  ParserModel rounded = *model_;
+  PerceptronModel& w = *rounded.mutable_weights();
+  for (int k = 0; k < w.bf16_size(); ++k) {
+    const float x = std::bit_cast<float>(w.bf16(k) << 16) * 8.0f;
+    const float r = std::clamp(std::round(x), -255.0f, 255.0f) / 8.0f;
+    w.set_bf16(k, std::bit_cast<uint32_t>(r) >> 16);
+  }
+  auto cached = Parser::FromProto(rounded);
+  ASSERT_TRUE(cached.ok());
+  ASSERT_TRUE(cached->reuses_scores());
+  EnableParserGroupCounts(true);
+  ThreadParserGroupCounts() = {};
+  for (size_t i = 0; i < 100 && i < dev_->size(); ++i) {
+    ConlluSentence s = (*dev_)[i];
+    cached->Parse(s);
+  }
+  const ParserGroupCounts counts = ThreadParserGroupCounts();
+  EnableParserGroupCounts(false);
+  EXPECT_GT(counts.states, 500);
+  EXPECT_EQ(counts.groups[kPfMixed], counts.states);
+  for (int g = 0; g < kPfMixed; ++g) {
+    EXPECT_GT(counts.groups[g], 0) << g;
+    EXPECT_LT(counts.groups[g], counts.states) << g;
+  }
+  ThreadParserGroupCounts() = {};
+  ConlluSentence s = (*dev_)[0];
+  cached->Parse(s);
+  EXPECT_EQ(ThreadParserGroupCounts().states, 0);  // off again
 }
 
 // A parser model of five labels (11 classes) whose feature r (key r + 1)

@@ -2,12 +2,16 @@
 // child processes on the small CoNLL-U fixture, and their output files are
 // read back as protos.
 
+#include <algorithm>
 #include <filesystem>
+#include <iterator>
 #include <fstream>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_join.h"
 #include "core/model_file.h"
+#include "core/parser_features.h"
 #include "gtest/gtest.h"
 #include "proto/parser_model.pb.h"
 #include "tests/tools/load_process_testutil.h"
@@ -65,6 +69,33 @@ TEST_F(TrainParserMainTest, SavesEveryEpochAndPrunesAnExistingParser) {
   EXPECT_LE(small.weights().classes_size(), 20);
   EXPECT_GT(small.weights().classes_size(), 0);
   EXPECT_EQ(small.labels_size(), final_model.labels_size());
+}
+
+TEST_F(TrainParserMainTest, SkippedTemplatesTrainALaterVersion) {
+  // Version 2 trained without the templates version 4 drops is version 4:
+  // --as-version relabels it, and only when the lists agree.
+  const std::vector<int> v2 = core::ParserTemplates(2), v4 = core::ParserTemplates(4);
+  std::vector<int> dropped;
+  std::set_difference(v2.begin(), v2.end(), v4.begin(), v4.end(), std::back_inserter(dropped));
+  const std::string skip = absl::StrJoin(dropped, ",");
+  ASSERT_EQ(Run({"--out", Path("p2.pb"), "--epochs", "1", "--skip-templates", skip, kConllu})
+                .exit_code,
+            0);
+  ASSERT_EQ(Run({"--out", Path("p4.pb"), "--epochs", "1", "--features", "4", kConllu}).exit_code, 0);
+  ProgramResult relabelled = Run({"--from-pb", Path("p2.pb"), "--skip-templates", skip,
+                                  "--as-version", "4", "--out", Path("r.pb")});
+  ASSERT_EQ(relabelled.exit_code, 0) << relabelled.err;
+  const ParserModel lean = ReadParser(Path("p4.pb")), relabelled_model = ReadParser(Path("r.pb"));
+  EXPECT_EQ(lean.feature_version(), 4u);
+  EXPECT_EQ(relabelled_model.feature_version(), 4u);
+  EXPECT_EQ(relabelled_model.weights().SerializeAsString(), lean.weights().SerializeAsString());
+  // Without the skip list the templates differ: refused.
+  ProgramResult refused =
+      Run({"--from-pb", Path("p2.pb"), "--as-version", "4", "--out", Path("s.pb")});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("does not use the templates"), std::string::npos) << refused.err;
+  EXPECT_FALSE(fs::exists(Path("s.pb")));
+  EXPECT_EQ(Run({"--out", Path("t.pb"), "--as-version", "4", kConllu}).exit_code, 2);
 }
 
 TEST_F(TrainParserMainTest, ModelsFromSplicesTheParserIntoAModelSet) {
