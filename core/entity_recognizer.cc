@@ -667,18 +667,26 @@ std::vector<int> Viterbi(const Context& ctx, size_t n, const std::vector<std::st
         continue;
       }
       if (last && !tr.may_end[c]) continue;
-      // Only the allowed predecessors, in ascending order as a full scan.
+      // Only the allowed predecessors, in ascending order as a full scan;
+      // the running maximum in locals (the vectors' stores would otherwise
+      // be reloaded at every step, as they might alias the reads).
       const float o = obs[i * m + c];
+      const float* before_of = &best[(i - 1) * m];
+      const float* pair_scores = pairs ? &lab[i * np] : nullptr;
+      float top = kNone;
+      int top_p = -1;
       for (const auto [p, pair] : tr.pred_pairs[c]) {
-        const float before = best[(i - 1) * m + p];
+        const float before = before_of[p];
         if (before == kNone) continue;
         const float v =
-            before + o + (pairs ? lab[i * np + pair] : lab[(i * (m + 1) + p + 1) * m + c]);
-        if (v > best[i * m + c]) {
-          best[i * m + c] = v;
-          back[i * m + c] = p;
+            before + o + (pairs ? pair_scores[pair] : lab[(i * (m + 1) + p + 1) * m + c]);
+        if (v > top) {
+          top = v;
+          top_p = p;
         }
       }
+      best[i * m + c] = top;
+      back[i * m + c] = top_p;
     }
   }
   std::vector<int> out(n, 0);
