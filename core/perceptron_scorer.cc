@@ -59,9 +59,14 @@ inline float FromBf16(uint64_t b) {
 }
 
 // A masked row costs a vector step per 16 classes, a list a scalar step
-// per entry.
-bool WantMasked(uint32_t size, uint32_t num_classes) {
-  return size > static_cast<uint32_t>(kMaxInline) && size * 8 >= num_classes;
+// per entry. A model whose sums must keep their order (an exactness bound
+// under one batch of features, so only Score() serves it: the tagger's and
+// the recogniser's) adds a list entry with one masked step per 16 classes
+// instead, so from 4 entries a masked row is the cheaper form (and for 7+
+// chunks no larger).
+bool WantMasked(uint32_t size, uint32_t num_classes, bool in_order_only) {
+  if (size <= static_cast<uint32_t>(kMaxInline)) return false;
+  return size * 8 >= num_classes || (in_order_only && size >= 4);
 }
 
 // scores[c] += w_c for the classes of a masked row (`chunks` masks, then
@@ -352,18 +357,21 @@ absl::StatusOr<PerceptronScorer> PerceptronScorer::FromProto(const PerceptronMod
       kind[r] = kTripleRow;
     } else if (size <= kMaxInline) {
       kind[r] = kInline;
-    } else if (!repeats && WantMasked(size, num_classes)) {
-      kind[r] = kMaskedRow;
-      ++masked_of_size[size];
     } else {
-      kind[r] = kList;
-      ++lists_of_size[size];
+      kind[r] = repeats ? kList : kMaskedRow;  // masked or list: decided below
     }
   }
   if (total != num_entries) {
     return absl::InvalidArgumentError("perceptron model has weights outside any row");
   }
   exactness.AddRowClassSum(max_abs);
+  const bool in_order_only = exactness.Limit() < kBatch;
+  for (int r = 0; r < num_rows; ++r) {
+    const uint32_t size = row_sizes[r];
+    if (kind[r] == kMaskedRow && !WantMasked(size, num_classes, in_order_only)) kind[r] = kList;
+    if (kind[r] == kMaskedRow) ++masked_of_size[size];
+    if (kind[r] == kList) ++lists_of_size[size];
+  }
 
   // Rows are laid out longest first: long rows belong to frequent features,
   // so the rows most looked up share cache lines and pages. Within a size,

@@ -227,6 +227,43 @@ PerceptronModel HandModel(std::vector<std::vector<std::pair<uint32_t, float>>> r
   return msg;
 }
 
+// A model without a usable exactness bound (the tagger's, the recogniser's)
+// stores rows of 4+ distinct classes as masked rows, whatever the class
+// count; Score() must still add every class's weights in feature order,
+// next to inline and list rows touching the same classes.
+TEST(PerceptronScorerTest, InOrderModelsSumShortMaskedRowsInOrder) {
+  PerceptronModel msg;
+  msg.set_num_classes(40);
+  auto add_row = [&](uint64_t key, std::vector<std::pair<uint32_t, float>> row) {
+    msg.add_features(key);
+    msg.add_row_sizes(static_cast<uint32_t>(row.size()));
+    for (auto [cls, w] : row) {
+      msg.add_classes(cls);
+      msg.add_bf16(std::bit_cast<uint32_t>(w) >> 16);
+    }
+  };
+  // Magnitudes 2^-14 .. 2^12: a small weight added beside a large one is
+  // lost, so the order of additions shows in the sums.
+  add_row(1, {{3, 4096.0f}, {17, 0.00006103515625f}, {20, -4096.0f}, {39, 1.5f}});
+  add_row(2, {{3, 0.00006103515625f}, {39, 4096.0f}});
+  add_row(3, {{17, 4096.0f}, {20, 0.00006103515625f}, {39, -4096.0f}});
+  add_row(4, {{3, -4096.0f}, {17, -4096.0f}, {20, 4096.0f}, {39, 0.00006103515625f}, {5, 2.0f}});
+  auto reference = AveragedPerceptron::FromProto(msg);
+  auto scorer = PerceptronScorer::FromProto(msg);
+  auto portable = PerceptronScorer::FromProto(msg, /*allow_simd=*/false);
+  ASSERT_TRUE(reference.ok() && scorer.ok() && portable.ok());
+  EXPECT_LT(scorer->exact_any_order_limit(), 64u);
+  for (const std::vector<uint64_t>& f : std::vector<std::vector<uint64_t>>{
+           {1, 2, 3, 4}, {4, 3, 2, 1}, {2, 1, 4, 3, 1}, {3, 4, 9, 2}}) {
+    std::vector<float> want(40, 0.25f), got(40, 0.25f), scalar(40, 0.25f);
+    reference->Score(f, absl::MakeSpan(want));
+    scorer->Score(f, absl::MakeSpan(got));
+    portable->Score(f, absl::MakeSpan(scalar));
+    EXPECT_TRUE(SameBits(want, got));
+    EXPECT_TRUE(SameBits(want, scalar));
+  }
+}
+
 TEST(PerceptronScorerTest, ExactAnyOrderLimit) {
   // Multiples of 2^-7, largest 96: sums stay exact up to 2^17 / 96 features.
   auto a = PerceptronScorer::FromProto(HandModel({{{0, 1.5f}, {1, -96.0f}}, {{2, 0.0078125f}}}));
