@@ -627,8 +627,11 @@ std::vector<int> Viterbi(const Context& ctx, size_t n, const std::vector<std::st
   const bool pairs = feature_set >= 3;
   const int np = tr.num_pairs();
   constexpr float kNone = -std::numeric_limits<float>::infinity();
-  // Buffers kept per thread: their capacity outlives the sentence.
-  thread_local std::vector<uint64_t> features;
+  // Buffers kept per thread: their capacity outlives the sentence. The
+  // label features have their own, so the observation features' buffer
+  // keeps its size from word to word (ObservationFeatures sizes it to its
+  // maximum first, which would otherwise zero most of it every time).
+  thread_local std::vector<uint64_t> features, label_features;
   // obs[i * m + c]; set 3: lab[i * np + pair]; else lab[(i * (m + 1) + p + 1) * m + c].
   thread_local std::vector<float> obs, lab;
   obs.assign(n * m, 0.0f);
@@ -641,9 +644,9 @@ std::vector<int> Viterbi(const Context& ctx, size_t n, const std::vector<std::st
       for (int c = 0; c < m; ++c) obs[i * m + c] += (*bias)[c];
     }
     if (pairs) {
-      LabelFeatures(ctx, i, std::nullopt, features);
-      if (filter != nullptr) filter->Apply(i, features);
-      pair_model->Score(features, absl::MakeSpan(&lab[i * np], np));
+      LabelFeatures(ctx, i, std::nullopt, label_features);
+      if (filter != nullptr) filter->Apply(i, label_features);
+      pair_model->Score(label_features, absl::MakeSpan(&lab[i * np], np));
       continue;
     }
     for (int p = -1; p < m; ++p) {
