@@ -14,7 +14,8 @@
 //  - longer rows as (class, weight) lists, or, when they cover at least an
 //    eighth of the classes, as masked rows (a bit per class, then only the
 //    weights present) added 16 classes at a time with AVX-512 where the CPU
-//    has it;
+//    has it; in a model only Score() can sum (exact_any_order_limit() under
+//    64), rows of 4 or more classes are masked too;
 //  - rows stored longest first, so the rows of frequent features share
 //    cache lines;
 //  - in a model of three classes, every row inline: its three weights
