@@ -122,6 +122,43 @@ TEST(StoreTest, RoundTrip) {
   EXPECT_EQ(Dump(*store), before);
 }
 
+// Each evidence record names its document and carries a date: its own, or
+// the document's when it has none; a doc_id the extractor left on it is
+// replaced. (The writer serialises the common case without copying the
+// evidence: every branch is checked here.)
+TEST(StoreTest, EvidenceNamesItsDocumentAndKeepsOrTakesADate) {
+  std::string path = TempStorePath("db");
+  auto store = OpenOrDie(path);
+  auto dated = MakeDoc("dated", "h1",
+                       {{"Mexico", "partners_with", "Canada", 1},
+                        {"Mexico", "partners_with", "Canada", 2},
+                        {"Mexico", "partners_with", "Canada", 3}});
+  dated.mutable_document()->set_date("2021-03-25");
+  dated.mutable_facts(1)->mutable_evidence()->set_date("2020-01-02");
+  dated.mutable_facts(2)->mutable_evidence()->set_doc_id("elsewhere");
+  auto undated = MakeDoc("undated", "h2",
+                         {{"Mexico", "partners_with", "Canada", 7},
+                          {"Mexico", "partners_with", "Canada", 8}});
+  undated.mutable_facts(1)->mutable_evidence()->set_date("2019-05-06");
+  ASSERT_TRUE(store->PutDocument(dated).ok());
+  ASSERT_TRUE(store->PutDocument(undated).ok());
+
+  auto facts = From(*store, IdOf(*store, "mexico"));
+  ASSERT_EQ(facts.size(), 1u);
+  std::map<std::pair<std::string, uint32_t>, Evidence> by_doc;
+  for (const Evidence& e : EvidenceOf(*store, facts[0])) by_doc[{e.doc_id(), e.sentence()}] = e;
+  ASSERT_EQ(by_doc.size(), 5u);
+  EXPECT_EQ((by_doc[{"dated", 1}].date()), "2021-03-25");
+  EXPECT_EQ((by_doc[{"dated", 2}].date()), "2020-01-02");
+  EXPECT_EQ((by_doc[{"dated", 3}].date()), "2021-03-25");
+  EXPECT_EQ((by_doc[{"undated", 7}].date()), "");
+  EXPECT_EQ((by_doc[{"undated", 8}].date()), "2019-05-06");
+  const Evidence& e = by_doc[{"undated", 7}];
+  EXPECT_EQ(e.start(), 700u);
+  EXPECT_EQ(e.end(), 750u);
+  EXPECT_EQ(e.text(), "s7 of undated");
+}
+
 TEST(StoreTest, IdenticalReputIsNoop) {
   auto store = OpenOrDie(TempStorePath("db"));
   auto doc = MakeDoc("a", "h1", {{"A", "r", "B"}});
