@@ -31,7 +31,7 @@ inline constexpr char kLoadUsage[] =
     "               [--doc-bulk auto|on|off] [--doc-bulk-chunk BYTES] [--quiet] PATH...\n"
     "Loads documents (extracting facts) and structured triples into the store.\n"
     "--doc-bulk: documents go in as ingested chunks (SST files) of --doc-bulk-chunk\n"
-    "bytes of writes (default 128 MiB); auto (default) does so from 8 MiB of input.\n"
+    "bytes of writes (default 256 MiB); auto (default) does so from 8 MiB of input.\n"
     "PATH: files, directories (recursive) or glob patterns.\n"
     "Exit status: 0 all loaded, 1 some inputs failed (the rest loaded), 2 usage error,\n"
     "3 the store cannot be used.\n";

@@ -65,9 +65,11 @@ struct LoadOptions {
   DocBulk doc_bulk = DocBulk::kAuto;
   uint64_t doc_bulk_min_bytes = 8 << 20;
   // Staged writes per ingested chunk. Each chunk is one more level-0 file per
-  // family overlapping all others; 128 MiB halves the chunks of 64 MiB and
-  // with them RocksDB's compactions during the load (storage/README.md).
-  size_t doc_bulk_chunk_bytes = size_t{128} << 20;
+  // family overlapping all others, and every fourth one rewrites the family
+  // (a compaction); 256 MiB keeps the 48 MB wiki sample (~760 MB of writes)
+  // under that, and more of the writer's reads hit the stage instead of
+  // RocksDB (storage/README.md, session 21). Peak ~1.4 GB: two chunks held.
+  size_t doc_bulk_chunk_bytes = size_t{256} << 20;
 };
 
 using ExtractorFactory = std::function<absl::StatusOr<std::unique_ptr<core::Extractor>>()>;
