@@ -115,7 +115,8 @@ struct Args {
   int ner_epochs = 10;
   uint32_t ner_features = kg::core::kNerDefaultFeatureSet;
   int parser_epochs = 15;
-  // The parser's feature version (core/parser_features.h; 3: two-stage).
+  // The parser's feature version (core/parser_features.h; 3: two-stage,
+  // 4: version 2 with fewer templates).
   uint32_t parser_features = kg::core::kParserFeatureVersion;
   bool parser = true;
   bool clusters = false;

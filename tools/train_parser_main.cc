@@ -21,7 +21,8 @@
 // --max-weights (and a version 3 label model to --label-max-weights; with
 // --models-from, spliced into the model set).
 // --features 3 trains the two-stage parser (core/parser.h): --max-weights
-// bounds its move model, --label-max-weights its label model.
+// bounds its move model, --label-max-weights its label model. --features 4
+// trains version 2's model over fewer templates (core/parser_features.cc).
 // --skip-templates IDS / --add-templates IDS (comma-separated template ids,
 // core/parser_features.h) train, and evaluate on --dev, with the version's
 // templates less or plus those: trial drop lists without a new version
