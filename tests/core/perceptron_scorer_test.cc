@@ -187,20 +187,22 @@ TEST(PerceptronScorerTest, ShortRowsFirstOrder) {
   }
 }
 
+// Appends one feature row (class, weight) to a hand-made model.
+void AddRow(PerceptronModel& msg, uint64_t key, const std::vector<std::pair<uint32_t, float>>& row) {
+  msg.add_features(key);
+  msg.add_row_sizes(static_cast<uint32_t>(row.size()));
+  for (auto [cls, w] : row) {
+    msg.add_classes(cls);
+    msg.add_bf16(std::bit_cast<uint32_t>(w) >> 16);
+  }
+}
+
 TEST(PerceptronScorerTest, RepeatedClassAndZeroKeyKeepExactSums) {
   PerceptronModel msg;
   msg.set_num_classes(4);
-  auto add_row = [&](uint64_t key, std::vector<std::pair<uint32_t, float>> row) {
-    msg.add_features(key);
-    msg.add_row_sizes(static_cast<uint32_t>(row.size()));
-    for (auto [cls, w] : row) {
-      msg.add_classes(cls);
-      msg.add_bf16(std::bit_cast<uint32_t>(w) >> 16);
-    }
-  };
-  add_row(0, {{1, 2.0f}});
+  AddRow(msg, 0, {{1, 2.0f}});
   // Class 2 twice in a row long enough to be dense: must stay a sum in order.
-  add_row(5, {{2, 1024.0f}, {0, 1.0f}, {2, 0.0078125f}, {3, -3.0f}});
+  AddRow(msg, 5, {{2, 1024.0f}, {0, 1.0f}, {2, 0.0078125f}, {3, -3.0f}});
   auto reference = AveragedPerceptron::FromProto(msg);
   auto scorer = PerceptronScorer::FromProto(msg);
   ASSERT_TRUE(reference.ok() && scorer.ok());
@@ -216,14 +218,7 @@ PerceptronModel HandModel(std::vector<std::vector<std::pair<uint32_t, float>>> r
   PerceptronModel msg;
   msg.set_num_classes(4);
   uint64_t key = 100;
-  for (const auto& row : rows) {
-    msg.add_features(key++);
-    msg.add_row_sizes(static_cast<uint32_t>(row.size()));
-    for (auto [cls, w] : row) {
-      msg.add_classes(cls);
-      msg.add_bf16(std::bit_cast<uint32_t>(w) >> 16);
-    }
-  }
+  for (const auto& row : rows) AddRow(msg, key++, row);
   return msg;
 }
 
@@ -234,20 +229,12 @@ PerceptronModel HandModel(std::vector<std::vector<std::pair<uint32_t, float>>> r
 TEST(PerceptronScorerTest, InOrderModelsSumShortMaskedRowsInOrder) {
   PerceptronModel msg;
   msg.set_num_classes(40);
-  auto add_row = [&](uint64_t key, std::vector<std::pair<uint32_t, float>> row) {
-    msg.add_features(key);
-    msg.add_row_sizes(static_cast<uint32_t>(row.size()));
-    for (auto [cls, w] : row) {
-      msg.add_classes(cls);
-      msg.add_bf16(std::bit_cast<uint32_t>(w) >> 16);
-    }
-  };
   // Magnitudes 2^-14 .. 2^12: a small weight added beside a large one is
   // lost, so the order of additions shows in the sums.
-  add_row(1, {{3, 4096.0f}, {17, 0.00006103515625f}, {20, -4096.0f}, {39, 1.5f}});
-  add_row(2, {{3, 0.00006103515625f}, {39, 4096.0f}});
-  add_row(3, {{17, 4096.0f}, {20, 0.00006103515625f}, {39, -4096.0f}});
-  add_row(4, {{3, -4096.0f}, {17, -4096.0f}, {20, 4096.0f}, {39, 0.00006103515625f}, {5, 2.0f}});
+  AddRow(msg, 1, {{3, 4096.0f}, {17, 0.00006103515625f}, {20, -4096.0f}, {39, 1.5f}});
+  AddRow(msg, 2, {{3, 0.00006103515625f}, {39, 4096.0f}});
+  AddRow(msg, 3, {{17, 4096.0f}, {20, 0.00006103515625f}, {39, -4096.0f}});
+  AddRow(msg, 4, {{3, -4096.0f}, {17, -4096.0f}, {20, 4096.0f}, {39, 0.00006103515625f}, {5, 2.0f}});
   auto reference = AveragedPerceptron::FromProto(msg);
   auto scorer = PerceptronScorer::FromProto(msg);
   auto portable = PerceptronScorer::FromProto(msg, /*allow_simd=*/false);
