@@ -8,7 +8,7 @@
 //            --out models/en.kgm
 //            [--seed N] [--epochs N] [--ner-epochs N] [--parser-epochs N]
 //            [--no-parser] [--jackknife K] [--max-sentences N] [--prune W]
-//            [--parser-features V]
+//            [--parser-features V] [--parser-seed N]
 //            [--wiki DIR [--wiki-max-mb N] [--clusters]] [--ewt-only]
 //            [--gum-ner-weight W] [--ner-mix N]
 //            [--ner-lowercase-copies F [--ner-lowercase-weight W]]
@@ -33,6 +33,9 @@
 // --gum-ner-weight scales the recogniser's updates on GUM sentences (1 by
 // default; GUM's conventions differ from Universal NER's). --ner-features
 // picks an older recogniser feature set (core/entity_recognizer.h).
+// --parser-seed N: the parser's own seed (its sentence order per epoch;
+// --seed by default), so a parser picked among seeds (one attachment can
+// decide a seed fact, see models/README.md) is still one command's output.
 // --ner-mix N trains the recogniser N times (seeds seed .. seed + N - 1) and
 // averages the N models' weights into one (1 by default).
 // --ner-lowercase-copies F also trains the recogniser on lower-cased copies
@@ -80,6 +83,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -118,6 +122,7 @@ struct Args {
   // The parser's feature version (core/parser_features.h; 3: two-stage,
   // 4: version 2 with fewer templates).
   uint32_t parser_features = kg::core::kParserFeatureVersion;
+  std::optional<uint64_t> parser_seed;
   bool parser = true;
   bool clusters = false;
   bool ewt_only = false;
@@ -156,7 +161,7 @@ int Usage() {
   std::cerr << "usage: kg-train --ud TRAIN.conllu --gum DIR --uner TRAIN.iob2 --out FILE\n"
                "                [--seed N] [--epochs N] [--ner-epochs N] [--parser-epochs N]\n"
                "                [--no-parser] [--jackknife K] [--max-sentences N] [--prune W]\n"
-               "                [--parser-features V]\n"
+               "                [--parser-features V] [--parser-seed N]\n"
                "                [--wiki DIR [--wiki-max-mb N] [--clusters]] [--ewt-only]\n"
                "                [--clusters-max-mb N] [--cluster-sizes K,K,..]\n"
                "                [--cluster-min-count N] [--cluster-max-words N]\n"
@@ -287,6 +292,10 @@ int main(int argc, char** argv) {
     } else if (arg == "--parser-features") {
       ok = num(a.parser_features) && a.parser_features >= kg::core::kMinParserFeatureVersion &&
            a.parser_features <= kg::core::kMaxParserFeatureVersion;
+    } else if (arg == "--parser-seed") {
+      uint64_t seed = 0;
+      ok = num(seed);
+      a.parser_seed = seed;
     } else if (arg == "--parser-epochs")
       ok = num(a.parser_epochs) && a.parser_epochs > 0;
     else if (arg == "--max-sentences")
@@ -428,6 +437,10 @@ int main(int argc, char** argv) {
                       : ""),
       a.wiki.empty() ? "" : " --wiki " + a.wiki,
       (a.parser_from.empty() ? "" : " --parser-from " + a.parser_from) +
+          (a.parser_features == kg::core::kParserFeatureVersion
+               ? ""
+               : absl::StrCat(" --parser-features ", a.parser_features)) +
+          (a.parser_seed ? absl::StrCat(" --parser-seed ", *a.parser_seed) : "") +
           (a.parser_model.empty() ? "" : " --parser-model " + a.parser_model) +
           (a.tagger_from.empty() ? "" : " --tagger-from " + a.tagger_from) +
           (a.clusters_from.empty() ? "" : " --clusters-from " + a.clusters_from) +
@@ -602,7 +615,7 @@ int main(int argc, char** argv) {
     kg::core::ParserTrainOptions popt;
     popt.epochs = a.parser_epochs;
     popt.feature_version = a.parser_features;
-    popt.seed = a.seed;
+    popt.seed = a.parser_seed.value_or(a.seed);
     popt.prune = a.prune;
     popt.log = Log;
     popt.provenance = absl::StrCat("kg-train on ", a.ud, a.ewt_only ? "" : " and " + a.gum,
