@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
 #include "core/averaged_perceptron.h"
 #include "core/feature_hash.h"
 
@@ -341,6 +343,16 @@ size_t ExtractParserFeatureGroups(const ArcHybridState& st, const std::vector<Fe
   }
   group_begin[kNumParserFeatureGroups] = n;
   return n;
+}
+
+bool ParseTemplateIds(std::string_view text, std::vector<int>& ids) {
+  const absl::string_view list(text.data(), text.size());  // Debian's abseil has its own
+  for (absl::string_view part : absl::StrSplit(list, ',', absl::SkipEmpty())) {
+    int id;
+    if (!absl::SimpleAtoi(part, &id) || id < 1 || id > kNumParserTemplates) return false;
+    ids.push_back(id);
+  }
+  return true;
 }
 
 void SetParserTemplateOverride(const std::vector<int>& skip, const std::vector<int>& add) {

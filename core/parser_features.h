@@ -91,6 +91,10 @@ size_t ExtractParserFeatureGroups(const ArcHybridState& state,
 // synchronised: call it before any parsing or training starts. Two empty
 // lists restore each version's own set.
 void SetParserTemplateOverride(const std::vector<int>& skip, const std::vector<int>& add);
+// Parses a comma-separated list of template ids ("3,17,40", the tools'
+// --skip-templates / --add-templates) into `ids`; false if any part is not
+// an id in [1, kNumParserTemplates].
+bool ParseTemplateIds(std::string_view text, std::vector<int>& ids);
 // The template ids a version extracts, in order (with the override).
 std::vector<int> ParserTemplates(uint32_t version);
 // The group of state parts a template's key depends on (its look-up cost:

@@ -53,16 +53,6 @@ int Usage() {
 
 std::string Universal(const std::string& deprel) { return deprel.substr(0, deprel.find(':')); }
 
-// "3,17,40" -> {3, 17, 40}; false on anything else.
-bool ParseIds(const char* text, std::vector<int>& ids) {
-  for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipEmpty())) {
-    int id;
-    if (!absl::SimpleAtoi(part, &id) || id < 1 || id > kg::core::kNumParserTemplates) return false;
-    ids.push_back(id);
-  }
-  return true;
-}
-
 const char* GroupName(kg::core::ParserFeatureGroup g) {
   static const char* const kNames[] = {"b0",      "b0-left", "s0",  "s0-right",
                                        "s1",      "s1-right", "s2", "mixed"};
@@ -178,9 +168,9 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--skip-templates" && i + 1 < argc) {
-      if (!ParseIds(argv[++i], skip)) return Usage();
+      if (!kg::core::ParseTemplateIds(argv[++i], skip)) return Usage();
     } else if (arg == "--add-templates" && i + 1 < argc) {
-      if (!ParseIds(argv[++i], add)) return Usage();
+      if (!kg::core::ParseTemplateIds(argv[++i], add)) return Usage();
     } else if (arg == "--rank-templates") {
       rank = true;
     } else if (arg == "--model" && i + 1 < argc) {

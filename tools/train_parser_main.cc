@@ -92,16 +92,6 @@ absl::Status WriteParser(const std::string& path, const kg::ParserModel& parser,
   return absl::OkStatus();
 }
 
-// "3,17,40" -> {3, 17, 40}; false on anything else.
-bool ParseIds(const char* text, std::vector<int>& ids) {
-  for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipEmpty())) {
-    int id;
-    if (!absl::SimpleAtoi(part, &id) || id < 1 || id > kg::core::kNumParserTemplates) return false;
-    ids.push_back(id);
-  }
-  return true;
-}
-
 int Usage() {
   std::cerr
       << "usage: kg-train-parser --out FILE [--epochs N] [--seed S] [--prune W] [--dev DEV.conllu] "
@@ -173,10 +163,10 @@ int main(int argc, char** argv) {
       models_from = v;
     } else if (arg == "--skip-templates") {
       const char* v = value();
-      if (!v || !ParseIds(v, skip)) return Usage();
+      if (!v || !kg::core::ParseTemplateIds(v, skip)) return Usage();
     } else if (arg == "--add-templates") {
       const char* v = value();
-      if (!v || !ParseIds(v, add)) return Usage();
+      if (!v || !kg::core::ParseTemplateIds(v, add)) return Usage();
     } else if (arg == "--as-version") {
       const char* v = value();
       if (!v || !absl::SimpleAtoi(v, &as_version) ||

@@ -197,6 +197,19 @@ class ParserTest : public ::testing::Test {
     }
   }
 
+  // The test model's weights rounded to multiples of 2^-3 (|w| < 32):
+  // sums are exact in any order, so Parse takes the cached path.
+  static ParserModel RoundedModel() {
+    ParserModel rounded = *model_;
+    PerceptronModel& w = *rounded.mutable_weights();
+    for (int k = 0; k < w.bf16_size(); ++k) {
+      const float x = std::bit_cast<float>(w.bf16(k) << 16) * 8.0f;
+      const float r = std::clamp(std::round(x), -255.0f, 255.0f) / 8.0f;
+      w.set_bf16(k, std::bit_cast<uint32_t>(r) >> 16);
+    }
+    return rounded;
+  }
+
   static std::vector<ConlluSentence>* train_;
   static std::vector<ConlluSentence>* dev_;
   static ParserModel* model_;
@@ -574,13 +587,7 @@ TEST_F(ParserTest, CachedRunMatchesPlainRun) {
   // The test model's weights rounded to multiples of 2^-3 (|w| < 32):
   // order-free, so Parse reuses group scores, and must give exactly the
   // trees of the plain path on the same model.
-  ParserModel rounded = *model_;
-  PerceptronModel& w = *rounded.mutable_weights();
-  for (int k = 0; k < w.bf16_size(); ++k) {
-    const float x = std::bit_cast<float>(w.bf16(k) << 16) * 8.0f;
-    const float r = std::clamp(std::round(x), -255.0f, 255.0f) / 8.0f;
-    w.set_bf16(k, std::bit_cast<uint32_t>(r) >> 16);
-  }
+  ParserModel rounded = RoundedModel();
   auto cached = Parser::FromProto(rounded);
   auto plain = Parser::FromProto(rounded, /*reuse_scores=*/false);
   ASSERT_TRUE(cached.ok() && plain.ok());
@@ -708,13 +715,7 @@ TEST_F(ParserTest, GroupCountsFollowTheCachedPath) {
   // With counting on, every scored state recomputes the mixed group, and
   // the cached groups are recomputed less often than that. (Weights
   // rounded as in CachedRunMatchesPlainRun, so the cached path is taken.)
-  ParserModel rounded = *model_;
-  PerceptronModel& w = *rounded.mutable_weights();
-  for (int k = 0; k < w.bf16_size(); ++k) {
-    const float x = std::bit_cast<float>(w.bf16(k) << 16) * 8.0f;
-    const float r = std::clamp(std::round(x), -255.0f, 255.0f) / 8.0f;
-    w.set_bf16(k, std::bit_cast<uint32_t>(r) >> 16);
-  }
+  ParserModel rounded = RoundedModel();
   auto cached = Parser::FromProto(rounded);
   ASSERT_TRUE(cached.ok());
   ASSERT_TRUE(cached->reuses_scores());
