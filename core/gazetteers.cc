@@ -552,6 +552,18 @@ const char* GazetteerMatcher::Lookup(const Table& t, std::string_view key, uint6
   }
 }
 
+const std::vector<uint64_t>& GazetteerMatcher::HashAndPrefetch(
+    const Table& t, const std::vector<std::string_view>& words) {
+  thread_local std::vector<uint64_t> hashes;
+  hashes.resize(words.size());
+  for (size_t i = 0; i < words.size(); ++i) {
+    hashes[i] = StableHash(words[i]);
+    __builtin_prefetch(&t.tags[hashes[i] & t.mask]);
+    __builtin_prefetch(&t.offsets[hashes[i] & t.mask]);
+  }
+  return hashes;
+}
+
 uint8_t GazetteerMatcher::NameParts(std::string_view word) const {
   const char* p = Lookup(parts_, word);
   return p == nullptr ? 0 : static_cast<uint8_t>(*p);
@@ -561,13 +573,7 @@ void GazetteerMatcher::NameParts(const std::vector<std::string_view>& words,
                                  std::vector<uint8_t>& out) const {
   out.assign(words.size(), 0);
   if (parts_.tags == nullptr) return;
-  thread_local std::vector<uint64_t> hashes;
-  hashes.resize(words.size());
-  for (size_t i = 0; i < words.size(); ++i) {
-    hashes[i] = StableHash(words[i]);
-    __builtin_prefetch(&parts_.tags[hashes[i] & parts_.mask]);
-    __builtin_prefetch(&parts_.offsets[hashes[i] & parts_.mask]);
-  }
+  const std::vector<uint64_t>& hashes = HashAndPrefetch(parts_, words);
   for (size_t i = 0; i < words.size(); ++i) {
     const char* p = Lookup(parts_, words[i], hashes[i]);
     if (p != nullptr) out[i] = static_cast<uint8_t>(*p);
@@ -630,15 +636,7 @@ std::vector<GazetteerMatcher::Match> GazetteerMatcher::FindIn(
     const std::vector<std::string_view>& words, const Table& table) {
   std::vector<Match> out(words.size());
   if (table.tags == nullptr) return out;
-  // Every word's home slot is fetched before the first is read: the table
-  // is megabytes, so each probe would otherwise wait for its own miss.
-  thread_local std::vector<uint64_t> hashes;
-  hashes.resize(words.size());
-  for (size_t j = 0; j < words.size(); ++j) {
-    hashes[j] = StableHash(words[j]);
-    __builtin_prefetch(&table.tags[hashes[j] & table.mask]);
-    __builtin_prefetch(&table.offsets[hashes[j] & table.mask]);
-  }
+  const std::vector<uint64_t>& hashes = HashAndPrefetch(table, words);
   size_t i = 0;
   while (i < words.size()) {
     const char* found = Lookup(table, words[i], hashes[i]);

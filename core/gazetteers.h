@@ -107,6 +107,11 @@ class GazetteerMatcher {
   // The same with the key's hash given (StableHash), for a table with tags.
   static const char* Lookup(const Table& t, std::string_view key, uint64_t hash);
   static std::vector<Match> FindIn(const std::vector<std::string_view>& words, const Table& t);
+  // Every word's StableHash, its home slot in `t` prefetched (the table is
+  // megabytes, so probing one word at a time waits for each miss in turn).
+  // The vector is per thread and valid until the next call on this thread.
+  static const std::vector<uint64_t>& HashAndPrefetch(const Table& t,
+                                                      const std::vector<std::string_view>& words);
   // Points the tables into a copy of `bytes` when they are a valid
   // compilation of lists with `fingerprint`; false otherwise.
   bool Adopt(std::string_view bytes, uint64_t fingerprint);
