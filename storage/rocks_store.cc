@@ -19,6 +19,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "google/protobuf/io/coded_stream.h"
 #include "proto/status_macros.h"
 #include "proto/term_key.h"
 #include "rocksdb/metadata.h"
@@ -163,14 +164,11 @@ std::string EvidenceValue(const Evidence& src, const std::string& doc_id,
   std::string out;
   if (!doc_id.empty()) {
     out.reserve(doc_id.size() + 6 + src.ByteSizeLong());
-    out.push_back(static_cast<char>((Evidence::kDocIdFieldNumber << 3) | 2));  // length-delimited
-    for (uint64_t n = doc_id.size(); ; n >>= 7) {  // varint
-      if (n < 0x80) {
-        out.push_back(static_cast<char>(n));
-        break;
-      }
-      out.push_back(static_cast<char>((n & 0x7f) | 0x80));
-    }
+    uint8_t head[16];
+    uint8_t* end = google::protobuf::io::CodedOutputStream::WriteTagToArray(
+        (Evidence::kDocIdFieldNumber << 3) | 2, head);  // length-delimited
+    end = google::protobuf::io::CodedOutputStream::WriteVarint64ToArray(doc_id.size(), end);
+    out.append(reinterpret_cast<const char*>(head), end - head);
     out.append(doc_id);
   }
   src.AppendToString(&out);
