@@ -219,7 +219,9 @@ TEST_F(CommandsTest, ExportImportRoundTripAndOtherFormats) {
   fs::remove_all(dir);
   EXPECT_EQ(Kg("export --format csv").exit_code, 2);  // needs -o DIR
   EXPECT_EQ(Kg("export --format xml").exit_code, 2);
-  EXPECT_EQ(Kg("import /nonexistent.jsonl", testing::TempPath("empty")).exit_code, 1);
+  std::string empty = testing::TempPath("empty");
+  EXPECT_EQ(Kg("import /nonexistent.jsonl", empty).exit_code, 1);
+  fs::remove_all(empty);
 }
 
 }  // namespace

@@ -35,6 +35,7 @@ class UnmergeCliTest : public ::testing::Test {
     Write(dir_ + "/docs/first.txt", kFirst);
     db_ = dir_ + "/kg.db";
   }
+  void TearDown() override { fs::remove_all(dir_); }
   static void Write(const std::string& path, const std::string& text) {
     std::ofstream(path, std::ios::binary) << text;
   }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -124,6 +125,13 @@ Template& Shared() {
         (fs::temp_directory_path() / ("kg_fuzz_store_" + std::to_string(getpid()))).string();
     fs::remove_all(base);
     fs::create_directories(base);
+    // libFuzzer ends a timed run with exit(): without this each run leaves
+    // its store in the temporary directory.
+    static std::string* cleanup = new std::string(base);
+    std::atexit([] {
+      std::error_code ec;
+      fs::remove_all(*cleanup, ec);
+    });
     t->path = base + "/store";
     auto store = kg::storage::Store::Open(t->path);
     FUZZ_CHECK(store.ok(), std::string(store.status().message()));
