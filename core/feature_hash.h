@@ -15,7 +15,9 @@ namespace kg::core {
 inline constexpr uint64_t kFnvOffset = 14695981039346656037ULL;
 inline constexpr uint64_t kFnvPrime = 1099511628211ULL;
 
-constexpr uint64_t SplitMix64(uint64_t x) {  // splitmix64 finaliser
+// Forced inline: in a function with many call sites (the parser's
+// templates) GCC otherwise calls it out of line.
+[[gnu::always_inline]] constexpr uint64_t SplitMix64(uint64_t x) {  // splitmix64 finaliser
   x ^= x >> 30;
   x *= 0xbf58476d1ce4e5b9ULL;
   x ^= x >> 27;
