@@ -14,6 +14,10 @@ constexpr int kMinRuleCount = 2;
 
 bool IsProper(std::string_view xpos) { return xpos == "NNP" || xpos == "NNPS"; }
 
+// Bit of a suffix's byte length in Lemmatizer::suffix_lengths_ (lengths
+// from 63 up share the last bit).
+uint64_t LengthBit(size_t bytes) { return uint64_t{1} << (bytes < 63 ? bytes : 63); }
+
 // The edit turning `lower` into `lemma`: strip bytes, append a string.
 std::pair<uint32_t, std::string> Edit(const std::string& lower, const std::string& lemma) {
   size_t common = 0;
@@ -128,6 +132,13 @@ absl::StatusOr<Lemmatizer> Lemmatizer::FromProto(const LemmaModel& model) {
   for (const LemmaModel::Rule& r : model.rules()) {
     l.rules_[absl::StrCat(r.xpos(), "\t", r.suffix())] = Rule{r.strip(), r.append()};
   }
+  // Which suffix lengths a look-up key "xpos\tsuffix" can match, per xpos:
+  // every split of a rule's key at a tab (a tag could hold one).
+  for (const auto& [key, rule] : l.rules_) {
+    for (size_t tab = key.find('\t'); tab != std::string::npos; tab = key.find('\t', tab + 1)) {
+      l.suffix_lengths_[key.substr(0, tab)] |= LengthBit(key.size() - tab - 1);
+    }
+  }
   return l;
 }
 
@@ -142,10 +153,15 @@ std::string Lemmatizer::Lemma(std::string_view form, std::string_view xpos) cons
   auto it = table_.find(key);
   if (it != table_.end()) return it->second;
   if (IsProper(xpos)) return std::string(form);
+  // Only suffixes of a length some rule of this tag has are looked up (a
+  // hash and a probe each): the same rule is found as by trying them all.
+  const auto lengths = suffix_lengths_.find(absl::string_view(xpos.data(), xpos.size()));
+  if (lengths == suffix_lengths_.end()) return lower;
   key.assign(xpos).push_back('\t');
   const size_t base = key.size();
   for (int k = kMaxSuffix; k >= 0; --k) {
     std::string_view suffix = Suffix(lower, k);
+    if ((lengths->second & LengthBit(suffix.size())) == 0) continue;
     key.resize(base);
     key.append(suffix);
     auto r = rules_.find(key);

@@ -9,6 +9,7 @@
 //
 // Contract: Lemma() is const, thread-safe, never fails.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,8 @@ class Lemmatizer {
   };
   absl::flat_hash_map<std::string, std::string> table_;  // "lower\txpos" -> lemma
   absl::flat_hash_map<std::string, Rule> rules_;         // "xpos\tsuffix" -> rule
+  // xpos -> a bit per byte length of its rules' suffixes (lemmatizer.cc).
+  absl::flat_hash_map<std::string, uint64_t> suffix_lengths_;
 };
 
 }  // namespace kg::core
