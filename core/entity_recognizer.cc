@@ -1,5 +1,9 @@
 #include "core/entity_recognizer.h"
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -309,6 +313,16 @@ void Features(const Context& c, size_t i, std::string_view p1, std::string_view 
   }
 }
 
+// Viterbi's vector step (ViterbiStepAvx512) runs where the CPU has AVX-512.
+bool HaveAvx512Viterbi() {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f");
+#else
+  return false;
+#endif
+}
+
 // Label structure: prefix 'O','B','I','L','U' and the type.
 struct LabelInfo {
   char prefix;
@@ -550,8 +564,18 @@ struct NerTransitions {
   std::vector<std::vector<int>> preds;
   // pred_pairs[c]: the same labels, each with Pair(p, c).
   std::vector<std::vector<std::pair<int, int>>> pred_pairs;
+  // Viterbi's step over label pairs in vectors (up to 32 labels, AVX-512):
+  // row_masks[2 * p + k] has bit c % 16 for the labels c in [16k, 16k + 16)
+  // that may follow p; row_first[p] the pair of the first of them; lanes
+  // and end_lanes: every label, the labels that may end a sentence.
+  bool simd = false;
+  std::vector<uint16_t> row_masks;
+  std::vector<int> row_first;
+  uint16_t lanes[2] = {0, 0};
+  uint16_t end_lanes[2] = {0, 0};
 
-  NerTransitions(const std::vector<std::string>& labels, const std::vector<LabelInfo>& label_info)
+  NerTransitions(const std::vector<std::string>& labels, const std::vector<LabelInfo>& label_info,
+                 bool allow_simd = true)
       : info(label_info) {
     m = static_cast<int>(labels.size());
     allowed.assign((m + 1) * m, 0);
@@ -574,6 +598,25 @@ struct NerTransitions {
         preds[c].push_back(p);
         pred_pairs[c].emplace_back(p, Pair(p, c));
       }
+    }
+    // The vector step's tables: per previous label p, a bit per label it may
+    // precede (16 per mask) and the pair of the first (a row's pairs are
+    // numbered consecutively, in label order).
+    simd = allow_simd && m <= 32 && HaveAvx512Viterbi();
+    if (!simd) return;
+    row_masks.assign(2 * m, 0);
+    row_first.assign(m, 0);
+    for (int p = 0; p < m; ++p) {
+      bool first = true;
+      for (int c = 0; c < m; ++c) {
+        if (!allowed[(p + 1) * m + c]) continue;
+        row_masks[2 * p + c / 16] |= static_cast<uint16_t>(1u << (c % 16));
+        if (first) row_first[p] = Pair(p, c), first = false;
+      }
+    }
+    for (int c = 0; c < m; ++c) {
+      lanes[c / 16] |= static_cast<uint16_t>(1u << (c % 16));
+      if (may_end[c]) end_lanes[c / 16] |= static_cast<uint16_t>(1u << (c % 16));
     }
   }
   bool Ok(int p, int c, bool last) const {
@@ -609,6 +652,53 @@ struct TrainFilter {
                    features.end());
   }
 };
+
+#if defined(__x86_64__)
+#define KG_AVX512_VITERBI __attribute__((target("avx512f")))
+
+// One word of Viterbi over label pairs, 16 labels per vector: for every
+// label c, the best of before[p] + o[c] + pair_scores[Pair(p, c)] over the
+// labels p that c may follow, as the scalar loop computes it (the same
+// additions in the same order; p ascending, replaced only by a strictly
+// greater score, so ties keep the first; a previous label at -inf never
+// wins). On the last word, labels that may not end a sentence get -inf.
+KG_AVX512_VITERBI void ViterbiStepAvx512(const NerTransitions& tr, const float* before,
+                                         const float* o, const float* pair_scores, bool last,
+                                         float* best, int* back) {
+  const int m = tr.m;
+  const int chunks = (m + 15) / 16;
+  const __m512 none = _mm512_set1_ps(-std::numeric_limits<float>::infinity());
+  __m512 top[2] = {none, none};
+  __m512i top_p[2] = {_mm512_set1_epi32(-1), _mm512_set1_epi32(-1)};
+  __m512 obs[2];
+  for (int k = 0; k < chunks; ++k) obs[k] = _mm512_maskz_loadu_ps(tr.lanes[k], o + 16 * k);
+  for (int p = 0; p < m; ++p) {
+    const float b = before[p];
+    if (b == -std::numeric_limits<float>::infinity()) continue;
+    const __m512 bv = _mm512_set1_ps(b);
+    const __m512i pv = _mm512_set1_epi32(p);
+    const float* ps = pair_scores + tr.row_first[p];
+    for (int k = 0; k < chunks; ++k) {
+      const __mmask16 allowed = tr.row_masks[2 * p + k];
+      if (allowed == 0) continue;
+      const __m512 pair = _mm512_maskz_expandloadu_ps(allowed, ps);
+      ps += __builtin_popcount(allowed);
+      const __m512 v = _mm512_add_ps(_mm512_add_ps(bv, obs[k]), pair);
+      const __mmask16 up = _mm512_mask_cmp_ps_mask(allowed, v, top[k], _CMP_GT_OQ);
+      top[k] = _mm512_mask_mov_ps(top[k], up, v);
+      top_p[k] = _mm512_mask_mov_epi32(top_p[k], up, pv);
+    }
+  }
+  for (int k = 0; k < chunks; ++k) {
+    if (last) {
+      top[k] = _mm512_mask_mov_ps(none, tr.end_lanes[k], top[k]);
+      top_p[k] = _mm512_mask_mov_epi32(_mm512_set1_epi32(-1), tr.end_lanes[k], top_p[k]);
+    }
+    _mm512_mask_storeu_ps(best + 16 * k, tr.lanes[k], top[k]);
+    _mm512_mask_storeu_epi32(back + 16 * k, tr.lanes[k], top_p[k]);
+  }
+}
+#endif
 
 // First-order Viterbi over the valid BILOU sequences (feature sets 2, 3). The
 // score of label c at word i after label p is obs(i)[c] + label(i, p)[c]
@@ -664,6 +754,13 @@ std::vector<int> Viterbi(const Context& ctx, size_t n, const std::vector<std::st
   back.assign(n * m, -1);
   for (size_t i = 0; i < n; ++i) {
     const bool last = i + 1 == n;
+#if defined(__x86_64__)
+    if (pairs && i > 0 && tr.simd) {
+      ViterbiStepAvx512(tr, &best[(i - 1) * m], &obs[i * m], &lab[i * np], last, &best[i * m],
+                        &back[i * m]);
+      continue;
+    }
+#endif
     for (int c = 0; c < m; ++c) {
       if (i == 0) {
         if (tr.Ok(-1, c, last)) best[c] = obs[c] + transition(0, -1, c);
@@ -1361,7 +1458,8 @@ CapitalizationTable CountCapitalization(const std::vector<std::string>& texts, i
 }
 
 absl::StatusOr<EntityRecognizer> EntityRecognizer::FromProto(const NerModel& model,
-                                                             const GazetteerMatcher* gazetteers) {
+                                                             const GazetteerMatcher* gazetteers,
+                                                             bool allow_simd) {
   auto weights = PerceptronScorer::FromProto(model.weights());
   if (!weights.ok()) {
     return absl::InvalidArgumentError(
@@ -1399,7 +1497,7 @@ absl::StatusOr<EntityRecognizer> EntityRecognizer::FromProto(const NerModel& mod
   r.cluster_templates_ = model.cluster_templates();
   std::vector<LabelInfo> info;
   for (const std::string& l : r.labels_) info.push_back(Info(l));
-  r.transitions_ = std::make_shared<const NerTransitions>(r.labels_, info);
+  r.transitions_ = std::make_shared<const NerTransitions>(r.labels_, info, allow_simd);
   if (r.feature_set_ >= 3) {
     auto pairs = PerceptronScorer::FromProto(model.pair_weights());
     if (!pairs.ok()) {

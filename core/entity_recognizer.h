@@ -129,9 +129,12 @@ struct TypeLabels;      // entity_recognizer.cc
 
 class EntityRecognizer {
  public:
-  // `gazetteers` must outlive the recogniser.
+  // `gazetteers` must outlive the recogniser. `allow_simd` = false keeps
+  // Viterbi to its scalar loop (for tests comparing the two; the results
+  // are the same).
   static absl::StatusOr<EntityRecognizer> FromProto(const NerModel& model,
-                                                    const GazetteerMatcher* gazetteers);
+                                                    const GazetteerMatcher* gazetteers,
+                                                    bool allow_simd = true);
 
   std::vector<std::string> Recognize(const std::vector<std::string_view>& words,
                                      const std::vector<std::string_view>& upos,

@@ -317,5 +317,45 @@ TEST(RecognizerTrainingTest, CrfObjectiveRefusesOptionsItCannotHonour) {
   EXPECT_FALSE(TrainRecognizer(Toy(), no_gazetteers, options).ok());
 }
 
+// Viterbi's vector step (AVX-512, where the CPU has it) decodes as the
+// scalar loop: the trained toy model, and the same model without weights,
+// where every score ties and only the order of the comparisons decides
+// (the first best predecessor and label win).
+TEST(RecognizerTrainingTest, VectorViterbiDecodesAsTheScalarLoop) {
+  GazetteerMatcher no_gazetteers;
+  NerTrainOptions options;
+  options.epochs = 3;
+  auto model = TrainRecognizer(Toy(), no_gazetteers, options);
+  ASSERT_TRUE(model.ok()) << model.status();
+  NerModel tied = *model;
+  for (PerceptronModel* w : {tied.mutable_weights(), tied.mutable_pair_weights()}) {
+    w->clear_features();
+    w->clear_row_sizes();
+    w->clear_classes();
+    w->clear_bf16();
+  }
+  std::vector<NerExample> sentences = Toy();
+  sentences.push_back(Example({"Salvador", "Biden", "Drug", "Mexico", "Enforcement", "Texas", "DEA",
+                               "went", "Joe", "Cienfuegos", "Administration"},
+                              {}));
+  sentences.push_back(Example({"Mexico"}, {}));
+  sentences.push_back(Example({"Joe", "Biden"}, {}));
+  int named = 0;
+  for (const NerModel* m : {&*model, &tied}) {
+    auto vector = EntityRecognizer::FromProto(*m, &no_gazetteers);
+    auto scalar = EntityRecognizer::FromProto(*m, &no_gazetteers, /*allow_simd=*/false);
+    ASSERT_TRUE(vector.ok()) << vector.status();
+    ASSERT_TRUE(scalar.ok()) << scalar.status();
+    for (const NerExample& e : sentences) {
+      const std::vector<std::string> out = Recognize(*scalar, e);
+      EXPECT_EQ(Recognize(*vector, e), out);
+      if (m == &*model) {
+        for (const std::string& t : out) named += t != "O";
+      }
+    }
+  }
+  EXPECT_GT(named, 5);  // the trained model's comparison covered spans
+}
+
 }  // namespace
 }  // namespace kg::core
