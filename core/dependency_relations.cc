@@ -21,6 +21,13 @@ bool IsRelationalPreposition(std::string_view p) {
          p == "along" || p == "between" || p == "via";
 }
 
+std::vector<std::string> LowerTokens(const Sentence& s) {
+  std::vector<std::string> out;
+  out.reserve(s.tokens.size());
+  for (const Token& t : s.tokens) out.push_back(LowerAscii(t.text));
+  return out;
+}
+
 // Something a fact can be about: a name, or a pronoun standing for one.
 struct Arg {
   int entity = -1;
@@ -33,17 +40,22 @@ struct Arg {
 class TreeReader {
  public:
   TreeReader(const Sentence& s, int index, const std::vector<const Mention*>& mentions,
-             std::vector<DocEntity>& entities, const Lexicon& lex, DiscourseState& state)
-      : s_(s), index_(index), entities_(entities), lex_(lex), state_(state) {
+             std::vector<DocEntity>& entities, const Lexicon& lex, DiscourseState& state,
+             const std::vector<std::string>* lower)
+      : s_(s),
+        index_(index),
+        entities_(entities),
+        lex_(lex),
+        state_(state),
+        own_lower_(lower == nullptr ? LowerTokens(s) : std::vector<std::string>()),
+        lower_(lower == nullptr ? own_lower_ : *lower) {
     const int n = N();
-    lower_.resize(n);
     children_.resize(n);
     arg_.assign(n, -1);
     in_mention_.assign(n, false);
     mention_of_.assign(n, nullptr);
     name_head_.assign(n, -1);
     for (int i = 0; i < n; ++i) {
-      lower_[i] = LowerAscii(s_.tokens[i].text);
       int h = s_.tokens[i].head;
       if (h >= 0 && h < n) children_[h].push_back(i);
     }
@@ -67,10 +79,10 @@ class TreeReader {
       args_.push_back(a);
     }
     for (int i = 0; i < n; ++i) {
-      if (in_mention_[i] || arg_[i] >= 0 || s_.tokens[i].upos != "PRON") continue;
+      if (in_mention_[i] || arg_[i] >= 0 || Upos(i) != "PRON") continue;
       int e = SentenceAntecedent(i);
       if (e < 0) e = PronounEntity(lower_[i]);
-      if (lower_[i] == "they" || lower_[i] == "them" || lower_[i] == "their") {
+      if (Lw(i) == "they" || Lw(i) == "them" || Lw(i) == "their") {
         if (int here = PluralAntecedent(i, mentions); here >= 0) e = here;
       }
       if (e < 0) continue;
@@ -88,8 +100,7 @@ class TreeReader {
   std::vector<RawFact> Run() {
     const int n = N();
     for (int v = 0; v < n; ++v) {
-      const Token& t = s_.tokens[v];
-      if (t.upos == "VERB" && arg_[v] < 0 && !in_mention_[v] && !IsMistaggedNoun(v)) Verb(v);
+      if (Upos(v) == "VERB" && arg_[v] < 0 && !in_mention_[v] && !IsMistaggedNoun(v)) Verb(v);
       if (HasChild(v, "cop")) Copula(v);
     }
     for (int a = 0; a < n; ++a) {
@@ -105,7 +116,12 @@ class TreeReader {
 
  private:
   int N() const { return static_cast<int>(s_.tokens.size()); }
-  const std::string& Rel(int i) const { return s_.tokens[i].deprel; }
+  std::string_view Rel(int i) const { return s_.tokens[i].deprel; }
+  // Lower-case form of token i; a view, so comparisons with literals
+  // check the length first instead of calling std::string::compare.
+  std::string_view Lw(int i) const { return lower_[i]; }
+  std::string_view Upos(int i) const { return s_.tokens[i].upos; }
+  std::string_view Xpos(int i) const { return s_.tokens[i].xpos; }
   int Head(int i) const { return s_.tokens[i].head; }
 
   int MentionHead(const Mention& m) const {
@@ -128,11 +144,11 @@ class TreeReader {
       int head = MentionHead(*m);
       if (head < 0) continue;
       int h = Head(head);
-      bool before_plural = Rel(head) == "compound" && h >= 0 && s_.tokens[h].xpos == "NNS";
+      bool before_plural = Rel(head) == "compound" && h >= 0 && Xpos(h) == "NNS";
       // "the immunity of DEA agents" with "DEA" not attached to "agents":
       // the name right before a plural noun for people (past a ")").
       int next = m->end;
-      while (next < N() && lower_[next] == ")") ++next;
+      while (next < N() && Lw(next) == ")") ++next;
       before_plural |= next < N() && IsPeopleNoun(next);
       if (before_plural || entities_[m->entity].type == GROUP) best = m->entity;
     }
@@ -143,7 +159,7 @@ class TreeReader {
   // it of the right kind ("the Congress weighed in when it drafted ...":
   // "it" is the Congress, not the previous sentence's subject).
   int SentenceAntecedent(int pos) const {
-    const std::string& w = lower_[pos];
+    std::string_view w = lower_[pos];
     bool person = w == "he" || w == "she" || w == "his" || w == "her" || w == "him";
     bool thing = w == "it" || w == "its";
     if (!person && !thing) return -1;
@@ -200,7 +216,7 @@ class TreeReader {
     auto scan = [&](int x) {
       for (int c : children_[x]) {
         if (Rel(c) != "case" || c > t) continue;
-        const std::string& w = lower_[c];
+        std::string_view w = lower_[c];
         if (w == "'s" || w == "\xE2\x80\x99s" || w == "'") continue;
         best = std::max(best, c);
       }
@@ -282,7 +298,7 @@ class TreeReader {
   // A plural noun for people in an organisation ("DEA agents", "CBP
   // officers"): a name modifying it stands for them as an object.
   bool IsPeopleNoun(int t) const {
-    if (s_.tokens[t].xpos != "NNS") return false;
+    if (Xpos(t) != "NNS") return false;
     std::string lemma = NounLemma(t);
     if (lex_.IsRoleNoun(lemma) || lemma == "official" || lemma == "staff") return true;
     for (std::string_view suf : {"er", "or", "ant", "ent", "ist", "ee", "ian"}) {
@@ -294,19 +310,19 @@ class TreeReader {
   // A noun the tagger took for a verb after "to" ("committed aid to
   // development projects"): not a form any verb has, but a noun.
   bool IsMistaggedNoun(int t) const {
-    return s_.tokens[t].upos == "VERB" && lex_.VerbLemma(lower_[t]).empty() &&
+    return Upos(t) == "VERB" && lex_.VerbLemma(lower_[t]).empty() &&
            lex_.IsNoun(lower_[t]);
   }
 
   bool IsRelativePronoun(int t) const {
-    const std::string& w = lower_[t];
+    std::string_view w = lower_[t];
     return w == "who" || w == "which" || w == "that" || w == "whom";
   }
 
   // "immigration, which AMLO discussed": a "which"/"that" the parser made a
   // second subject of v beside another one is the clause's object.
   bool RelativeObject(int c, int v) const {
-    if (lower_[c] != "which" && lower_[c] != "that") return false;
+    if (Lw(c) != "which" && Lw(c) != "that") return false;
     if (RelativeHead(v) < 0) return false;
     for (int x : children_[v]) {
       if (x != c && (Rel(x) == "nsubj" || Rel(x) == "nsubj:pass")) return true;
@@ -339,7 +355,7 @@ class TreeReader {
       int h = RelativeHead(v);
       // "who" stands for someone: a place or a thing the parser hung the
       // clause on ("seekers left in Mexico who have become ...") is not it.
-      if (h >= 0 && (lower_[t] == "who" || lower_[t] == "whom") && arg_[h] >= 0) {
+      if (h >= 0 && (Lw(t) == "who" || Lw(t) == "whom") && arg_[h] >= 0) {
         EntityType type = entities_[args_[arg_[h]].entity].type;
         if (type != PERSON && type != ORG && type != GROUP && type != MISC) return t;
       }
@@ -378,7 +394,7 @@ class TreeReader {
   // Human Rights Watch", "countries such as Peru"): they stand for it.
   std::vector<int> Examples(int t) const {
     std::vector<int> out;
-    if (arg_[t] >= 0 || (s_.tokens[t].upos != "NOUN" && s_.tokens[t].upos != "PRON")) return out;
+    if (arg_[t] >= 0 || (Upos(t) != "NOUN" && Upos(t) != "PRON")) return out;
     for (int c : children_[t]) {
       if (Rel(c) != "nmod") continue;
       std::string p = CaseOf(c);
@@ -419,7 +435,7 @@ class TreeReader {
     for (int x : out) {
       if (arg_[x] >= 0 || !IsInstrument(x) || Rel(x) != "obj") continue;
       int u = Head(x);
-      if (u < 0 || s_.tokens[u].upos != "VERB") continue;
+      if (u < 0 || Upos(u) != "VERB") continue;
       for (int a : Subjects(u, nullptr, nullptr, depth + 1)) {
         if (arg_[a] >= 0) agents.push_back(a);
       }
@@ -445,7 +461,7 @@ class TreeReader {
     if (!out.empty() || depth > 4) return out;
     int h = Head(v);
     if (h < 0) return out;
-    const std::string& r = Rel(v);
+    std::string_view r = Rel(v);
     if (inherited != nullptr) *inherited = true;
     if (r == "xcomp") {
       // Object control: "urged Norway to ban" -> Norway bans.
@@ -457,7 +473,7 @@ class TreeReader {
     if (r == "conj" || r == "advcl") {
       // A "verb" inside a name ("money laundering, cracking down on X") is
       // no clause to share a subject with.
-      if ((s_.tokens[h].upos == "VERB" && !in_mention_[h]) || HasChild(h, "cop")) {
+      if ((Upos(h) == "VERB" && !in_mention_[h]) || HasChild(h, "cop")) {
         return Subjects(h, nullptr, nullptr, depth + 1);
       }
       return out;
@@ -465,7 +481,7 @@ class TreeReader {
     if (r == "acl") {
       // "a policy launched by X": the noun is the patient; "a company
       // producing chips": the agent.
-      const std::string& x = s_.tokens[v].xpos;
+      std::string_view x = Xpos(v);
       if (x == "VBN") {
         if (passive != nullptr) *passive = true;
         return WithConjuncts(Resolve(h, v));
@@ -474,10 +490,10 @@ class TreeReader {
       // "they used intelligence to arrest X": an infinitive of purpose on
       // the object of a verb has that verb's subject.
       bool to = false;
-      for (int c : children_[v]) to |= Rel(c) == "mark" && lower_[c] == "to";
+      for (int c : children_[v]) to |= Rel(c) == "mark" && Lw(c) == "to";
       int u = Head(h);
       if (to && x == "VB" && arg_[h] < 0 && (Rel(h) == "obj" || Rel(h) == "obl") && u >= 0 &&
-          s_.tokens[u].upos == "VERB") {
+          Upos(u) == "VERB") {
         return Subjects(u, nullptr, nullptr, depth + 1);
       }
     }
@@ -490,7 +506,7 @@ class TreeReader {
     // end X": the ending is negated too).
     for (int t = v, depth = 0; t >= 0 && depth < 5; ++depth) {
       for (int c : children_[t]) {
-        const std::string& w = lower_[c];
+        std::string_view w = lower_[c];
         if ((Rel(c) == "advmod" || Rel(c) == "neg") && (w == "not" || w == "n't" || w == "never")) {
           f |= NEGATED;
         }
@@ -503,7 +519,7 @@ class TreeReader {
       if (t == v && lex_.IsHedgingVerb(lemma)) f |= HEDGED;
       if (t != v && lex_.IsReportingVerb(lemma) && Rel(v) != "xcomp") f |= REPORTED;
       if (lemma == "allege" || lemma == "accuse" || lemma == "suspect") f |= ALLEGED;
-      const std::string& r = Rel(t);
+      std::string_view r = Rel(t);
       if (r != "xcomp" && r != "ccomp" && r != "conj") break;
       if (r == "conj") {
         t = Head(t);
@@ -548,7 +564,7 @@ class TreeReader {
         if (arg_[x] >= 0) {
           out.push_back({x, p});
         } else if (!IsPeopleNoun(x)) {
-          if (depth == 0 && s_.tokens[x].upos == "NOUN") {
+          if (depth == 0 && Upos(x) == "NOUN") {
             for (auto& inner : NamesUnder(x, depth + 1)) {
               // Only a partner survives the extra hop: "of"/"in" chains
               // ("the immunity of the agents of X") were right about one
@@ -582,7 +598,7 @@ class TreeReader {
     std::vector<int> agents, objects;
     std::vector<std::pair<int, std::string>> obliques;  // token, predicate
     for (int c : children_[v]) {
-      const std::string& r = Rel(c);
+      std::string_view r = Rel(c);
       if (r == "obj" || r == "iobj") {
         int t = Resolve(c, v);
         for (int x : Participants(t)) {
@@ -592,7 +608,7 @@ class TreeReader {
             // phrases hung on the sum: read them as the verb's obliques.
             if (args_[arg_[x]].value) {
               for (int a : children_[x]) {
-                if (Rel(a) != "nmod" || arg_[a] >= 0 || s_.tokens[a].upos != "NOUN") continue;
+                if (Rel(a) != "nmod" || arg_[a] >= 0 || Upos(a) != "NOUN") continue;
                 for (int b : children_[a]) {
                   if (Rel(b) != "nmod" || arg_[b] >= 0) continue;
                   std::string p = CaseOf(b);
@@ -624,7 +640,7 @@ class TreeReader {
         // "aid to development projects in X" read as "to develop": the
         // "to" phrase is the verb's oblique.
         bool to = false;
-        for (int m : children_[c]) to |= Rel(m) == "mark" && lower_[m] == "to";
+        for (int m : children_[c]) to |= Rel(m) == "mark" && Lw(m) == "to";
         if (!to) continue;
         for (int y : children_[c]) {
           if (Rel(y) != "obj") continue;
@@ -747,7 +763,7 @@ class TreeReader {
       facts_.push_back(std::move(f));
     }
     for (int c : children_[noun]) {
-      const std::string& r = Rel(c);
+      std::string_view r = Rel(c);
       if (r == "nmod") {
         std::string p = CaseOf(c);
         // Nested modifiers: "director for the Western Hemisphere on the
@@ -792,7 +808,7 @@ class TreeReader {
         Emit(s, noun, "be", flags, 0.6f);
         continue;
       }
-      if (s_.tokens[noun].upos == "NOUN" || s_.tokens[noun].upos == "PROPN") {
+      if (Upos(noun) == "NOUN" || Upos(noun) == "PROPN") {
         PredicateNoun(s, noun, 0.7f, flags);
       } else {
         // "X is close to Y", "X is responsible for Y".
@@ -831,7 +847,7 @@ class TreeReader {
         if (Rel(noun) != "nmod" || entities_[args_[arg_[noun]].entity].type == PERSON) break;
         noun = Head(noun);
       }
-      if (noun >= 0 && arg_[noun] < 0 && s_.tokens[noun].upos == "NOUN" &&
+      if (noun >= 0 && arg_[noun] < 0 && Upos(noun) == "NOUN" &&
           (noun == Head(a) || lex_.IsRoleNoun(lower_[noun]))) {
         PredicateNoun(a, noun, 0.75f, 0);
       }
@@ -849,18 +865,24 @@ class TreeReader {
       }
       return;
     }
-    const Token& t = s_.tokens[a];
-    if (t.upos != "NOUN") return;
+    if (Upos(a) != "NOUN") return;
     // "China's role in fentanyl": the possessor relates to what the noun
     // governs.
     std::vector<int> possessors;
+    bool nmod = false;
     for (int c : children_[a]) {
       if (Rel(c) == "nmod:poss" && arg_[c] >= 0) possessors.push_back(c);
+      nmod |= Rel(c) == "nmod";
     }
-    std::vector<std::pair<int, std::string>> under = NamesUnder(a);
+    // Most nouns have neither a possessor nor a modifier: no lemma, no
+    // walk of the subtree for them.
+    if (!nmod) return;
     std::string head = NounLemma(a);
-    for (int x : possessors) {
-      for (auto& [y, p] : under) Emit(x, y, p.empty() ? head : head + "_" + p, 0, 0.6f);
+    if (!possessors.empty()) {
+      std::vector<std::pair<int, std::string>> under = NamesUnder(a);
+      for (int x : possessors) {
+        for (auto& [y, p] : under) Emit(x, y, p.empty() ? head : head + "_" + p, 0, 0.6f);
+      }
     }
     // "the meeting between A and B".
     for (int c : children_[a]) {
@@ -879,10 +901,10 @@ class TreeReader {
     for (int r = 0; r < N(); ++r) {
       std::vector<int> sources;
       int main = -1;
-      if (s_.tokens[r].upos == "VERB" && lex_.IsReportingVerb(VerbLemma(r))) {
+      if (Upos(r) == "VERB" && lex_.IsReportingVerb(VerbLemma(r))) {
         bool as = false;
         for (int c : children_[r]) {
-          as |= (Rel(c) == "mark" || Rel(c) == "case") && lower_[c] == "as";
+          as |= (Rel(c) == "mark" || Rel(c) == "case") && Lw(c) == "as";
         }
         if (!as) continue;
         for (int c : children_[r]) {
@@ -957,7 +979,8 @@ class TreeReader {
   std::vector<DocEntity>& entities_;
   const Lexicon& lex_;
   DiscourseState& state_;
-  std::vector<std::string> lower_;
+  std::vector<std::string> own_lower_;  // when the caller has none
+  const std::vector<std::string>& lower_;
   std::vector<std::vector<int>> children_;
   std::vector<int> arg_;  // token -> index into args_ (mention heads, pronouns)
   std::vector<bool> in_mention_;
@@ -984,8 +1007,9 @@ std::vector<RawFact> DependencyRelations(const Sentence& sentence, int index,
                                          const std::vector<const Mention*>& mentions,
                                          std::vector<DocEntity>& entities, const Lexicon& lexicon,
                                          DiscourseState& state,
-                                         std::vector<int>* pronoun_entities) {
-  TreeReader reader(sentence, index, mentions, entities, lexicon, state);
+                                         std::vector<int>* pronoun_entities,
+                                         const std::vector<std::string>* lower) {
+  TreeReader reader(sentence, index, mentions, entities, lexicon, state, lower);
   if (pronoun_entities != nullptr) {
     pronoun_entities->insert(pronoun_entities->end(), reader.pronoun_entities().begin(),
                              reader.pronoun_entities().end());

@@ -41,6 +41,7 @@
 //    intention (HEDGED) and allegation words (ALLEGED), inherited down
 //    xcomp chains; clauses under a reporting verb are REPORTED.
 
+#include <string>
 #include <vector>
 
 #include "core/analysis.h"
@@ -65,10 +66,13 @@ struct DiscourseState {
 // sentence's mentions, resolved). May append ROLE entities to `entities`.
 // Updates `state` with this sentence's subjects. Entities a resolved
 // pronoun names are appended to `*pronoun_entities` (for co-mention).
+// `lower`, when given, holds LowerAscii of each token's text (the caller's
+// copy, so the sentence is not lower-cased twice).
 std::vector<RawFact> DependencyRelations(const Sentence& sentence, int index,
                                          const std::vector<const Mention*>& mentions,
                                          std::vector<DocEntity>& entities, const Lexicon& lexicon,
-                                         DiscourseState& state, std::vector<int>* pronoun_entities);
+                                         DiscourseState& state, std::vector<int>* pronoun_entities,
+                                         const std::vector<std::string>* lower = nullptr);
 
 }  // namespace kg::core
 

@@ -51,8 +51,7 @@ bool IsPossessive(std::string_view w) { return w == "'s" || w == "\xE2\x80\x99s"
 // Whether LowerAscii(w) == w, without building the lower-case copy.
 bool LowerAsciiUnchanged(std::string_view w) {
   for (char c : w) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    if (std::tolower(u) != u) return false;
+    if (c >= 'A' && c <= 'Z') return false;
   }
   return true;
 }
@@ -363,6 +362,9 @@ class Finder {
   }
 
   int MatchKnownPhrase(int s, int i) const {
+    // Five keys built per capitalised word otherwise, for most documents
+    // in vain.
+    if (known_phrases_.empty()) return 0;
     const auto& t = Tok(s);
     for (int len = 6; len >= 2; --len) {
       if (i + len > static_cast<int>(t.size())) continue;
@@ -627,7 +629,8 @@ class Finder {
     if (ner_type_ != ENTITY_TYPE_UNSPECIFIED && ner_type_ != LOC && ner_type_ != MISC) {
       return ner_type_;
     }
-    if (lex_.CountryByKey(TermKey(name)) || lex_.IsSubdivisionKey(TermKey(name))) return GPE;
+    const std::string key = TermKey(name);
+    if (lex_.CountryByKey(key) || lex_.IsSubdivisionKey(key)) return GPE;
     // Place-name prefixes: "San Diego", "Ciudad Juárez", "Los Angeles".
     if (e - b >= 2) {
       std::string f = LowerAscii(t[b].text);
@@ -738,7 +741,7 @@ class Finder {
           ++i;
           continue;
         }
-        int b = i;
+        int b = i++;  // token b passed the tests just above
         while (i < n && !Used(s, i) && LowerAsciiUnchanged(t[i].text) &&
                NounLike(t[i].text)) {
           ++i;
@@ -815,12 +818,26 @@ class Finder {
         chunks.push_back(std::move(c));
       }
     }
-    // Single words count wherever they occur as nouns.
+    // Single words count wherever they occur as nouns. Only single-word
+    // chunks read the counts, and a document repeats its words: the forms
+    // are counted first, then one lemma look-up per distinct form.
     absl::flat_hash_map<std::string, int> word_counts;
-    for (const Sentence& sent : a_.sentences) {
-      for (const Token& tok : sent.tokens) {
-        if (LowerAsciiUnchanged(tok.text) && std::isalpha(static_cast<unsigned char>(tok.text[0]))) {
-          word_counts[lex_.NounLemma(tok.text)]++;
+    for (const Chunk& c : chunks) {
+      if (c.end - c.begin < 2) word_counts.try_emplace(c.key, 0);
+    }
+    if (!word_counts.empty()) {
+      absl::flat_hash_map<std::string_view, int> form_counts;
+      for (const Sentence& sent : a_.sentences) {
+        for (const Token& tok : sent.tokens) {
+          if (LowerAsciiUnchanged(tok.text) &&
+              std::isalpha(static_cast<unsigned char>(tok.text[0]))) {
+            form_counts[tok.text]++;
+          }
+        }
+      }
+      for (const auto& [form, n] : form_counts) {
+        if (auto it = word_counts.find(lex_.NounLemma(form)); it != word_counts.end()) {
+          it->second += n;
         }
       }
     }
@@ -858,8 +875,11 @@ class Finder {
 }  // namespace
 
 std::string LowerAscii(std::string_view s) {
+  // A-Z only, as std::tolower in the C locale, without a call per byte.
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
   return out;
 }
 

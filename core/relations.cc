@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <string_view>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -112,7 +113,7 @@ class SentenceRelations {
     std::vector<int> pronouns;
     if (tree) {
       std::vector<RawFact> dep =
-          DependencyRelations(s_, index_, m_, entities_, lex_, *discourse_, &pronouns);
+          DependencyRelations(s_, index_, m_, entities_, lex_, *discourse_, &pronouns, &lower_);
       for (RawFact& f : dep) {
         tree_pairs_.insert({std::min(f.subject, f.object), std::max(f.subject, f.object)});
         typed_pairs_.insert({std::min(f.subject, f.object), std::max(f.subject, f.object)});
@@ -145,7 +146,9 @@ class SentenceRelations {
 
  private:
   int N() const { return static_cast<int>(s_.tokens.size()); }
-  const std::string& W(int i) const { return lower_[i]; }
+  // A view, so comparisons with literals check the length first instead of
+  // calling std::string::compare.
+  std::string_view W(int i) const { return lower_[i]; }
 
   void Emit(int subj, int obj, std::string predicate, uint32_t flags, float conf,
             const Mention* a = nullptr, const Mention* b = nullptr) {
@@ -187,15 +190,15 @@ class SentenceRelations {
     if (at_[i] >= 0) return "";
     const std::string& w = s_.tokens[i].text;
     if (!s_.tokens[i].upos.empty()) {
-      if (s_.tokens[i].upos != "VERB") return "";
+      if (std::string_view(s_.tokens[i].upos) != "VERB") return "";
       // WordNet's lemma when it knows the form: it is exact for irregulars
       // and the model's lemmatiser can clip ("revok").
       std::string l = lex_.VerbLemma(W(i));
       if (l.empty()) l = LowerAscii(s_.tokens[i].lemma);
-      return l.empty() ? W(i) : l;
+      return l.empty() ? std::string(W(i)) : l;
     }
     if (w.empty() || !std::isalpha(static_cast<unsigned char>(w[0])) || IsCapitalized(w)) return "";
-    const std::string& lw = W(i);
+    std::string_view lw = W(i);
     if (lex_.IsAuxiliary(lw) || lex_.IsModal(lw) || lex_.IsPreposition(lw) ||
         lex_.IsDeterminer(lw) || lex_.IsPronoun(lw) || lex_.IsConjunction(lw) ||
         lex_.IsNegation(lw)) {
@@ -203,7 +206,7 @@ class SentenceRelations {
     }
     std::string lemma = lex_.VerbLemma(lw);
     if (lemma.empty()) return "";
-    std::string prev = i > 0 ? W(i - 1) : "";
+    std::string_view prev = i > 0 ? W(i - 1) : "";
     // "the report"; floating quantifiers ("have both agreed") do not count.
     if ((lex_.IsDeterminer(prev) && prev != "both" && prev != "all" && prev != "each") ||
         IsPossessiveMark(prev)) {
@@ -236,7 +239,7 @@ class SentenceRelations {
   }
 
   bool IsBoundary(int i) const {
-    const std::string& w = W(i);
+    std::string_view w = W(i);
     // "agreed that ...": a complement clause.
     if (w == "that" && i > 0 && !verb_lemma_[i - 1].empty()) return true;
     if (w == ";" || w == ":" || w == "(" || w == ")") return true;
@@ -265,8 +268,10 @@ class SentenceRelations {
   bool TreeNamesSubject(int v) const {
     for (int i = 0; i < N(); ++i) {
       const Token& t = s_.tokens[i];
-      if (t.head != v || (t.deprel != "nsubj" && t.deprel != "nsubj:pass")) continue;
-      if (at_[i] >= 0 || t.upos == "PRON") return true;
+      if (t.head != v) continue;
+      const std::string_view r = t.deprel;
+      if (r != "nsubj" && r != "nsubj:pass") continue;
+      if (at_[i] >= 0 || std::string_view(t.upos) == "PRON") return true;
     }
     return false;
   }
@@ -285,7 +290,7 @@ class SentenceRelations {
       }
     }
     for (int depth = 0; t >= 0 && depth < 8; ++depth) {
-      const std::string& r = s_.tokens[t].deprel;
+      const std::string_view r = s_.tokens[t].deprel;
       if (r == "nmod" || r == "conj" || r == "appos" || r == "compound" || r == "flat" ||
           r == "nmod:poss") {
         t = s_.tokens[t].head;
@@ -312,7 +317,7 @@ class SentenceRelations {
       int h = s_.tokens[t].head;
       if (h == v) return true;
       if (h < 0 || h >= N()) return false;
-      if (s_.tokens[h].upos == "VERB") return false;
+      if (std::string_view(s_.tokens[h].upos) == "VERB") return false;
       t = h;
     }
     return false;
@@ -320,7 +325,7 @@ class SentenceRelations {
 
   bool PluralNounAt(int i) const {
     if (i >= N() || at_[i] >= 0) return false;
-    const std::string& w = W(i);
+    std::string_view w = W(i);
     return w.size() > 3 && w.back() == 's' && !w.ends_with("ss") && lex_.IsNoun(w) &&
            lex_.NounLemma(w) != w;
   }
@@ -427,7 +432,7 @@ class SentenceRelations {
       int k = at_[i];
       if (k < 0 || m_[k]->entity == person || IsValueType(m_[k]->type)) continue;
       const Mention& o = *m_[k];
-      std::string prep = o.begin > 0 ? W(o.begin - 1) : "";
+      std::string_view prep = o.begin > 0 ? W(o.begin - 1) : "";
       if (lex_.IsDeterminer(prep) && o.begin > 1) prep = W(o.begin - 2);
       EntityType t = entities_[o.entity].type;
       std::string pred =
@@ -492,8 +497,8 @@ class SentenceRelations {
         if (j + 1 < n && at_[j] < 0 && lex_.IsNoun(W(j)) && lex_.IsPreposition(W(j + 1))) {
           int b = NextMention(j + 2, 2);
           if (b >= 0 && !IsValueType(m_[b]->type)) {
-            Emit(a.entity, m_[b]->entity, lex_.NounLemma(W(j)) + "_" + W(j + 1), 0, 0.6f, &a,
-                 m_[b]);
+            Emit(a.entity, m_[b]->entity, lex_.NounLemma(W(j)) + "_" + std::string(W(j + 1)), 0,
+                 0.6f, &a, m_[b]);
             attached_[b] = true;
             possessor_.insert(k);
           }
@@ -512,7 +517,7 @@ class SentenceRelations {
             clean &= lex_.IsDeterminer(W(j)) || lex_.IsAdjective(W(j));
           }
           if (clean) {
-            Emit(a.entity, m_[b]->entity, W(i), 0, 0.65f, &a, m_[b]);
+            Emit(a.entity, m_[b]->entity, std::string(W(i)), 0, 0.65f, &a, m_[b]);
             attached_[b] = true;
           }
         }
@@ -580,7 +585,7 @@ class SentenceRelations {
         subj = k;
         break;
       }
-      std::string prev = pos > 0 ? W(pos - 1) : "";
+      std::string_view prev = pos > 0 ? W(pos - 1) : "";
       bool chained =
           prev == "to" || prev == "and" || W(pos).ends_with("ing") || lex_.IsPreposition(prev);
       // "by revoking", "without alerting", "to quell": the clause's subject,

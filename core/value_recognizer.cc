@@ -1,5 +1,6 @@
 #include "core/value_recognizer.h"
 
+#include <algorithm>
 #include <array>
 #include <string>
 #include <string_view>
@@ -18,7 +19,14 @@ bool In(std::string_view w, const std::array<std::string_view, N>& list) {
   return false;
 }
 
-std::string Lower(std::string_view w) { return absl::AsciiStrToLower(std::string(w)); }
+// One copy, lowered in place (ASCII letters, as absl::AsciiStrToLower).
+std::string Lower(std::string_view w) {
+  std::string out(w);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
 
 constexpr std::array<std::string_view, 24> kMonths = {
     "january", "february", "march", "april", "may", "june", "july", "august",
@@ -41,6 +49,16 @@ constexpr std::array<std::string_view, 26> kUnits = {
 constexpr std::array<std::string_view, 12> kNumberWords = {
     "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "dozens", "hundreds"};
+template <size_t N>
+constexpr size_t Longest(const std::array<std::string_view, N>& list) {
+  size_t longest = 0;
+  for (std::string_view x : list) longest = std::max(longest, x.size());
+  return longest;
+}
+// Longer tokens are not lower-cased to be compared with these lists.
+constexpr size_t kLongestDateWord = std::max(Longest(kMonths), Longest(kWeekdays));
+constexpr size_t kLongestNumberWord = Longest(kNumberWords);
+
 constexpr std::array<std::string_view, 10> kYearCues = {
     "in", "since", "by", "until", "from", "of", "during", "before", "after", "through"};
 
@@ -61,7 +79,9 @@ bool IsNumber(std::string_view w) {
   return true;
 }
 
-bool IsNumberLike(std::string_view w) { return IsNumber(w) || In(Lower(w), kNumberWords); }
+bool IsNumberLike(std::string_view w) {
+  return IsNumber(w) || (w.size() <= kLongestNumberWord && In(Lower(w), kNumberWords));
+}
 
 bool IsYear(std::string_view w) {
   if (w.size() != 4 || !IsDigits(w)) return false;
@@ -124,7 +144,7 @@ class Matcher {
 
   // Length of a date starting at i, 0 if none.
   size_t Date(size_t i) const {
-    std::string l = L(i);
+    std::string l = W(i).size() <= kLongestDateWord ? L(i) : std::string();
     if (IsSlashDate(W(i)) || IsDecade(W(i))) return 1;
     if (In(l, kWeekdays)) return 1;
     // 2021-03-18
