@@ -303,13 +303,37 @@ class RocksStore::Txn {
       Cf c, std::string_view prefix) {
     if (stage_ != nullptr) return CollectStaged(c, prefix);
     rocksdb::ReadOptions ro;
-    ro.total_order_seek = true;
+    SetScanOptions(c, prefix, &ro);  // an entity's contributions: its prefix bloom
     std::unique_ptr<rocksdb::Iterator> it(
         batch_->NewIteratorWithBase(s_->cf(c), s_->db_->NewIterator(ro, s_->cf(c))));
     std::vector<std::pair<std::string, std::string>> out;
     for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid(); it->Next()) {
       if (!it->key().starts_with(rocksdb::Slice(prefix.data(), prefix.size()))) break;
       out.emplace_back(it->key().ToString(), it->value().ToString());
+    }
+    RETURN_IF_ERROR(FromRocks(it->status(), s_->path_));
+    return out;
+  }
+  // The keys under `prefix` (this batch's writes on top of the store),
+  // without their values: a forget reads a fact's evidence keys for their
+  // document ids only, and evidence values carry the sentence text. A
+  // prefix at least as long as the family's extractor seeks through its
+  // prefix blooms: level-0 files without the prefix are skipped (a total
+  // order seek probed each one).
+  absl::StatusOr<std::vector<std::string>> CollectKeys(Cf c, std::string_view prefix) {
+    std::vector<std::string> out;
+    if (stage_ != nullptr) {
+      ASSIGN_OR_RETURN(auto all, CollectStaged(c, prefix));
+      for (auto& kv : all) out.push_back(std::move(kv.first));
+      return out;
+    }
+    rocksdb::ReadOptions ro;
+    SetScanOptions(c, prefix, &ro);
+    rocksdb::Slice p(prefix.data(), prefix.size());
+    std::unique_ptr<rocksdb::Iterator> it(
+        batch_->NewIteratorWithBase(s_->cf(c), s_->db_->NewIterator(ro, s_->cf(c))));
+    for (it->Seek(p); it->Valid() && it->key().starts_with(p); it->Next()) {
+      out.emplace_back(it->key().data(), it->key().size());
     }
     RETURN_IF_ERROR(FromRocks(it->status(), s_->path_));
     return out;
@@ -914,17 +938,25 @@ absl::Status RocksStore::ForgetInTxn(Txn& txn, std::string_view doc_id, Meta& me
       }
     } else if (tag == kTagFact && rest.size() == kTripleBytes) {
       Triple t = FromSpo(rest);
-      ASSIGN_OR_RETURN(auto mine, txn.Collect(kEvidence, EvidenceDocPrefix(t, doc_id)));
-      for (const auto& e : mine) txn.Delete(kEvidence, e.first);
-      meta.set_evidence(meta.evidence() >= mine.size() ? meta.evidence() - mine.size() : 0);
-      // Fold the contributions of the documents that still support it.
+      // One pass over the fact's evidence keys: this document's go, the
+      // others name the documents that still support it (two scans before,
+      // each with every evidence value copied).
       std::string spo(rest);
-      ASSIGN_OR_RETURN(auto others, txn.Collect(kEvidence, spo));
+      const std::string mine_prefix = EvidenceDocPrefix(t, doc_id);
+      ASSIGN_OR_RETURN(std::vector<std::string> keys, txn.CollectKeys(kEvidence, spo));
+      size_t mine = 0;
       std::set<std::string> docs;
-      for (const auto& e : others) {
-        if (e.first.size() < kTripleBytes + 5) continue;
-        docs.insert(e.first.substr(kTripleBytes, e.first.size() - kTripleBytes - 5));
+      for (const std::string& k : keys) {
+        if (absl::StartsWith(k, mine_prefix)) {
+          txn.Delete(kEvidence, k);
+          ++mine;
+          continue;
+        }
+        if (k.size() < kTripleBytes + 5) continue;
+        docs.insert(k.substr(kTripleBytes, k.size() - kTripleBytes - 5));
       }
+      meta.set_evidence(meta.evidence() >= mine ? meta.evidence() - mine : 0);
+      // Fold the contributions of the documents that still support it.
       Fact payload;
       for (const auto& d : docs) {
         ASSIGN_OR_RETURN(

@@ -253,6 +253,38 @@ TEST(StoreTest, ForgetCascadesThroughSupportCounts) {
   EXPECT_EQ(Dump(*store), "");
 }
 
+// A forget reads a fact's evidence keys once, from the batch and the
+// table files (prefix seeks): a document id that is a prefix of another's
+// ("d1", "d10") must lose only its own evidence, and the rest must fold to
+// what a store that never held the old versions holds.
+TEST(StoreTest, ReplaceAndForgetOverFlushedSharedFacts) {
+  auto store = OpenOrDie(TempStorePath("db"));
+  ASSERT_TRUE(store
+                  ->PutDocument(MakeDoc("d1", "v1",
+                                        {{"A", "r", "B", 1}, {"A", "r", "B", 2}, {"A", "r", "C", 3}}))
+                  .ok());
+  ASSERT_TRUE(store->PutDocument(MakeDoc("d10", "h", {{"A", "r", "B", 4}})).ok());
+  ASSERT_TRUE(store->PutDocument(MakeDoc("d2", "h", {{"A", "r", "C", 5}})).ok());
+  ASSERT_TRUE(store->Flush().ok());  // the evidence now lives in table files
+
+  ASSERT_TRUE(store->PutDocument(MakeDoc("d1", "v2", {{"A", "r", "B", 6}})).value().replaced);
+  uint64_t a = IdOf(*store, "A");
+  for (const auto& f : From(*store, a)) {
+    EXPECT_EQ(f.support(), f.object() == IdOf(*store, "B") ? 2u : 1u);
+    for (const auto& e : EvidenceOf(*store, f)) {
+      EXPECT_TRUE(e.doc_id() != "d1" || e.sentence() == 6u) << e.doc_id() << " " << e.sentence();
+    }
+  }
+  ASSERT_TRUE(store->ForgetDocument("d10").ok());
+  EXPECT_TRUE(store->Check().value().ok());
+
+  auto fresh = OpenOrDie(TempStorePath("fresh"));
+  ASSERT_TRUE(fresh->PutDocument(MakeDoc("d2", "h", {{"A", "r", "C", 5}})).ok());
+  ASSERT_TRUE(fresh->PutDocument(MakeDoc("d1", "v2", {{"A", "r", "B", 6}})).ok());
+  EXPECT_EQ(Dump(*fresh), Dump(*store));
+  EXPECT_EQ(store->Stats().value().evidence, 2u);
+}
+
 TEST(StoreTest, AliasesAndMergeLedger) {
   auto store = OpenOrDie(TempStorePath("db"));
   auto doc = MakeDoc("d1", "h", {{"United States", "borders", "Mexico"}});
