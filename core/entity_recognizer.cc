@@ -20,6 +20,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "core/cpu_features.h"
 #include "core/feature_hash.h"
 #include "core/iob2.h"
 #include "core/linear_chain_crf.h"
@@ -314,14 +315,7 @@ void Features(const Context& c, size_t i, std::string_view p1, std::string_view 
 }
 
 // Viterbi's vector step (ViterbiStepAvx512) runs where the CPU has AVX-512.
-bool HaveAvx512Viterbi() {
-#if defined(__x86_64__)
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f");
-#else
-  return false;
-#endif
-}
+bool HaveAvx512Viterbi() { return CpuSupports(kAvx512F); }
 
 // Label structure: prefix 'O','B','I','L','U' and the type.
 struct LabelInfo {

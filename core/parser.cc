@@ -17,6 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
 #include "core/arc_hybrid.h"
+#include "core/cpu_features.h"
 #include "core/parser_features.h"
 #include "proto/status_macros.h"
 
@@ -123,8 +124,7 @@ KG_AVX512_PICK int SumAndPickAvx512(const float* first, const float* const* othe
 }
 
 bool HaveAvx512Pick() {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+  return CpuSupports(kAvx512F | kAvx512BW);
 }
 #else
 bool HaveAvx512Pick() { return false; }

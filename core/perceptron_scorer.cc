@@ -14,6 +14,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
+#include "core/cpu_features.h"
 #include "core/huge_pages.h"
 
 namespace kg::core {
@@ -205,9 +206,7 @@ KG_AVX512_ROWS void AddTriplesAvx512(const uint64_t* rows, size_t n, float* out)
 }
 
 bool HaveAvx512Rows() {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-         __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vbmi2");
+  return CpuSupports(kAvx512F | kAvx512BW | kAvx512VL | kAvx512Vbmi2);
 }
 #else
 bool HaveAvx512Rows() { return false; }

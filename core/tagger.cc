@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "core/cpu_features.h"
 #include "core/feature_hash.h"
 #include "core/word_features.h"
 
@@ -202,14 +203,7 @@ __attribute__((target("avx512f"))) int ArgmaxAvx512(const float* scores, int n) 
 }
 #endif
 
-bool HaveAvx512Argmax() {
-#if defined(__x86_64__)
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f");
-#else
-  return false;
-#endif
-}
+bool HaveAvx512Argmax() { return CpuSupports(kAvx512F); }
 
 std::string Label(const ConlluToken& t) { return t.upos + " " + t.xpos; }
 
