@@ -51,6 +51,15 @@ absl::Status FromRocks(const rocksdb::Status& s, std::string_view context) {
 
 namespace {
 
+// A reader's RocksDB info log goes nowhere (see Open). With a logger given,
+// RocksDB 7.8 keeps the secondary path without creating or touching it.
+class DiscardLogger : public rocksdb::Logger {
+ public:
+  using rocksdb::Logger::Logv;
+  void Logv(const char* /*format*/, va_list /*ap*/) override {}
+};
+constexpr char kUnusedSecondaryPath[] = "/nonexistent/kg-reader";
+
 // A secondary instance silently leaves out a column family whose table files
 // fail to open (it tolerates files its primary deletes), so a damaged file
 // would read as missing data. Every table file in the directory that the
@@ -495,10 +504,12 @@ absl::StatusOr<std::unique_ptr<RocksStore>> RocksStore::OpenRocks(const std::str
   rocksdb::Status s;
   if (options.read_only) {
     // A secondary instance reads while the writer holds LOCK, and can catch
-    // up with its later writes (Version()).
-    char tmpl[] = "/tmp/kg-reader-XXXXXX";
-    if (mkdtemp(tmpl) == nullptr) return absl::InternalError("cannot create a temporary directory");
-    store->secondary_path_ = tmpl;
+    // up with its later writes (Version()). Its info log is discarded: the
+    // secondary path is only where that log would go, and a scratch
+    // directory for it outlived every reader killed by a signal (a Ctrl-C
+    // in the REPL left one in /tmp each time). What happens to the store is
+    // in the writer's LOG, in the store's directory.
+    db_options.info_log = std::make_shared<DiscardLogger>();
     db_options.max_open_files = -1;
     std::vector<std::string> on_disk;
     rocksdb::DB::ListColumnFamilies(db_options, path, &on_disk);
@@ -510,7 +521,7 @@ absl::StatusOr<std::unique_ptr<RocksStore>> RocksStore::OpenRocks(const std::str
       return absl::FailedPreconditionError(
           absl::StrCat("the store at ", path, " is incomplete (missing column families)"));
     }
-    s = rocksdb::DB::OpenAsSecondary(db_options, path, store->secondary_path_, present,
+    s = rocksdb::DB::OpenAsSecondary(db_options, path, kUnusedSecondaryPath, present,
                                      &store->handles_, &store->db_);
     // A writer opening meanwhile flushes the old WAL, switches to a new
     // MANIFEST, then deletes the WAL: a reader that read the old MANIFEST
@@ -593,10 +604,6 @@ RocksStore::~RocksStore() {
     for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
     db_->Close();
     delete db_;
-  }
-  if (!secondary_path_.empty()) {
-    std::error_code ec;
-    std::filesystem::remove_all(secondary_path_, ec);
   }
 }
 

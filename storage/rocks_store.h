@@ -115,7 +115,6 @@ class RocksStore : public Store {
   absl::StatusOr<bool> GetIn(const ReadView& view, Cf c, std::string_view key, std::string* value);
 
   std::string path_;
-  std::string secondary_path_;  // scratch dir of a read-only (secondary) instance
   bool read_only_ = false;
   bool sync_ = false;
   rocksdb::DB* db_ = nullptr;
