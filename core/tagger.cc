@@ -196,7 +196,9 @@ __attribute__((target("avx512f"))) int ArgmaxAvx512(const float* scores, int n) 
   const __m512 m = _mm512_set1_ps(max);
   for (int c = 0; c < n; c += 16) {
     const __mmask16 lanes = n - c >= 16 ? 0xffff : static_cast<__mmask16>((1u << (n - c)) - 1);
-    const __mmask16 at = _mm512_mask_cmp_ps_mask(lanes, _mm512_loadu_ps(scores + c), m, _CMP_EQ_OQ);
+    // A masked load: past the last class is past the end of `scores`.
+    const __m512 v = _mm512_maskz_loadu_ps(lanes, scores + c);
+    const __mmask16 at = _mm512_mask_cmp_ps_mask(lanes, v, m, _CMP_EQ_OQ);
     if (at != 0) return c + std::countr_zero(static_cast<uint32_t>(at));
   }
   return 0;  // not reached: some score equals the maximum
