@@ -7,6 +7,7 @@
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 
+#include "absl/strings/ascii.h"
 #include "proto/term_key.h"
 
 namespace kg::core {
@@ -18,11 +19,7 @@ WordSet Set(std::initializer_list<std::string_view> words) { return WordSet(word
 
 std::string Lower(std::string_view s) {
   // A-Z only, as std::tolower in the C locale, without a call per byte.
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
+  return absl::AsciiStrToLower(absl::string_view(s.data(), s.size()));
 }
 
 const WordSet& Determiners() {

@@ -7,6 +7,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
 #include "proto/term_key.h"
 
 namespace kg::core {
@@ -876,11 +877,7 @@ class Finder {
 
 std::string LowerAscii(std::string_view s) {
   // A-Z only, as std::tolower in the C locale, without a call per byte.
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
+  return absl::AsciiStrToLower(absl::string_view(s.data(), s.size()));
 }
 
 bool IsCapitalized(std::string_view word) {

@@ -68,11 +68,9 @@ bool IsSpace(int32_t c) {
   }
 }
 
-bool IsAsciiLetter(int32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
 bool IsLetter(int32_t c) {
   if (c < 0) return false;
-  if (c < 0x80) return IsAsciiLetter(c);
+  if (c < 0x80) return absl::ascii_isalpha(static_cast<unsigned char>(c));
   auto cat = Category(c);
   return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
          (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME);
@@ -82,7 +80,7 @@ bool IsDigit(int32_t c) { return c >= '0' && c <= '9'; }
 
 bool IsWordChar(int32_t c) {
   if (c < 0) return false;
-  if (c < 0x80) return IsAsciiLetter(c) || (c >= '0' && c <= '9') || c == '_';
+  if (c < 0x80) return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_';
   auto cat = Category(c);
   return IsLetter(c) || (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO);
 }

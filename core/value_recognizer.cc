@@ -19,13 +19,9 @@ bool In(std::string_view w, const std::array<std::string_view, N>& list) {
   return false;
 }
 
-// One copy, lowered in place (ASCII letters, as absl::AsciiStrToLower).
+// One copy (a std::string argument would be a second).
 std::string Lower(std::string_view w) {
-  std::string out(w);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
+  return absl::AsciiStrToLower(absl::string_view(w.data(), w.size()));
 }
 
 constexpr std::array<std::string_view, 24> kMonths = {
