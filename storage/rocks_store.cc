@@ -311,16 +311,10 @@ class RocksStore::Txn {
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Collect(
       Cf c, std::string_view prefix) {
     if (stage_ != nullptr) return CollectStaged(c, prefix);
-    rocksdb::ReadOptions ro;
-    SetScanOptions(c, prefix, &ro);  // an entity's contributions: its prefix bloom
-    std::unique_ptr<rocksdb::Iterator> it(
-        batch_->NewIteratorWithBase(s_->cf(c), s_->db_->NewIterator(ro, s_->cf(c))));
     std::vector<std::pair<std::string, std::string>> out;
-    for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid(); it->Next()) {
-      if (!it->key().starts_with(rocksdb::Slice(prefix.data(), prefix.size()))) break;
-      out.emplace_back(it->key().ToString(), it->value().ToString());
-    }
-    RETURN_IF_ERROR(FromRocks(it->status(), s_->path_));
+    RETURN_IF_ERROR(ScanPrefix(c, prefix, [&](const rocksdb::Iterator& it) {
+      out.emplace_back(it.key().ToString(), it.value().ToString());
+    }));
     return out;
   }
   // The keys under `prefix` (this batch's writes on top of the store),
@@ -336,16 +330,22 @@ class RocksStore::Txn {
       for (auto& kv : all) out.push_back(std::move(kv.first));
       return out;
     }
+    RETURN_IF_ERROR(ScanPrefix(c, prefix, [&](const rocksdb::Iterator& it) {
+      out.emplace_back(it.key().data(), it.key().size());
+    }));
+    return out;
+  }
+  // Calls `each` on every entry under `prefix`, this batch's writes on top of
+  // the store, in key order (the non-staged path of Collect / CollectKeys).
+  template <typename Fn>
+  absl::Status ScanPrefix(Cf c, std::string_view prefix, Fn&& each) {
     rocksdb::ReadOptions ro;
     SetScanOptions(c, prefix, &ro);
-    rocksdb::Slice p(prefix.data(), prefix.size());
+    const rocksdb::Slice p(prefix.data(), prefix.size());
     std::unique_ptr<rocksdb::Iterator> it(
         batch_->NewIteratorWithBase(s_->cf(c), s_->db_->NewIterator(ro, s_->cf(c))));
-    for (it->Seek(p); it->Valid() && it->key().starts_with(p); it->Next()) {
-      out.emplace_back(it->key().data(), it->key().size());
-    }
-    RETURN_IF_ERROR(FromRocks(it->status(), s_->path_));
-    return out;
+    for (it->Seek(p); it->Valid() && it->key().starts_with(p); it->Next()) each(*it);
+    return FromRocks(it->status(), s_->path_);
   }
   absl::StatusOr<Meta> ReadMeta() {
     std::string v;
