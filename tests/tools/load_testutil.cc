@@ -1,10 +1,51 @@
 #include "tests/tools/load_testutil.h"
 
 #include <filesystem>
+#include <mutex>
+#include <vector>
 
 #include "gtest/gtest.h"
 
 namespace kg::tools::testing {
+namespace {
+
+// Removes the directories MakeTempDir made once their test has passed; a
+// failed test keeps them for inspection. The names are stable per test, so
+// without this every run left ~20 stores and corpora in the temp directory.
+class TempDirCleaner : public ::testing::EmptyTestEventListener {
+ public:
+  static TempDirCleaner& Get() {
+    // Owned by gtest's listener list once appended (never deleted here).
+    static TempDirCleaner* cleaner = [] {
+      auto* c = new TempDirCleaner;
+      ::testing::UnitTest::GetInstance()->listeners().Append(c);
+      return c;
+    }();
+    return *cleaner;
+  }
+
+  void Add(const std::filesystem::path& dir) {
+    std::lock_guard<std::mutex> lock(mu_);
+    dirs_.push_back(dir);
+  }
+
+  void OnTestEnd(const ::testing::TestInfo& info) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (info.result() != nullptr && info.result()->Passed()) {
+      for (const std::filesystem::path& d : dirs_) {
+        std::error_code ec;
+        std::filesystem::remove_all(d, ec);
+      }
+    }
+    dirs_.clear();
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::filesystem::path> dirs_;
+};
+
+}  // namespace
 
 std::string LoadFixture(const std::string& relative) {
   return std::string(KG_SOURCE_DIR) + "/tests/data/load/" + relative;
@@ -17,6 +58,7 @@ std::string MakeTempDir(const std::string& name) {
       ("kg_load_" + std::string(info->test_suite_name()) + "_" + info->name() + "_" + name);
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
+  TempDirCleaner::Get().Add(dir);
   return dir.string();
 }
 
