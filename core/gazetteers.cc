@@ -165,44 +165,85 @@ absl::StatusOr<Gazetteers> BuildGazetteers(const std::string& iso_dir,
   return g;
 }
 
-absl::Status AddNameLists(const std::string& cities_file, const std::string& companies_file,
-                          const absl::flat_hash_map<std::string, uint8_t>& caps, Gazetteers* g) {
+namespace {
+
+// Every name already in one of g's lists.
+std::set<std::string> KnownNames(const Gazetteers& g) {
   std::set<std::string> known;
-  for (const auto* list : {&g->countries(), &g->subdivisions(), &g->demonyms(), &g->places(),
-                           &g->people(), &g->groups(), &g->cities(), &g->companies()}) {
+  for (const auto* list : {&g.countries(), &g.subdivisions(), &g.demonyms(), &g.places(),
+                           &g.people(), &g.groups(), &g.cities(), &g.companies()}) {
     known.insert(list->begin(), list->end());
   }
-  auto read = [&](const std::string& path,
-                  google::protobuf::RepeatedPtrField<std::string>* out) -> absl::Status {
-    if (path.empty()) return absl::OkStatus();
-    std::ifstream in(path);
-    if (!in) return absl::NotFoundError(absl::StrCat("cannot open name list ", path));
-    std::set<std::string> names;
-    std::string line;
-    for (int n = 1; std::getline(in, line); ++n) {
-      const std::string name(absl::StripAsciiWhitespace(line));
-      if (name.empty() || name[0] == '#') continue;
-      if (name.find('\t') != std::string::npos) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(path, ":", n, ": a tab inside a name (expected one name a line)"));
-      }
-      if (known.count(name)) continue;
-      if (!caps.empty() && name.find(' ') == std::string::npos) {
-        auto it = caps.find(NormalizedWord(name));
-        if (it != caps.end() && it->second <= 1) continue;
-      }
-      names.insert(name);
+  for (const NameList& list : g.lists()) known.insert(list.names().begin(), list.names().end());
+  return known;
+}
+
+// Appends the names of `path` (one a line) to `out`, in order, less those in
+// `known` and one-word names `caps` says are mostly lower case; adds them
+// to `known`. An empty path reads nothing.
+absl::Status ReadNameList(const std::string& path,
+                          const absl::flat_hash_map<std::string, uint8_t>& caps,
+                          std::set<std::string>& known,
+                          google::protobuf::RepeatedPtrField<std::string>* out) {
+  if (path.empty()) return absl::OkStatus();
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot open name list ", path));
+  std::set<std::string> names;
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    const std::string name(absl::StripAsciiWhitespace(line));
+    if (name.empty() || name[0] == '#') continue;
+    if (name.find('\t') != std::string::npos) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ":", n, ": a tab inside a name (expected one name a line)"));
     }
-    for (const std::string& name : names) {
-      out->Add(std::string(name));
-      known.insert(name);
+    if (known.count(name)) continue;
+    if (!caps.empty() && name.find(' ') == std::string::npos) {
+      auto it = caps.find(NormalizedWord(name));
+      if (it != caps.end() && it->second <= 1) continue;
     }
-    return absl::OkStatus();
+    names.insert(name);
+  }
+  for (const std::string& name : names) {
+    out->Add(std::string(name));
+    known.insert(name);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status AddNameLists(const std::string& cities_file, const std::string& companies_file,
+                          const absl::flat_hash_map<std::string, uint8_t>& caps, Gazetteers* g) {
+  std::set<std::string> known = KnownNames(*g);
+  auto read = [&](const std::string& path, google::protobuf::RepeatedPtrField<std::string>* out) {
+    return ReadNameList(path, caps, known, out);
   };
   g->clear_compiled();  // compiled from the lists before these
   absl::Status st = read(cities_file, g->mutable_cities());
   if (!st.ok()) return st;
   return read(companies_file, g->mutable_companies());
+}
+
+absl::Status AddKindList(uint32_t kind, const std::string& file,
+                         const absl::flat_hash_map<std::string, uint8_t>& caps, Gazetteers* g) {
+  if (kind < GazetteerMatcher::kFirstListKind || kind > GazetteerMatcher::kLastListKind) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("name list kind ", kind, " for ", file, ": expected ",
+                     static_cast<int>(GazetteerMatcher::kFirstListKind), "..",
+                     static_cast<int>(GazetteerMatcher::kLastListKind)));
+  }
+  std::set<std::string> known = KnownNames(*g);
+  NameList* list = nullptr;
+  for (NameList& l : *g->mutable_lists()) {
+    if (l.kind() == kind) list = &l;
+  }
+  if (list == nullptr) {
+    list = g->add_lists();
+    list->set_kind(kind);
+  }
+  g->clear_compiled();
+  return ReadNameList(file, caps, known, list->mutable_names());
 }
 
 namespace {
@@ -269,6 +310,13 @@ uint64_t Fingerprint(const Gazetteers& g) {
                            &g.people(), &g.groups(), &g.cities(), &g.companies()}) {
     h = StableHash("\n", h + static_cast<uint64_t>(list->size()));
     for (const std::string& name : *list) h = StableHash(name, h);
+  }
+  // Folded in only when present, so files without them keep their
+  // fingerprint (and their compiled lists stay adoptable).
+  for (const NameList& list : g.lists()) {
+    h = StableHash("\t",
+                   h + list.kind() * 0x100000001ull + static_cast<uint64_t>(list.names_size()));
+    for (const std::string& name : list.names()) h = StableHash(name, h);
   }
   return h;
 }
@@ -355,7 +403,7 @@ bool CheckEntries(const char*& p, const char* end) {
       return false;
     }
     const uint8_t kind = static_cast<uint8_t>(*p++);
-    if (kind == GazetteerMatcher::kNone || kind > GazetteerMatcher::kCompany) return false;
+    if (kind == GazetteerMatcher::kNone || kind > GazetteerMatcher::kLastListKind) return false;
     if (!GetVarint(p, end, rest) || rest > static_cast<uint64_t>(end - p)) return false;
     const std::string_view words(p, rest);
     if (static_cast<uint64_t>(std::count(words.begin(), words.end(), '\0')) != num_words - 1 ||
@@ -372,9 +420,9 @@ bool CheckEntries(const char*& p, const char* end) {
 std::string GazetteerMatcher::Compile(const Gazetteers& g) { return Compile(g, true); }
 
 std::string GazetteerMatcher::Compile(const Gazetteers& g, bool sorted) {
-  const size_t names = g.countries_size() + g.subdivisions_size() + g.demonyms_size() +
-                       g.places_size() + g.people_size() + g.groups_size() + g.cities_size() +
-                       g.companies_size();
+  size_t names = g.countries_size() + g.subdivisions_size() + g.demonyms_size() + g.places_size() +
+                 g.people_size() + g.groups_size() + g.cities_size() + g.companies_size();
+  for (const NameList& list : g.lists()) names += list.names_size();
   if (names == 0) return std::string();
   EntryMap by_first, by_first_folded;  // lower-cased
   by_first.reserve(names);
@@ -410,6 +458,11 @@ std::string GazetteerMatcher::Compile(const Gazetteers& g, bool sorted) {
   for (const auto& n : g.groups()) add(n, kGroup);
   for (const auto& n : g.cities()) add(n, kCity);
   for (const auto& n : g.companies()) add(n, kCompany);
+  for (const NameList& list : g.lists()) {
+    // AddKindList checks the kind; a file's out-of-range kind is dropped.
+    if (list.kind() < kFirstListKind || list.kind() > kLastListKind) continue;
+    for (const auto& n : list.names()) add(n, static_cast<Kind>(list.kind()));
+  }
   for (auto* map : {&by_first, &by_first_folded}) {
     for (auto& [first, entries] : *map) {
       std::stable_sort(entries.begin(), entries.end(),

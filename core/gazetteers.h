@@ -13,7 +13,9 @@
 //    Lincoln", "Interpol"); the first and last words of the many-word
 //    person names also count as given names and surnames;
 //  - cities and companies: optional lists read from plain files, one name a
-//    line (AddNameLists), e.g. npm's cities-list and @cspell/dict-companies.
+//    line (AddNameLists), e.g. npm's cities-list and @cspell/dict-companies;
+//  - further optional lists, each with a match kind of its own (AddKindList),
+//    e.g. GeoNames places by population bucket.
 // GazetteerMatcher marks, per word, the longest list entry covering it.
 
 #include <cstdint>
@@ -41,6 +43,13 @@ absl::StatusOr<Gazetteers> BuildGazetteers(const std::string& iso_codes_json_dir
 absl::Status AddNameLists(const std::string& cities_file, const std::string& companies_file,
                           const absl::flat_hash_map<std::string, uint8_t>& caps, Gazetteers* g);
 
+// Adds the names of `file` (same format and filters as AddNameLists) to `g`
+// as a list of its own (Gazetteers.lists) whose matches carry `kind`, one of
+// GazetteerMatcher's kFirstListKind..kLastListKind. A later call with the
+// same kind adds to that list.
+absl::Status AddKindList(uint32_t kind, const std::string& file,
+                         const absl::flat_hash_map<std::string, uint8_t>& caps, Gazetteers* g);
+
 class GazetteerMatcher {
  public:
   enum Kind : uint8_t {
@@ -52,7 +61,12 @@ class GazetteerMatcher {
     kPerson = 5,
     kGroup = 6,
     kCity = 7,
-    kCompany = 8
+    kCompany = 8,
+    // Kinds of the optional lists of Gazetteers.lists (AddKindList): their
+    // meaning is the training command's (e.g. 9 for places of 100 k people
+    // or more); the recogniser sees only the number.
+    kFirstListKind = 9,
+    kLastListKind = 31
   };
   // NameParts() bits.
   static constexpr uint8_t kGivenName = 1, kSurname = 2;

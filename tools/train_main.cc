@@ -15,7 +15,7 @@
 //            [--parser-from MODELS.kgm] [--parser-model PARSER.pb]
 //            [--tagger-from MODELS.kgm] [--clusters-from MODELS.kgm]
 //            [--ner-features N] [--jackknife-cache FILE] [--ner-types-from MODELS.kgm]
-//            [--cities FILE] [--companies FILE] [--brands FILE]
+//            [--cities FILE] [--companies FILE] [--brands FILE] [--name-list K=FILE ...]
 //            [--ner-min-count K] [--ner-dropout P] [--gum-plural-persons-o]
 //            [--ner-crf [--ner-crf-eta E] [--ner-crf-l2 C] [--ner-crf-min-weight W]
 //                       [--ner-crf-adagrad] [--ner-crf-average K] [--ner-crf-mix A]]
@@ -47,6 +47,10 @@
 // --cities / --companies FILE add name lists (one name a line) to the
 // recogniser's gazetteers (core/gazetteers.h AddNameLists); --brands FILE
 // adds its names (products and brands) to the company list.
+// --name-list K=FILE (repeatable) adds FILE's names as a list whose matches
+// carry kind K (9..31: core/gazetteers.h AddKindList), e.g. GeoNames places
+// by population bucket; these are read before --cities / --companies, so a
+// name in both keeps its own kind.
 // --ner-min-count K: recogniser features seen on fewer than K training words
 // get no weight (a count cut-off; 1, all features, by default).
 // --ner-dropout P: while training, each of a word's recogniser features is
@@ -85,6 +89,8 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -134,6 +140,7 @@ struct Args {
   std::string ner_types_from;     // recogniser feature set 6: model set that types the wiki names
   std::string cities, companies;  // optional gazetteer name lists, one name a line
   std::string brands;             // optional, added to the company list
+  std::vector<std::pair<uint32_t, std::string>> name_lists;  // --name-list K=FILE
   int ner_min_count = 1;
   float ner_dropout = 0.0f;
   bool ner_crf = false;
@@ -174,6 +181,7 @@ int Usage() {
                "                [--ner-features N] [--jackknife-cache FILE]\n"
                "                [--ner-types-from MODELS.kgm]\n"
                "                [--cities FILE] [--companies FILE] [--brands FILE]\n"
+               "                [--name-list K=FILE ...]\n"
                "                [--ner-min-count K] [--ner-dropout P] [--gum-plural-persons-o]\n"
                "                [--ner-crf [--ner-crf-eta E] [--ner-crf-l2 C] "
                "[--ner-crf-min-weight W] [--ner-crf-adagrad]\n"
@@ -188,6 +196,13 @@ double Seconds(std::chrono::steady_clock::time_point since) {
 }
 
 void Log(std::string_view line) { std::cerr << "kg-train: " << line << std::endl; }
+
+// The --name-list flags as given, for the provenance text.
+std::string NameListFlags(const std::vector<std::pair<uint32_t, std::string>>& lists) {
+  std::string out;
+  for (const auto& [kind, file] : lists) absl::StrAppend(&out, " --name-list ", kind, "=", file);
+  return out;
+}
 
 template <typename T>
 void Truncate(std::vector<T>& v, size_t max) {
@@ -340,6 +355,15 @@ int main(int argc, char** argv) {
       ok = str(a.companies);
     else if (arg == "--brands")
       ok = str(a.brands);
+    else if (arg == "--name-list") {
+      const char* v = value();
+      const std::string_view spec = v == nullptr ? "" : v;
+      const size_t eq = spec.find('=');
+      uint32_t kind = 0;
+      ok = eq != std::string_view::npos && eq + 1 < spec.size() &&
+           absl::SimpleAtoi(absl::string_view(spec.data(), eq), &kind);
+      if (ok) a.name_lists.emplace_back(kind, std::string(spec.substr(eq + 1)));
+    }
     else if (arg == "--gum-plural-persons-o")
       a.gum_plural_persons_o = true;
     else if (arg == "--ner-min-count")
@@ -451,6 +475,7 @@ int main(int argc, char** argv) {
           (a.cities.empty() ? "" : " --cities " + a.cities) +
           (a.companies.empty() ? "" : " --companies " + a.companies) +
           (a.brands.empty() ? "" : " --brands " + a.brands) +
+          NameListFlags(a.name_lists) +
           (a.ner_min_count == 1 ? "" : absl::StrCat(" --ner-min-count ", a.ner_min_count)) +
           (a.ner_dropout == 0 ? "" : absl::StrCat(" --ner-dropout ", a.ner_dropout)) +
           (a.gum_plural_persons_o ? " --gum-plural-persons-o" : "") +
@@ -631,6 +656,13 @@ int main(int argc, char** argv) {
   // Recogniser: UNER (EWT) + GUM named mentions, with predicted tags.
   auto gaz = kg::core::BuildGazetteers(a.iso, a.wordnet);
   if (!gaz.ok()) return fail(gaz.status());
+  for (const auto& [kind, file] : a.name_lists) {
+    absl::Status st = kg::core::AddKindList(kind, file, capitalization, &*gaz);
+    if (!st.ok()) return fail(st);
+  }
+  for (const kg::NameList& list : gaz->lists()) {
+    Log(absl::StrFormat("name list of kind %d: %d names", list.kind(), list.names_size()));
+  }
   if (!a.cities.empty() || !a.companies.empty()) {
     absl::Status st = kg::core::AddNameLists(a.cities, a.companies, capitalization, &*gaz);
     if (!st.ok()) return fail(st);

@@ -102,6 +102,35 @@ TEST(GazetteerCompileTest, CompiledListsAreAdoptedAndMatchAsTheLists) {
   ExpectSameMatches(copy, from_lists);
 }
 
+TEST(GazetteerCompileTest, KindListsAreCompiledAndAdopted) {
+  Gazetteers g = Lists();
+  NameList* large = g.add_lists();
+  large->set_kind(9);
+  for (const char* n : {"Miramar", "Baiji", "Pari Chowk"}) large->add_names(n);
+  NameList* small = g.add_lists();
+  small->set_kind(GazetteerMatcher::kLastListKind);
+  small->add_names("Kasna");
+  const GazetteerMatcher from_lists(g);
+  EXPECT_FALSE(from_lists.adopted());
+  const Words words = {"Pari", "Chowk", "near", "Kasna", "and", "Miramar", "Mexico"};
+  EXPECT_EQ(Describe(from_lists.Find(words)), "9B 9L 0- 31U 0- 9U 1U ");
+  Gazetteers stored = g;
+  stored.set_compiled(GazetteerMatcher::Compile(g));
+  const GazetteerMatcher adopted(stored);
+  EXPECT_TRUE(adopted.adopted());
+  ExpectSameMatches(adopted, from_lists);
+  EXPECT_EQ(Describe(adopted.Find(words)), Describe(from_lists.Find(words)));
+  // A name added to a kind list, or a list's kind changed: compiled again.
+  Gazetteers more = stored;
+  more.mutable_lists(1)->add_names("Tuz");
+  EXPECT_FALSE(GazetteerMatcher(more).adopted());
+  EXPECT_EQ(GazetteerMatcher(more).Find({"Tuz"})[0].kind, GazetteerMatcher::kLastListKind);
+  Gazetteers rekinded = stored;
+  rekinded.mutable_lists(0)->set_kind(10);
+  EXPECT_FALSE(GazetteerMatcher(rekinded).adopted());
+  EXPECT_EQ(GazetteerMatcher(rekinded).Find({"Miramar"})[0].kind, 10);
+}
+
 TEST(GazetteerCompileTest, EmptyListsCompileToNothing) {
   EXPECT_EQ(GazetteerMatcher::Compile(Gazetteers()), "");
   const GazetteerMatcher none(Gazetteers{});

@@ -53,5 +53,56 @@ TEST(NameListsTest, ErrorsNameTheFileAndLine) {
   EXPECT_NE(tab.message().find("kg_bad_companies.txt:2"), absl::string_view::npos);
 }
 
+TEST(NameListsTest, KindListsCarryTheirOwnKindAndComeBeforeTheCityList) {
+  // Places by population bucket, as tools/fetch_name_lists.sh writes them.
+  const std::string large = WriteFile("kg_places_100k.txt", "Miramar\nNoida\nMexico\n");
+  const std::string medium = WriteFile("kg_places_10k.txt", "Varkala\nNoida\nReading\n");
+  const std::string cities = WriteFile("kg_cities2.txt", "Noida\nHewitt\nVarkala\n");
+  Gazetteers g;
+  g.add_countries("Mexico");
+  const absl::flat_hash_map<std::string, uint8_t> caps = {{"reading", 0}};
+  ASSERT_TRUE(AddKindList(9, large, caps, &g).ok());
+  ASSERT_TRUE(AddKindList(10, medium, caps, &g).ok());
+  ASSERT_TRUE(AddNameLists(cities, "", caps, &g).ok());
+  ASSERT_EQ(g.lists_size(), 2);
+  EXPECT_EQ(g.lists(0).kind(), 9u);
+  // Mexico: a country already; Noida: in the first list; Reading: lower case.
+  EXPECT_EQ(std::vector<std::string>(g.lists(0).names().begin(), g.lists(0).names().end()),
+            (std::vector<std::string>{"Miramar", "Noida"}));
+  EXPECT_EQ(std::vector<std::string>(g.lists(1).names().begin(), g.lists(1).names().end()),
+            (std::vector<std::string>{"Varkala"}));
+  EXPECT_EQ(std::vector<std::string>(g.cities().begin(), g.cities().end()),
+            (std::vector<std::string>{"Hewitt"}));
+  // A second call with a kind already present adds to its list.
+  const std::string more = WriteFile("kg_places_100k_more.txt", "Baiji\nMiramar\n");
+  ASSERT_TRUE(AddKindList(9, more, caps, &g).ok());
+  ASSERT_EQ(g.lists_size(), 2);
+  EXPECT_EQ(g.lists(0).names_size(), 3);
+
+  GazetteerMatcher m(g);
+  auto found = m.Find({"Miramar", "Varkala", "Hewitt", "Mexico", "Baiji", "Reading"});
+  EXPECT_EQ(found[0].kind, 9);
+  EXPECT_EQ(found[1].kind, 10);
+  EXPECT_EQ(found[2].kind, GazetteerMatcher::kCity);
+  EXPECT_EQ(found[3].kind, GazetteerMatcher::kCountry);
+  EXPECT_EQ(found[4].kind, 9);
+  EXPECT_EQ(found[5].kind, GazetteerMatcher::kNone);
+  EXPECT_EQ(m.Find({"miramar"}, /*fold_case=*/true)[0].kind, 9);
+}
+
+TEST(NameListsTest, KindListOutsideItsRangeIsRefused) {
+  const std::string places = WriteFile("kg_places.txt", "Miramar\n");
+  const absl::flat_hash_map<std::string, uint8_t> no_caps;
+  Gazetteers g;
+  for (uint32_t kind : {0u, 8u, 32u, 200u}) {
+    absl::Status st = AddKindList(kind, places, no_caps, &g);
+    EXPECT_FALSE(st.ok()) << kind;
+    EXPECT_NE(st.message().find("kg_places.txt"), absl::string_view::npos);
+  }
+  EXPECT_EQ(g.lists_size(), 0);
+  EXPECT_FALSE(AddKindList(9, "/nonexistent/kg_places.txt", no_caps, &g).ok());
+  EXPECT_TRUE(AddKindList(GazetteerMatcher::kLastListKind, places, no_caps, &g).ok());
+}
+
 }  // namespace
 }  // namespace kg::core
