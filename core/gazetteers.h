@@ -14,8 +14,9 @@
 //    person names also count as given names and surnames;
 //  - cities and companies: optional lists read from plain files, one name a
 //    line (AddNameLists), e.g. npm's cities-list and @cspell/dict-companies;
-//  - further optional lists, each with a match kind of its own (AddKindList),
-//    e.g. GeoNames places by population bucket.
+//  - further optional lists, each with a match kind of its own (AddKindList):
+//    the shipped model sets apart the cities that are also people's names
+//    ("Austin"), so that a match in the rest of the city list can be trusted.
 // GazetteerMatcher marks, per word, the longest list entry covering it.
 
 #include <cstdint>
@@ -63,8 +64,9 @@ class GazetteerMatcher {
     kCity = 7,
     kCompany = 8,
     // Kinds of the optional lists of Gazetteers.lists (AddKindList): their
-    // meaning is the training command's (e.g. 9 for places of 100 k people
-    // or more); the recogniser sees only the number.
+    // meaning is the training command's (the shipped model: 9 cities that
+    // are people's names, 10 such companies, 11 word-like cities); the
+    // recogniser sees only the number.
     kFirstListKind = 9,
     kLastListKind = 31
   };
