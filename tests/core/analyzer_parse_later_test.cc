@@ -32,7 +32,14 @@ TEST(AnalyzerParseLaterTest, ParseSentenceGivesTheTreesOfAFullAnalysis) {
   std::stringstream seed;
   seed << in.rdbuf();
   // The seed, then one "sentence" long enough to be cut into pieces.
-  std::string text = seed.str().empty() ? "The DEA met Mexican officials in Mexico City." : seed.str();
+  // Without ../shared (a checkout elsewhere), a dozen sentences of our own.
+  std::string text = seed.str();
+  if (text.empty()) {
+    for (int i = 0; i < 6; ++i) {
+      text += "The DEA met Mexican officials in Mexico City. ";
+      text += "Human Rights Watch said the Merida Initiative failed to stop arms trafficking. ";
+    }
+  }
   text += "\n\n";
   for (int i = 0; i < 300; ++i) text += "Mexico, Canada and Peru signed it ";
   text += ".\n";
