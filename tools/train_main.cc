@@ -48,9 +48,10 @@
 // recogniser's gazetteers (core/gazetteers.h AddNameLists); --brands FILE
 // adds its names (products and brands) to the company list.
 // --name-list K=FILE (repeatable) adds FILE's names as a list whose matches
-// carry kind K (9..31: core/gazetteers.h AddKindList), e.g. GeoNames places
-// by population bucket; these are read before --cities / --companies, so a
-// name in both keeps its own kind.
+// carry kind K (9..31: core/gazetteers.h AddKindList), e.g. the cities that
+// are also people's names (tools/fetch_name_lists.sh writes the shipped
+// model's three); these are read before --cities / --companies, so a name in
+// both keeps its own kind.
 // --ner-min-count K: recogniser features seen on fewer than K training words
 // get no weight (a count cut-off; 1, all features, by default).
 // --ner-dropout P: while training, each of a word's recogniser features is

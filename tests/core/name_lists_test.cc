@@ -54,7 +54,7 @@ TEST(NameListsTest, ErrorsNameTheFileAndLine) {
 }
 
 TEST(NameListsTest, KindListsCarryTheirOwnKindAndComeBeforeTheCityList) {
-  // Places by population bucket, as tools/fetch_name_lists.sh writes them.
+  // Two kind lists sharing a name ("Noida"): the first one given keeps it.
   const std::string large = WriteFile("kg_places_100k.txt", "Miramar\nNoida\nMexico\n");
   const std::string medium = WriteFile("kg_places_10k.txt", "Varkala\nNoida\nReading\n");
   const std::string cities = WriteFile("kg_cities2.txt", "Noida\nHewitt\nVarkala\n");
