@@ -106,6 +106,17 @@ TEST_F(AnalyzerTest, SeedHardCases) {
   EXPECT_TRUE(Has(e, "PERSON:Salvador Cienfuegos")) << Join(e);
 }
 
+// An email header's surname-first name is one person, comma included (as
+// UNER marks it), not two (core/inverted_names.h).
+TEST_F(AnalyzerTest, SurnameFirstHeaderNameIsOnePerson) {
+  const std::string text = "\"Lenhart, Matthew\" <mlenhart@enron.com>\n\n[Tholt, Jane M.]\n";
+  Analysis a = analyzer_->Analyze(text);
+  auto e = Entities(text, a);
+  EXPECT_TRUE(Has(e, "PERSON:Lenhart, Matthew")) << Join(e);
+  EXPECT_TRUE(Has(e, "PERSON:Tholt, Jane M.")) << Join(e);
+  EXPECT_FALSE(Has(e, "PERSON:Matthew")) << Join(e);
+}
+
 TEST_F(AnalyzerTest, EveryTokenIsAnalysed) {
   const std::string text = "The Biden Administration ended the policy. Asylum seekers waited.";
   Analysis a = analyzer_->Analyze(text);
