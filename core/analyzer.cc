@@ -12,7 +12,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "core/inverted_names.h"
+#include "core/name_conventions.h"
 #include "core/model_file.h"
 #include "core/sentence_splitter.h"
 #include "core/tokenizer.h"
@@ -122,23 +122,18 @@ void Analyzer::RecognizeNames(std::vector<Token>& tokens) const {
 
 void Analyzer::FinishEntities(std::vector<Token>& tokens) const {
   if (recognizer_ != nullptr) {
-    // "Lenhart, Matthew": after the document pass, which would split the
-    // joined name again (it labels each occurrence of "Lenhart" on its own),
-    // and only where a comma follows a PERSON word.
-    bool person_comma = false;
-    for (size_t i = 1; i < tokens.size() && !person_comma; ++i) {
-      person_comma = tokens[i].text == "," && absl::EndsWith(tokens[i - 1].ner, "-PERSON");
+    // After the document pass, which would split a joined name again (it
+    // labels each occurrence of "Lenhart" on its own).
+    std::vector<std::string_view> words, xpos;
+    std::vector<std::string> tags;
+    for (Token& t : tokens) {
+      words.push_back(t.text);
+      xpos.push_back(t.xpos);
+      tags.push_back(std::move(t.ner));
     }
-    if (person_comma) {
-      std::vector<std::string_view> words;
-      std::vector<std::string> tags;
-      for (const Token& t : tokens) {
-        words.push_back(t.text);
-        tags.push_back(t.ner);
-      }
-      JoinInvertedNames(words, tags);
-      for (size_t i = 0; i < tokens.size(); ++i) tokens[i].ner = std::move(tags[i]);
-    }
+    JoinInvertedNames(words, tags);
+    PluralPersonsAsGroups(xpos, tags);
+    for (size_t i = 0; i < tokens.size(); ++i) tokens[i].ner = std::move(tags[i]);
     // A LOC span that is exactly a country or subdivision is a GPE.
     std::vector<std::string_view> span;
     for (size_t i = 0; i < tokens.size(); ++i) {

@@ -1,7 +1,7 @@
 // Surname-first names standing alone ("Lenhart, Matthew") joined into one
-// PERSON span.
+// PERSON span; plural persons made groups.
 
-#include "core/inverted_names.h"
+#include "core/name_conventions.h"
 
 #include <string>
 #include <string_view>
@@ -32,7 +32,7 @@ std::vector<std::string> Join(const std::string& items) {
 
 std::vector<std::string> Labels(const std::string& labels) { return absl::StrSplit(labels, ' '); }
 
-TEST(InvertedNamesTest, JoinsAQuotedSurnameFirstName) {
+TEST(NameConventionsTest, JoinsAQuotedSurnameFirstName) {
   EXPECT_THAT(Join("\"/O Lenhart/B-PERSON ,/O Matthew/B-PERSON \"/O"),
               ElementsAreArray(Labels("O B-PERSON I-PERSON I-PERSON O")));
   // An email header: the address after the name closes it too.
@@ -40,14 +40,14 @@ TEST(InvertedNamesTest, JoinsAQuotedSurnameFirstName) {
               ElementsAreArray(Labels("B-PERSON I-PERSON I-PERSON O O O")));
 }
 
-TEST(InvertedNamesTest, JoinsInitialsAndBracketsAndWholeSentences) {
+TEST(NameConventionsTest, JoinsInitialsAndBracketsAndWholeSentences) {
   EXPECT_THAT(Join("[/O Tholt/B-PERSON ,/O Jane/B-PERSON M./I-PERSON ]/O"),
               ElementsAreArray(Labels("O B-PERSON I-PERSON I-PERSON I-PERSON O")));
   EXPECT_THAT(Join("Bradley/B-PERSON Jr/I-PERSON ,/O Robert/B-PERSON"),
               ElementsAreArray(Labels("B-PERSON I-PERSON I-PERSON I-PERSON")));
 }
 
-TEST(InvertedNamesTest, LeavesNamesInRunningTextApart) {
+TEST(NameConventionsTest, LeavesNamesInRunningTextApart) {
   // Words around the pair: a list of people, not one name.
   const std::string list = "Bush/B-PERSON ,/O Cheney/B-PERSON and/O Rice/B-PERSON met/O";
   EXPECT_THAT(Join(list), ElementsAreArray(Labels("B-PERSON O B-PERSON O B-PERSON O")));
@@ -55,7 +55,7 @@ TEST(InvertedNamesTest, LeavesNamesInRunningTextApart) {
               ElementsAreArray(Labels("O O B-PERSON O B-PERSON O")));
 }
 
-TEST(InvertedNamesTest, LeavesOtherTypesAndLongNamesAlone) {
+TEST(NameConventionsTest, LeavesOtherTypesAndLongNamesAlone) {
   EXPECT_THAT(Join("\"/O Houston/B-LOC ,/O Texas/B-LOC \"/O"),
               ElementsAreArray(Labels("O B-LOC O B-LOC O")));
   EXPECT_THAT(Join("\"/O Lenhart/B-PERSON ,/O Matthew/B-ORG \"/O"),
@@ -65,7 +65,7 @@ TEST(InvertedNamesTest, LeavesOtherTypesAndLongNamesAlone) {
               ElementsAreArray(Labels("O B-PERSON I-PERSON I-PERSON O B-PERSON O")));
 }
 
-TEST(InvertedNamesTest, ToleratesEmptyAndShortLabelLists) {
+TEST(NameConventionsTest, ToleratesEmptyAndShortLabelLists) {
   std::vector<std::string_view> words;
   std::vector<std::string> bio;
   JoinInvertedNames(words, bio);
@@ -75,6 +75,19 @@ TEST(InvertedNamesTest, ToleratesEmptyAndShortLabelLists) {
   bio = {"B-PERSON", "O"};
   JoinInvertedNames(words, bio);
   EXPECT_THAT(bio, ElementsAreArray(Labels("B-PERSON O")));
+}
+
+TEST(NameConventionsTest, PluralOneWordPersonsBecomeGroups) {
+  std::vector<std::string_view> xpos = {"IN", "NNPS", "CC", "NNP", "NNPS", "VBD", "NNPS"};
+  std::vector<std::string> bio = {"O", "B-PERSON", "O", "B-PERSON", "I-PERSON", "O", "B-ORG"};
+  PluralPersonsAsGroups(xpos, bio);
+  // "Muslims" -> MISC; a two-word name ending in a plural ("Shiite Muslims")
+  // and other types stay.
+  EXPECT_THAT(bio, ElementsAreArray(Labels("O B-MISC O B-PERSON I-PERSON O B-ORG")));
+  xpos = {"NNP", "NNPS"};
+  bio = {"B-PERSON", "B-PERSON"};
+  PluralPersonsAsGroups(xpos, bio);
+  EXPECT_THAT(bio, ElementsAreArray(Labels("B-PERSON B-MISC")));
 }
 
 }  // namespace

@@ -1,6 +1,9 @@
-#ifndef KG_CORE_INVERTED_NAMES_H_
-#define KG_CORE_INVERTED_NAMES_H_
+#ifndef KG_CORE_NAME_CONVENTIONS_H_
+#define KG_CORE_NAME_CONVENTIONS_H_
 
+// Fixes applied to the recogniser's labels after the document pass, where
+// what it labels apart is one name, or what it calls a person is a group.
+//
 // kg::core::JoinInvertedNames: one person written surname first, as email
 // headers and address books write them ("\"Lenhart, Matthew\"
 // <...>", "[Tholt, Jane M.]"), is one name, but the recogniser, seeing a
@@ -23,6 +26,15 @@ namespace kg::core {
 
 void JoinInvertedNames(const std::vector<std::string_view>& words, std::vector<std::string>& bio);
 
+// kg::core::PluralPersonsAsGroups: a one-word PERSON span in the plural
+// (XPOS "NNPS": "Muslims", "Neoconservatives") names a group, so it becomes
+// the other-names class MISC, as the issue's classes and UNER have it (UNER
+// train: 121 such words are OTH, one is PER). GUM's person mentions include
+// groups, which is where the recogniser learned to call them PERSON.
+// `xpos` and `bio` as above; only those spans change.
+void PluralPersonsAsGroups(const std::vector<std::string_view>& xpos,
+                           std::vector<std::string>& bio);
+
 }  // namespace kg::core
 
-#endif  // KG_CORE_INVERTED_NAMES_H_
+#endif  // KG_CORE_NAME_CONVENTIONS_H_

@@ -1,4 +1,4 @@
-#include "core/inverted_names.h"
+#include "core/name_conventions.h"
 
 #include <cstddef>
 
@@ -39,6 +39,16 @@ void JoinInvertedNames(const std::vector<std::string_view>& words, std::vector<s
     bio[comma] = "I-PERSON";
     bio[comma + 1] = "I-PERSON";
     a = end - 1;
+  }
+}
+
+void PluralPersonsAsGroups(const std::vector<std::string_view>& xpos,
+                           std::vector<std::string>& bio) {
+  const size_t n = xpos.size() < bio.size() ? xpos.size() : bio.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (bio[i] != "B-PERSON" || xpos[i] != "NNPS") continue;
+    if (i + 1 < bio.size() && bio[i + 1] == "I-PERSON") continue;
+    bio[i] = "B-MISC";
   }
 }
 
