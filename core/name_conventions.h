@@ -5,14 +5,16 @@
 // what it labels apart is one name, or what it calls a person is a group.
 //
 // kg::core::JoinInvertedNames: one person written surname first, as email
-// headers and address books write them ("\"Lenhart, Matthew\"
-// <...>", "[Tholt, Jane M.]"), is one name, but the recogniser, seeing a
-// comma between two names, labels two people. This joins them: a PERSON
-// span of one or two words, a comma, and a PERSON span of one to three
-// words, standing alone between delimiters (the sentence's ends, quotes,
-// brackets, "<", ":") become one PERSON span, comma included, as UNER marks
-// such names. A comma between names in running text ("Bush, Cheney and
-// Rice") has words around it, so it is left alone.
+// headers and address books write them ("\"Lenhart, Matthew\" <...>",
+// "[Tholt, Jane M.]"), is one name, but the recogniser, seeing a comma
+// between two names, labels two people. This joins them: a surname of one
+// or two words (a span of any type, since the recogniser may call an
+// unknown surname a place, or an unlabelled capitalised word that does not
+// start the sentence), a comma, and a PERSON span of one to three words,
+// standing alone between delimiters (the sentence's ends, double quotes,
+// brackets, "<", ":"), become one PERSON span, comma included, as UNER
+// marks such names. A comma between names in running text ("Bush, Cheney
+// and Rice") has words around it, so it is left alone.
 //
 // Contract: `bio` holds one BIO label per word of `words` ("B-PERSON",
 // "I-PERSON", "O", ...); only such PERSON pairs change; the labels stay

@@ -47,6 +47,16 @@ TEST(NameConventionsTest, JoinsInitialsAndBracketsAndWholeSentences) {
               ElementsAreArray(Labels("B-PERSON I-PERSON I-PERSON I-PERSON")));
 }
 
+TEST(NameConventionsTest, TheSurnameMayBeMistypedOrUnlabelled) {
+  EXPECT_THAT(Join("\"/O Lenhart/B-LOC ,/O Matthew/B-PERSON \"/O"),
+              ElementsAreArray(Labels("O B-PERSON I-PERSON I-PERSON O")));
+  EXPECT_THAT(Join("\"/O Lenhart/O ,/O Matthew/B-PERSON \"/O"),
+              ElementsAreArray(Labels("O B-PERSON I-PERSON I-PERSON O")));
+  // An unlabelled lower-case word is no surname.
+  EXPECT_THAT(Join("\"/O hello/O ,/O Matthew/B-PERSON \"/O"),
+              ElementsAreArray(Labels("O O O B-PERSON O")));
+}
+
 TEST(NameConventionsTest, LeavesNamesInRunningTextApart) {
   // Words around the pair: a list of people, not one name.
   const std::string list = "Bush/B-PERSON ,/O Cheney/B-PERSON and/O Rice/B-PERSON met/O";
