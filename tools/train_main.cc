@@ -36,6 +36,8 @@
 // --parser-seed N: the parser's own seed (its sentence order per epoch;
 // --seed by default), so a parser picked among seeds (one attachment can
 // decide a seed fact, see models/README.md) is still one command's output.
+// --ner-prune W drops the recogniser's weights below W in magnitude (after
+// --ner-mix's averaging); --prune W does so for every layer trained.
 // --ner-mix N trains the recogniser N times (seeds seed .. seed + N - 1) and
 // averages the N models' weights into one (1 by default).
 // --ner-lowercase-copies F also trains the recogniser on lower-cased copies
@@ -163,12 +165,15 @@ struct Args {
   bool cluster_lowercase = false;
   size_t max_sentences = 0;
   float prune = 0.0f;
+  // --ner-prune: the recogniser's own cut-off (< 0: --prune's).
+  float ner_prune = -1.0f;
 };
 
 int Usage() {
   std::cerr << "usage: kg-train --ud TRAIN.conllu --gum DIR --uner TRAIN.iob2 --out FILE\n"
                "                [--seed N] [--epochs N] [--ner-epochs N] [--parser-epochs N]\n"
                "                [--no-parser] [--jackknife K] [--max-sentences N] [--prune W]\n"
+               "                [--ner-prune W]\n"
                "                [--parser-features V] [--parser-seed N]\n"
                "                [--wiki DIR [--wiki-max-mb N] [--clusters]] [--ewt-only]\n"
                "                [--clusters-max-mb N] [--cluster-sizes K,K,..]\n"
@@ -413,6 +418,9 @@ int main(int argc, char** argv) {
     } else if (arg == "--prune") {
       const char* v = value();
       ok = v != nullptr && absl::SimpleAtof(v, &a.prune);
+    } else if (arg == "--ner-prune") {
+      const char* v = value();
+      ok = v != nullptr && absl::SimpleAtof(v, &a.ner_prune) && a.ner_prune >= 0;
     } else {
       ok = false;
     }
@@ -477,6 +485,8 @@ int main(int argc, char** argv) {
           (a.companies.empty() ? "" : " --companies " + a.companies) +
           (a.brands.empty() ? "" : " --brands " + a.brands) +
           NameListFlags(a.name_lists) +
+          (a.ner_mix == 1 ? "" : absl::StrCat(" --ner-mix ", a.ner_mix)) +
+          (a.ner_prune < 0 ? "" : absl::StrCat(" --ner-prune ", a.ner_prune)) +
           (a.ner_min_count == 1 ? "" : absl::StrCat(" --ner-min-count ", a.ner_min_count)) +
           (a.ner_dropout == 0 ? "" : absl::StrCat(" --ner-dropout ", a.ner_dropout)) +
           (a.gum_plural_persons_o ? " --gum-plural-persons-o" : "") +
@@ -756,7 +766,7 @@ int main(int argc, char** argv) {
     e.xpos = std::move(tagged.xpos);
   };
   nopt.seed = a.seed;
-  nopt.prune = a.prune;
+  nopt.prune = a.ner_prune >= 0 ? a.ner_prune : a.prune;
   nopt.min_feature_count = a.ner_min_count;
   nopt.feature_dropout = a.ner_dropout;
   nopt.crf = a.ner_crf;
