@@ -474,6 +474,20 @@ class Finder {
     return MISC;
   }
 
+  // The recogniser's type when one of its spans is exactly [b, e), else
+  // unspecified.
+  EntityType ExactNerType(int s, int b, int e) const {
+    const auto& t = Tok(s);
+    const std::string& tag = t[b].ner;
+    if (tag.size() < 3 || tag[0] != 'B' || tag[1] != '-') return ENTITY_TYPE_UNSPECIFIED;
+    const std::string inside = "I-" + tag.substr(2);
+    for (int k = b + 1; k < e; ++k) {
+      if (t[k].ner != inside) return ENTITY_TYPE_UNSPECIFIED;
+    }
+    if (e < static_cast<int>(t.size()) && t[e].ner == inside) return ENTITY_TYPE_UNSPECIFIED;
+    return NerType(std::string_view(tag).substr(2));
+  }
+
   void NerSpans(int s) {
     const auto& t = Tok(s);
     const int n = static_cast<int>(t.size());
@@ -568,7 +582,9 @@ class Finder {
     } else {
       if (k == e && k > b) return;  // a bare title ("Secretary of State")
       m = Make(s, b, e, ENTITY_TYPE_UNSPECIFIED);
+      ner_hint_ = ExactNerType(s, b, e);
       m.type = TypeOfName(s, b, e);
+      ner_hint_ = ENTITY_TYPE_UNSPECIFIED;
     }
     // Modifier use: "Trump-era", "Trump policies".
     int n = static_cast<int>(t.size());
@@ -662,6 +678,9 @@ class Finder {
       }
       acronym |= IsAcronym(t[k].text);
     }
+    // No rule types the name: the recogniser's type for exactly this span,
+    // if it gave one ("Trump" alone is a PERSON, not MISC).
+    if (ner_hint_ != ENTITY_TYPE_UNSPECIFIED && ner_hint_ != MISC) return ner_hint_;
     // A multi-word name with no cue: a person only when the text also uses
     // its last word alone or has a title on it (decided in PersonNames()).
     if (e - b >= 2 && e - b <= 5 && !connectors && !acronym) return kMaybePerson;
@@ -865,6 +884,8 @@ class Finder {
   const Lexicon& lex_;
   bool has_ner_ = false;
   EntityType ner_type_ = ENTITY_TYPE_UNSPECIFIED;
+  // The recogniser's type of the rule-found name being typed (ExactNerType).
+  EntityType ner_hint_ = ENTITY_TYPE_UNSPECIFIED;
   absl::flat_hash_set<std::string> mid_caps_;
   std::vector<std::vector<char>> used_;  // [sentence][token]
   absl::flat_hash_set<std::string> known_phrases_;

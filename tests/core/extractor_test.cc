@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -116,6 +118,25 @@ TEST(ExtractorTest, AnOrganisationNamedByAListIsOneName) {
   EXPECT_NE(FindEntity(f, "Ministry of Justice"), nullptr) << Dump(f);
   EXPECT_NE(FindEntity(f, "Peru"), nullptr) << Dump(f);
   EXPECT_NE(FindEntity(f, "Chile"), nullptr) << Dump(f);
+}
+
+// Names no capitalisation or list rule can type take the recogniser's type
+// when its span is exactly the name; the rules alone call them MISC.
+TEST(ExtractorTest, UntypedNamesTakeTheRecognisersType) {
+  const std::string text =
+      "Prosecutors said HSBC moved cartel money through Tijuana in 2012. "
+      "A lawyer for Guzman denied the claims in Brooklyn.";
+  DocumentFacts rules = ExtractRules(text);
+  DocumentFacts model = ExtractModel(text);
+  for (const auto& [name, type] : std::vector<std::pair<std::string, EntityType>>{
+           {"HSBC", ORG}, {"Tijuana", LOC}, {"Guzman", PERSON}, {"Brooklyn", LOC}}) {
+    const Entity* r = FindEntity(rules, name);
+    ASSERT_NE(r, nullptr) << name << "\n" << Dump(rules);
+    EXPECT_EQ(r->type(), MISC) << name;
+    const Entity* m = FindEntity(model, name);
+    ASSERT_NE(m, nullptr) << name << "\n" << Dump(model);
+    EXPECT_EQ(m->type(), type) << name << "\n" << Dump(model);
+  }
 }
 
 TEST(ExtractorTest, TopicsAreIssueNounPhrasesNotEveryNoun) {
