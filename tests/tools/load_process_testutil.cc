@@ -67,6 +67,21 @@ ProgramResult RunProgram(const std::string& program, const std::vector<std::stri
   return r;
 }
 
+void ProgramTest::SetUp() {
+  const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  dir_ = std::filesystem::temp_directory_path() /
+         absl::StrCat("kg_", info->test_suite_name(), "_", ::getpid(), "_", info->name());
+  std::filesystem::remove_all(dir_);
+  std::filesystem::create_directories(dir_);
+}
+
+void ProgramTest::TearDown() { std::filesystem::remove_all(dir_); }
+
+ProgramResult ProgramTest::Run(const std::string& program,
+                               const std::vector<std::string>& args) const {
+  return RunProgram(program, args, dir_.string());
+}
+
 std::vector<std::string> StoreSnapshot(const std::string& db_path) {
   std::vector<std::string> lines;
   storage::StoreOptions options;

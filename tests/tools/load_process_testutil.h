@@ -7,8 +7,11 @@
 
 #include <sys/types.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
+
+#include "gtest/gtest.h"
 
 namespace kg::tools::testing {
 
@@ -29,6 +32,20 @@ int WaitProgram(pid_t pid);
 // Runs to completion and collects the output.
 ProgramResult RunProgram(const std::string& program, const std::vector<std::string>& args,
                          const std::string& scratch_dir);
+
+// A fixture for tests that run a program: a fresh scratch directory per test
+// (named after the suite, the test and the process), removed after it.
+class ProgramTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+  // `program` (in KG_BIN_DIR) run to completion, its output kept in dir_.
+  ProgramResult Run(const std::string& program, const std::vector<std::string>& args) const;
+  // A path inside the scratch directory.
+  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+
+  std::filesystem::path dir_;
+};
 
 // Everything a store holds, as sorted lines: documents (without ingest
 // time), entities, facts with flags and support (without seen-times), and

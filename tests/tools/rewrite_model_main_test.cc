@@ -21,23 +21,12 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::ProgramResult;
-using testing::RunProgram;
 
-class RewriteModelMainTest : public ::testing::Test {
+class RewriteModelMainTest : public testing::ProgramTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("kg_rewrite_model_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+  ProgramResult Run(const std::vector<std::string>& args) const {
+    return ProgramTest::Run("kg-rewrite-model", args);
   }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  ProgramResult Run(const std::vector<std::string>& args) {
-    return RunProgram("kg-rewrite-model", args, dir_.string());
-  }
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
 
   // Writes `models` as an older kg did: gzipped, with no compiled tables
   // (WriteModelSet would add them).
@@ -64,8 +53,6 @@ class RewriteModelMainTest : public ::testing::Test {
     g.add_companies("Mozilla");
     return models;
   }
-
-  fs::path dir_;
 };
 
 TEST_F(RewriteModelMainTest, AddsCompiledListsAndKeepsEverythingElse) {
@@ -103,8 +90,8 @@ TEST_F(RewriteModelMainTest, PrunesAndTrimsTheParser) {
   PerceptronModel& w = *parser.mutable_weights();
   w.set_num_classes(3);
   // Feature 7: three weights (sum of |w| 3.5); feature 8: one (0.5).
-  const std::vector<std::pair<uint32_t, float>> entries = {{0, 2.0f}, {1, 1.0f}, {2, 0.5f},
-                                                           {1, 0.5f}};
+  const std::vector<std::pair<uint32_t, float>> entries = {
+      {0, 2.0f}, {1, 1.0f}, {2, 0.5f}, {1, 0.5f}};
   w.add_features(7);
   w.add_row_sizes(3);
   w.add_features(8);
@@ -116,8 +103,8 @@ TEST_F(RewriteModelMainTest, PrunesAndTrimsTheParser) {
   core::WriteModelSet(Path("in.kgm"), models).IgnoreError();
   ASSERT_TRUE(core::ReadModelSet(Path("in.kgm")).ok());
 
-  ProgramResult r = Run({"--parser-features", "1", "--parser-trim", "3", Path("in.kgm"),
-                         Path("out.kgm")});
+  ProgramResult r =
+      Run({"--parser-features", "1", "--parser-trim", "3", Path("in.kgm"), Path("out.kgm")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("1 features dropped, 1 rows trimmed"), std::string::npos) << r.out;
   absl::StatusOr<ModelSet> out = core::ReadModelSet(Path("out.kgm"));

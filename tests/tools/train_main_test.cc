@@ -17,18 +17,13 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::ProgramResult;
-using testing::RunProgram;
 
 const std::string kConllu = std::string(KG_SOURCE_DIR) + "/tests/data/conllu_small.conllu";
 
-class TrainMainTest : public ::testing::Test {
+class TrainMainTest : public testing::ProgramTest {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("kg_train_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    ProgramTest::SetUp();
     // A few names of each type, repeated so every feature is seen often.
     const std::vector<std::pair<std::string, std::string>> sentences = {
         {"John Smith visited Paris .", "B-PER I-PER O B-LOC O"},
@@ -46,8 +41,6 @@ class TrainMainTest : public ::testing::Test {
       }
     }
   }
-  void TearDown() override { fs::remove_all(dir_); }
-
   static std::vector<std::string> Split(const std::string& s) {
     std::vector<std::string> out(1);
     for (char c : s) {
@@ -66,11 +59,8 @@ class TrainMainTest : public ::testing::Test {
         "--ud", kConllu,        "--uner", Path("t.iob2"),    "--out", out,           "--epochs",
         "1",    "--ner-epochs", "3",      "--parser-epochs", "1",     "--jackknife", "2"};
     args.insert(args.end(), extra.begin(), extra.end());
-    return RunProgram("kg-train", args, dir_.string());
+    return Run("kg-train", args);
   }
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
-
-  fs::path dir_;
 };
 
 TEST_F(TrainMainTest, MixedRecognisersArePrunedAndNamedInTheProvenance) {

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <iterator>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -21,25 +21,14 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::ProgramResult;
-using testing::RunProgram;
 
 const std::string kConllu = std::string(KG_SOURCE_DIR) + "/tests/data/conllu_small.conllu";
 
-class TrainParserMainTest : public ::testing::Test {
+class TrainParserMainTest : public testing::ProgramTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("kg_train_parser_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+  ProgramResult Run(const std::vector<std::string>& args) const {
+    return ProgramTest::Run("kg-train-parser", args);
   }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  ProgramResult Run(const std::vector<std::string>& args) {
-    return RunProgram("kg-train-parser", args, dir_.string());
-  }
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
 
   static ParserModel ReadParser(const std::string& path) {
     ParserModel model;
@@ -47,8 +36,6 @@ class TrainParserMainTest : public ::testing::Test {
     EXPECT_TRUE(in && model.ParseFromIstream(&in)) << path;
     return model;
   }
-
-  fs::path dir_;
 };
 
 TEST_F(TrainParserMainTest, SavesEveryEpochAndPrunesAnExistingParser) {
@@ -63,7 +50,8 @@ TEST_F(TrainParserMainTest, SavesEveryEpochAndPrunesAnExistingParser) {
   }
   EXPECT_FALSE(fs::exists(Path("p.pb.e3")));
 
-  ProgramResult pruned = Run({"--from-pb", Path("p.pb"), "--max-weights", "20", "--out", Path("q.pb")});
+  ProgramResult pruned =
+      Run({"--from-pb", Path("p.pb"), "--max-weights", "20", "--out", Path("q.pb")});
   ASSERT_EQ(pruned.exit_code, 0) << pruned.err;
   const ParserModel small = ReadParser(Path("q.pb"));
   EXPECT_LE(small.weights().classes_size(), 20);
@@ -78,10 +66,11 @@ TEST_F(TrainParserMainTest, SkippedTemplatesTrainALaterVersion) {
   std::vector<int> dropped;
   std::set_difference(v2.begin(), v2.end(), v4.begin(), v4.end(), std::back_inserter(dropped));
   const std::string skip = absl::StrJoin(dropped, ",");
-  ASSERT_EQ(Run({"--out", Path("p2.pb"), "--epochs", "1", "--skip-templates", skip, kConllu})
-                .exit_code,
+  ASSERT_EQ(
+      Run({"--out", Path("p2.pb"), "--epochs", "1", "--skip-templates", skip, kConllu}).exit_code,
+      0);
+  ASSERT_EQ(Run({"--out", Path("p4.pb"), "--epochs", "1", "--features", "4", kConllu}).exit_code,
             0);
-  ASSERT_EQ(Run({"--out", Path("p4.pb"), "--epochs", "1", "--features", "4", kConllu}).exit_code, 0);
   ProgramResult relabelled = Run({"--from-pb", Path("p2.pb"), "--skip-templates", skip,
                                   "--as-version", "4", "--out", Path("r.pb")});
   ASSERT_EQ(relabelled.exit_code, 0) << relabelled.err;
