@@ -1,7 +1,8 @@
 // kg-eval ner FILE.iob2|FILE.conllu|DIR [--model MODELS.kgm] [--errors | --errors-all-types]
 //             [--whole-mentions] [--label-bias TYPE=V[,TYPE=V...] [--write-model FILE]]
 //             [--sentences] [--no-retype] [--no-repeats] [--no-acronyms] [--no-name-parts]
-//             [--case-insensitive] [--unlabelled-weight W] [--derived-weight W]
+//             [--case-insensitive | --case-sensitive] [--unlabelled-weight W]
+//             [--derived-weight W]
 // kg-eval ner --show TEXT_FILE [--model MODELS.kgm]
 //
 // Runs the model set's tagger and entity recogniser over gold-tokenised
@@ -170,6 +171,8 @@ int main(int argc, char** argv) {
       options.document.name_parts = false;
     } else if (arg == "--case-insensitive") {
       options.document.case_insensitive = true;
+    } else if (arg == "--case-sensitive") {
+      options.document.case_insensitive = false;
     } else if (arg == "--derived-weight" && i + 1 < argc) {
       options.document.derived_weight = std::stof(argv[++i]);
     } else if (arg == "--unlabelled-weight" && i + 1 < argc) {
@@ -197,7 +200,7 @@ int main(int argc, char** argv) {
     std::cerr << "usage: kg-eval ner FILE.iob2|FILE.conllu|DIR [--model MODELS.kgm] [--errors] "
                  "[--whole-mentions]\n"
                  "         [--sentences | --no-retype --no-repeats --no-acronyms --no-name-parts "
-                 "--case-insensitive --unlabelled-weight W --derived-weight W]\n"
+                 "--case-sensitive --unlabelled-weight W --derived-weight W]\n"
                  "       kg-eval ner --show TEXT_FILE [--model MODELS.kgm]\n";
     return 2;
   }

@@ -72,16 +72,19 @@ TEST(DocumentEntitiesTest, StandaloneUnlabelledRepeatIsLabelled) {
       S("the/O HANO/O Board/O"),                 // part of a longer name: left
       S("the/O hano/O board/O"),                 // another case: left
   };
-  Harmonize(doc);
+  DocumentEntityOptions exact;
+  exact.case_insensitive = false;
+  Harmonize(doc, exact);
   EXPECT_THAT(Tags(doc[2]), ElementsAre("O", "B-ORG", "O", "O"));
   EXPECT_THAT(Tags(doc[3]), ElementsAre("O", "O", "B-ORG", "O"));
   EXPECT_THAT(Tags(doc[4]), ElementsAre("O", "O", "O"));
   EXPECT_THAT(Tags(doc[5]), ElementsAre("O", "O", "O"));
-  DocumentEntityOptions folded;
-  folded.case_insensitive = true;
+  // Folding case (the default) labels a standalone repeat in another case.
   doc[5] = S("by/O hano/O ./O");
   doc[5][1].upos = "PROPN";
-  Harmonize(doc, folded);
+  Harmonize(doc, exact);
+  EXPECT_THAT(Tags(doc[5]), ElementsAre("O", "O", "O"));
+  Harmonize(doc);
   EXPECT_THAT(Tags(doc[5]), ElementsAre("O", "B-ORG", "O"));
 }
 
@@ -92,6 +95,15 @@ TEST(DocumentEntitiesTest, UnlabelledRepeatsCanOutvoteALabel) {
   half.unlabelled_weight = 0.5;
   Harmonize(doc, half);  // 1 label against 3 x 0.5
   for (size_t k = 1; k < doc.size(); ++k) EXPECT_THAT(Tags(doc[k]), ElementsAre("O", "O"));
+  // The default weight (0.1): ten unlabelled repeats outvote one label,
+  // three do not.
+  std::vector<std::vector<Token>> many = {S("on/O Wednesday/B-PERSON")};
+  for (int k = 0; k < 11; ++k) many.push_back(S("by/O Wednesday/O"));
+  Harmonize(many);
+  for (size_t k = 1; k < many.size(); ++k) EXPECT_THAT(Tags(many[k]), ElementsAre("O", "O"));
+  std::vector<std::vector<Token>> few(many.begin(), many.begin() + 4);
+  Harmonize(few);
+  for (size_t k = 1; k < few.size(); ++k) EXPECT_THAT(Tags(few[k]), ElementsAre("O", "B-PERSON"));
   DocumentEntityOptions ignore_o;
   ignore_o.unlabelled_weight = 0;
   Harmonize(doc, ignore_o);
