@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
 
 namespace kg::core {
@@ -19,10 +20,10 @@ struct Span {
 };
 
 // Debian's abseil has its own string_view type, so the few string helpers
-// needed here work on std::string_view directly.
+// needed here take std::string_view.
 std::string Lower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  absl::AsciiStrToLower(&out);
   return out;
 }
 
