@@ -10,10 +10,9 @@
 #include <system_error>
 #include <thread>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "core/name_conventions.h"
 #include "core/model_file.h"
+#include "core/name_conventions.h"
 #include "core/sentence_splitter.h"
 #include "core/tokenizer.h"
 #include "core/value_recognizer.h"
@@ -123,17 +122,21 @@ void Analyzer::RecognizeNames(std::vector<Token>& tokens) const {
 void Analyzer::FinishEntities(std::vector<Token>& tokens) const {
   if (recognizer_ != nullptr) {
     // After the document pass, which would split a joined name again (it
-    // labels each occurrence of "Lenhart" on its own).
-    std::vector<std::string_view> words, xpos;
-    std::vector<std::string> tags;
-    for (Token& t : tokens) {
-      words.push_back(t.text);
-      xpos.push_back(t.xpos);
-      tags.push_back(std::move(t.ner));
+    // labels each occurrence of "Lenhart" on its own). Both conventions
+    // start from a PERSON label, so most sentences skip the copies.
+    if (std::any_of(tokens.begin(), tokens.end(),
+                    [](const Token& t) { return t.ner == "B-PERSON"; })) {
+      std::vector<std::string_view> words, xpos;
+      std::vector<std::string> tags;
+      for (Token& t : tokens) {
+        words.push_back(t.text);
+        xpos.push_back(t.xpos);
+        tags.push_back(std::move(t.ner));
+      }
+      JoinInvertedNames(words, tags);
+      PluralPersonsAsGroups(xpos, tags);
+      for (size_t i = 0; i < tokens.size(); ++i) tokens[i].ner = std::move(tags[i]);
     }
-    JoinInvertedNames(words, tags);
-    PluralPersonsAsGroups(xpos, tags);
-    for (size_t i = 0; i < tokens.size(); ++i) tokens[i].ner = std::move(tags[i]);
     // A LOC span that is exactly a country or subdivision is a GPE.
     std::vector<std::string_view> span;
     for (size_t i = 0; i < tokens.size(); ++i) {

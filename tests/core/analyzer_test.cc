@@ -107,7 +107,7 @@ TEST_F(AnalyzerTest, SeedHardCases) {
 }
 
 // An email header's surname-first name is one person, comma included (as
-// UNER marks it), not two (core/inverted_names.h).
+// UNER marks it), not two (core/name_conventions.h).
 TEST_F(AnalyzerTest, SurnameFirstHeaderNameIsOnePerson) {
   const std::string text = "\"Lenhart, Matthew\" <mlenhart@enron.com>\n\n[Tholt, Jane M.]\n";
   Analysis a = analyzer_->Analyze(text);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_split.h"
 #include "core/model_file.h"
 #include "gtest/gtest.h"
 #include "proto/model.pb.h"
@@ -35,24 +36,12 @@ class TrainMainTest : public testing::ProgramTest {
     std::ofstream out(Path("t.iob2"));
     for (int copy = 0; copy < 4; ++copy) {
       for (const auto& [words, labels] : sentences) {
-        std::vector<std::string> w = Split(words), l = Split(labels);
+        std::vector<std::string> w = absl::StrSplit(words, ' '), l = absl::StrSplit(labels, ' ');
         for (size_t i = 0; i < w.size(); ++i) out << i + 1 << '\t' << w[i] << '\t' << l[i] << '\n';
         out << '\n';
       }
     }
   }
-  static std::vector<std::string> Split(const std::string& s) {
-    std::vector<std::string> out(1);
-    for (char c : s) {
-      if (c == ' ') {
-        out.emplace_back();
-      } else {
-        out.back().push_back(c);
-      }
-    }
-    return out;
-  }
-
   // kg-train on the fixtures, one epoch of each layer, plus `extra`.
   ProgramResult Train(const std::string& out, const std::vector<std::string>& extra) {
     std::vector<std::string> args = {
